@@ -16,6 +16,9 @@ from graphql import GraphQLError
 log = structlog.get_logger("personalpod.errors")
 
 
+INTERNAL_MESSAGE = "Internal server error."
+
+
 class ErrorCode(StrEnum):
     BAD_USER_INPUT = "BAD_USER_INPUT"
     UNAUTHENTICATED = "UNAUTHENTICATED"
@@ -34,7 +37,9 @@ class DomainError(Exception):
     def __init__(self, message: str, **extensions: Any) -> None:
         super().__init__(message)
         self.message = message
-        self.extensions = extensions
+        # graphql-core copies an original error's `extensions` onto the GraphQLError, so
+        # the code reaches the client on HTTP and websockets alike.
+        self.extensions = {"code": self.code.value, **extensions}
 
 
 class BadUserInput(DomainError):
@@ -73,7 +78,30 @@ class RateLimited(DomainError):
         self.retry_after = retry_after
 
 
-INTERNAL_MESSAGE = "Internal server error."
+def is_unexpected(error: GraphQLError) -> bool:
+    """True for errors that are bugs or outages, which clients must not see in detail."""
+    original = error.original_error
+    return original is not None and not isinstance(original, (DomainError, GraphQLError))
+
+
+def masked_error(error: GraphQLError, *, request_id: str | None) -> GraphQLError:
+    """Log an unexpected error with its traceback and return the INTERNAL error shown."""
+    original = error.original_error
+    log.error(
+        "unexpected_error",
+        request_id=request_id,
+        path=error.path,
+        exc_info=(type(original), original, original.__traceback__) if original else None,
+    )
+    return GraphQLError(
+        INTERNAL_MESSAGE,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": ErrorCode.INTERNAL.value, "requestId": request_id},
+    )
+
 
 
 def format_error(error: GraphQLError, *, request_id: str | None) -> dict[str, Any]:
@@ -89,20 +117,6 @@ def format_error(error: GraphQLError, *, request_id: str | None) -> dict[str, An
     if isinstance(original, DomainError):
         formatted = error.formatted
         formatted["message"] = original.message
-        formatted["extensions"] = {"code": original.code.value, **original.extensions}
+        formatted["extensions"] = dict(original.extensions)
         return formatted
-    log.error(
-        "unexpected_error",
-        request_id=request_id,
-        path=error.path,
-        exc_info=(type(original), original, original.__traceback__),
-    )
-    masked: dict[str, Any] = {
-        "message": INTERNAL_MESSAGE,
-        "extensions": {"code": ErrorCode.INTERNAL.value, "requestId": request_id},
-    }
-    shape = error.formatted
-    for key in ("locations", "path"):
-        if shape.get(key) is not None:
-            masked[key] = shape[key]
-    return masked
+    return masked_error(error, request_id=request_id).formatted

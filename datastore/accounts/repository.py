@@ -1,0 +1,74 @@
+"""Queries on `users`."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from datastore.accounts.tables import User
+
+
+class UserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def create(self, *, email: str, username: str, password_hash: str,
+                     display_name: str | None) -> User | None:
+        """Insert a user; None when the email or username is taken (case-insensitively)."""
+        statement = (
+            insert(User)
+            .values(email=email, username=username, password_hash=password_hash,
+                    display_name=display_name)
+            .on_conflict_do_nothing()
+            .returning(User)
+        )
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def email_or_username_taken(self, email: str, username: str) -> tuple[bool, bool]:
+        rows = await self.session.execute(
+            select(func.lower(User.email), func.lower(User.username)).where(
+                or_(func.lower(User.email) == email.lower(),
+                    func.lower(User.username) == username.lower())
+            )
+        )
+        found = rows.all()
+        return (
+            any(e == email.lower() for e, _ in found),
+            any(u == username.lower() for _, u in found),
+        )
+
+    async def get_by_login(self, login: str) -> User | None:
+        """The user whose email or username is `login`, ignoring case."""
+        column = User.email if "@" in login else User.username
+        return (
+            await self.session.execute(select(User).where(func.lower(column) == login.lower()))
+        ).scalar_one_or_none()
+
+    async def get_by_id(self, user_id: uuid.UUID, *, for_update: bool = False) -> User | None:
+        statement = select(User).where(User.id == user_id)
+        if for_update:
+            statement = statement.with_for_update()
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def list_by_ids(self, user_ids: Sequence[uuid.UUID]) -> list[User]:
+        rows = await self.session.execute(select(User).where(User.id.in_(user_ids)))
+        return list(rows.scalars())
+
+    async def update_fields(self, user_id: uuid.UUID, **values: Any) -> User:
+        statement = (
+            update(User)
+            .where(User.id == user_id)
+            .values(**values, updated_at=func.now())
+            .returning(User)
+        )
+        return (await self.session.execute(statement)).scalar_one()
+
+    async def touch_last_seen(self, user_id: uuid.UUID) -> None:
+        await self.session.execute(
+            update(User).where(User.id == user_id).values(last_seen_at=func.now())
+        )

@@ -1,0 +1,148 @@
+"""The DynamoDB client of a process and idempotent table creation."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiobotocore.config import AioConfig
+from aiobotocore.session import get_session
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table as the access patterns need it: keys, indexes and the TTL attribute."""
+
+    name: str
+    partition_key: str
+    sort_key: str | None = None
+    indexes: tuple[tuple[str, str, str | None], ...] = ()  # (name, partition, sort)
+    ttl_attribute: str | None = None
+    attribute_types: dict[str, str] = field(default_factory=dict)
+
+    def definition(self, prefix: str) -> dict[str, Any]:
+        keys = [(self.partition_key, "HASH")]
+        if self.sort_key:
+            keys.append((self.sort_key, "RANGE"))
+        names = {self.partition_key, *(k for k in [self.sort_key] if k)}
+        gsis = []
+        for index_name, partition, sort in self.indexes:
+            index_keys = [{"AttributeName": partition, "KeyType": "HASH"}]
+            names.add(partition)
+            if sort:
+                index_keys.append({"AttributeName": sort, "KeyType": "RANGE"})
+                names.add(sort)
+            gsis.append(
+                {"IndexName": index_name, "KeySchema": index_keys,
+                 "Projection": {"ProjectionType": "ALL"}}
+            )
+        spec: dict[str, Any] = {
+            "TableName": prefix + self.name,
+            "KeySchema": [{"AttributeName": n, "KeyType": t} for n, t in keys],
+            "AttributeDefinitions": [
+                {"AttributeName": n, "AttributeType": self.attribute_types.get(n, "S")}
+                for n in sorted(names)
+            ],
+            "BillingMode": "PAY_PER_REQUEST",
+        }
+        if gsis:
+            spec["GlobalSecondaryIndexes"] = gsis
+        return spec
+
+
+# Each domain registers its tables here on import (see datastore/*/items.py).
+TABLES: dict[str, TableSpec] = {}
+
+
+def register_table(spec: TableSpec) -> TableSpec:
+    TABLES[spec.name] = spec
+    return spec
+
+
+class Dynamo:
+    """Owns one aiobotocore client for the process; `table(name)` gives the full name."""
+
+    def __init__(self, *, endpoint: str, region: str, prefix: str) -> None:
+        self.endpoint = endpoint or None
+        self.region = region
+        self.prefix = prefix
+        self._stack = AsyncExitStack()
+        self.client: Any = None
+
+    async def start(self) -> None:
+        session = get_session()
+        credentials: dict[str, str] = {}
+        if self.endpoint:
+            # DynamoDB Local accepts any credentials but botocore insists on some.
+            credentials = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
+        self.client = await self._stack.enter_async_context(
+            session.create_client(
+                "dynamodb",
+                endpoint_url=self.endpoint,
+                region_name=self.region,
+                config=AioConfig(max_pool_connections=50, retries={"max_attempts": 3}),
+                **credentials,
+            )
+        )
+
+    async def stop(self) -> None:
+        await self._stack.aclose()
+
+    def table(self, name: str) -> str:
+        return self.prefix + name
+
+    async def ping(self) -> None:
+        await self.client.list_tables(Limit=1)
+
+
+async def create_tables(dynamo: Dynamo, log: Any = print) -> list[str]:
+    """Create every registered table that is missing, with its TTL; safe to run again."""
+    existing = set(await _all_table_names(dynamo))
+    created = []
+    for spec in TABLES.values():
+        name = dynamo.table(spec.name)
+        if name in existing:
+            continue
+        await dynamo.client.create_table(**spec.definition(dynamo.prefix))
+        created.append(name)
+    for spec in TABLES.values():
+        name = dynamo.table(spec.name)
+        await _wait_active(dynamo, name)
+        if spec.ttl_attribute:
+            await _ensure_ttl(dynamo, name, spec.ttl_attribute)
+    for name in created:
+        log(f"dynamodb: created table {name}")
+    return created
+
+
+async def _all_table_names(dynamo: Dynamo) -> list[str]:
+    names: list[str] = []
+    kwargs: dict[str, Any] = {}
+    while True:
+        page = await dynamo.client.list_tables(**kwargs)
+        names.extend(page["TableNames"])
+        if "LastEvaluatedTableName" not in page:
+            return names
+        kwargs["ExclusiveStartTableName"] = page["LastEvaluatedTableName"]
+
+
+async def _wait_active(dynamo: Dynamo, name: str) -> None:
+    for _ in range(120):
+        table = (await dynamo.client.describe_table(TableName=name))["Table"]
+        if table["TableStatus"] == "ACTIVE":
+            return
+        await asyncio.sleep(0.5)
+    raise TimeoutError(f"dynamodb: table {name} did not become ACTIVE")
+
+
+async def _ensure_ttl(dynamo: Dynamo, name: str, attribute: str) -> None:
+    described = await dynamo.client.describe_time_to_live(TableName=name)
+    status = described["TimeToLiveDescription"].get("TimeToLiveStatus")
+    if status in ("ENABLED", "ENABLING"):
+        return
+    await dynamo.client.update_time_to_live(
+        TableName=name,
+        TimeToLiveSpecification={"Enabled": True, "AttributeName": attribute},
+    )

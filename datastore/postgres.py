@@ -1,0 +1,54 @@
+"""The PostgreSQL engine, the declarative base and the per-request statement counter."""
+
+from __future__ import annotations
+
+from collections import Counter
+from contextvars import ContextVar
+from typing import Any
+
+from sqlalchemy import MetaData, event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# The request id of the operation being served; statements are counted per request id so
+# tests can assert that a query's round trips do not grow with its page size.
+current_request_id: ContextVar[str | None] = ContextVar("current_request_id", default=None)
+statement_counts: Counter[str] = Counter()
+
+
+def create_engine(
+    database_url: str, *, pool_size: int = 10, count_statements: bool = False
+) -> AsyncEngine:
+    engine = create_async_engine(
+        database_url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=False,
+        connect_args={"server_settings": {"application_name": "personalpod"}},
+    )
+    if count_statements:
+        event.listen(engine.sync_engine, "before_cursor_execute", _count_statement)
+    return engine
+
+
+def _count_statement(_conn: Any, _cursor: Any, _statement: str, *_args: Any) -> None:
+    request_id = current_request_id.get()
+    if request_id is not None:
+        statement_counts[request_id] += 1
+
+
+def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)

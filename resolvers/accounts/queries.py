@@ -1,0 +1,63 @@
+"""Account queries."""
+
+from __future__ import annotations
+
+import strawberry
+
+from datastore.accounts.sessions import session_cursor
+from datastore.audit.repository import AuditRepository
+from resolvers.accounts.types import SecurityEvent, Session, User
+from resolvers.pagination import Connection, decode_cursor, encode_cursor, page_size
+from resolvers.permissions import IsAuthenticated
+from server.context import Context
+from server.errors import NotFound
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.type
+class AccountQueries:
+    @strawberry.field(description="The signed-in account.", permission_classes=[IsAuthenticated])
+    async def me(self, info: Info) -> User:
+        principal = info.context.require_principal()
+        row = await info.context.loaders.user_by_id.load(principal.user_id)
+        if row is None:
+            raise NotFound("This account no longer exists.")
+        return User.from_row(row)
+
+    @strawberry.field(description="My signed-in devices, newest first.",
+                      permission_classes=[IsAuthenticated])
+    async def sessions(self, info: Info, first: int | None = None,
+                       after: str | None = None) -> Connection[Session]:
+        principal = info.context.require_principal()
+        limit = page_size(first, maximum=info.context.services.settings.max_page_size)
+        items, has_next = await info.context.services.session_repository.list_for_user(
+            str(principal.user_id), limit=limit, after=after
+        )
+        return Connection.build(
+            items,
+            node=lambda item: Session.from_item(item, current_id=principal.session_id),
+            cursor=session_cursor,
+            has_next=has_next,
+            has_previous=after is not None,
+        )
+
+    @strawberry.field(description="My account's security log (sign-ins, failures, changes), "
+                      "newest first.", permission_classes=[IsAuthenticated])
+    async def security_events(self, info: Info, first: int | None = None,
+                              after: str | None = None) -> Connection[SecurityEvent]:
+        principal = info.context.require_principal()
+        limit = page_size(first, maximum=info.context.services.settings.max_page_size)
+        before_id = _audit_cursor(after)
+        async with info.context.services.db() as db:
+            rows = await AuditRepository(db).page_for_user(
+                principal.user_id, before_id=before_id, limit=limit + 1
+            )
+        return Connection.build(
+            rows[:limit], node=SecurityEvent.from_row, cursor=lambda row: encode_cursor("audit", row.id),
+            has_next=len(rows) > limit, has_previous=after is not None,
+        )
+
+
+def _audit_cursor(after: str | None) -> int | None:
+    return None if after is None else int(decode_cursor("audit", after, pattern=r"\d+"))

@@ -1,0 +1,156 @@
+"""GraphQL types of accounts: the signed-in user, device sessions, security events."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from enum import Enum
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from datastore.accounts.items import SessionItem
+from datastore.accounts.tables import User as UserRow
+from datastore.audit.tables import AuditLog
+from server.context import Context
+
+
+@strawberry.enum(description="How available a person says they are.")
+class PresenceStatus(Enum):
+    ONLINE = "ONLINE"
+    OFFLINE = "OFFLINE"
+    AWAY = "AWAY"
+    DO_NOT_DISTURB = "DO_NOT_DISTURB"
+
+
+@strawberry.type(description="A person's availability.")
+class Presence:
+    status: PresenceStatus = strawberry.field(description="The status last set.")
+    last_seen: datetime | None = strawberry.field(description="When they were last active.")
+
+
+@strawberry.type(description="The signed-in account. Only its owner can read it.")
+class User(relay.Node):
+    id: relay.NodeID[str]
+    email: str = strawberry.field(description="Sign-in email, unique ignoring case.")
+    username: str = strawberry.field(description="Unique handle, 3-32 characters.")
+    display_name: str | None = strawberry.field(description="Name shown to others.")
+    avatar_url: str | None = strawberry.field(description="http(s) URL of the avatar.")
+    profile: JSON = strawberry.field(description="Free-form profile JSON (at most 16 KB).")
+    presence: Presence = strawberry.field(description="Status and last seen time.")
+    created_at: datetime = strawberry.field(description="When the account was created.")
+
+    @classmethod
+    def from_row(cls, row: UserRow) -> User:
+        return cls(
+            id=str(row.id), email=row.email, username=row.username,
+            display_name=row.display_name, avatar_url=row.avatar_url,
+            profile=row.profile or {},
+            presence=Presence(status=PresenceStatus(row.presence_status),
+                              last_seen=row.last_seen_at),
+            created_at=row.created_at,
+        )
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: strawberry.Info[Context, None],
+                            node_ids: Iterable[str], required: bool = False) -> list[User | None]:
+        principal = info.context.principal
+        wanted = [_uuid(i) for i in node_ids]
+        own = [i if principal and i == principal.user_id else None for i in wanted]
+        rows = await info.context.loaders.user_by_id.load_many([i for i in own if i])
+        by_id = {row.id: row for row in rows if row}
+        return [cls.from_row(by_id[i]) if i in by_id else None for i in own]
+
+
+@strawberry.type(description="A signed-in device. Sessions expire; revoking one signs it out.")
+class Session(relay.Node):
+    id: relay.NodeID[str]
+    device_name: str | None = strawberry.field(description="Name given at sign-in.")
+    user_agent: str | None = strawberry.field(description="User agent at sign-in.")
+    ip: str | None = strawberry.field(description="Client address at sign-in.")
+    created_at: datetime = strawberry.field(description="When the device signed in.")
+    last_active_at: datetime = strawberry.field(description="Last request, to the minute.")
+    expires_at: datetime = strawberry.field(description="When the session ends by itself.")
+    current: bool = strawberry.field(description="This is the session making the request.")
+
+    @classmethod
+    def from_item(cls, item: SessionItem, *, current_id: str | None) -> Session:
+        return cls(
+            id=item.id, device_name=item.device_name, user_agent=item.user_agent, ip=item.ip,
+            created_at=datetime.fromisoformat(item.created_at),
+            last_active_at=datetime.fromisoformat(item.last_active_at),
+            expires_at=datetime.fromtimestamp(item.expires_at, UTC),
+            current=item.id == current_id,
+        )
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: strawberry.Info[Context, None],
+                            node_ids: Iterable[str],
+                            required: bool = False) -> list[Session | None]:
+        principal = info.context.principal
+        ids = list(node_ids)
+        if principal is None:
+            return [None] * len(ids)
+        items = await info.context.loaders.session_by_id.load_many(ids)
+        return [
+            cls.from_item(item, current_id=principal.session_id)
+            if item and item.user_id == str(principal.user_id) else None
+            for item in items
+        ]
+
+
+@strawberry.enum(description="Kinds of security event on an account.")
+class SecurityAction(Enum):
+    SIGN_UP = "SIGN_UP"
+    LOGIN = "LOGIN"
+    LOGOUT = "LOGOUT"
+    FAILED_LOGIN = "FAILED_LOGIN"
+    PASSWORD_CHANGED = "PASSWORD_CHANGED"
+    SESSION_REVOKED = "SESSION_REVOKED"
+    PROFILE_UPDATED = "PROFILE_UPDATED"
+
+
+@strawberry.type(description="An entry of the account's audit log.")
+class SecurityEvent:
+    action: SecurityAction = strawberry.field(description="What happened.")
+    ip: str | None = strawberry.field(description="Client address.")
+    user_agent: str | None = strawberry.field(description="Client user agent.")
+    at: datetime = strawberry.field(description="When it happened.")
+
+    @classmethod
+    def from_row(cls, row: AuditLog) -> SecurityEvent:
+        return cls(action=SecurityAction(row.action), ip=row.ip, user_agent=row.user_agent,
+                   at=row.created_at)
+
+
+@strawberry.type(description="A new session: keep the token secret, send it as a Bearer token.")
+class AuthPayload:
+    token: str = strawberry.field(description="Bearer token for the Authorization header.")
+    user: User = strawberry.field(description="The signed-in account.")
+    session: Session = strawberry.field(description="The new device session.")
+
+
+@strawberry.enum(description="What happened to a device session.")
+class SessionEventKind(Enum):
+    SIGNED_IN = "SIGNED_IN"
+    SIGNED_OUT = "SIGNED_OUT"
+    REVOKED = "REVOKED"
+    PASSWORD_CHANGED = "PASSWORD_CHANGED"
+
+
+@strawberry.type(description="A device signed in or out of my account.")
+class SessionEvent:
+    kind: SessionEventKind = strawberry.field(description="What happened.")
+    session_id: strawberry.ID = strawberry.field(description="Global id of the session.")
+    device_name: str | None = strawberry.field(description="Device name, for sign-ins.")
+    seq: int = strawberry.field(description="Position in my account's event sequence.")
+    at: datetime = strawberry.field(description="When it was committed.")
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None

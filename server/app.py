@@ -1,0 +1,73 @@
+"""The ASGI application: GraphQL over HTTP and websockets at /graphql, plus probes."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from graphql import GraphQLError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.routing import Route, WebSocketRoute
+
+from datastore.postgres import current_request_id
+from resolvers.schema import Schema, build_schema
+from server.context import Context, build_context
+from server.errors import format_error
+from server.graphql.http import GraphQLHTTP
+from server.graphql.limits import limit_extensions
+from server.health import healthz, readyz
+from server.logging import configure_logging
+from server.middleware import RequestIdMiddleware
+from server.services import Services
+from server.settings import Settings, get_settings
+from server.websocket import GraphQLWebSocket
+
+
+def schema_for(settings: Settings) -> Schema:
+    return build_schema(
+        limit_extensions(max_depth=settings.max_query_depth, max_cost=settings.max_query_cost)
+    )
+
+
+def create_app(settings: Settings | None = None, *, count_statements: bool = False) -> Starlette:
+    """Build the app; services connect in the lifespan, so this does no I/O."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    services = Services.build(settings, count_statements=count_statements)
+    schema = schema_for(settings)
+
+    async def context_getter(request: Request) -> Context:
+        return await build_context(services, request, current_request_id.get())
+
+    def error_formatter(error: GraphQLError, _request: Any) -> dict[str, Any]:
+        return format_error(error, request_id=current_request_id.get())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await services.start(run_workers=settings.run_workers_in_process)
+        try:
+            yield
+        finally:
+            await services.stop()
+
+    http = GraphQLHTTP(schema, context_getter=context_getter, error_formatter=error_formatter)
+    app = Starlette(
+        routes=[
+            Route("/graphql", http),
+            WebSocketRoute("/graphql", GraphQLWebSocket(schema, services)),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    app.state.schema = schema
+    app.add_middleware(RequestIdMiddleware)
+    return app
+
+
+def create_app_from_env() -> Starlette:
+    """Factory for uvicorn workers: each process reads the same environment."""
+    return create_app()

@@ -1,0 +1,206 @@
+"""The `personalpod` command: run, serve, worker, migrate, export-schema and chores."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import os
+import secrets
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        args.handler(args)
+    except KeyboardInterrupt:
+        pass
+    except Exception as error:
+        # Expected start-up failures say one line; see _fail for which ones.
+        _fail(error)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="personalpod",
+        description="PersonalPod: one GraphQL API over a person's pod, journal and chat.",
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    _command(commands, "run", _run, "Start the embedded services that are not configured, "
+             "migrate, and serve (what `make run` does). Data lives in .data/.",
+             serve_options=True)
+    _command(commands, "serve", _serve, "Serve the API with configured services "
+             "(DATABASE_URL, DYNAMODB_ENDPOINT, REDIS_URL, MASTER_KEY).", serve_options=True)
+    _command(commands, "worker", _worker, "Run background work (outbox relay) without HTTP; "
+             "start as many as you like.")
+    _command(commands, "migrate", _migrate, "Apply PostgreSQL migrations and create missing "
+             "DynamoDB tables; safe to repeat.")
+    export = _command(commands, "export-schema", _export_schema,
+                      "Print the GraphQL schema (SDL) generated from the code.")
+    export.add_argument("--output", "-o", type=Path, help="write to this file instead")
+    _command(commands, "check", _check, "Validate the configuration and reach every service.")
+    _command(commands, "generate-key", _generate_key, "Print a new random MASTER_KEY.")
+    return parser
+
+
+def _command(commands: argparse._SubParsersAction, name: str, handler: Callable, help_: str,
+             *, serve_options: bool = False) -> argparse.ArgumentParser:
+    command = commands.add_parser(name, help=help_, description=help_)
+    command.set_defaults(handler=handler)
+    if serve_options:
+        command.add_argument("--host", default=None, help="address to bind (env HOST)")
+        command.add_argument("--port", type=int, default=None, help="port (env PORT)")
+        command.add_argument("--workers", type=int, default=None,
+                             help="processes; 0 = one per core (env WORKERS)")
+    return command
+
+
+def _fail(error: BaseException) -> None:
+    from server.embedded import ServiceStartError
+    from server.services import ServiceUnavailable
+    from server.settings import ConfigurationError
+
+    expected = (ConfigurationError, ServiceUnavailable, ServiceStartError)
+    if isinstance(error, expected):
+        print(f"personalpod: {error}", file=sys.stderr)
+        sys.exit(2)
+    raise error
+
+
+def _settings():  # noqa: ANN202
+    from server.settings import get_settings
+
+    return get_settings()
+
+
+def _run(args: argparse.Namespace) -> None:
+    """Development: embedded services for whatever is not configured, then serve."""
+    from dotenv import dotenv_values
+
+    from server.embedded import start_services
+
+    data_dir = ROOT / ".data"
+    configured = {**dotenv_values(ROOT / ".env"), **os.environ}
+    with start_services(data_dir=data_dir, configured=configured,
+                        cache_dir=ROOT / ".cache") as services:
+        os.environ.update(services.env)
+        if not configured.get("MASTER_KEY"):
+            os.environ["MASTER_KEY"] = _dev_master_key(data_dir)
+        _migrate(args)
+        _serve(args)
+
+
+def _dev_master_key(data_dir: Path) -> str:
+    """A development master key kept beside the data it protects."""
+    path = data_dir / "master.key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    settings = _settings()
+    asyncio.run(_reach_services(settings))
+    host = args.host or os.environ.get("HOST") or settings.host
+    port = args.port or int(os.environ.get("PORT") or settings.port)
+    workers = args.workers if args.workers is not None else settings.workers
+    workers = workers or os.cpu_count() or 1
+    print(f"personalpod: serving http://{host}:{port}/graphql with {workers} worker(s)",
+          file=sys.stderr)
+    uvicorn.run(
+        "server.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        loop="uvloop",
+        http="httptools",
+        ws="websockets",
+        ws_per_message_deflate=False,  # 24 KB instead of 65 KB per socket
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        access_log=False,  # RequestIdMiddleware logs each request as JSON
+        log_level=settings.log_level,
+        timeout_graceful_shutdown=10,
+    )
+
+
+async def _reach_services(settings) -> None:  # noqa: ANN001
+    from server.services import Services
+
+    services = Services.build(settings)
+    try:
+        await services.dynamo.start()
+        await services.check()
+    finally:
+        await services.dynamo.stop()
+        await services.redis.aclose()
+        await services.engine.dispose()
+
+
+def _worker(_args: argparse.Namespace) -> None:
+    from server.services import Services
+
+    settings = _settings()
+
+    async def work() -> None:
+        services = Services.build(settings)
+        await services.start(run_workers=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        print("personalpod: worker running (outbox relay); Ctrl-C stops", file=sys.stderr)
+        try:
+            await stop.wait()
+        finally:
+            await services.stop()
+
+    asyncio.run(work())
+
+
+def _migrate(_args: argparse.Namespace) -> None:
+    from server.migrate import migrate_dynamodb, migrate_postgres
+
+    settings = _settings()
+    asyncio.run(_reach_services(settings))
+    print("postgres: migrating", file=sys.stderr)
+    migrate_postgres(settings.database_url)
+    asyncio.run(migrate_dynamodb(settings, log=lambda line: print(line, file=sys.stderr)))
+    print("personalpod: migrations applied", file=sys.stderr)
+
+
+def _export_schema(args: argparse.Namespace) -> None:
+    from server.schema_export import schema_sdl
+
+    sdl = schema_sdl()
+    if args.output:
+        args.output.write_text(sdl)
+        print(f"personalpod: wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(sdl)
+
+
+def _check(_args: argparse.Namespace) -> None:
+    settings = _settings()
+    asyncio.run(_reach_services(settings))
+    print("personalpod: configuration valid; postgres, dynamodb and redis reachable")
+
+
+def _generate_key(_args: argparse.Namespace) -> None:
+    print(base64.b64encode(secrets.token_bytes(32)).decode())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""The typed per-request (or per-websocket) GraphQL context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import HTTPConnection
+
+from datastore.accounts.loaders import SessionByIdLoader, UserByIdLoader
+from server.auth.accounts import ClientInfo
+from server.auth.authenticator import Principal
+from server.errors import DomainError, Unauthenticated
+from server.services import Services
+
+
+@dataclass
+class Loaders:
+    """Dataloaders live for one request, so a batch never serves another request's data."""
+
+    user_by_id: UserByIdLoader
+    session_by_id: SessionByIdLoader
+
+    @classmethod
+    def build(cls, services: Services) -> Loaders:
+        return cls(
+            user_by_id=UserByIdLoader(services.db),
+            session_by_id=SessionByIdLoader(services.session_repository),
+        )
+
+
+@dataclass
+class Context:
+    services: Services
+    request: HTTPConnection
+    request_id: str | None
+    client: ClientInfo
+    loaders: Loaders
+    principal: Principal | None = None
+    auth_error: DomainError | None = None
+    # Set by strawberry's websocket handlers from the connection_init payload.
+    connection_params: dict[str, Any] | None = field(default=None)
+
+    def require_principal(self) -> Principal:
+        """The caller, or UNAUTHENTICATED (with the reason a given token was refused)."""
+        if self.principal is not None:
+            return self.principal
+        raise self.auth_error or Unauthenticated()
+
+    def fresh_loaders(self) -> Loaders:
+        """New loaders for each event of a long-lived subscription."""
+        return Loaders.build(self.services)
+
+
+def bearer_token(value: str | None) -> str | None:
+    if not value:
+        return None
+    scheme, _, token = value.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return value.strip() if value.startswith("pps_") else None
+
+
+async def build_context(services: Services, connection: HTTPConnection,
+                        request_id: str | None) -> Context:
+    client = connection.client
+    context = Context(
+        services=services,
+        request=connection,
+        request_id=request_id,
+        client=ClientInfo(ip=client.host if client else None,
+                          user_agent=connection.headers.get("user-agent")),
+        loaders=Loaders.build(services),
+    )
+    header = connection.headers.get("authorization")
+    if header:
+        await authenticate_context(context, bearer_token(header) or "")
+    return context
+
+
+async def authenticate_context(context: Context, token: str) -> None:
+    try:
+        context.principal = await context.services.authenticator.authenticate(token)
+    except Unauthenticated as error:
+        context.auth_error = error

@@ -1,0 +1,80 @@
+"""Redis: the machine's `redis-server` on a free 127.0.0.1 port."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Callable
+from pathlib import Path
+
+from server.embedded import processes
+from server.embedded.processes import StartedService
+
+FIX = "set REDIS_URL to use your own Redis"
+
+
+def start_redis(*, data_dir: Path | None, path: str, log: Callable[[str], None]) -> StartedService:
+    """Start redis-server; with `data_dir`, an append-only file there keeps data across runs."""
+    binary = processes.find_binary(
+        "redis-server",
+        path,
+        service="redis",
+        fix=f"install Redis (apt-get install redis-server) or {FIX}",
+    )
+    workdir = processes.service_workdir("redis", data_dir)
+    _reap_leftover(workdir, log)
+    port = processes.free_port()
+    log_path = workdir / "redis.log"
+    proc = processes.spawn(
+        [binary, *_arguments(port, workdir, data_dir)], cwd=workdir, log_path=log_path
+    )
+
+    def stop() -> None:
+        processes.stop(proc)
+        if data_dir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    try:
+        processes.wait_until_ready(
+            proc,
+            lambda: _answers_ping(port),
+            service="redis",
+            log_path=log_path,
+            timeout=15,
+            fix=FIX,
+        )
+    except BaseException:
+        stop()
+        raise
+    where = "throwaway" if data_dir is None else processes.display_path(workdir)
+    log(f"redis: started (redis-server, port {port}, {where})")
+    return StartedService("redis", f"redis://127.0.0.1:{port}/0", proc.pid, stop)
+
+
+def _arguments(port: int, workdir: Path, data_dir: Path | None) -> list[str]:
+    # RDB snapshots off either way: the append-only file is the one persistence we want.
+    appendonly = "no" if data_dir is None else "yes"
+    return [
+        "--port", str(port),
+        "--bind", "127.0.0.1",
+        "--dir", str(workdir),
+        "--save", "",
+        "--appendonly", appendonly,
+        "--daemonize", "no",
+    ]  # fmt: skip
+
+
+def _reap_leftover(workdir: Path, log: Callable[[str], None]) -> None:
+    # Two servers appending to one file would corrupt it.
+    pid = processes.reap_leftover(workdir)
+    if pid is not None:
+        log(f"redis: stopped redis-server pid {pid} left running by an earlier run")
+
+
+def _answers_ping(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False

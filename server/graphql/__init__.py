@@ -1,0 +1,1 @@
+"""The GraphQL transport: HTTP endpoint and document limits."""

@@ -1,0 +1,118 @@
+"""The long-lived clients of one server process, opened at start and closed at stop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+
+import redis.asyncio as redis
+import structlog
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+import datastore.accounts.items  # noqa: F401  (registers the DynamoDB tables)
+from datastore.accounts.sessions import SessionRepository
+from datastore.dynamodb import Dynamo
+from datastore.postgres import create_engine, create_session_factory
+from server.auth.accounts import AccountService
+from server.auth.authenticator import Authenticator
+from server.auth.passwords import PasswordHasher
+from server.pubsub import Broker
+from server.ratelimit import RateLimiter
+from server.settings import Settings
+from server.workers.outbox_relay import OutboxRelay, redis_sink
+
+log = structlog.get_logger("personalpod.services")
+
+
+class ServiceUnavailable(Exception):
+    """A backing service cannot be reached; the message says which and how to fix it."""
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: AsyncEngine
+    db: async_sessionmaker[AsyncSession]
+    dynamo: Dynamo
+    redis: redis.Redis
+    broker: Broker
+    limiter: RateLimiter
+    authenticator: Authenticator
+    accounts: AccountService
+    session_repository: SessionRepository
+    background: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, settings: Settings, *, count_statements: bool = False) -> Services:
+        engine = create_engine(settings.database_url, count_statements=count_statements)
+        db = create_session_factory(engine)
+        dynamo = Dynamo(endpoint=settings.dynamodb_endpoint, region=settings.dynamodb_region,
+                        prefix=settings.dynamodb_table_prefix)
+        client = redis.Redis.from_url(settings.redis_url)
+        session_repository = SessionRepository(dynamo)
+        limiter = RateLimiter(client)
+        authenticator = Authenticator(client, session_repository)
+        accounts = AccountService(
+            settings=settings, db=db, sessions=session_repository, authenticator=authenticator,
+            limiter=limiter, hasher=PasswordHasher(settings.password_hash_profile),
+        )
+        authenticator.touch_user = accounts.touch_user
+        return cls(settings=settings, engine=engine, db=db, dynamo=dynamo, redis=client,
+                   broker=Broker(client), limiter=limiter, authenticator=authenticator,
+                   accounts=accounts, session_repository=session_repository)
+
+    async def start(self, *, run_workers: bool) -> None:
+        await self.dynamo.start()
+        await self.check()
+        await self.broker.start()
+        if run_workers:
+            relay = OutboxRelay(self.engine, self.db, [redis_sink(self.broker.publish)])
+            self.background.append(asyncio.create_task(relay.run(), name="outbox-relay"))
+
+    async def stop(self) -> None:
+        for task in self.background:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.broker.stop()
+        await self.dynamo.stop()
+        await self.redis.aclose()
+        await self.engine.dispose()
+
+    async def check(self) -> dict[str, str]:
+        """Reach each backing service; raise ServiceUnavailable naming the first that fails."""
+        status = await self.readiness()
+        for name, state in status.items():
+            if state != "ok":
+                raise ServiceUnavailable(f"{name} is unreachable ({state}): {_HINTS[name]}")
+        return status
+
+    async def readiness(self) -> dict[str, str]:
+        checks = {"postgres": self._ping_postgres(), "dynamodb": self.dynamo.ping(),
+                  "redis": self.redis.ping()}
+        results = await asyncio.gather(
+            *(asyncio.wait_for(c, timeout=3) for c in checks.values()), return_exceptions=True
+        )
+        return {
+            name: "ok" if not isinstance(r, BaseException) else _describe(r)
+            for name, r in zip(checks, results, strict=True)
+        }
+
+    async def _ping_postgres(self) -> None:
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+
+_HINTS = {
+    "postgres": "check DATABASE_URL, or unset it to use the embedded PostgreSQL (make run)",
+    "dynamodb": "check DYNAMODB_ENDPOINT, or unset it to use the embedded DynamoDB Local",
+    "redis": "check REDIS_URL, or unset it to use an embedded redis-server",
+}
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, TimeoutError):
+        return "timed out"
+    return f"{type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''}"

@@ -1,0 +1,113 @@
+"""GraphQL over websockets: graphql-transport-ws and the legacy graphql-ws, with auth.
+
+The token comes in the `connection_init` payload (`{"authorization": "Bearer ..."}` or
+`{"token": "..."}`) or the upgrade request's Authorization header. A bad token is refused
+(close 4403). While a socket is open, a watcher closes it with 4401 as soon as its session
+is revoked, signed out or expires.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import timedelta
+from typing import Any
+
+import structlog
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket, WebSocketState
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
+
+from datastore.postgres import current_request_id
+from server.auth.authenticator import Principal
+from server.context import Context, authenticate_context, bearer_token, build_context
+from server.events import user_events
+from server.services import Services
+
+log = structlog.get_logger("personalpod.websocket")
+
+REVALIDATE_SECONDS = 60
+CLOSE_SESSION_ENDED = 4401
+
+
+class GraphQLWebSocket(GraphQL):
+    def __init__(self, schema: Any, services: Services) -> None:
+        super().__init__(
+            schema,
+            graphql_ide=None,
+            keep_alive=True,
+            keep_alive_interval=15,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
+            connection_init_wait_timeout=timedelta(seconds=10),
+            max_subscriptions_per_connection=100,
+        )
+        self.services = services
+        self._watchers: dict[int, asyncio.Task[None]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            watcher = self._watchers.pop(id(scope), None)
+            if watcher:
+                watcher.cancel()
+
+    async def get_context(self, request: Any, response: Any) -> Context:  # type: ignore[override]
+        return await build_context(self.services, request, current_request_id.get())
+
+    async def on_ws_connect(self, context: Context) -> dict[str, object]:  # type: ignore[override]
+        params = context.connection_params or {}
+        token = _token_from(params)
+        if token:
+            context.principal, context.auth_error = None, None
+            await authenticate_context(context, token)
+        if context.auth_error is not None:
+            raise ConnectionRejectionError({"code": "UNAUTHENTICATED",
+                                            "message": context.auth_error.message})
+        if context.principal is not None:
+            self._watch(context.request, context.principal)
+        return {"authenticated": context.principal is not None}
+
+    def _watch(self, websocket: WebSocket, principal: Principal) -> None:
+        task = asyncio.create_task(self._close_when_session_ends(websocket, principal))
+        self._watchers[id(websocket.scope)] = task
+
+    async def _close_when_session_ends(self, websocket: WebSocket, principal: Principal) -> None:
+        try:
+            await self._session_ended(principal)
+        except asyncio.CancelledError:
+            return
+        if websocket.application_state != WebSocketState.DISCONNECTED:
+            with contextlib.suppress(RuntimeError, OSError):
+                await websocket.close(code=CLOSE_SESSION_ENDED, reason="Session ended")
+            log.info("websocket_closed_session_ended", session_id=principal.session_id)
+
+    async def _session_ended(self, principal: Principal) -> None:
+        """Return once the session is revoked (live event) or found gone on a recheck."""
+        revoked = asyncio.create_task(self._revocation(principal))
+        try:
+            while not revoked.done():
+                await asyncio.wait({revoked}, timeout=REVALIDATE_SECONDS)
+                if revoked.done():
+                    return
+                if not await self.services.authenticator.is_active(principal.session_id):
+                    return
+        finally:
+            revoked.cancel()
+
+    async def _revocation(self, principal: Principal) -> None:
+        events = user_events(self.services.broker, principal.user_id, ("session.revoked",))
+        async for event in events:
+            if event["payload"].get("sessionId") == principal.session_id:
+                return
+
+
+def _token_from(params: dict[str, Any]) -> str | None:
+    for key in ("authorization", "Authorization"):
+        value = params.get(key)
+        if isinstance(value, str):
+            return bearer_token(value) or value
+    value = params.get("token")
+    return value if isinstance(value, str) and value else None

@@ -1,0 +1,98 @@
+"""Throwaway services, a migrated database and a real uvicorn server for the whole suite.
+
+Every test talks to real PostgreSQL (pgserver), DynamoDB Local and Redis. Tests isolate
+themselves by signing up their own users, so they never need to reset shared state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from starlette.applications import Starlette
+
+from server.app import create_app
+from server.embedded import start_services
+from server.services import Services
+from server.migrate import migrate_dynamodb, migrate_postgres
+from server.settings import Settings, load_settings
+from tests.support.client import GraphQLClient
+from tests.support.ports import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def service_env() -> Iterator[dict[str, str]]:
+    """URLs of throwaway PostgreSQL, DynamoDB Local and Redis, plus test settings."""
+    with start_services(data_dir=None, configured={}, cache_dir=ROOT / ".cache") as services:
+        yield {
+            **services.env,
+            "MASTER_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+            "PASSWORD_HASH_PROFILE": "minimal",
+            "DYNAMODB_TABLE_PREFIX": "test_",
+            "LOG_LEVEL": "warning",
+        }
+
+
+@pytest.fixture(scope="session")
+def settings(service_env: dict[str, str]) -> Settings:
+    return load_settings(**{k.lower(): v for k, v in service_env.items()})
+
+
+@pytest.fixture(scope="session")
+async def migrated(settings: Settings) -> Settings:
+    await asyncio.to_thread(migrate_postgres, settings.database_url)
+    await migrate_dynamodb(settings, log=lambda _line: None)
+    return settings
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: Starlette
+
+    @property
+    def services(self) -> Services:
+        return self.app.state.services
+
+    @property
+    def ws_url(self) -> str:
+        return self.url.replace("http://", "ws://") + "/graphql"
+
+
+@pytest.fixture(scope="session")
+async def server(migrated: Settings) -> AsyncIterator[LiveServer]:
+    """A real uvicorn serving the app on a free port, in the tests' event loop."""
+    app = create_app(migrated, count_statements=True)
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                            lifespan="on", ws="websockets", ws_per_message_deflate=False)
+    uvicorn_server = uvicorn.Server(config)
+    task = asyncio.create_task(uvicorn_server.serve())
+    while not uvicorn_server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.02)
+    yield LiveServer(f"http://127.0.0.1:{port}", app)
+    uvicorn_server.should_exit = True
+    await task
+
+
+@pytest.fixture
+async def client(server: LiveServer) -> AsyncIterator[GraphQLClient]:
+    async with GraphQLClient(server.url) as graphql_client:
+        yield graphql_client
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+

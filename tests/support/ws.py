@@ -1,0 +1,55 @@
+"""Websocket GraphQL clients speaking raw protocol frames, as a browser client would."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import websockets
+
+TRANSPORT_WS = "graphql-transport-ws"
+LEGACY_WS = "graphql-ws"
+
+
+class WebSocketClient:
+    def __init__(self, url: str, protocol: str = TRANSPORT_WS) -> None:
+        self.url = url
+        self.protocol = protocol
+        self.socket: Any = None
+
+    async def __aenter__(self) -> WebSocketClient:
+        self.socket = await websockets.connect(self.url, subprotocols=[self.protocol])
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.socket.close()
+
+    async def send(self, message: dict[str, Any]) -> None:
+        await self.socket.send(json.dumps(message))
+
+    async def receive(self, timeout: float = 5) -> dict[str, Any]:
+        """The next frame other than keep-alives."""
+        while True:
+            raw = await asyncio.wait_for(self.socket.recv(), timeout)
+            message = json.loads(raw)
+            if message.get("type") not in ("ka", "ping", "pong"):
+                return message
+
+    async def init(self, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+        await self.send({"type": "connection_init", "payload": payload or {}})
+        return await self.receive()
+
+    async def subscribe(self, operation_id: str, query: str,
+                        variables: dict[str, Any] | None = None) -> None:
+        kind = "subscribe" if self.protocol == TRANSPORT_WS else "start"
+        await self.send({"id": operation_id, "type": kind,
+                         "payload": {"query": query, "variables": variables or {}}})
+
+    async def closed_with(self, timeout: float = 5) -> int:
+        """Wait for the server to close the socket; its close code."""
+        try:
+            while True:
+                await asyncio.wait_for(self.socket.recv(), timeout)
+        except websockets.ConnectionClosed as closed:
+            return closed.rcvd.code if closed.rcvd else closed.code
