@@ -126,7 +126,7 @@ def _serve(args: argparse.Namespace) -> None:
         workers=workers,
         loop="uvloop",
         http="httptools",
-        ws="websockets",
+        ws="websockets-sansio",
         ws_per_message_deflate=False,  # 24 KB instead of 65 KB per socket
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,

@@ -75,7 +75,8 @@ async def server(migrated: Settings) -> AsyncIterator[LiveServer]:
     app = create_app(migrated, count_statements=True)
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="on", ws="websockets", ws_per_message_deflate=False)
+                            lifespan="on", ws="websockets-sansio", ws_per_message_deflate=False,
+                            proxy_headers=True, forwarded_allow_ips="127.0.0.1")
     uvicorn_server = uvicorn.Server(config)
     task = asyncio.create_task(uvicorn_server.serve())
     while not uvicorn_server.started:

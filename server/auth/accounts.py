@@ -109,13 +109,14 @@ class AccountService:
             f"signin:ip:{client.ip}", limit=self.settings.sign_in_limit_per_address,
             window=window, what="sign-in attempts from this address",
         )
-        account_key = f"signin:account:{login.lower()}"
+        async with self.db() as db:
+            user = await UserRepository(db).get_by_login(login)
+        # Keyed by the account, so alternating email and username gains nothing.
+        account_key = f"signin:account:{user.id if user else login.lower()}"
         await self.limiter.check_blocked(
             account_key, limit=self.settings.sign_in_limit_per_account,
             what="failed sign-in attempts for this account",
         )
-        async with self.db() as db:
-            user = await UserRepository(db).get_by_login(login)
         if not await self.hasher.verify(user.password_hash if user else None, password):
             await self.limiter.hit(account_key, limit=0, window=window)
             await self._audit(AuditAction.FAILED_LOGIN, user.id if user else None, client,

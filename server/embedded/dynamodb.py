@@ -36,33 +36,21 @@ def start_dynamodb(
     )
     jar_dir = ensure_dynamodb_local(cache_dir, path=path, log=log)
     workdir = processes.service_workdir("dynamodb", data_dir)
-    _reap_leftover(workdir, log)
     port = processes.free_port()
-    log_path = workdir / "dynamodb.log"
-    argv = [java, *_arguments(jar_dir, port, workdir, data_dir)]
-    proc = processes.spawn(argv, cwd=workdir, log_path=log_path)
-
-    def stop() -> None:
-        processes.stop(proc)
-        if data_dir is None:
-            shutil.rmtree(workdir, ignore_errors=True)
-
     endpoint = f"http://127.0.0.1:{port}"
-    try:
-        processes.wait_until_ready(
-            proc,
-            _lists_tables(endpoint),
-            service="dynamodb",
-            log_path=log_path,
-            timeout=60,
-            fix=FIX,
-        )
-    except BaseException:
-        stop()
-        raise
+    pid, stop = processes.start_process(
+        "dynamodb",
+        [java, *_arguments(jar_dir, port, workdir, data_dir)],
+        workdir=workdir,
+        throwaway=data_dir is None,
+        is_ready=_lists_tables(endpoint),
+        timeout=60,  # a JVM on a busy 2-core machine
+        fix=FIX,
+        log=log,
+    )
     where = "in memory" if data_dir is None else processes.display_path(workdir)
     log(f"dynamodb: started (DynamoDB Local, port {port}, {where})")
-    return StartedService("dynamodb", endpoint, proc.pid, stop)
+    return StartedService("dynamodb", endpoint, pid, stop)
 
 
 def ensure_dynamodb_local(
@@ -124,13 +112,6 @@ def _arguments(jar_dir: Path, port: int, workdir: Path, data_dir: Path | None) -
         "-disableTelemetry",
         *storage,
     ]  # fmt: skip
-
-
-def _reap_leftover(workdir: Path, log: Callable[[str], None]) -> None:
-    # A leftover instance would hold the same database file.
-    pid = processes.reap_leftover(workdir)
-    if pid is not None:
-        log(f"dynamodb: stopped DynamoDB Local pid {pid} left running by an earlier run")
 
 
 def _lists_tables(endpoint: str) -> Callable[[], bool]:

@@ -63,6 +63,40 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def start_process(
+    service: str,
+    argv: Sequence[str],
+    *,
+    workdir: Path,
+    throwaway: bool,
+    is_ready: Callable[[], bool],
+    timeout: float,
+    fix: str,
+    log: Callable[[str], None],
+) -> tuple[int, Callable[[], None]]:
+    """Run `argv` in `workdir` until `is_ready`; return its pid and an idempotent stop that
+    also deletes a throwaway `workdir`."""
+    leftover = reap_leftover(workdir)
+    if leftover is not None:  # it would share our data files
+        log(f"{service}: stopped pid {leftover} that an earlier run left running")
+    log_path = workdir / f"{service}.log"
+    proc = spawn(argv, cwd=workdir, log_path=log_path)
+
+    def stop_and_clean() -> None:
+        stop(proc)
+        if throwaway:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    try:
+        wait_until_ready(
+            proc, is_ready, service=service, log_path=log_path, timeout=timeout, fix=fix
+        )
+    except BaseException:
+        stop_and_clean()
+        raise
+    return proc.pid, stop_and_clean
+
+
 def spawn(argv: Sequence[str], *, cwd: Path, log_path: Path) -> subprocess.Popen[bytes]:
     """Start a service in its own session, so a terminal Ctrl-C reaches only us and we stop
     it in order, and write its pid into `cwd` so a later run can reap it after a crash."""

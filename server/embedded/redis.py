@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -22,33 +21,20 @@ def start_redis(*, data_dir: Path | None, path: str, log: Callable[[str], None])
         fix=f"install Redis (apt-get install redis-server) or {FIX}",
     )
     workdir = processes.service_workdir("redis", data_dir)
-    _reap_leftover(workdir, log)
     port = processes.free_port()
-    log_path = workdir / "redis.log"
-    proc = processes.spawn(
-        [binary, *_arguments(port, workdir, data_dir)], cwd=workdir, log_path=log_path
+    pid, stop = processes.start_process(
+        "redis",
+        [binary, *_arguments(port, workdir, data_dir)],
+        workdir=workdir,
+        throwaway=data_dir is None,
+        is_ready=lambda: _answers_ping(port),
+        timeout=15,
+        fix=FIX,
+        log=log,
     )
-
-    def stop() -> None:
-        processes.stop(proc)
-        if data_dir is None:
-            shutil.rmtree(workdir, ignore_errors=True)
-
-    try:
-        processes.wait_until_ready(
-            proc,
-            lambda: _answers_ping(port),
-            service="redis",
-            log_path=log_path,
-            timeout=15,
-            fix=FIX,
-        )
-    except BaseException:
-        stop()
-        raise
     where = "throwaway" if data_dir is None else processes.display_path(workdir)
     log(f"redis: started (redis-server, port {port}, {where})")
-    return StartedService("redis", f"redis://127.0.0.1:{port}/0", proc.pid, stop)
+    return StartedService("redis", f"redis://127.0.0.1:{port}/0", pid, stop)
 
 
 def _arguments(port: int, workdir: Path, data_dir: Path | None) -> list[str]:
@@ -62,13 +48,6 @@ def _arguments(port: int, workdir: Path, data_dir: Path | None) -> list[str]:
         "--appendonly", appendonly,
         "--daemonize", "no",
     ]  # fmt: skip
-
-
-def _reap_leftover(workdir: Path, log: Callable[[str], None]) -> None:
-    # Two servers appending to one file would corrupt it.
-    pid = processes.reap_leftover(workdir)
-    if pid is not None:
-        log(f"redis: stopped redis-server pid {pid} left running by an earlier run")
 
 
 def _answers_ping(port: int) -> bool:

@@ -29,9 +29,13 @@ class Account:
 
 
 class GraphQLClient:
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, *, address: str | None = None) -> None:
         self.base_url = base_url
-        self.http = httpx.AsyncClient(base_url=base_url, timeout=30)
+        # The server trusts X-Forwarded-For from loopback, as behind a proxy: each client
+        # gets its own documentation-range address so per-address limits stay per test.
+        self.address = address or f"2001:db8::{secrets.token_hex(2)}:{secrets.token_hex(2)}"
+        self.http = httpx.AsyncClient(base_url=base_url, timeout=30,
+                                      headers={"x-forwarded-for": self.address})
 
     async def __aenter__(self) -> GraphQLClient:
         return self
