@@ -56,12 +56,12 @@ def machine() -> dict[str, Any]:
 # --------------------------------------------------------------------------- bare baseline
 
 
-def _bare_app():  # noqa: ANN202
+def _bare_app():
     from starlette.applications import Starlette
     from starlette.responses import JSONResponse
     from starlette.routing import Route
 
-    async def ok(_request) -> JSONResponse:  # noqa: ANN001
+    async def ok(_request) -> JSONResponse:
         return JSONResponse({"ok": True})
 
     return Starlette(routes=[Route("/", ok), Route("/healthz", ok)])
@@ -76,11 +76,25 @@ def __getattr__(name: str) -> Any:  # lazily build `bare_app` for uvicorn's impo
 def bare_server_command(port: int, workers: int) -> list[str]:
     """uvicorn serving `{"ok": true}` with the same loop, parser and worker count as ours."""
     return [
-        sys.executable, "-m", "uvicorn", "_common:bare_app",
-        "--app-dir", str(BENCH),
-        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-        "--loop", "uvloop", "--http", "httptools",
-        "--no-access-log", "--log-level", "warning",
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "_common:bare_app",
+        "--app-dir",
+        str(BENCH),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--no-access-log",
+        "--log-level",
+        "warning",
     ]
 
 
@@ -97,8 +111,9 @@ def backing_services() -> Iterator[dict[str, str]]:
     from server.settings import load_settings
 
     progress("services: starting throwaway postgres, dynamodb local and redis")
-    with start_services(data_dir=None, configured={}, cache_dir=ROOT / ".cache",
-                        log=lambda line: progress(line)) as services:
+    with start_services(
+        data_dir=None, configured={}, cache_dir=ROOT / ".cache", log=lambda line: progress(line)
+    ) as services:
         env = {
             **services.env,
             "MASTER_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
@@ -114,9 +129,15 @@ def backing_services() -> Iterator[dict[str, str]]:
 
 
 @contextlib.contextmanager
-def server_process(name: str, command: list[str], port: int, *,
-                   env: Mapping[str, str] | None = None,
-                   health_path: str = "/healthz", timeout: float = 90.0) -> Iterator[str]:
+def server_process(
+    name: str,
+    command: list[str],
+    port: int,
+    *,
+    env: Mapping[str, str] | None = None,
+    health_path: str = "/healthz",
+    timeout: float = 90.0,
+) -> Iterator[str]:
     """Run `command` (a server on 127.0.0.1:port) until the block is left; yields its URL.
 
     The child gets its own session, so a Ctrl-C in the terminal reaches only us and we stop
@@ -124,14 +145,21 @@ def server_process(name: str, command: list[str], port: int, *,
     process group it leads if it has not exited.
     """
     log_file = tempfile.NamedTemporaryFile(  # noqa: SIM115
-        prefix=f"bench-{name}-", suffix=".log", delete=False)
+        prefix=f"bench-{name}-", suffix=".log", delete=False
+    )
     full_env = {**os.environ, **(env or {})}
     full_env["PYTHONPATH"] = str(ROOT) + os.pathsep + full_env.get("PYTHONPATH", "")
     shown = " ".join([Path(command[0]).name, *command[1:]])
     progress(f"{name}: starting `{shown}`")
-    proc = subprocess.Popen(command, cwd=ROOT, env=full_env, stdout=log_file,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=full_env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(name, proc, url + health_path, timeout, Path(log_file.name))
@@ -144,14 +172,16 @@ def server_process(name: str, command: list[str], port: int, *,
             os.unlink(log_file.name)
 
 
-def _wait_healthy(name: str, proc: subprocess.Popen, url: str, timeout: float,
-                  log_path: Path) -> None:
+def _wait_healthy(
+    name: str, proc: subprocess.Popen, url: str, timeout: float, log_path: Path
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             output = log_path.read_text(errors="replace")[-4000:]
-            raise RuntimeError(f"{name} exited with {proc.returncode} before it was ready:\n"
-                               f"{output}")
+            raise RuntimeError(
+                f"{name} exited with {proc.returncode} before it was ready:\n{output}"
+            )
         try:
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
                 if response.status == 200:
@@ -185,8 +215,11 @@ def _stop(name: str, proc: subprocess.Popen) -> None:
 
 def post_json(url: str, body: dict[str, Any], headers: Mapping[str, str] | None = None) -> Any:
     request = urllib.request.Request(  # noqa: S310
-        url, data=json.dumps(body).encode(), method="POST",
-        headers={"Content-Type": "application/json", **(headers or {})})
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
         return json.loads(response.read())
 
@@ -249,58 +282,98 @@ def _lua_string(value: str) -> str:
     return f"[{level}[{value}]{level}]"
 
 
-def run_wrk(target: Target, *, duration: float, connections: int,
-            threads: int | None = None) -> LoadResult:
+def run_wrk(
+    target: Target, *, duration: float, connections: int, threads: int | None = None
+) -> LoadResult:
     """wrk (C, event loop per thread) with a Lua script for method, body and headers."""
     threads = max(1, min(threads or os.cpu_count() or 1, connections))
-    headers = "\n".join(f"wrk.headers[{_lua_string(k)}] = {_lua_string(v)}"
-                        for k, v in target.headers.items())
-    script = _WRK_LUA.format(method=_lua_string(target.method),
-                             body=_lua_string(target.body.decode()), headers=headers)
+    headers = "\n".join(
+        f"wrk.headers[ {_lua_string(k)} ] = {_lua_string(v)}" for k, v in target.headers.items()
+    )
+    script = _WRK_LUA.format(
+        method=_lua_string(target.method), body=_lua_string(target.body.decode()), headers=headers
+    )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script)
     try:
-        command = ["wrk", "-t", str(threads), "-c", str(connections),
-                   "-d", f"{max(1, round(duration))}s", "--timeout", "10s", "--latency",
-                   "-s", lua.name, target.url]
-        output = subprocess.run(command, capture_output=True, text=True, check=True,
-                                timeout=duration + 60).stdout
+        command = [
+            "wrk",
+            "-t",
+            str(threads),
+            "-c",
+            str(connections),
+            "-d",
+            f"{max(1, round(duration))}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            "-s",
+            lua.name,
+            target.url,
+        ]
+        done = subprocess.run(
+            command, capture_output=True, text=True, check=False, timeout=duration + 60
+        )
+        output = done.stdout + done.stderr
     finally:
         os.unlink(lua.name)
     match = re.search(r"^BENCH_JSON (\{.*\})$", output, re.MULTILINE)
-    if match is None:
+    if match is None or done.returncode or done.stderr.strip():
         raise RuntimeError(f"could not read wrk's output:\n{output}")
     data = json.loads(match.group(1))
     seconds = data["duration_us"] / 1e6
     errors = data["errors"]  # wrk does not read bodies; callers check one response first
-    return LoadResult(target=target.name, tool=f"wrk -t{threads}", connections=connections,
-                      duration_s=round(seconds, 2), requests=data["requests"],
-                      rps=round(data["requests"] / seconds, 1),
-                      p50_ms=round(data["p50_us"] / 1000, 2),
-                      p99_ms=round(data["p99_us"] / 1000, 2), errors=errors)
+    return LoadResult(
+        target=target.name,
+        tool=f"wrk -t{threads}",
+        connections=connections,
+        duration_s=round(seconds, 2),
+        requests=data["requests"],
+        rps=round(data["requests"] / seconds, 1),
+        p50_ms=round(data["p50_us"] / 1000, 2),
+        p99_ms=round(data["p99_us"] / 1000, 2),
+        errors=errors,
+    )
 
 
-def run_python_load(target: Target, *, duration: float, connections: int,
-                    processes: int = 1) -> LoadResult:
+def run_python_load(
+    target: Target, *, duration: float, connections: int, processes: int = 1
+) -> LoadResult:
     """The fallback: `processes` separate client processes (raw asyncio keep-alive
     HTTP/1.1, one request in flight per connection), connections split between them."""
-    shares = [connections // processes + (1 if i < connections % processes else 0)
-              for i in range(processes)]
-    config = {"url": target.url, "method": target.method, "body": target.body.decode(),
-              "headers": target.headers, "duration": duration,
-              "error_marker": target.error_marker}
+    shares = [
+        connections // processes + (1 if i < connections % processes else 0)
+        for i in range(processes)
+    ]
+    config = {
+        "url": target.url,
+        "method": target.method,
+        "body": target.body.decode(),
+        "headers": target.headers,
+        "duration": duration,
+        "error_marker": target.error_marker,
+    }
     children = [
-        subprocess.Popen([sys.executable, __file__, "loadgen"], stdin=subprocess.PIPE,
-                         stdout=subprocess.PIPE, text=True)
-        for share in shares if share
+        subprocess.Popen(
+            [sys.executable, __file__, "loadgen"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for share in shares
+        if share
     ]
     try:
         for child, share in zip(children, shares, strict=False):
             assert child.stdin is not None
             child.stdin.write(json.dumps({**config, "connections": share}))
             child.stdin.close()
-        outputs = [json.loads(child.communicate(timeout=duration + 60)[0])
-                   for child in children]
+        outputs = []
+        for child in children:
+            assert child.stdout is not None
+            outputs.append(json.loads(child.stdout.read()))
+            if child.wait(timeout=30):
+                raise RuntimeError(f"load generator exited with {child.returncode}")
     finally:
         for child in children:
             if child.poll() is None:
@@ -309,12 +382,17 @@ def run_python_load(target: Target, *, duration: float, connections: int,
     latencies = sorted(v for out in outputs for v in out["latencies_us"])
     requests = len(latencies)
     seconds = max(out["elapsed_s"] for out in outputs)
-    return LoadResult(target=target.name, tool=f"python asyncio x{len(children)}",
-                      connections=connections, duration_s=round(seconds, 2),
-                      requests=requests, rps=round(requests / seconds, 1),
-                      p50_ms=round(_percentile(latencies, 50) / 1000, 2),
-                      p99_ms=round(_percentile(latencies, 99) / 1000, 2),
-                      errors=sum(out["errors"] for out in outputs))
+    return LoadResult(
+        target=target.name,
+        tool=f"python asyncio x{len(children)}",
+        connections=connections,
+        duration_s=round(seconds, 2),
+        requests=requests,
+        rps=round(requests / seconds, 1),
+        p50_ms=round(_percentile(latencies, 50) / 1000, 2),
+        p99_ms=round(_percentile(latencies, 99) / 1000, 2),
+        errors=sum(out["errors"] for out in outputs),
+    )
 
 
 def _percentile(ordered: list[int], pct: float) -> float:
@@ -337,8 +415,12 @@ def _loadgen_main() -> None:
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     body = config["body"].encode()
-    head = [f"{config['method']} {path} HTTP/1.1", f"Host: {host}:{port}",
-            "Connection: keep-alive", "User-Agent: personalpod-bench"]
+    head = [
+        f"{config['method']} {path} HTTP/1.1",
+        f"Host: {host}:{port}",
+        "Connection: keep-alive",
+        "User-Agent: personalpod-bench",
+    ]
     head += [f"{k}: {v}" for k, v in config["headers"].items()]
     if body or config["method"] != "GET":
         head.append(f"Content-Length: {len(body)}")
@@ -387,10 +469,11 @@ def _loadgen_main() -> None:
                     return
                 now = perf()
                 if not 200 <= self.status < 300 or (
-                        marker is not None and marker in self.buffer[:self.expected]):
+                    marker is not None and marker in self.buffer[: self.expected]
+                ):
                     errors += 1
                 latencies.append((now - self.sent) // 1000)
-                del self.buffer[:self.expected]
+                del self.buffer[: self.expected]
                 self.expected = None
                 if now >= self.deadline:
                     self.transport.close()

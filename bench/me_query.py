@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _common import (  # noqa: E402
+from _common import (
     ROOT,
     LoadResult,
     Target,
@@ -50,14 +50,26 @@ mutation SignUp($input: SignUpInput!) {
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     tools = _tools(args.loadgen)
-    progress(f"load generator(s): {', '.join(tools)}; {args.workers} server worker(s), "
-             f"{args.connections} connections, {args.duration:g}s per run")
+    progress(
+        f"load generator(s): {', '.join(tools)}; {args.workers} server worker(s), "
+        f"{args.connections} connections, {args.duration:g}s per run"
+    )
     results: list[LoadResult] = []
     try:
         with backing_services() as env:
             port = free_port()
-            command = [sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1",
-                       "--port", str(port), "--workers", str(args.workers)]
+            command = [
+                sys.executable,
+                "-m",
+                "server.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+            ]
             with server_process("personalpod", command, port, env=env) as url:
                 target = _me_target(url)
                 results += _load(target, tools, args)
@@ -81,17 +93,33 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, default=2, help="server processes (default 2)")
-    parser.add_argument("--duration", type=float, default=10.0,
-                        help="seconds of load per target and tool (default 10)")
-    parser.add_argument("--connections", type=int, default=64,
-                        help="concurrent keep-alive connections (default 64)")
-    parser.add_argument("--loadgen", choices=["auto", "wrk", "python", "both"], default="auto",
-                        help="auto: wrk when installed, else the Python client")
-    parser.add_argument("--client-processes", type=int, default=1,
-                        help="processes of the Python load generator (default 1)")
-    parser.add_argument("--json-out", type=lambda s: Path(s) if s else None,
-                        default=ROOT / "bench/results/me_query.json",
-                        help="where to write the results ('' to skip)")
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=10.0,
+        help="seconds of load per target and tool (default 10)",
+    )
+    parser.add_argument(
+        "--connections", type=int, default=64, help="concurrent keep-alive connections (default 64)"
+    )
+    parser.add_argument(
+        "--loadgen",
+        choices=["auto", "wrk", "python", "both"],
+        default="auto",
+        help="auto: wrk when installed, else the Python client",
+    )
+    parser.add_argument(
+        "--client-processes",
+        type=int,
+        default=1,
+        help="processes of the Python load generator (default 1)",
+    )
+    parser.add_argument(
+        "--json-out",
+        type=lambda s: Path(s) if s else None,
+        default=ROOT / "bench/results/me_query.json",
+        help="where to write the results ('' to skip)",
+    )
     return parser
 
 
@@ -107,13 +135,20 @@ def _me_target(url: str) -> Target:
     """Sign up one user, check that `me` answers with data, and describe the request."""
     suffix = secrets.token_hex(4)
     progress("personalpod: signing up the benchmark user")
-    reply = post_json(url + "/graphql", {
-        "query": SIGN_UP,
-        "variables": {"input": {"email": f"bench-{suffix}@example.com",
-                                "username": f"bench_{suffix}",
-                                "password": secrets.token_urlsafe(16),
-                                "displayName": "Bench User"}},
-    })
+    reply = post_json(
+        url + "/graphql",
+        {
+            "query": SIGN_UP,
+            "variables": {
+                "input": {
+                    "email": f"bench-{suffix}@example.com",
+                    "username": f"bench_{suffix}",
+                    "password": secrets.token_urlsafe(16),
+                    "displayName": "Bench User",
+                }
+            },
+        },
+    )
     if reply.get("errors"):
         raise RuntimeError(f"signUp failed: {reply['errors']}")
     token = reply["data"]["signUp"]["token"]
@@ -123,23 +158,33 @@ def _me_target(url: str) -> Target:
     if check.get("errors") or not check.get("data", {}).get("me", {}).get("id"):
         raise RuntimeError(f"the me query did not answer with data: {check}")
     progress(f"personalpod: me -> {json.dumps(check['data']['me'])}")
-    return Target(name="me", url=url + "/graphql", method="POST", body=body,
-                  headers=headers, error_marker='"errors"')
+    return Target(
+        name="me",
+        url=url + "/graphql",
+        method="POST",
+        body=body,
+        headers=headers,
+        error_marker='"errors"',
+    )
 
 
 def _load(target: Target, tools: list[str], args: argparse.Namespace) -> list[LoadResult]:
     results = []
     for tool in tools:
-        progress(f"{target.name}: {tool}, {args.connections} connections for "
-                 f"{args.duration:g}s")
+        progress(f"{target.name}: {tool}, {args.connections} connections for {args.duration:g}s")
         if tool == "wrk":
             result = run_wrk(target, duration=args.duration, connections=args.connections)
         else:
-            result = run_python_load(target, duration=args.duration,
-                                     connections=args.connections,
-                                     processes=args.client_processes)
-        progress(f"{target.name}: {result.rps:,.0f} req/s, p50 {result.p50_ms} ms, "
-                 f"p99 {result.p99_ms} ms, {result.errors} errors")
+            result = run_python_load(
+                target,
+                duration=args.duration,
+                connections=args.connections,
+                processes=args.client_processes,
+            )
+        progress(
+            f"{target.name}: {result.rps:,.0f} req/s, p50 {result.p50_ms} ms, "
+            f"p99 {result.p99_ms} ms, {result.errors} errors"
+        )
         results.append(result)
     return results
 
@@ -166,18 +211,25 @@ def _summary(results: list[LoadResult], args: argparse.Namespace) -> dict:
 
 def _print_table(summary: dict) -> None:
     print()
-    print(f"me query vs bare Starlette JSON: {summary['workers']} worker(s), "
-          f"{summary['connections']} connections, {summary['duration_s']:g}s, "
-          f"{summary['machine']['cpus']} cpus")
+    print(
+        f"me query vs bare Starlette JSON: {summary['workers']} worker(s), "
+        f"{summary['connections']} connections, {summary['duration_s']:g}s, "
+        f"{summary['machine']['cpus']} cpus"
+    )
     header = f"{'target':<8} {'tool':<20} {'req/s':>10} {'p50 ms':>9} {'p99 ms':>9} {'errors':>7}"
     print(header)
     print("-" * len(header))
     for r in summary["results"]:
-        print(f"{r['target']:<8} {r['tool']:<20} {r['rps']:>10,.0f} {r['p50_ms']:>9.2f} "
-              f"{r['p99_ms']:>9.2f} {r['errors']:>7}")
+        print(
+            f"{r['target']:<8} {r['tool']:<20} {r['rps']:>10,.0f} {r['p50_ms']:>9.2f} "
+            f"{r['p99_ms']:>9.2f} {r['errors']:>7}"
+        )
     for tool, ratio in summary["me_over_bare"].items():
-        print(f"me / bare ratio ({tool}): {ratio:.3f}  (bare is {1 / ratio:.1f}x faster)"
-              if ratio else f"me / bare ratio ({tool}): n/a")
+        print(
+            f"me / bare ratio ({tool}): {ratio:.3f}  (bare is {1 / ratio:.1f}x faster)"
+            if ratio
+            else f"me / bare ratio ({tool}): n/a"
+        )
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ def to_attr(value: Any) -> dict[str, Any]:
 
 
 def from_attr(attr: dict[str, Any]) -> Any:
-    (kind, value), = attr.items()
+    ((kind, value),) = attr.items()
     if kind == "S" or kind == "B" or kind == "BOOL":
         return value
     if kind == "N":

@@ -35,8 +35,11 @@ class TableSpec:
                 index_keys.append({"AttributeName": sort, "KeyType": "RANGE"})
                 names.add(sort)
             gsis.append(
-                {"IndexName": index_name, "KeySchema": index_keys,
-                 "Projection": {"ProjectionType": "ALL"}}
+                {
+                    "IndexName": index_name,
+                    "KeySchema": index_keys,
+                    "Projection": {"ProjectionType": "ALL"},
+                }
             )
         spec: dict[str, Any] = {
             "TableName": prefix + self.name,

@@ -6,11 +6,16 @@ import strawberry
 from strawberry import relay
 
 
-@strawberry.type
-class NodeQueries:
-    node: relay.Node | None = relay.node(
-        description="Any object by its global id; null when it is not mine or does not exist."
-    )
-    nodes: list[relay.Node | None] = relay.node(
-        description="Objects by global ids, in order; null where not mine or missing."
-    )
+def node_queries() -> type:
+    """A fresh root type: strawberry's node fields bind to the first schema built with them."""
+
+    @strawberry.type
+    class NodeQueries:
+        node: relay.Node | None = relay.node(
+            description="Any object by its global id; null when it is not mine or missing."
+        )
+        nodes: list[relay.Node | None] = relay.node(
+            description="Objects by global ids, in order; null where not mine or missing."
+        )
+
+    return NodeQueries

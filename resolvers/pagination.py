@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
@@ -15,6 +15,13 @@ NodeT = TypeVar("NodeT")
 ItemT = TypeVar("ItemT")
 
 DEFAULT_PAGE_SIZE = 20
+
+First = Annotated[
+    int | None, strawberry.argument(description="Page size: 1 to 100, 20 when omitted.")
+]
+After = Annotated[
+    str | None, strawberry.argument(description="Return items after this edge's cursor.")
+]
 
 
 @strawberry.type(description="Where a page sits in its list.")

@@ -13,10 +13,9 @@ from resolvers.accounts.mutations import AccountMutations
 from resolvers.accounts.queries import AccountQueries
 from resolvers.accounts.subscriptions import AccountSubscriptions
 from resolvers.accounts.types import Session, User
-from resolvers.node import NodeQueries
+from resolvers.node import node_queries
 from server.graphql.masking import MaskUnexpectedErrors
 
-Query = merge_types("Query", (NodeQueries, AccountQueries))
 Mutation = merge_types("Mutation", (AccountMutations,))
 Subscription = merge_types("Subscription", (AccountSubscriptions,))
 
@@ -26,10 +25,9 @@ class Schema(strawberry.Schema):
         """Expected errors are the client's business; unexpected ones are logged when masked."""
 
 
-def build_schema(extensions: list[SchemaExtension | type[SchemaExtension]] | None = None
-                 ) -> Schema:
+def build_schema(extensions: list[SchemaExtension | type[SchemaExtension]] | None = None) -> Schema:
     return Schema(
-        query=Query,
+        query=merge_types("Query", (node_queries(), AccountQueries)),
         mutation=Mutation,
         subscription=Subscription,
         types=[User, Session],

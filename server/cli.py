@@ -33,32 +33,62 @@ def _parser() -> argparse.ArgumentParser:
         description="PersonalPod: one GraphQL API over a person's pod, journal and chat.",
     )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
-    _command(commands, "run", _run, "Start the embedded services that are not configured, "
-             "migrate, and serve (what `make run` does). Data lives in .data/.",
-             serve_options=True)
-    _command(commands, "serve", _serve, "Serve the API with configured services "
-             "(DATABASE_URL, DYNAMODB_ENDPOINT, REDIS_URL, MASTER_KEY).", serve_options=True)
-    _command(commands, "worker", _worker, "Run background work (outbox relay) without HTTP; "
-             "start as many as you like.")
-    _command(commands, "migrate", _migrate, "Apply PostgreSQL migrations and create missing "
-             "DynamoDB tables; safe to repeat.")
-    export = _command(commands, "export-schema", _export_schema,
-                      "Print the GraphQL schema (SDL) generated from the code.")
+    _command(
+        commands,
+        "run",
+        _run,
+        "Start the embedded services that are not configured, "
+        "migrate, and serve (what `make run` does). Data lives in .data/.",
+        serve_options=True,
+    )
+    _command(
+        commands,
+        "serve",
+        _serve,
+        "Serve the API with configured services "
+        "(DATABASE_URL, DYNAMODB_ENDPOINT, REDIS_URL, MASTER_KEY).",
+        serve_options=True,
+    )
+    _command(
+        commands,
+        "worker",
+        _worker,
+        "Run background work (outbox relay) without HTTP; start as many as you like.",
+    )
+    _command(
+        commands,
+        "migrate",
+        _migrate,
+        "Apply PostgreSQL migrations and create missing DynamoDB tables; safe to repeat.",
+    )
+    export = _command(
+        commands,
+        "export-schema",
+        _export_schema,
+        "Print the GraphQL schema (SDL) generated from the code.",
+    )
     export.add_argument("--output", "-o", type=Path, help="write to this file instead")
     _command(commands, "check", _check, "Validate the configuration and reach every service.")
     _command(commands, "generate-key", _generate_key, "Print a new random MASTER_KEY.")
     return parser
 
 
-def _command(commands: argparse._SubParsersAction, name: str, handler: Callable, help_: str,
-             *, serve_options: bool = False) -> argparse.ArgumentParser:
+def _command(
+    commands: argparse._SubParsersAction,
+    name: str,
+    handler: Callable,
+    help_: str,
+    *,
+    serve_options: bool = False,
+) -> argparse.ArgumentParser:
     command = commands.add_parser(name, help=help_, description=help_)
     command.set_defaults(handler=handler)
     if serve_options:
         command.add_argument("--host", default=None, help="address to bind (env HOST)")
         command.add_argument("--port", type=int, default=None, help="port (env PORT)")
-        command.add_argument("--workers", type=int, default=None,
-                             help="processes; 0 = one per core (env WORKERS)")
+        command.add_argument(
+            "--workers", type=int, default=None, help="processes; 0 = one per core (env WORKERS)"
+        )
     return command
 
 
@@ -74,7 +104,7 @@ def _fail(error: BaseException) -> None:
     raise error
 
 
-def _settings():  # noqa: ANN202
+def _settings():
     from server.settings import get_settings
 
     return get_settings()
@@ -88,8 +118,9 @@ def _run(args: argparse.Namespace) -> None:
 
     data_dir = ROOT / ".data"
     configured = {**dotenv_values(ROOT / ".env"), **os.environ}
-    with start_services(data_dir=data_dir, configured=configured,
-                        cache_dir=ROOT / ".cache") as services:
+    with start_services(
+        data_dir=data_dir, configured=configured, cache_dir=ROOT / ".cache"
+    ) as services:
         os.environ.update(services.env)
         if not configured.get("MASTER_KEY"):
             os.environ["MASTER_KEY"] = _dev_master_key(data_dir)
@@ -116,8 +147,10 @@ def _serve(args: argparse.Namespace) -> None:
     port = args.port or int(os.environ.get("PORT") or settings.port)
     workers = args.workers if args.workers is not None else settings.workers
     workers = workers or os.cpu_count() or 1
-    print(f"personalpod: serving http://{host}:{port}/graphql with {workers} worker(s)",
-          file=sys.stderr)
+    print(
+        f"personalpod: serving http://{host}:{port}/graphql with {workers} worker(s)",
+        file=sys.stderr,
+    )
     uvicorn.run(
         "server.app:create_app_from_env",
         factory=True,
@@ -136,7 +169,7 @@ def _serve(args: argparse.Namespace) -> None:
     )
 
 
-async def _reach_services(settings) -> None:  # noqa: ANN001
+async def _reach_services(settings) -> None:
     from server.services import Services
 
     services = Services.build(settings)

@@ -61,15 +61,17 @@ def bearer_token(value: str | None) -> str | None:
     return value.strip() if value.startswith("pps_") else None
 
 
-async def build_context(services: Services, connection: HTTPConnection,
-                        request_id: str | None) -> Context:
+async def build_context(
+    services: Services, connection: HTTPConnection, request_id: str | None
+) -> Context:
     client = connection.client
     context = Context(
         services=services,
         request=connection,
         request_id=request_id,
-        client=ClientInfo(ip=client.host if client else None,
-                          user_agent=connection.headers.get("user-agent")),
+        client=ClientInfo(
+            ip=client.host if client else None, user_agent=connection.headers.get("user-agent")
+        ),
         loaders=Loaders.build(services),
     )
     header = connection.headers.get("authorization")

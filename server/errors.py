@@ -103,7 +103,6 @@ def masked_error(error: GraphQLError, *, request_id: str | None) -> GraphQLError
     )
 
 
-
 def format_error(error: GraphQLError, *, request_id: str | None) -> dict[str, Any]:
     """The JSON shape of one GraphQL error, masking anything unexpected."""
     original = error.original_error

@@ -11,8 +11,9 @@ from server.pubsub import Broker
 from server.workers.outbox_relay import user_channel
 
 
-async def user_events(broker: Broker, user_id: object,
-                      topics: tuple[str, ...]) -> AsyncIterator[dict[str, Any]]:
+async def user_events(
+    broker: Broker, user_id: object, topics: tuple[str, ...]
+) -> AsyncIterator[dict[str, Any]]:
     """Events of `user_id` whose topic starts with one of `topics`."""
     last_seq = 0
     async with broker.subscribe(user_channel(user_id)) as subscription:

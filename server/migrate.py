@@ -28,8 +28,11 @@ def migrate_postgres(database_url: str) -> None:
 
 
 async def migrate_dynamodb(settings: Settings, log: Callable[[str], None] = print) -> None:
-    dynamo = Dynamo(endpoint=settings.dynamodb_endpoint, region=settings.dynamodb_region,
-                    prefix=settings.dynamodb_table_prefix)
+    dynamo = Dynamo(
+        endpoint=settings.dynamodb_endpoint,
+        region=settings.dynamodb_region,
+        prefix=settings.dynamodb_table_prefix,
+    )
     await dynamo.start()
     try:
         await create_tables(dynamo, log)

@@ -48,20 +48,36 @@ class Services:
     def build(cls, settings: Settings, *, count_statements: bool = False) -> Services:
         engine = create_engine(settings.database_url, count_statements=count_statements)
         db = create_session_factory(engine)
-        dynamo = Dynamo(endpoint=settings.dynamodb_endpoint, region=settings.dynamodb_region,
-                        prefix=settings.dynamodb_table_prefix)
+        dynamo = Dynamo(
+            endpoint=settings.dynamodb_endpoint,
+            region=settings.dynamodb_region,
+            prefix=settings.dynamodb_table_prefix,
+        )
         client = redis.Redis.from_url(settings.redis_url)
         session_repository = SessionRepository(dynamo)
         limiter = RateLimiter(client)
         authenticator = Authenticator(client, session_repository)
         accounts = AccountService(
-            settings=settings, db=db, sessions=session_repository, authenticator=authenticator,
-            limiter=limiter, hasher=PasswordHasher(settings.password_hash_profile),
+            settings=settings,
+            db=db,
+            sessions=session_repository,
+            authenticator=authenticator,
+            limiter=limiter,
+            hasher=PasswordHasher(settings.password_hash_profile),
         )
         authenticator.touch_user = accounts.touch_user
-        return cls(settings=settings, engine=engine, db=db, dynamo=dynamo, redis=client,
-                   broker=Broker(client), limiter=limiter, authenticator=authenticator,
-                   accounts=accounts, session_repository=session_repository)
+        return cls(
+            settings=settings,
+            engine=engine,
+            db=db,
+            dynamo=dynamo,
+            redis=client,
+            broker=Broker(client),
+            limiter=limiter,
+            authenticator=authenticator,
+            accounts=accounts,
+            session_repository=session_repository,
+        )
 
     async def start(self, *, run_workers: bool) -> None:
         await self.dynamo.start()
@@ -90,8 +106,11 @@ class Services:
         return status
 
     async def readiness(self) -> dict[str, str]:
-        checks = {"postgres": self._ping_postgres(), "dynamodb": self.dynamo.ping(),
-                  "redis": self.redis.ping()}
+        checks = {
+            "postgres": self._ping_postgres(),
+            "dynamodb": self.dynamo.ping(),
+            "redis": self.redis.ping(),
+        }
         results = await asyncio.gather(
             *(asyncio.wait_for(c, timeout=3) for c in checks.values()), return_exceptions=True
         )

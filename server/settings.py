@@ -24,9 +24,7 @@ class Settings(BaseSettings):
     dynamodb_region: str = "us-east-1"
     dynamodb_table_prefix: str = "personalpod_"
     redis_url: str = Field(description="Redis for pub/sub, caches and rate limits")
-    master_key: str = Field(
-        description="base64 of 32 random bytes; wraps every user's data key"
-    )
+    master_key: str = Field(description="base64 of 32 random bytes; wraps every user's data key")
 
     session_ttl_days: int = Field(default=30, ge=1, le=365)
     password_hash_profile: Literal["interactive", "moderate", "sensitive", "minimal"] = (

@@ -64,8 +64,9 @@ class GraphQLWebSocket(GraphQL):
             context.principal, context.auth_error = None, None
             await authenticate_context(context, token)
         if context.auth_error is not None:
-            raise ConnectionRejectionError({"code": "UNAUTHENTICATED",
-                                            "message": context.auth_error.message})
+            raise ConnectionRejectionError(
+                {"code": "UNAUTHENTICATED", "message": context.auth_error.message}
+            )
         if context.principal is not None:
             self._watch(context.request, context.principal)
         return {"authenticated": context.principal is not None}

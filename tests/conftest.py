@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-
 from starlette.applications import Starlette
 
 from server.app import create_app
 from server.embedded import start_services
-from server.services import Services
 from server.migrate import migrate_dynamodb, migrate_postgres
+from server.services import Services
 from server.settings import Settings, load_settings
 from tests.support.client import GraphQLClient
 from tests.support.ports import free_port
@@ -74,9 +73,17 @@ async def server(migrated: Settings) -> AsyncIterator[LiveServer]:
     """A real uvicorn serving the app on a free port, in the tests' event loop."""
     app = create_app(migrated, count_statements=True)
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="on", ws="websockets-sansio", ws_per_message_deflate=False,
-                            proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        ws="websockets-sansio",
+        ws_per_message_deflate=False,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+    )
     uvicorn_server = uvicorn.Server(config)
     task = asyncio.create_task(uvicorn_server.serve())
     while not uvicorn_server.started:
@@ -96,4 +103,3 @@ async def client(server: LiveServer) -> AsyncIterator[GraphQLClient]:
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-

@@ -17,13 +17,18 @@ class UserRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def create(self, *, email: str, username: str, password_hash: str,
-                     display_name: str | None) -> User | None:
+    async def create(
+        self, *, email: str, username: str, password_hash: str, display_name: str | None
+    ) -> User | None:
         """Insert a user; None when the email or username is taken (case-insensitively)."""
         statement = (
             insert(User)
-            .values(email=email, username=username, password_hash=password_hash,
-                    display_name=display_name)
+            .values(
+                email=email,
+                username=username,
+                password_hash=password_hash,
+                display_name=display_name,
+            )
             .on_conflict_do_nothing()
             .returning(User)
         )
@@ -32,8 +37,10 @@ class UserRepository:
     async def email_or_username_taken(self, email: str, username: str) -> tuple[bool, bool]:
         rows = await self.session.execute(
             select(func.lower(User.email), func.lower(User.username)).where(
-                or_(func.lower(User.email) == email.lower(),
-                    func.lower(User.username) == username.lower())
+                or_(
+                    func.lower(User.email) == email.lower(),
+                    func.lower(User.username) == username.lower(),
+                )
             )
         )
         found = rows.all()

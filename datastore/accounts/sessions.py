@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -65,7 +66,7 @@ class SessionRepository:
         found: dict[str, SessionItem] = {}
         unique = list(dict.fromkeys(session_ids))
         for start in range(0, len(unique), 100):
-            keys = [{"id": {"S": i}} for i in unique[start:start + 100]]
+            keys = [{"id": {"S": i}} for i in unique[start : start + 100]]
             request = {self.table: {"Keys": keys}}
             while request:
                 response = await self.dynamo.client.batch_get_item(RequestItems=request)
@@ -76,8 +77,9 @@ class SessionRepository:
                 request = response.get("UnprocessedKeys") or {}
         return found
 
-    async def list_for_user(self, user_id: str, *, limit: int,
-                            after: str | None) -> tuple[list[SessionItem], bool]:
+    async def list_for_user(
+        self, user_id: str, *, limit: int, after: str | None
+    ) -> tuple[list[SessionItem], bool]:
         """Newest first: a page of live sessions and whether more follow."""
         kwargs: dict[str, Any] = {
             "TableName": self.table,
@@ -85,7 +87,8 @@ class SessionRepository:
             "KeyConditionExpression": "user_id = :u",
             "FilterExpression": "expires_at > :now",
             "ExpressionAttributeValues": {
-                ":u": {"S": user_id}, ":now": {"N": str(int(time.time()))}
+                ":u": {"S": user_id},
+                ":now": {"N": str(int(time.time()))},
             },
             "ScanIndexForward": False,
             "Limit": limit + 1,
@@ -128,7 +131,8 @@ class SessionRepository:
         return "Attributes" in response
 
     async def touch(self, session_id: str, *, last_active_at: str) -> None:
-        try:
+        # A session revoked meanwhile has nothing to touch.
+        with contextlib.suppress(self.dynamo.client.exceptions.ConditionalCheckFailedException):
             await self.dynamo.client.update_item(
                 TableName=self.table,
                 Key={"id": {"S": session_id}},
@@ -136,5 +140,3 @@ class SessionRepository:
                 ConditionExpression="attribute_exists(id)",
                 ExpressionAttributeValues={":t": {"S": last_active_at}},
             )
-        except self.dynamo.client.exceptions.ConditionalCheckFailedException:
-            pass  # revoked meanwhile: nothing to touch

@@ -34,9 +34,5 @@ class User(Base):
     # Bumped under the row lock by every write that emits an event, so each user's
     # outbox events carry a gap-free sequence in commit order.
     event_seq: Mapped[int] = mapped_column(BigInteger, server_default="0")
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

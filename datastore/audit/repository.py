@@ -25,16 +25,25 @@ class AuditRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def record(self, action: str, *, user_id: uuid.UUID | None, ip: str | None,
-                     user_agent: str | None, details: dict[str, Any] | None = None) -> None:
+    async def record(
+        self,
+        action: str,
+        *,
+        user_id: uuid.UUID | None,
+        ip: str | None,
+        user_agent: str | None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
         self.session.add(
-            AuditLog(action=action, user_id=user_id, ip=ip, user_agent=user_agent,
-                     details=details or {})
+            AuditLog(
+                action=action, user_id=user_id, ip=ip, user_agent=user_agent, details=details or {}
+            )
         )
         await self.session.flush()
 
-    async def page_for_user(self, user_id: uuid.UUID, *, before_id: int | None,
-                            limit: int) -> list[AuditLog]:
+    async def page_for_user(
+        self, user_id: uuid.UUID, *, before_id: int | None, limit: int
+    ) -> list[AuditLog]:
         """Newest first; `limit` rows before the `before_id` cursor."""
         statement = select(AuditLog).where(AuditLog.user_id == user_id)
         if before_id is not None:

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 

@@ -22,22 +22,29 @@ def upgrade() -> None:
     op.execute("CREATE EXTENSION IF NOT EXISTS vector")
     op.create_table(
         "users",
-        sa.Column("id", postgresql.UUID(as_uuid=True), primary_key=True,
-                  server_default=sa.text("gen_random_uuid()")),
+        sa.Column(
+            "id",
+            postgresql.UUID(as_uuid=True),
+            primary_key=True,
+            server_default=sa.text("gen_random_uuid()"),
+        ),
         sa.Column("email", sa.String(254), nullable=False),
         sa.Column("username", sa.String(32), nullable=False),
         sa.Column("password_hash", sa.Text(), nullable=False),
         sa.Column("display_name", sa.String(100)),
         sa.Column("avatar_url", sa.String(2048)),
-        sa.Column("profile", postgresql.JSONB(), nullable=False,
-                  server_default=sa.text("'{}'::jsonb")),
+        sa.Column(
+            "profile", postgresql.JSONB(), nullable=False, server_default=sa.text("'{}'::jsonb")
+        ),
         sa.Column("presence_status", sa.String(16), nullable=False, server_default="OFFLINE"),
         sa.Column("last_seen_at", sa.DateTime(timezone=True)),
         sa.Column("event_seq", sa.BigInteger(), nullable=False, server_default="0"),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False,
-                  server_default=sa.func.now()),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False,
-                  server_default=sa.func.now()),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
+        sa.Column(
+            "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
         sa.CheckConstraint(
             "presence_status IN ('ONLINE', 'OFFLINE', 'AWAY', 'DO_NOT_DISTURB')",
             name="presence_status",
@@ -45,8 +52,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_users"),
     )
     op.create_index("uq_users_email_lower", "users", [sa.text("lower(email)")], unique=True)
-    op.create_index("uq_users_username_lower", "users", [sa.text("lower(username)")],
-                    unique=True)
+    op.create_index("uq_users_username_lower", "users", [sa.text("lower(username)")], unique=True)
 
     op.create_table(
         "audit_logs",
@@ -55,13 +61,16 @@ def upgrade() -> None:
         sa.Column("action", sa.String(32), nullable=False),
         sa.Column("ip", sa.String(64)),
         sa.Column("user_agent", sa.Text()),
-        sa.Column("details", postgresql.JSONB(), nullable=False,
-                  server_default=sa.text("'{}'::jsonb")),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False,
-                  server_default=sa.func.now()),
+        sa.Column(
+            "details", postgresql.JSONB(), nullable=False, server_default=sa.text("'{}'::jsonb")
+        ),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_audit_logs"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE",
-                                name="fk_audit_logs_user_id_users"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], ondelete="CASCADE", name="fk_audit_logs_user_id_users"
+        ),
     )
     op.create_index("ix_audit_logs_user_id_id", "audit_logs", ["user_id", "id"])
 
@@ -72,14 +81,16 @@ def upgrade() -> None:
         sa.Column("seq", sa.BigInteger(), nullable=False),
         sa.Column("topic", sa.String(64), nullable=False),
         sa.Column("payload", postgresql.JSONB(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False,
-                  server_default=sa.func.now()),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
         sa.Column("published_at", sa.DateTime(timezone=True)),
         sa.PrimaryKeyConstraint("id", name="pk_outbox"),
         sa.UniqueConstraint("user_id", "seq", name="uq_outbox_user_id_seq"),
     )
-    op.create_index("ix_outbox_pending", "outbox", ["id"],
-                    postgresql_where=sa.text("published_at IS NULL"))
+    op.create_index(
+        "ix_outbox_pending", "outbox", ["id"], postgresql_where=sa.text("published_at IS NULL")
+    )
     # Wake the relay right after a commit instead of waiting for its next poll.
     op.execute(
         """

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry import relay
 
@@ -18,6 +20,7 @@ from server.context import Context
 from server.errors import BadUserInput
 
 Info = strawberry.Info[Context, None]
+_input = strawberry.argument(description="The values; see the input type.")
 
 
 def _payload(signed_in: SignedIn) -> AuthPayload:
@@ -35,57 +38,86 @@ class ChangePasswordPayload:
 
 @strawberry.type
 class AccountMutations:
-    @strawberry.mutation(description="Create an account and sign this device in. "
-                         "Rate limited per client address.")
-    async def sign_up(self, info: Info, input: SignUpInput) -> AuthPayload:
+    @strawberry.mutation(
+        description="Create an account and sign this device in. Rate limited per client address."
+    )
+    async def sign_up(self, info: Info, input: Annotated[SignUpInput, _input]) -> AuthPayload:
         ctx = info.context
-        return _payload(await ctx.services.accounts.sign_up(
-            email=input.email, username=input.username, password=input.password,
-            display_name=input.display_name, device_name=input.device_name, client=ctx.client,
-        ))
+        return _payload(
+            await ctx.services.accounts.sign_up(
+                email=input.email,
+                username=input.username,
+                password=input.password,
+                display_name=input.display_name,
+                device_name=input.device_name,
+                client=ctx.client,
+            )
+        )
 
-    @strawberry.mutation(description="Sign in with email or username. Failures are rate "
-                         "limited per account and per client address (RATE_LIMITED, retryAfter).")
-    async def sign_in(self, info: Info, input: SignInInput) -> AuthPayload:
+    @strawberry.mutation(
+        description="Sign in with email or username. Failures are rate "
+        "limited per account and per client address (RATE_LIMITED, retryAfter)."
+    )
+    async def sign_in(self, info: Info, input: Annotated[SignInInput, _input]) -> AuthPayload:
         ctx = info.context
-        return _payload(await ctx.services.accounts.sign_in(
-            login=input.login, password=input.password, device_name=input.device_name,
-            client=ctx.client,
-        ))
+        return _payload(
+            await ctx.services.accounts.sign_in(
+                login=input.login,
+                password=input.password,
+                device_name=input.device_name,
+                client=ctx.client,
+            )
+        )
 
-    @strawberry.mutation(description="End this device's session.",
-                         permission_classes=[IsAuthenticated])
+    @strawberry.mutation(
+        description="End this device's session.", permission_classes=[IsAuthenticated]
+    )
     async def sign_out(self, info: Info) -> bool:
         ctx = info.context
         await ctx.services.accounts.sign_out(ctx.require_principal(), ctx.client)
         return True
 
-    @strawberry.mutation(description="Sign out one of my devices; its live subscriptions close.",
-                         permission_classes=[IsAuthenticated])
-    async def revoke_session(self, info: Info, id: relay.GlobalID) -> bool:
+    @strawberry.mutation(
+        description="Sign out one of my devices; its live subscriptions close.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def revoke_session(
+        self,
+        info: Info,
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The session's global id.")],
+    ) -> bool:
         ctx = info.context
         if id.type_name != "Session":
             raise BadUserInput("This id is not a session's.", field="id")
-        await ctx.services.accounts.revoke_session(ctx.require_principal(), id.node_id,
-                                                   ctx.client)
+        await ctx.services.accounts.revoke_session(ctx.require_principal(), id.node_id, ctx.client)
         return True
 
-    @strawberry.mutation(description="Change my password; every other device is signed out.",
-                         permission_classes=[IsAuthenticated])
-    async def change_password(self, info: Info,
-                              input: ChangePasswordInput) -> ChangePasswordPayload:
+    @strawberry.mutation(
+        description="Change my password; every other device is signed out.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def change_password(
+        self, info: Info, input: Annotated[ChangePasswordInput, _input]
+    ) -> ChangePasswordPayload:
         ctx = info.context
         ended = await ctx.services.accounts.change_password(
-            ctx.require_principal(), current=input.current_password, new=input.new_password,
+            ctx.require_principal(),
+            current=input.current_password,
+            new=input.new_password,
             client=ctx.client,
         )
         return ChangePasswordPayload(ended_sessions=ended)
 
-    @strawberry.mutation(description="Change my display name, avatar or profile JSON.",
-                         permission_classes=[IsAuthenticated])
-    async def update_profile(self, info: Info, input: UpdateProfileInput) -> User:
+    @strawberry.mutation(
+        description="Change my display name, avatar or profile JSON.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def update_profile(
+        self, info: Info, input: Annotated[UpdateProfileInput, _input]
+    ) -> User:
         given = frozenset(
-            name for name in ("display_name", "avatar_url", "profile")
+            name
+            for name in ("display_name", "avatar_url", "profile")
             if getattr(input, name) is not strawberry.UNSET
         )
         changes = ProfileChanges(
@@ -95,12 +127,20 @@ class AccountMutations:
             given=given,
         )
         ctx = info.context
-        return User.from_row(await ctx.services.accounts.update_profile(
-            ctx.require_principal(), changes))
+        return User.from_row(
+            await ctx.services.accounts.update_profile(ctx.require_principal(), changes)
+        )
 
-    @strawberry.mutation(description="Set my presence status; lastSeen becomes now.",
-                         permission_classes=[IsAuthenticated])
-    async def update_presence(self, info: Info, status: PresenceStatus) -> User:
+    @strawberry.mutation(
+        description="Set my presence status; lastSeen becomes now.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def update_presence(
+        self,
+        info: Info,
+        status: Annotated[PresenceStatus, strawberry.argument(description="The new status.")],
+    ) -> User:
         ctx = info.context
-        return User.from_row(await ctx.services.accounts.update_presence(
-            ctx.require_principal(), status.value))
+        return User.from_row(
+            await ctx.services.accounts.update_presence(ctx.require_principal(), status.value)
+        )

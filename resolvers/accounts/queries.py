@@ -7,7 +7,7 @@ import strawberry
 from datastore.accounts.sessions import session_cursor
 from datastore.audit.repository import AuditRepository
 from resolvers.accounts.types import SecurityEvent, Session, User
-from resolvers.pagination import Connection, decode_cursor, encode_cursor, page_size
+from resolvers.pagination import After, Connection, First, decode_cursor, encode_cursor, page_size
 from resolvers.permissions import IsAuthenticated
 from server.context import Context
 from server.errors import NotFound
@@ -25,10 +25,12 @@ class AccountQueries:
             raise NotFound("This account no longer exists.")
         return User.from_row(row)
 
-    @strawberry.field(description="My signed-in devices, newest first.",
-                      permission_classes=[IsAuthenticated])
-    async def sessions(self, info: Info, first: int | None = None,
-                       after: str | None = None) -> Connection[Session]:
+    @strawberry.field(
+        description="My signed-in devices, newest first.", permission_classes=[IsAuthenticated]
+    )
+    async def sessions(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[Session]:
         principal = info.context.require_principal()
         limit = page_size(first, maximum=info.context.services.settings.max_page_size)
         items, has_next = await info.context.services.session_repository.list_for_user(
@@ -42,10 +44,13 @@ class AccountQueries:
             has_previous=after is not None,
         )
 
-    @strawberry.field(description="My account's security log (sign-ins, failures, changes), "
-                      "newest first.", permission_classes=[IsAuthenticated])
-    async def security_events(self, info: Info, first: int | None = None,
-                              after: str | None = None) -> Connection[SecurityEvent]:
+    @strawberry.field(
+        description="My account's security log (sign-ins, failures, changes), newest first.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def security_events(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[SecurityEvent]:
         principal = info.context.require_principal()
         limit = page_size(first, maximum=info.context.services.settings.max_page_size)
         before_id = _audit_cursor(after)
@@ -54,8 +59,11 @@ class AccountQueries:
                 principal.user_id, before_id=before_id, limit=limit + 1
             )
         return Connection.build(
-            rows[:limit], node=SecurityEvent.from_row, cursor=lambda row: encode_cursor("audit", row.id),
-            has_next=len(rows) > limit, has_previous=after is not None,
+            rows[:limit],
+            node=SecurityEvent.from_row,
+            cursor=lambda row: encode_cursor("audit", row.id),
+            has_next=len(rows) > limit,
+            has_previous=after is not None,
         )
 
 

@@ -25,8 +25,10 @@ _KINDS = {
 
 @strawberry.type
 class AccountSubscriptions:
-    @strawberry.subscription(description="Devices signing in to or out of my account, live.",
-                             permission_classes=[IsAuthenticated])
+    @strawberry.subscription(
+        description="Devices signing in to or out of my account, live.",
+        permission_classes=[IsAuthenticated],
+    )
     async def session_events(self, info: Info) -> AsyncGenerator[SessionEvent, None]:
         principal = info.context.require_principal()
         broker = info.context.services.broker
@@ -35,8 +37,9 @@ class AccountSubscriptions:
             kind = _KINDS[(event["topic"], payload.get("reason"))]
             yield SessionEvent(
                 kind=kind,
-                session_id=strawberry.ID(str(relay.GlobalID(Session.__name__,
-                                                            payload["sessionId"]))),
+                session_id=strawberry.ID(
+                    str(relay.GlobalID(Session.__name__, payload["sessionId"]))
+                ),
                 device_name=payload.get("deviceName"),
                 seq=event["seq"],
                 at=datetime.fromisoformat(event["at"]),

@@ -45,17 +45,26 @@ class User(relay.Node):
     @classmethod
     def from_row(cls, row: UserRow) -> User:
         return cls(
-            id=str(row.id), email=row.email, username=row.username,
-            display_name=row.display_name, avatar_url=row.avatar_url,
+            id=str(row.id),
+            email=row.email,
+            username=row.username,
+            display_name=row.display_name,
+            avatar_url=row.avatar_url,
             profile=row.profile or {},
-            presence=Presence(status=PresenceStatus(row.presence_status),
-                              last_seen=row.last_seen_at),
+            presence=Presence(
+                status=PresenceStatus(row.presence_status), last_seen=row.last_seen_at
+            ),
             created_at=row.created_at,
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: strawberry.Info[Context, None],
-                            node_ids: Iterable[str], required: bool = False) -> list[User | None]:
+    async def resolve_nodes(
+        cls,
+        *,
+        info: strawberry.Info[Context, None],
+        node_ids: Iterable[str],
+        required: bool = False,
+    ) -> list[User | None]:
         principal = info.context.principal
         wanted = [_uuid(i) for i in node_ids]
         own = [i if principal and i == principal.user_id else None for i in wanted]
@@ -78,7 +87,10 @@ class Session(relay.Node):
     @classmethod
     def from_item(cls, item: SessionItem, *, current_id: str | None) -> Session:
         return cls(
-            id=item.id, device_name=item.device_name, user_agent=item.user_agent, ip=item.ip,
+            id=item.id,
+            device_name=item.device_name,
+            user_agent=item.user_agent,
+            ip=item.ip,
             created_at=datetime.fromisoformat(item.created_at),
             last_active_at=datetime.fromisoformat(item.last_active_at),
             expires_at=datetime.fromtimestamp(item.expires_at, UTC),
@@ -86,9 +98,13 @@ class Session(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: strawberry.Info[Context, None],
-                            node_ids: Iterable[str],
-                            required: bool = False) -> list[Session | None]:
+    async def resolve_nodes(
+        cls,
+        *,
+        info: strawberry.Info[Context, None],
+        node_ids: Iterable[str],
+        required: bool = False,
+    ) -> list[Session | None]:
         principal = info.context.principal
         ids = list(node_ids)
         if principal is None:
@@ -96,7 +112,8 @@ class Session(relay.Node):
         items = await info.context.loaders.session_by_id.load_many(ids)
         return [
             cls.from_item(item, current_id=principal.session_id)
-            if item and item.user_id == str(principal.user_id) else None
+            if item and item.user_id == str(principal.user_id)
+            else None
             for item in items
         ]
 
@@ -121,8 +138,12 @@ class SecurityEvent:
 
     @classmethod
     def from_row(cls, row: AuditLog) -> SecurityEvent:
-        return cls(action=SecurityAction(row.action), ip=row.ip, user_agent=row.user_agent,
-                   at=row.created_at)
+        return cls(
+            action=SecurityAction(row.action),
+            ip=row.ip,
+            user_agent=row.user_agent,
+            at=row.created_at,
+        )
 
 
 @strawberry.type(description="A new session: keep the token secret, send it as a Bearer token.")

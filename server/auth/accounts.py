@@ -67,22 +67,33 @@ class AccountService:
         self.limiter = limiter
         self.hasher = hasher
 
-    async def sign_up(self, *, email: str, username: str, password: str,
-                      display_name: str | None, device_name: str | None,
-                      client: ClientInfo) -> SignedIn:
+    async def sign_up(
+        self,
+        *,
+        email: str,
+        username: str,
+        password: str,
+        display_name: str | None,
+        device_name: str | None,
+        client: ClientInfo,
+    ) -> SignedIn:
         email = validation.email(email)
         username = validation.username(username)
         password = validation.password(password)
         display_name = validation.text(display_name, field="displayName", max_length=100)
         device_name = validation.text(device_name, field="deviceName", max_length=100)
         await self.limiter.check(
-            f"signup:ip:{client.ip}", limit=self.settings.sign_up_limit_per_address,
-            window=3600, what="sign-ups from this address",
+            f"signup:ip:{client.ip}",
+            limit=self.settings.sign_up_limit_per_address,
+            window=3600,
+            what="sign-ups from this address",
         )
         password_hash = await self.hasher.hash(password)
         async with self.db() as db, db.begin():
             user = await UserRepository(db).create(
-                email=email, username=username, password_hash=password_hash,
+                email=email,
+                username=username,
+                password_hash=password_hash,
                 display_name=display_name,
             )
             if user is None:
@@ -98,122 +109,160 @@ class AccountService:
             raise Conflict("An account with this email already exists.", field="email")
         raise Conflict("This username is taken.", field="username")
 
-    async def sign_in(self, *, login: str, password: str, device_name: str | None,
-                      client: ClientInfo) -> SignedIn:
+    async def sign_in(
+        self, *, login: str, password: str, device_name: str | None, client: ClientInfo
+    ) -> SignedIn:
         login = login.strip()
         if not login:
             raise BadUserInput("Enter your email or username.", field="login")
         device_name = validation.text(device_name, field="deviceName", max_length=100)
         window = self.settings.sign_in_window_seconds
         await self.limiter.check(
-            f"signin:ip:{client.ip}", limit=self.settings.sign_in_limit_per_address,
-            window=window, what="sign-in attempts from this address",
+            f"signin:ip:{client.ip}",
+            limit=self.settings.sign_in_limit_per_address,
+            window=window,
+            what="sign-in attempts from this address",
         )
         async with self.db() as db:
             user = await UserRepository(db).get_by_login(login)
         # Keyed by the account, so alternating email and username gains nothing.
         account_key = f"signin:account:{user.id if user else login.lower()}"
         await self.limiter.check_blocked(
-            account_key, limit=self.settings.sign_in_limit_per_account,
+            account_key,
+            limit=self.settings.sign_in_limit_per_account,
             what="failed sign-in attempts for this account",
         )
         if not await self.hasher.verify(user.password_hash if user else None, password):
             await self.limiter.hit(account_key, limit=0, window=window)
-            await self._audit(AuditAction.FAILED_LOGIN, user.id if user else None, client,
-                              {"loginHash": hash_secret(login.lower().encode())} if user is None else None)
+            await self._audit(
+                AuditAction.FAILED_LOGIN,
+                user.id if user else None,
+                client,
+                {"loginHash": hash_secret(login.lower().encode())} if user is None else None,
+            )
             raise Unauthenticated("Wrong email, username or password.", field="password")
         await self.limiter.reset(account_key)
         return await self._open_session(user, device_name, client)
 
-    async def _open_session(self, user: User, device_name: str | None,
-                            client: ClientInfo) -> SignedIn:
+    async def _open_session(
+        self, user: User, device_name: str | None, client: ClientInfo
+    ) -> SignedIn:
         """Make the device session durable in DynamoDB, then audit and announce it."""
         issued = issue_token()
         now = datetime.now(UTC)
         session = SessionItem(
-            id=issued.session_id, user_id=str(user.id), token_hash=issued.token_hash,
-            device_name=device_name, user_agent=(client.user_agent or "")[:512] or None,
-            ip=client.ip, created_at=now_iso(), last_active_at=now_iso(),
+            id=issued.session_id,
+            user_id=str(user.id),
+            token_hash=issued.token_hash,
+            device_name=device_name,
+            user_agent=(client.user_agent or "")[:512] or None,
+            ip=client.ip,
+            created_at=now_iso(),
+            last_active_at=now_iso(),
             expires_at=int((now + timedelta(days=self.settings.session_ttl_days)).timestamp()),
         )
         await self.sessions.create(session)
         async with self.db() as db, db.begin():
             await UserRepository(db).touch_last_seen(user.id)
             await AuditRepository(db).record(
-                AuditAction.LOGIN, user_id=user.id, ip=client.ip, user_agent=client.user_agent,
+                AuditAction.LOGIN,
+                user_id=user.id,
+                ip=client.ip,
+                user_agent=client.user_agent,
                 details={"sessionId": session.id},
             )
             await OutboxRepository(db).append(user.id, "session.created", _session_event(session))
         return SignedIn(issued.token, user, session)
 
     async def sign_out(self, principal: Principal, client: ClientInfo) -> None:
-        await self._end_session(principal.user_id, principal.session_id, client,
-                                AuditAction.LOGOUT, reason="SIGNED_OUT")
+        await self._end_session(
+            principal.user_id, principal.session_id, client, AuditAction.LOGOUT, reason="SIGNED_OUT"
+        )
 
-    async def revoke_session(self, principal: Principal, session_id: str,
-                             client: ClientInfo) -> None:
+    async def revoke_session(
+        self, principal: Principal, session_id: str, client: ClientInfo
+    ) -> None:
         session = await self.sessions.get(session_id)
         if session is None or session.user_id != str(principal.user_id):
             raise NotFound("No such session.", field="id")
-        await self._end_session(principal.user_id, session_id, client,
-                                AuditAction.SESSION_REVOKED, reason="REVOKED")
+        await self._end_session(
+            principal.user_id, session_id, client, AuditAction.SESSION_REVOKED, reason="REVOKED"
+        )
 
-    async def _end_session(self, user_id: uuid.UUID, session_id: str, client: ClientInfo,
-                           action: str, *, reason: str) -> None:
+    async def _end_session(
+        self, user_id: uuid.UUID, session_id: str, client: ClientInfo, action: str, *, reason: str
+    ) -> None:
         await self.authenticator.forget(session_id)
         await self.sessions.delete(session_id)
         async with self.db() as db, db.begin():
             await AuditRepository(db).record(
-                action, user_id=user_id, ip=client.ip, user_agent=client.user_agent,
+                action,
+                user_id=user_id,
+                ip=client.ip,
+                user_agent=client.user_agent,
                 details={"sessionId": session_id},
             )
             await OutboxRepository(db).append(
                 user_id, "session.revoked", {"sessionId": session_id, "reason": reason}
             )
 
-    async def change_password(self, principal: Principal, *, current: str, new: str,
-                              client: ClientInfo) -> int:
+    async def change_password(
+        self, principal: Principal, *, current: str, new: str, client: ClientInfo
+    ) -> int:
         """Set a new password and end every other session; how many were ended."""
         new = validation.password(new, field="newPassword")
         account_key = f"password:account:{principal.user_id}"
         await self.limiter.check_blocked(
-            account_key, limit=self.settings.sign_in_limit_per_account,
+            account_key,
+            limit=self.settings.sign_in_limit_per_account,
             what="wrong current passwords",
         )
         async with self.db() as db:
             user = await UserRepository(db).get_by_id(principal.user_id)
         if user is None or not await self.hasher.verify(user.password_hash, current):
-            await self.limiter.hit(account_key, limit=0,
-                                   window=self.settings.sign_in_window_seconds)
+            await self.limiter.hit(
+                account_key, limit=0, window=self.settings.sign_in_window_seconds
+            )
             raise BadUserInput("The current password is wrong.", field="currentPassword")
         new_hash = await self.hasher.hash(new)
-        others = [s for s in await self.sessions.list_ids_for_user(str(principal.user_id))
-                  if s != principal.session_id]
+        others = [
+            s
+            for s in await self.sessions.list_ids_for_user(str(principal.user_id))
+            if s != principal.session_id
+        ]
         for session_id in others:
             await self.authenticator.forget(session_id)
             await self.sessions.delete(session_id)
         async with self.db() as db, db.begin():
             await UserRepository(db).update_fields(principal.user_id, password_hash=new_hash)
             await AuditRepository(db).record(
-                AuditAction.PASSWORD_CHANGED, user_id=principal.user_id, ip=client.ip,
-                user_agent=client.user_agent, details={"endedSessions": len(others)},
+                AuditAction.PASSWORD_CHANGED,
+                user_id=principal.user_id,
+                ip=client.ip,
+                user_agent=client.user_agent,
+                details={"endedSessions": len(others)},
             )
             outbox = OutboxRepository(db)
             for session_id in others:
-                await outbox.append(principal.user_id, "session.revoked",
-                                    {"sessionId": session_id, "reason": "PASSWORD_CHANGED"})
+                await outbox.append(
+                    principal.user_id,
+                    "session.revoked",
+                    {"sessionId": session_id, "reason": "PASSWORD_CHANGED"},
+                )
         return len(others)
 
     async def update_profile(self, principal: Principal, changes: ProfileChanges) -> User:
         values: dict[str, Any] = {}
         if "display_name" in changes.given:
             values["display_name"] = validation.text(
-                changes.display_name, field="displayName", max_length=100)
+                changes.display_name, field="displayName", max_length=100
+            )
         if "avatar_url" in changes.given:
             values["avatar_url"] = validation.http_url(changes.avatar_url, field="avatarUrl")
         if "profile" in changes.given:
             values["profile"] = validation.profile(
-                changes.profile if changes.profile is not None else {})
+                changes.profile if changes.profile is not None else {}
+            )
         async with self.db() as db, db.begin():
             users = UserRepository(db)
             if not values:
@@ -240,15 +289,28 @@ class AccountService:
         async with self.db() as db, db.begin():
             await UserRepository(db).touch_last_seen(user_id)
 
-    async def _audit(self, action: str, user_id: uuid.UUID | None, client: ClientInfo,
-                     details: dict[str, Any] | None = None) -> None:
+    async def _audit(
+        self,
+        action: str,
+        user_id: uuid.UUID | None,
+        client: ClientInfo,
+        details: dict[str, Any] | None = None,
+    ) -> None:
         async with self.db() as db, db.begin():
             await AuditRepository(db).record(
-                action, user_id=user_id, ip=client.ip, user_agent=client.user_agent,
+                action,
+                user_id=user_id,
+                ip=client.ip,
+                user_agent=client.user_agent,
                 details=details,
             )
 
 
 def _session_event(session: SessionItem) -> dict[str, Any]:
-    return {"sessionId": session.id, "deviceName": session.device_name,
-            "userAgent": session.user_agent, "ip": session.ip, "at": int(time.time())}
+    return {
+        "sessionId": session.id,
+        "deviceName": session.device_name,
+        "userAgent": session.user_agent,
+        "ip": session.ip,
+        "at": int(time.time()),
+    }

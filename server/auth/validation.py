@@ -10,7 +10,9 @@ import orjson
 
 from server.errors import BadUserInput
 
-EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$")
+EMAIL = re.compile(
+    r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$"
+)
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.]{2,31}$")
 MIN_PASSWORD, MAX_PASSWORD = 8, 256
 MAX_PROFILE_BYTES = 16_384
@@ -64,5 +66,7 @@ def profile(value: Any, field: str = "profile") -> dict[str, Any]:
     if not isinstance(value, dict):
         raise BadUserInput("The profile is a JSON object.", field=field)
     if len(orjson.dumps(value)) > MAX_PROFILE_BYTES:
-        raise BadUserInput(f"The profile is at most {MAX_PROFILE_BYTES} bytes of JSON.", field=field)
+        raise BadUserInput(
+            f"The profile is at most {MAX_PROFILE_BYTES} bytes of JSON.", field=field
+        )
     return value

@@ -12,7 +12,9 @@ mutation($input: UpdateProfileInput!) {
 }
 """
 UPDATE_PRESENCE = """
-mutation($status: PresenceStatus!) { updatePresence(status: $status) { presence { status lastSeen } } }
+mutation($status: PresenceStatus!) {
+  updatePresence(status: $status) { presence { status lastSeen } }
+}
 """
 CHANGE_PASSWORD = """
 mutation($input: ChangePasswordInput!) { changePassword(input: $input) { endedSessions } }
@@ -26,26 +28,37 @@ async def test_update_profile_changes_given_fields_and_keeps_the_rest(
 ) -> None:
     # given
     account = await client.sign_up()
-    await client.data(UPDATE_PROFILE, {"input": {
-        "displayName": "Grace", "avatarUrl": "https://example.com/a.png",
-        "profile": {"bio": "hi", "links": ["https://x.y"]}}}, token=account.token)
+    await client.data(
+        UPDATE_PROFILE,
+        {
+            "input": {
+                "displayName": "Grace",
+                "avatarUrl": "https://example.com/a.png",
+                "profile": {"bio": "hi", "links": ["https://x.y"]},
+            }
+        },
+        token=account.token,
+    )
     # when
-    result = await client.data(UPDATE_PROFILE, {"input": {"displayName": "Grace H."}},
-                               token=account.token)
+    result = await client.data(
+        UPDATE_PROFILE, {"input": {"displayName": "Grace H."}}, token=account.token
+    )
     # then
-    assert result["updateProfile"] == {"displayName": "Grace H.",
-                                       "avatarUrl": "https://example.com/a.png",
-                                       "profile": {"bio": "hi", "links": ["https://x.y"]}}
+    assert result["updateProfile"] == {
+        "displayName": "Grace H.",
+        "avatarUrl": "https://example.com/a.png",
+        "profile": {"bio": "hi", "links": ["https://x.y"]},
+    }
     me = (await client.data(ME, token=account.token))["me"]
     assert me["displayName"] == "Grace H."
 
 
 async def test_update_profile_null_clears_a_field(client: GraphQLClient) -> None:
     account = await client.sign_up()
-    await client.data(UPDATE_PROFILE, {"input": {"avatarUrl": "https://example.com/a.png"}},
-                      token=account.token)
-    result = await client.data(UPDATE_PROFILE, {"input": {"avatarUrl": None}},
-                               token=account.token)
+    await client.data(
+        UPDATE_PROFILE, {"input": {"avatarUrl": "https://example.com/a.png"}}, token=account.token
+    )
+    result = await client.data(UPDATE_PROFILE, {"input": {"avatarUrl": None}}, token=account.token)
     assert result["updateProfile"]["avatarUrl"] is None
 
 
@@ -75,8 +88,7 @@ async def test_update_profile_bad_input_changes_nothing(
 
 async def test_update_presence_sets_status_and_last_seen(client: GraphQLClient) -> None:
     account = await client.sign_up()
-    result = await client.data(UPDATE_PRESENCE, {"status": "DO_NOT_DISTURB"},
-                               token=account.token)
+    result = await client.data(UPDATE_PRESENCE, {"status": "DO_NOT_DISTURB"}, token=account.token)
     presence = result["updatePresence"]["presence"]
     assert presence["status"] == "DO_NOT_DISTURB"
     assert presence["lastSeen"] is not None
@@ -94,32 +106,39 @@ async def test_change_password_ends_other_sessions_only(client: GraphQLClient) -
     account = await client.sign_up()
     others = []
     for _ in range(2):
-        data = await client.data(SIGN_IN, {"input": {"login": account.email,
-                                                     "password": account.password}})
+        data = await client.data(
+            SIGN_IN, {"input": {"login": account.email, "password": account.password}}
+        )
         others.append(data["signIn"]["token"])
     # when
-    result = await client.data(CHANGE_PASSWORD, {"input": {
-        "currentPassword": account.password, "newPassword": "a brand new password"}},
-        token=account.token)
+    result = await client.data(
+        CHANGE_PASSWORD,
+        {"input": {"currentPassword": account.password, "newPassword": "a brand new password"}},
+        token=account.token,
+    )
     # then
     assert result["changePassword"]["endedSessions"] == 2
     for token in others:
         assert error_codes(await client.execute(ME, token=token)) == ["UNAUTHENTICATED"]
     assert error_codes(await client.execute(ME, token=account.token)) == []
-    old = await client.execute(SIGN_IN, {"input": {"login": account.email,
-                                                   "password": account.password}})
+    old = await client.execute(
+        SIGN_IN, {"input": {"login": account.email, "password": account.password}}
+    )
     assert error_codes(old) == ["UNAUTHENTICATED"]
-    await client.data(SIGN_IN, {"input": {"login": account.email,
-                                          "password": "a brand new password"}})
+    await client.data(
+        SIGN_IN, {"input": {"login": account.email, "password": "a brand new password"}}
+    )
 
 
 async def test_change_password_with_wrong_current_changes_nothing(client: GraphQLClient) -> None:
     # given
     account = await client.sign_up()
     # when
-    body = await client.execute(CHANGE_PASSWORD, {"input": {
-        "currentPassword": "not my password", "newPassword": "a brand new password"}},
-        token=account.token)
+    body = await client.execute(
+        CHANGE_PASSWORD,
+        {"input": {"currentPassword": "not my password", "newPassword": "a brand new password"}},
+        token=account.token,
+    )
     # then
     assert error_codes(body) == ["BAD_USER_INPUT"]
     assert body["errors"][0]["extensions"]["field"] == "currentPassword"
@@ -128,7 +147,10 @@ async def test_change_password_with_wrong_current_changes_nothing(client: GraphQ
 
 async def test_change_password_rejects_a_short_new_password(client: GraphQLClient) -> None:
     account = await client.sign_up()
-    body = await client.execute(CHANGE_PASSWORD, {"input": {
-        "currentPassword": account.password, "newPassword": "short"}}, token=account.token)
+    body = await client.execute(
+        CHANGE_PASSWORD,
+        {"input": {"currentPassword": account.password, "newPassword": "short"}},
+        token=account.token,
+    )
     assert error_codes(body) == ["BAD_USER_INPUT"]
     assert body["errors"][0]["extensions"]["field"] == "newPassword"

@@ -22,10 +22,11 @@ REVOKE = "mutation($id: ID!) { revokeSession(id: $id) }"
 ME = "query { me { id } }"
 
 
-async def sign_in(client: GraphQLClient, account, device: str) -> dict:  # noqa: ANN001
-    data = await client.data(SIGN_IN, {"input": {"login": account.email,
-                                                 "password": account.password,
-                                                 "deviceName": device}})
+async def sign_in(client: GraphQLClient, account, device: str) -> dict:
+    data = await client.data(
+        SIGN_IN,
+        {"input": {"login": account.email, "password": account.password, "deviceName": device}},
+    )
     return data["signIn"]
 
 
@@ -36,15 +37,19 @@ async def test_sessions_lists_my_devices_newest_first_in_pages(client: GraphQLCl
         await sign_in(client, account, device)
     # when
     first = (await client.data(SESSIONS, {"first": 2}, token=account.token))["sessions"]
-    rest = (await client.data(SESSIONS, {"first": 2, "after": first["pageInfo"]["endCursor"]},
-                              token=account.token))["sessions"]
+    rest = (
+        await client.data(
+            SESSIONS, {"first": 2, "after": first["pageInfo"]["endCursor"]}, token=account.token
+        )
+    )["sessions"]
     # then
     names = [e["node"]["deviceName"] for e in first["edges"] + rest["edges"]]
     assert names == ["laptop", "tablet", "phone"]
     assert first["pageInfo"]["hasNextPage"] is True
     assert rest["pageInfo"]["hasNextPage"] is False
-    current = [e["node"]["deviceName"] for e in first["edges"] + rest["edges"]
-               if e["node"]["current"]]
+    current = [
+        e["node"]["deviceName"] for e in first["edges"] + rest["edges"] if e["node"]["current"]
+    ]
     assert current == ["phone"]
     assert rest["edges"][0]["node"]["ip"] == client.address
 
@@ -65,8 +70,9 @@ async def test_cursor_of_another_user_is_bad_input(client: GraphQLClient) -> Non
     await sign_in(client, theirs, "second")
     page = (await client.data(SESSIONS, {"first": 1}, token=theirs.token))["sessions"]
     # when
-    body = await client.execute(SESSIONS, {"first": 1, "after": page["pageInfo"]["endCursor"]},
-                                token=mine.token)
+    body = await client.execute(
+        SESSIONS, {"first": 1, "after": page["pageInfo"]["endCursor"]}, token=mine.token
+    )
     # then
     assert error_codes(body) == ["BAD_USER_INPUT"]
     assert body["errors"][0]["extensions"]["field"] == "after"
@@ -129,13 +135,14 @@ async def test_no_token_is_unauthenticated(client: GraphQLClient) -> None:
     assert body["errors"][0]["path"] == ["me"]
 
 
-async def test_expired_session_is_unauthenticated(client: GraphQLClient, server) -> None:  # noqa: ANN001
+async def test_expired_session_is_unauthenticated(client: GraphQLClient, server) -> None:
     # given: a session whose TTL has passed but which DynamoDB has not deleted yet
     account = await client.sign_up()
     session_id = account.token.removeprefix("pps_").split(".")[0]
     dynamo = server.services.dynamo
     await dynamo.client.update_item(
-        TableName=dynamo.table("sessions"), Key={"id": {"S": session_id}},
+        TableName=dynamo.table("sessions"),
+        Key={"id": {"S": session_id}},
         UpdateExpression="SET expires_at = :t",
         ExpressionAttributeValues={":t": to_item({"t": int(time.time()) - 1})["t"]},
     )

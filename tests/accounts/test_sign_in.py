@@ -22,8 +22,9 @@ async def test_sign_in_by_email_or_username_in_any_case(client: GraphQLClient) -
     account = await client.sign_up()
     # when
     for login in (account.email.upper(), account.username.upper()):
-        result = (await client.data(SIGN_IN, {"input": {"login": login,
-                                                        "password": account.password}}))
+        result = await client.data(
+            SIGN_IN, {"input": {"login": login, "password": account.password}}
+        )
         # then
         assert result["signIn"]["user"]["id"] == account.user_id
         me = await client.data(ME, token=result["signIn"]["token"])
@@ -32,12 +33,13 @@ async def test_sign_in_by_email_or_username_in_any_case(client: GraphQLClient) -
 
 async def test_sign_in_with_wrong_password_is_unauthenticated_and_audited(
     client: GraphQLClient, server
-) -> None:  # noqa: ANN001
+) -> None:
     # given
     account = await client.sign_up()
     # when
-    body = await client.execute(SIGN_IN, {"input": {"login": account.email,
-                                                    "password": "wrong password"}})
+    body = await client.execute(
+        SIGN_IN, {"input": {"login": account.email, "password": "wrong password"}}
+    )
     # then
     assert error_codes(body) == ["UNAUTHENTICATED"]
     events = await client.data(SECURITY_EVENTS, token=account.token)
@@ -48,18 +50,24 @@ async def test_sign_in_with_wrong_password_is_unauthenticated_and_audited(
 
 async def test_unknown_account_gets_the_same_error_and_is_audited_without_the_login(
     client: GraphQLClient, server
-) -> None:  # noqa: ANN001
+) -> None:
     # when
-    body = await client.execute(SIGN_IN, {"input": {"login": "nobody-xyz@example.com",
-                                                    "password": "whatever123"}})
+    body = await client.execute(
+        SIGN_IN, {"input": {"login": "nobody-xyz@example.com", "password": "whatever123"}}
+    )
     # then
     assert error_codes(body) == ["UNAUTHENTICATED"]
     assert body["errors"][0]["message"] == "Wrong email, username or password."
     async with server.services.db() as db:
-        row = (await db.execute(
-            select(AuditLog).where(AuditLog.action == "FAILED_LOGIN", AuditLog.user_id.is_(None),
-                                   AuditLog.ip == client.address)
-        )).scalar_one()
+        row = (
+            await db.execute(
+                select(AuditLog).where(
+                    AuditLog.action == "FAILED_LOGIN",
+                    AuditLog.user_id.is_(None),
+                    AuditLog.ip == client.address,
+                )
+            )
+        ).scalar_one()
     assert "nobody" not in str(row.details)
     assert len(row.details["loginHash"]) == 64
 
@@ -67,8 +75,9 @@ async def test_unknown_account_gets_the_same_error_and_is_audited_without_the_lo
 async def test_sign_out_ends_the_session_and_is_audited(client: GraphQLClient) -> None:
     # given
     account = await client.sign_up()
-    second = (await client.data(SIGN_IN, {"input": {"login": account.email,
-                                                    "password": account.password}}))
+    second = await client.data(
+        SIGN_IN, {"input": {"login": account.email, "password": account.password}}
+    )
     token = second["signIn"]["token"]
     # when
     assert (await client.data(SIGN_OUT, token=token)) == {"signOut": True}
@@ -76,12 +85,14 @@ async def test_sign_out_ends_the_session_and_is_audited(client: GraphQLClient) -
     assert error_codes(await client.execute(ME, token=token)) == ["UNAUTHENTICATED"]
     events = await client.data(SECURITY_EVENTS, token=account.token)
     assert [e["node"]["action"] for e in events["securityEvents"]["edges"]][:2] == [
-        "LOGOUT", "LOGIN"]
+        "LOGOUT",
+        "LOGIN",
+    ]
 
 
 async def test_failed_sign_ins_are_rate_limited_per_account(
     client: GraphQLClient, migrated, server
-) -> None:  # noqa: ANN001
+) -> None:
     # given
     account = await client.sign_up()
     wrong = {"input": {"login": account.username, "password": "wrong password"}}
@@ -92,8 +103,9 @@ async def test_failed_sign_ins_are_rate_limited_per_account(
     # when: even the right password is refused now
     right = {"input": {"login": account.email, "password": account.password}}
     async with GraphQLClient(server.url) as elsewhere:
-        body = await elsewhere.execute(SIGN_IN, {"input": {"login": account.username,
-                                                           "password": account.password}})
+        body = await elsewhere.execute(
+            SIGN_IN, {"input": {"login": account.username, "password": account.password}}
+        )
         by_email = await elsewhere.execute(SIGN_IN, right)
     # then
     assert error_codes(body) == ["RATE_LIMITED"]
@@ -104,7 +116,7 @@ async def test_failed_sign_ins_are_rate_limited_per_account(
 
 async def test_sign_in_attempts_are_rate_limited_per_address(
     client: GraphQLClient, migrated
-) -> None:  # noqa: ANN001
+) -> None:
     # given
     attempt = {"input": {"login": "someone@example.com", "password": "wrong password"}}
     for _ in range(migrated.sign_in_limit_per_address):

@@ -23,8 +23,13 @@ ME = "query { me { id email username displayName } }"
 
 def new_input(**overrides: str) -> dict[str, str]:
     tag = secrets.token_hex(5)
-    values = {"email": f"New-{tag}@Example.com", "username": f"new_{tag}",
-              "password": "a long enough password", "displayName": "Ada", "deviceName": "laptop"}
+    values = {
+        "email": f"New-{tag}@Example.com",
+        "username": f"new_{tag}",
+        "password": "a long enough password",
+        "displayName": "Ada",
+        "deviceName": "laptop",
+    }
     return {**values, **overrides}
 
 
@@ -36,10 +41,17 @@ async def test_sign_up_returns_token_that_reads_me(client: GraphQLClient) -> Non
     me = (await client.data(ME, token=result["token"]))["me"]
     # then
     assert result["token"].startswith("pps_")
-    assert result["session"] == {"id": result["session"]["id"], "deviceName": "laptop",
-                                 "current": True}
-    assert me == {"id": result["user"]["id"], "email": values["email"],
-                  "username": values["username"], "displayName": "Ada"}
+    assert result["session"] == {
+        "id": result["session"]["id"],
+        "deviceName": "laptop",
+        "current": True,
+    }
+    assert me == {
+        "id": result["user"]["id"],
+        "email": values["email"],
+        "username": values["username"],
+        "displayName": "Ada",
+    }
 
 
 async def test_sign_up_with_email_taken_in_other_case_is_conflict(client: GraphQLClient) -> None:
@@ -90,12 +102,13 @@ async def test_sign_up_with_bad_input_names_the_field_and_creates_nothing(
     assert body["errors"][0]["extensions"]["field"] == field
     assert body["data"] is None
     login = values["username"] if field != "username" else values["email"]
-    sign_in = await client.execute(SIGN_IN, {"input": {"login": login,
-                                                       "password": values["password"]}})
+    sign_in = await client.execute(
+        SIGN_IN, {"input": {"login": login, "password": values["password"]}}
+    )
     assert error_codes(sign_in) in (["UNAUTHENTICATED"], ["BAD_USER_INPUT"])
 
 
-async def test_sign_up_is_rate_limited_per_address(server, migrated) -> None:  # noqa: ANN001
+async def test_sign_up_is_rate_limited_per_address(server, migrated) -> None:
     # given
     limit = migrated.sign_up_limit_per_address
     async with GraphQLClient(server.url) as one_address:

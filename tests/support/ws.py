@@ -40,11 +40,17 @@ class WebSocketClient:
         await self.send({"type": "connection_init", "payload": payload or {}})
         return await self.receive()
 
-    async def subscribe(self, operation_id: str, query: str,
-                        variables: dict[str, Any] | None = None) -> None:
+    async def subscribe(
+        self, operation_id: str, query: str, variables: dict[str, Any] | None = None
+    ) -> None:
         kind = "subscribe" if self.protocol == TRANSPORT_WS else "start"
-        await self.send({"id": operation_id, "type": kind,
-                         "payload": {"query": query, "variables": variables or {}}})
+        await self.send(
+            {
+                "id": operation_id,
+                "type": kind,
+                "payload": {"query": query, "variables": variables or {}},
+            }
+        )
 
     async def closed_with(self, timeout: float = 5) -> int:
         """Wait for the server to close the socket; its close code."""
