@@ -45,6 +45,34 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def cpu_busy(seconds: float = 1.0) -> float:
+    """Share of all cores busy over `seconds` (Linux /proc/stat; 0.0 elsewhere)."""
+
+    def sample() -> tuple[int, int]:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+        return sum(fields), idle
+
+    try:
+        total0, idle0 = sample()
+        time.sleep(seconds)
+        total1, idle1 = sample()
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return 1 - (idle1 - idle0) / max(1, total1 - total0)
+
+
+def warn_if_busy(what: str, limit: float = 0.15) -> float:
+    """Numbers from a machine that is doing other work are not comparable: say so."""
+    busy = cpu_busy()
+    if busy > limit:
+        progress(
+            f"WARNING: the machine is {busy:.0%} busy before {what}; other processes "
+            "share the cores and the figures will be low"
+        )
+    return round(busy, 3)
+
+
 def machine() -> dict[str, Any]:
     return {
         "cpus": os.cpu_count(),
@@ -251,6 +279,7 @@ class LoadResult:
     p50_ms: float
     p99_ms: float
     errors: int  # socket errors, timeouts, non-2xx responses and bodies with the marker
+    busy_before: float = 0.0  # share of the cores busy just before the run (other work)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

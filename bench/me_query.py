@@ -37,6 +37,7 @@ from _common import (
     run_python_load,
     run_wrk,
     server_process,
+    warn_if_busy,
 )
 
 ME_QUERY = "query Me { me { id email username displayName presence { status lastSeen } } }"
@@ -171,6 +172,7 @@ def _me_target(url: str) -> Target:
 def _load(target: Target, tools: list[str], args: argparse.Namespace) -> list[LoadResult]:
     results = []
     for tool in tools:
+        busy = warn_if_busy(f"{target.name} with {tool}")
         progress(f"{target.name}: {tool}, {args.connections} connections for {args.duration:g}s")
         if tool == "wrk":
             result = run_wrk(target, duration=args.duration, connections=args.connections)
@@ -181,6 +183,7 @@ def _load(target: Target, tools: list[str], args: argparse.Namespace) -> list[Lo
                 connections=args.connections,
                 processes=args.client_processes,
             )
+        result.busy_before = busy
         progress(
             f"{target.name}: {result.rps:,.0f} req/s, p50 {result.p50_ms} ms, "
             f"p99 {result.p99_ms} ms, {result.errors} errors"

@@ -1,7 +1,5 @@
 """Every SQLAlchemy table, imported in one place for Alembic and the tests."""
 
-from datastore.accounts.tables import User
-from datastore.audit.tables import AuditLog
-from datastore.outbox.tables import OutboxEvent
+from server.domains import import_stores
 
-__all__ = ["AuditLog", "OutboxEvent", "User"]
+import_stores()

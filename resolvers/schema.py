@@ -1,4 +1,4 @@
-"""The whole GraphQL schema, merged from each domain's roots."""
+"""The whole GraphQL schema, merged from every domain's roots."""
 
 from __future__ import annotations
 
@@ -9,15 +9,9 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.tools import merge_types
 
-from resolvers.accounts.mutations import AccountMutations
-from resolvers.accounts.queries import AccountQueries
-from resolvers.accounts.subscriptions import AccountSubscriptions
-from resolvers.accounts.types import Session, User
 from resolvers.node import node_queries
+from server.domains import all_domains
 from server.graphql.masking import MaskUnexpectedErrors
-
-Mutation = merge_types("Mutation", (AccountMutations,))
-Subscription = merge_types("Subscription", (AccountSubscriptions,))
 
 
 class Schema(strawberry.Schema):
@@ -25,11 +19,16 @@ class Schema(strawberry.Schema):
         """Expected errors are the client's business; unexpected ones are logged when masked."""
 
 
-def build_schema(extensions: list[SchemaExtension | type[SchemaExtension]] | None = None) -> Schema:
+def build_schema(
+    extensions: list[SchemaExtension | type[SchemaExtension]] | None = None,
+) -> Schema:
+    domains = all_domains()
     return Schema(
-        query=merge_types("Query", (node_queries(), AccountQueries)),
-        mutation=Mutation,
-        subscription=Subscription,
-        types=[User, Session],
+        query=merge_types("Query", (node_queries(), *(q for d in domains for q in d.queries))),
+        mutation=merge_types("Mutation", tuple(m for d in domains for m in d.mutations)),
+        subscription=merge_types(
+            "Subscription", tuple(s for d in domains for s in d.subscriptions)
+        ),
+        types=[t for d in domains for t in d.types],
         extensions=[*(extensions or []), MaskUnexpectedErrors],
     )

@@ -10,23 +10,34 @@ from starlette.requests import HTTPConnection
 from datastore.accounts.loaders import SessionByIdLoader, UserByIdLoader
 from server.auth.accounts import ClientInfo
 from server.auth.authenticator import Principal
+from server.domains import all_domains
 from server.errors import DomainError, Unauthenticated
 from server.services import Services
 
 
-@dataclass
 class Loaders:
-    """Dataloaders live for one request, so a batch never serves another request's data."""
+    """Dataloaders live for one request, so a batch never serves another request's data.
 
-    user_by_id: UserByIdLoader
-    session_by_id: SessionByIdLoader
+    Account loaders are attributes; a domain's loaders are `loaders.<domain name>`, built on
+    first use in the request from the factory the domain registered.
+    """
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self.user_by_id = UserByIdLoader(services.db)
+        self.session_by_id = SessionByIdLoader(services.session_repository)
 
     @classmethod
     def build(cls, services: Services) -> Loaders:
-        return cls(
-            user_by_id=UserByIdLoader(services.db),
-            session_by_id=SessionByIdLoader(services.session_repository),
-        )
+        return cls(services)
+
+    def __getattr__(self, name: str) -> Any:
+        for domain in all_domains():
+            if domain.name == name and domain.loaders is not None:
+                bundle = domain.loaders(self._services)
+                setattr(self, name, bundle)
+                return bundle
+        raise AttributeError(name)
 
 
 @dataclass

@@ -8,8 +8,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-import datastore.accounts.items  # noqa: F401  (registers the DynamoDB tables)
 from datastore.dynamodb import Dynamo, create_tables
+from server.domains import import_stores
 from server.settings import Settings
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -24,10 +24,12 @@ def alembic_config(database_url: str) -> Config:
 
 def migrate_postgres(database_url: str) -> None:
     """Run every pending Alembic migration (call from outside an event loop)."""
-    command.upgrade(alembic_config(database_url), "head")
+    # "heads": each domain's migrations may branch from the base; all are applied.
+    command.upgrade(alembic_config(database_url), "heads")
 
 
 async def migrate_dynamodb(settings: Settings, log: Callable[[str], None] = print) -> None:
+    import_stores()
     dynamo = Dynamo(
         endpoint=settings.dynamodb_endpoint,
         region=settings.dynamodb_region,

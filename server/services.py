@@ -5,19 +5,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass, field
+from typing import Any
 
 import redis.asyncio as redis
 import structlog
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-import datastore.accounts.items  # noqa: F401  (registers the DynamoDB tables)
 from datastore.accounts.sessions import SessionRepository
 from datastore.dynamodb import Dynamo
 from datastore.postgres import create_engine, create_session_factory
 from server.auth.accounts import AccountService
 from server.auth.authenticator import Authenticator
 from server.auth.passwords import PasswordHasher
+from server.domains import all_domains, import_stores
 from server.pubsub import Broker
 from server.ratelimit import RateLimiter
 from server.settings import Settings
@@ -43,6 +44,11 @@ class Services:
     accounts: AccountService
     session_repository: SessionRepository
     background: list[asyncio.Task[None]] = field(default_factory=list)
+    domain_services: dict[str, Any] = field(default_factory=dict)
+
+    def domain(self, name: str) -> Any:
+        """The long-lived service a domain registered under `name`."""
+        return self.domain_services[name]
 
     @classmethod
     def build(cls, settings: Settings, *, count_statements: bool = False) -> Services:
@@ -66,7 +72,8 @@ class Services:
             hasher=PasswordHasher(settings.password_hash_profile),
         )
         authenticator.touch_user = accounts.touch_user
-        return cls(
+        import_stores()
+        services = cls(
             settings=settings,
             engine=engine,
             db=db,
@@ -78,14 +85,30 @@ class Services:
             accounts=accounts,
             session_repository=session_repository,
         )
+        for domain in all_domains():
+            if domain.service is not None:
+                services.domain_services[domain.name] = domain.service(services)
+        return services
 
     async def start(self, *, run_workers: bool) -> None:
         await self.dynamo.start()
         await self.check()
         await self.broker.start()
         if run_workers:
-            relay = OutboxRelay(self.engine, self.db, [redis_sink(self.broker.publish)])
-            self.background.append(asyncio.create_task(relay.run(), name="outbox-relay"))
+            self._start_workers()
+
+    def _start_workers(self) -> None:
+        sinks = [redis_sink(self.broker.publish)]
+        runners = []
+        for domain in all_domains():
+            sinks.extend(domain.sinks(self) if domain.sinks else [])
+            runners.extend(
+                (domain.name, r) for r in (domain.workers(self) if domain.workers else [])
+            )
+        relay = OutboxRelay(self.engine, self.db, sinks)
+        self.background.append(asyncio.create_task(relay.run(), name="outbox-relay"))
+        for name, runner in runners:
+            self.background.append(asyncio.create_task(runner(), name=f"{name}-worker"))
 
     async def stop(self) -> None:
         for task in self.background:
