@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -26,6 +27,11 @@ class Account:
     email: str
     username: str
     password: str
+
+    @property
+    def uuid(self) -> str:
+        """The database id inside the opaque global id."""
+        return base64.b64decode(self.user_id).decode().split(":", 1)[1]
 
 
 class GraphQLClient:
