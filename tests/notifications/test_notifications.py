@@ -25,13 +25,13 @@ RECEIVED = "subscription { notificationReceived { id kind title data } }"
 NODE = "query($id: ID!) { node(id: $id) { id ... on Notification { title } } }"
 
 
-def service(server):  # noqa: ANN001, ANN201
+def service(server):
     return server.services.domain("notifications")
 
 
 async def test_notifications_are_listed_newest_first_and_counted(
     client: GraphQLClient,
-    server,  # noqa: ANN001
+    server,
 ) -> None:
     # given
     account = await client.sign_up()
@@ -56,7 +56,7 @@ async def test_notifications_are_listed_newest_first_and_counted(
 
 async def test_mark_read_by_id_and_all_keeps_the_count_exact(
     client: GraphQLClient,
-    server,  # noqa: ANN001
+    server,
 ) -> None:
     # given
     account = await client.sign_up()
@@ -78,7 +78,7 @@ async def test_mark_read_by_id_and_all_keeps_the_count_exact(
 
 async def test_another_users_notifications_stay_invisible_and_unchanged(
     client: GraphQLClient,
-    server,  # noqa: ANN001
+    server,
 ) -> None:
     # given
     mine, theirs = await client.sign_up(), await client.sign_up()
@@ -97,7 +97,7 @@ async def test_another_users_notifications_stay_invisible_and_unchanged(
     assert (await client.data(NOTIFICATIONS, token=theirs.token))["unreadNotificationCount"] == 1
 
 
-async def test_a_repeated_dedupe_key_notifies_once(client: GraphQLClient, server) -> None:  # noqa: ANN001
+async def test_a_repeated_dedupe_key_notifies_once(client: GraphQLClient, server) -> None:
     account = await client.sign_up()
     first = await service(server).notify(account.uuid, "REMINDER", title="x", dedupe_key="r1")
     second = await service(server).notify(account.uuid, "REMINDER", title="x", dedupe_key="r1")
@@ -107,7 +107,7 @@ async def test_a_repeated_dedupe_key_notifies_once(client: GraphQLClient, server
     assert len(data["notifications"]["edges"]) == 1
 
 
-async def test_expired_notifications_are_not_shown(client: GraphQLClient, server) -> None:  # noqa: ANN001
+async def test_expired_notifications_are_not_shown(client: GraphQLClient, server) -> None:
     # given: an item past its TTL that DynamoDB has not deleted yet
     account = await client.sign_up()
     item = await service(server).notify(account.uuid, "SYSTEM", title="old")
@@ -124,7 +124,7 @@ async def test_expired_notifications_are_not_shown(client: GraphQLClient, server
     assert data["notifications"]["edges"] == []
 
 
-async def test_notification_received_arrives_live(client: GraphQLClient, server) -> None:  # noqa: ANN001
+async def test_notification_received_arrives_live(client: GraphQLClient, server) -> None:
     account = await client.sign_up()
     async with WebSocketClient(server.ws_url) as ws:
         await ws.init({"authorization": f"Bearer {account.token}"})
