@@ -1,0 +1,77 @@
+"""The `personalpod` command: help for every command, one clear line for bad setups."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.support.ports import free_port
+
+COMMANDS = ["run", "serve", "worker", "migrate", "export-schema", "check", "generate-key"]
+
+
+def personalpod(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "DYNAMODB_ENDPOINT", "MASTER_KEY")
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**clean, **(env or {})},
+        timeout=60,
+        cwd="/tmp",
+    )
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str) -> None:
+    result = personalpod(command, "--help")
+    assert result.returncode == 0
+    assert f"usage: personalpod {command}" in result.stdout
+
+
+def test_a_missing_setting_is_one_line_naming_it() -> None:
+    result = personalpod("check")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "personalpod: DATABASE_URL is not set: set it in the environment or .env "
+        "(see README, Configuration)"
+    ]
+
+
+def test_a_malformed_setting_is_one_line_naming_it(service_env) -> None:
+    result = personalpod("check", env={**service_env, "MASTER_KEY": "c2hvcnQ="})
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("personalpod: MASTER_KEY")
+    assert "32 bytes" in lines[0]
+
+
+def test_an_unreachable_service_is_one_line_naming_it(service_env) -> None:
+    dead_redis = f"redis://127.0.0.1:{free_port()}/0"
+    result = personalpod("check", env={**service_env, "REDIS_URL": dead_redis})
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("personalpod: redis is unreachable")
+    assert "REDIS_URL" in lines[0]
+
+
+def test_check_passes_with_reachable_services(service_env) -> None:
+    result = personalpod("check", env=service_env)
+    assert result.returncode == 0, result.stderr
+    assert "reachable" in result.stdout
+
+
+def test_generate_key_prints_a_usable_master_key() -> None:
+    from server.settings import Settings
+
+    key = personalpod("generate-key").stdout.strip()
+    assert Settings._master_key(key) == key

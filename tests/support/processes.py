@@ -1,0 +1,63 @@
+"""A second (third, ...) server process on the same services, as a load balancer would see."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+
+from tests.support.ports import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextlib.asynccontextmanager
+async def server_process(env: dict[str, str], *, workers: int = 1) -> AsyncIterator[str]:
+    """Run `personalpod serve` in a subprocess; yields its base URL, stops it after."""
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "server.cli",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        await _wait_healthy(url, process)
+        yield url
+    finally:
+        if process.returncode is None:
+            process.terminate()
+            try:
+                await asyncio.wait_for(process.wait(), 15)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+
+
+async def _wait_healthy(url: str, process: asyncio.subprocess.Process) -> None:
+    async with httpx.AsyncClient() as http:
+        for _ in range(300):
+            if process.returncode is not None:
+                error = (await process.stderr.read()).decode()[-2000:]
+                raise RuntimeError(f"server process exited: {error}")
+            with contextlib.suppress(httpx.HTTPError):
+                if (await http.get(f"{url}/healthz")).status_code == 200:
+                    return
+            await asyncio.sleep(0.1)
+    raise TimeoutError("server process did not become healthy")
