@@ -57,3 +57,11 @@ def _count_statement(_conn: Any, _cursor: Any, _statement: str, *_args: Any) -> 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def create_read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for single-statement reads (loaders): autocommit skips BEGIN and ROLLBACK,
+    two of the three round trips a one-query read would otherwise cost."""
+    return async_sessionmaker(
+        engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+    )

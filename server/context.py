@@ -24,7 +24,7 @@ class Loaders:
 
     def __init__(self, services: Services) -> None:
         self._services = services
-        self.user_by_id = UserByIdLoader(services.db)
+        self.user_by_id = UserByIdLoader(services.read_db)
         self.session_by_id = SessionByIdLoader(services.session_repository)
 
     @classmethod

@@ -14,7 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from datastore.accounts.sessions import SessionRepository
 from datastore.dynamodb import Dynamo
-from datastore.postgres import create_engine, create_session_factory
+from datastore.postgres import (
+    create_engine,
+    create_read_session_factory,
+    create_session_factory,
+)
 from server.auth.accounts import AccountService
 from server.auth.authenticator import Authenticator
 from server.auth.passwords import PasswordHasher
@@ -36,6 +40,7 @@ class Services:
     settings: Settings
     engine: AsyncEngine
     db: async_sessionmaker[AsyncSession]
+    read_db: async_sessionmaker[AsyncSession]
     dynamo: Dynamo
     redis: redis.Redis
     broker: Broker
@@ -77,6 +82,7 @@ class Services:
             settings=settings,
             engine=engine,
             db=db,
+            read_db=create_read_session_factory(engine),
             dynamo=dynamo,
             redis=client,
             broker=Broker(client),
