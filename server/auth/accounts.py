@@ -164,13 +164,7 @@ class AccountService:
         await self.sessions.create(session)
         async with self.db() as db, db.begin():
             await UserRepository(db).touch_last_seen(user.id)
-            await AuditRepository(db).record(
-                AuditAction.LOGIN,
-                user_id=user.id,
-                ip=client.ip,
-                user_agent=client.user_agent,
-                details={"sessionId": session.id},
-            )
+            await _record_audit(db, AuditAction.LOGIN, user.id, client, {"sessionId": session.id})
             await OutboxRepository(db).append(user.id, "session.created", _session_event(session))
         return SignedIn(issued.token, user, session)
 
@@ -195,13 +189,7 @@ class AccountService:
         await self.authenticator.forget(session_id)
         await self.sessions.delete(session_id)
         async with self.db() as db, db.begin():
-            await AuditRepository(db).record(
-                action,
-                user_id=user_id,
-                ip=client.ip,
-                user_agent=client.user_agent,
-                details={"sessionId": session_id},
-            )
+            await _record_audit(db, action, user_id, client, {"sessionId": session_id})
             await OutboxRepository(db).append(
                 user_id, "session.revoked", {"sessionId": session_id, "reason": reason}
             )
@@ -235,12 +223,12 @@ class AccountService:
             await self.sessions.delete(session_id)
         async with self.db() as db, db.begin():
             await UserRepository(db).update_fields(principal.user_id, password_hash=new_hash)
-            await AuditRepository(db).record(
+            await _record_audit(
+                db,
                 AuditAction.PASSWORD_CHANGED,
-                user_id=principal.user_id,
-                ip=client.ip,
-                user_agent=client.user_agent,
-                details={"endedSessions": len(others)},
+                principal.user_id,
+                client,
+                {"endedSessions": len(others)},
             )
             outbox = OutboxRepository(db)
             for session_id in others:
@@ -297,13 +285,19 @@ class AccountService:
         details: dict[str, Any] | None = None,
     ) -> None:
         async with self.db() as db, db.begin():
-            await AuditRepository(db).record(
-                action,
-                user_id=user_id,
-                ip=client.ip,
-                user_agent=client.user_agent,
-                details=details,
-            )
+            await _record_audit(db, action, user_id, client, details)
+
+
+async def _record_audit(
+    db: AsyncSession,
+    action: str,
+    user_id: uuid.UUID | None,
+    client: ClientInfo,
+    details: dict[str, Any] | None = None,
+) -> None:
+    await AuditRepository(db).record(
+        action, user_id=user_id, ip=client.ip, user_agent=client.user_agent, details=details
+    )
 
 
 def _session_event(session: SessionItem) -> dict[str, Any]:
