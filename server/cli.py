@@ -68,6 +68,14 @@ def _parser() -> argparse.ArgumentParser:
         "Print the GraphQL schema (SDL) generated from the code.",
     )
     export.add_argument("--output", "-o", type=Path, help="write to this file instead")
+    rotate = _command(
+        commands,
+        "rotate-master-key",
+        _rotate_master_key,
+        "Re-wrap every user's data key with a new master key, in batches, while servers run "
+        "(see server/crypto/__init__.py for the rollout order).",
+    )
+    rotate.add_argument("--new-key", required=True, help="base64 of the new 32-byte key")
     _command(commands, "check", _check, "Validate the configuration and reach every service.")
     _command(commands, "generate-key", _generate_key, "Print a new random MASTER_KEY.")
     return parser
@@ -223,6 +231,12 @@ def _export_schema(args: argparse.Namespace) -> None:
         print(f"personalpod: wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(sdl)
+
+
+def _rotate_master_key(args: argparse.Namespace) -> None:
+    from server.crypto.cli import rotate
+
+    asyncio.run(rotate(_settings(), args.new_key))
 
 
 def _check(_args: argparse.Namespace) -> None:

@@ -37,4 +37,9 @@ async def test_leaving_unsubscribes_the_channel_from_redis(server) -> None:
     broker = server.services.broker
     async with broker.subscribe("test:leave"):
         assert await broker.client.pubsub_numsub("test:leave") == [(b"test:leave", 1)]
+    # UNSUBSCRIBE is sent, not awaited: Redis applies it a moment later.
+    for _ in range(50):
+        if await broker.client.pubsub_numsub("test:leave") == [(b"test:leave", 0)]:
+            break
+        await asyncio.sleep(0.02)
     assert await broker.client.pubsub_numsub("test:leave") == [(b"test:leave", 0)]

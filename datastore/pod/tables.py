@@ -1,0 +1,165 @@
+"""Pod tables: entries, categories, tags, activity, per-user settings and wrapped data keys.
+
+The DDL (triggers, generated tsvector, composite foreign keys) lives in the migration
+`2026_11_22_0002_pod.py`; these models are how the repositories read and write it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Computed,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from datastore.postgres import Base
+
+ENTRY_KINDS = ("NOTE", "PASSWORD", "DOCUMENT", "BOOKMARK", "TASK", "CONTACT")
+ENTRY_STATUSES = ("DRAFT", "ACTIVE", "ARCHIVED", "DELETED")
+
+# The generated column's expression, repeated from the migration so the ORM never tries to
+# write it. `fields` holds only plaintext kind fields and `body` is NULL on sensitive
+# entries, so nothing encrypted can reach the index.
+SEARCH_EXPRESSION = (
+    "setweight(to_tsvector(search_language, title), 'A') || "
+    "setweight(to_tsvector(search_language, coalesce(body, '')), 'B') || "
+    "setweight(jsonb_to_tsvector(search_language, fields, '[\"string\"]'), 'B')"
+)
+
+
+class Category(Base):
+    __tablename__ = "categories"
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id"))
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    name: Mapped[str] = mapped_column(String(100))
+    color: Mapped[str | None] = mapped_column(String(7))
+    icon: Mapped[str | None] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer, server_default="0")
+    # 'inbox' etc. for categories the pod creates itself; they cannot be deleted.
+    system_key: Mapped[str | None] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Entry(Base):
+    """One row per entry of any kind.
+
+    Why one table with a JSONB `fields` column rather than a table per kind: every list,
+    filter, sort, search and sync query is over all kinds at once, and kind fields are
+    small and read whole. Common columns are real columns (indexed, constrained); the
+    few kind fields are validated in the API layer and stay plaintext so search can see
+    them. Secrets go to `sealed`, never to `fields`.
+    """
+
+    __tablename__ = "entries"
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), server_default="ACTIVE")
+    # What `restoreEntry` goes back to.
+    previous_status: Mapped[str | None] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str | None] = mapped_column(Text)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    # SecretBox ciphertext of {"password", "totpSeed", "body"} under the user's data key.
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sensitive: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    category_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    search: Mapped[str] = mapped_column(
+        TSVECTOR, Computed(SEARCH_EXPRESSION, persisted=True), deferred=True
+    )
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id"))
+    name: Mapped[str] = mapped_column(String(64))
+    slug: Mapped[str] = mapped_column(String(80))
+    color: Mapped[str | None] = mapped_column(String(7))
+    # Maintained by the `entry_tags_usage` trigger only.
+    usage_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class EntryTag(Base):
+    __tablename__ = "entry_tags"
+
+    entry_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    tag_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ActivityLog(Base):
+    __tablename__ = "activity_logs"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id"))
+    session_id: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    entity_type: Mapped[str] = mapped_column(String(16))
+    node_type: Mapped[str] = mapped_column(String(16))
+    entity_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    # Set for entry activity; kept after the entry is purged (no foreign key).
+    entry_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    old_values: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    new_values: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class PodPreferences(Base):
+    __tablename__ = "pod_settings"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id"), primary_key=True
+    )
+    search_language: Mapped[str] = mapped_column(String(32), server_default="english")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class DataKey(Base):
+    """A user's data key, wrapped (SecretBox) by the master key named `master_key_id`."""
+
+    __tablename__ = "pod_data_keys"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id"), primary_key=True
+    )
+    master_key_id: Mapped[str] = mapped_column(String(32))
+    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    rewrapped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

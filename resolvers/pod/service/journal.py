@@ -1,0 +1,88 @@
+"""What a write leaves behind in its transaction: activity records and outbox events."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from datastore.outbox.repository import OutboxRepository
+from datastore.pod.repository.activity import ActivityRepository
+from resolvers.pod.service.changes import Actor
+
+
+class Journal:
+    """Collects one transaction's activity and sync events; `flush` writes them with it."""
+
+    def __init__(self, db: AsyncSession, actor: Actor) -> None:
+        self.db = db
+        self.actor = actor
+        self._activity: list[dict[str, Any]] = []
+        self._events: list[tuple[str, dict[str, Any]]] = []
+
+    def activity(
+        self,
+        action: str,
+        entity_type: str,
+        entity_id: uuid.UUID,
+        *,
+        kind: str | None = None,
+        old: dict[str, Any] | None = None,
+        new: dict[str, Any] | None = None,
+    ) -> None:
+        """Record an action; `kind` (an entry's) names the entity's GraphQL type."""
+        self._activity.append(
+            {
+                "user_id": self.actor.user_id,
+                "session_id": self.actor.session_id,
+                "action": action,
+                "entity_type": entity_type,
+                "node_type": node_type(entity_type, kind),
+                "entity_id": entity_id,
+                "entry_id": entity_id if entity_type == "ENTRY" else None,
+                "old_values": old,
+                "new_values": new,
+            }
+        )
+
+    def change(
+        self,
+        entity_type: str,
+        entity_id: uuid.UUID,
+        operation: str,
+        version: int,
+        *,
+        kind: str | None = None,
+        **extra: Any,
+    ) -> None:
+        """A change for the sync log: topic `pod.<entity>.<operation>`."""
+        payload = {
+            "entityType": entity_type,
+            "nodeType": node_type(entity_type, kind),
+            "entityId": str(entity_id),
+            "operation": operation,
+            "version": version,
+            "device": self.actor.session_id,
+            **extra,
+        }
+        self._events.append((f"pod.{entity_type.lower()}.{operation.lower()}", payload))
+
+    async def flush(self) -> None:
+        await ActivityRepository(self.db).record_many(self._activity)
+        outbox = OutboxRepository(self.db)
+        for topic, payload in self._events:
+            await outbox.append(self.actor.user_id, topic, payload)
+        self._activity.clear()
+        self._events.clear()
+
+
+def node_type(entity_type: str, kind: str | None) -> str:
+    """'Note' for a NOTE entry, 'Category' for a category: the global id's type name."""
+    return (kind or entity_type).title()
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The keys whose values differ, as (old values, new values)."""
+    keys = [k for k in new if old.get(k) != new.get(k)]
+    return {k: old.get(k) for k in keys}, {k: new.get(k) for k in keys}

@@ -1,0 +1,199 @@
+"""Reads behind the Redis cache: entry pages, search pages, the category tree."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from datastore.pod.cache import PodCache
+from datastore.pod.repository import pages
+from datastore.pod.repository.categories import CategoryRepository
+from datastore.pod.rows import entry_from_json, entry_to_json
+from datastore.pod.tables import Entry
+
+
+@dataclass(frozen=True)
+class ListedEntry:
+    entry: Entry
+    sort_value: str  # the sort key as text, for the cursor
+    rank: float = 0.0
+    snippet: str | None = None
+
+
+def _digest(*parts: Any) -> str:
+    return hashlib.sha256(orjson.dumps(parts, default=str)).hexdigest()[:32]
+
+
+def _sort_text(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def _expired(listed: list[ListedEntry]) -> bool:
+    now = datetime.now(UTC)
+    return any(i.entry.expires_at is not None and i.entry.expires_at <= now for i in listed)
+
+
+class PodReads:
+    def __init__(
+        self, db: async_sessionmaker[AsyncSession], cache: PodCache, *, enabled: bool
+    ) -> None:
+        self.db = db
+        self.cache = cache
+        self.enabled = enabled
+        # Users whose Inbox exists: the idempotent insert then runs once per process.
+        self._has_inbox: set[uuid.UUID] = set()
+
+    async def _cached(
+        self,
+        user_id: uuid.UUID,
+        name: str,
+        load: Callable[[], Any],
+        *,
+        encode: Callable[[Any], Any],
+        decode: Callable[[Any], Any],
+        fresh: Callable[[Any], bool] = lambda _value: True,
+    ) -> Any:
+        """The cached value of `name`, or `load()` stored under the generation seen first."""
+        if not self.enabled:
+            return await load()
+        generation, cached = await self.cache.get(user_id, name)
+        if cached is not None:
+            value = decode(cached)
+            if fresh(value):
+                return value
+        value = await load()
+        await self.cache.put(user_id, name, generation, encode(value))
+        return value
+
+    async def entries(
+        self,
+        user_id: uuid.UUID,
+        filters: pages.EntryFilter,
+        sort: pages.EntrySort,
+        *,
+        after: pages.PageKey | None,
+        limit: int,
+    ) -> tuple[list[ListedEntry], bool]:
+        async def load() -> tuple[list[ListedEntry], bool]:
+            async with self.db() as db:
+                rows, has_next = await pages.list_page(
+                    db, user_id, filters, sort, after=after, limit=limit
+                )
+            return [ListedEntry(e, _sort_text(v)) for e, v in rows], has_next
+
+        name = "entries:" + _digest(filters, sort, after, limit)
+        return await self._cached(
+            user_id,
+            name,
+            load,
+            encode=_encode_page,
+            decode=_decode_page,
+            fresh=lambda page: not _expired(page[0]),
+        )
+
+    async def search(
+        self,
+        user_id: uuid.UUID,
+        query: str,
+        filters: pages.EntryFilter,
+        *,
+        prefix: bool,
+        after: pages.PageKey | None,
+        limit: int,
+    ) -> tuple[list[ListedEntry], bool]:
+        async def load() -> tuple[list[ListedEntry], bool]:
+            async with self.db() as db:
+                hits, has_next = await pages.search_page(
+                    db, user_id, query, filters, prefix=prefix, after=after, limit=limit
+                )
+            listed = [ListedEntry(h.entry, repr(h.rank), h.rank, h.snippet) for h in hits]
+            return listed, has_next
+
+        name = "search:" + _digest(query, filters, prefix, after, limit)
+        return await self._cached(
+            user_id,
+            name,
+            load,
+            encode=_encode_page,
+            decode=_decode_page,
+            fresh=lambda page: not _expired(page[0]),
+        )
+
+    async def ensure_inbox(self, db: AsyncSession, user_id: uuid.UUID) -> None:
+        """System categories exist from a user's first pod read (once per process)."""
+        if user_id not in self._has_inbox:
+            await CategoryRepository(db).ensure_inbox(user_id)
+            await db.commit()
+            self._has_inbox.add(user_id)
+
+    async def categories(
+        self, user_id: uuid.UUID, *, after: tuple[str, uuid.UUID] | None, limit: int
+    ) -> tuple[list[Any], bool]:
+        async with self.db() as db:
+            await self.ensure_inbox(db, user_id)
+            return await CategoryRepository(db).page(user_id, after=after, limit=limit)
+
+    async def category_tree(self, user_id: uuid.UUID) -> list[dict[str, Any]]:
+        """Root categories, each with `children`, `entryCount` and `totalEntryCount`."""
+
+        async def load() -> list[dict[str, Any]]:
+            async with self.db() as db:
+                await self.ensure_inbox(db, user_id)
+                rows = await CategoryRepository(db).tree(user_id)
+            return _nest(rows)
+
+        return await self._cached(user_id, "tree", load, encode=lambda v: v, decode=lambda v: v)
+
+
+def _encode_page(page: tuple[list[ListedEntry], bool]) -> dict[str, Any]:
+    items, has_next = page
+    return {
+        "items": [
+            {"e": entry_to_json(i.entry), "s": i.sort_value, "r": i.rank, "h": i.snippet}
+            for i in items
+        ],
+        "next": has_next,
+    }
+
+
+def _decode_page(value: dict[str, Any]) -> tuple[list[ListedEntry], bool]:
+    items = [ListedEntry(entry_from_json(i["e"]), i["s"], i["r"], i["h"]) for i in value["items"]]
+    return items, value["next"]
+
+
+def _nest(rows: list[Any]) -> list[dict[str, Any]]:
+    """Parent-before-child rows (ordered by depth) to nested, JSON-safe dicts."""
+    nodes: dict[str, dict[str, Any]] = {}
+    roots: list[dict[str, Any]] = []
+    for row in rows:
+        node = {k: _json_value(v) for k, v in row.category.items()}
+        node.update(entryCount=row.entry_count, totalEntryCount=row.entry_count, children=[])
+        nodes[node["id"]] = node
+        parent = nodes.get(node["parent_id"]) if node["parent_id"] else None
+        (parent["children"] if parent else roots).append(node)
+    for node in sorted(nodes.values(), key=lambda n: -_depth(n, nodes)):
+        if node["parent_id"] in nodes:
+            nodes[node["parent_id"]]["totalEntryCount"] += node["totalEntryCount"]
+    return roots
+
+
+def _depth(node: dict[str, Any], nodes: dict[str, dict[str, Any]]) -> int:
+    depth = 0
+    while node["parent_id"] in nodes:
+        node, depth = nodes[node["parent_id"]], depth + 1
+    return depth
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value

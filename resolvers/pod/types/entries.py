@@ -1,0 +1,259 @@
+"""Entries: the `Entry` interface and one concrete type per kind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+import strawberry
+from strawberry import relay
+
+from datastore.pod.tables import Entry as EntryRow
+from resolvers.pagination import After, Connection, First, decode_cursor, encode_cursor, page_size
+from resolvers.pod.enums import EntryKind, EntryStatus
+from resolvers.pod.service.secrets import SecretRequest
+from resolvers.pod.types.categories import Category
+from resolvers.pod.types.common import Info, owner, parse_uuids
+from resolvers.pod.types.tags import Tag
+
+MAX_TAGS_PAGE = 50
+
+
+@strawberry.type(description="The decrypted secrets of an entry. Each read is logged.")
+class EntrySecret:
+    password: str | None = strawberry.field(description="A PASSWORD entry's password.")
+    totp_seed: str | None = strawberry.field(description="A PASSWORD entry's TOTP seed.")
+    body: str | None = strawberry.field(description="The body of a sensitive entry.")
+
+
+@strawberry.interface(description="Anything kept in the pod. Only its owner can see it.")
+class Entry(relay.Node):
+    id: relay.NodeID[str]
+    kind: EntryKind = strawberry.field(description="What the entry is.")
+    title: str = strawberry.field(description="Title; always plaintext and searchable.")
+    body: str | None = strawberry.field(
+        description="Free text: markdown for notes, description or notes for other kinds. "
+        "Null when the entry is sensitive: read it from `secret`."
+    )
+    status: EntryStatus = strawberry.field(description="DRAFT, ACTIVE, ARCHIVED or DELETED.")
+    sensitive: bool = strawberry.field(description="The body is encrypted at rest.")
+    version: int = strawberry.field(
+        description="Bumped by every change; pass it as `expectedVersion` to updateEntry."
+    )
+    expires_at: datetime | None = strawberry.field(description="When it vanishes by itself.")
+    deleted_at: datetime | None = strawberry.field(
+        description="When it went to the trash; purged 30 days later."
+    )
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
+    row: strawberry.Private[EntryRow]
+
+    @strawberry.field(description="Its category (my Inbox by default).")
+    async def category(self, info: Info) -> Category | None:
+        if self.row.category_id is None:
+            return None
+        row = await info.context.loaders.pod.category_by_id.load(self.row.category_id)
+        return Category.from_row(row) if row and row.user_id == self.row.user_id else None
+
+    @strawberry.field(description="Its tags, by slug.")
+    async def tags(self, info: Info, first: First = None, after: After = None) -> Connection[Tag]:
+        limit = page_size(first, maximum=MAX_TAGS_PAGE)
+        start = decode_cursor("etag", after, pattern=r"[a-z0-9-]+") if after else ""
+        rows = await info.context.loaders.pod.tags_by_entry_id.load(self.row.id)
+        rows = [r for r in rows if r.slug > start]
+        return Connection.build(
+            rows[:limit],
+            node=Tag.from_row,
+            cursor=lambda r: encode_cursor("etag", r.slug),
+            has_next=len(rows) > limit,
+            has_previous=after is not None,
+        )
+
+    @strawberry.field(
+        description="Decrypted secrets (password, TOTP seed, sensitive body); null when the "
+        "entry has none. Every read is recorded in my activity log as SECRET_VIEWED."
+    )
+    async def secret(self, info: Info) -> EntrySecret | None:
+        principal = info.context.require_principal()
+        if self.row.sealed is None or self.row.user_id != principal.user_id:
+            return None
+        values = await info.context.loaders.pod.secret.load(
+            SecretRequest(
+                self.row.id, self.row.kind, self.row.user_id, principal.session_id, self.row.sealed
+            )
+        )
+        return EntrySecret(
+            password=values.get("password"),
+            totp_seed=values.get("totpSeed"),
+            body=values.get("body"),
+        )
+
+    @classmethod
+    def common(cls, row: EntryRow) -> dict[str, Any]:
+        return {
+            "id": str(row.id),
+            "kind": EntryKind(row.kind),
+            "title": row.title,
+            "body": row.body,
+            "status": EntryStatus(row.status),
+            "sensitive": row.sensitive,
+            "version": row.version,
+            "expires_at": row.expires_at,
+            "deleted_at": row.deleted_at,
+            "created_at": row.created_at,
+            "updated_at": row.updated_at,
+            "row": row,
+        }
+
+    @classmethod
+    def from_row(cls, row: EntryRow) -> Entry:
+        return KIND_TYPES[row.kind].from_row(row)
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Entry | None]:
+        user_id = owner(info)
+        ids = parse_uuids(node_ids)
+        rows = await info.context.loaders.pod.entry_by_id.load_many([i for i in ids if i])
+        mine = {
+            r.id: r
+            for r in rows
+            if r is not None and r.user_id == user_id and KIND_TYPES[r.kind] is cls
+        }
+        return [cls.from_row(mine[i]) if i in mine else None for i in ids]
+
+
+@strawberry.type(description="A note: a title and a markdown body.")
+class Note(Entry):
+    @classmethod
+    def from_row(cls, row: EntryRow) -> Note:
+        return cls(**Entry.common(row))
+
+
+@strawberry.type(description="A document; its files come with attachments.")
+class Document(Entry):
+    @classmethod
+    def from_row(cls, row: EntryRow) -> Document:
+        return cls(**Entry.common(row))
+
+
+@strawberry.type(description="A saved login. The password itself is only in `secret`.")
+class Password(Entry):
+    url: str | None = strawberry.field(description="http(s) URL of the site.")
+    username: str | None = strawberry.field(description="Login name.")
+    has_totp: bool = strawberry.field(description="A TOTP seed is stored (in `secret`).")
+
+    @classmethod
+    def from_row(cls, row: EntryRow) -> Password:
+        fields = row.fields or {}
+        return cls(
+            **Entry.common(row),
+            url=fields.get("url"),
+            username=fields.get("username"),
+            has_totp=bool(fields.get("hasTotp")),
+        )
+
+
+@strawberry.type(description="A saved link.")
+class Bookmark(Entry):
+    url: str | None = strawberry.field(description="http(s) URL bookmarked.")
+    favicon_url: str | None = strawberry.field(description="http(s) URL of the site's icon.")
+
+    @classmethod
+    def from_row(cls, row: EntryRow) -> Bookmark:
+        fields = row.fields or {}
+        return cls(**Entry.common(row), url=fields.get("url"), favicon_url=fields.get("faviconUrl"))
+
+
+@strawberry.type(description="Something to do.")
+class Task(Entry):
+    due_at: datetime | None = strawberry.field(description="When it is due.")
+    done: bool = strawberry.field(description="Whether it is done.")
+    done_at: datetime | None = strawberry.field(description="When it was marked done.")
+    priority: int | None = strawberry.field(description="1 (highest) to 5 (lowest).")
+
+    @classmethod
+    def from_row(cls, row: EntryRow) -> Task:
+        fields = row.fields or {}
+        return cls(
+            **Entry.common(row),
+            due_at=_time(fields.get("dueAt")),
+            done=bool(fields.get("done")),
+            done_at=_time(fields.get("doneAt")),
+            priority=fields.get("priority"),
+        )
+
+
+@strawberry.type(description="An email address of a contact.")
+class ContactEmail:
+    address: str = strawberry.field(description="The address.")
+    label: str | None = strawberry.field(description="Like 'work'.")
+
+
+@strawberry.type(description="A phone number of a contact.")
+class ContactPhone:
+    number: str = strawberry.field(description="The number as entered.")
+    label: str | None = strawberry.field(description="Like 'mobile'.")
+
+
+@strawberry.type(description="A postal address of a contact.")
+class ContactAddress:
+    label: str | None = strawberry.field(description="Like 'home'.")
+    street: str | None = strawberry.field(description="Street and number.")
+    city: str | None = strawberry.field(description="City.")
+    region: str | None = strawberry.field(description="State or region.")
+    postal_code: str | None = strawberry.field(description="Postal code.")
+    country: str | None = strawberry.field(description="Country.")
+
+
+@strawberry.type(description="A person or organisation.")
+class Contact(Entry):
+    given_name: str | None = strawberry.field(description="Given name.")
+    family_name: str | None = strawberry.field(description="Family name.")
+    organisation: str | None = strawberry.field(description="Organisation.")
+    emails: list[ContactEmail] = strawberry.field(description="Email addresses (20 max).")
+    phones: list[ContactPhone] = strawberry.field(description="Phone numbers (20 max).")
+    addresses: list[ContactAddress] = strawberry.field(description="Postal addresses (20 max).")
+    birthday: date | None = strawberry.field(description="Birthday.")
+
+    @classmethod
+    def from_row(cls, row: EntryRow) -> Contact:
+        fields = row.fields or {}
+        birthday = fields.get("birthday")
+        return cls(
+            **Entry.common(row),
+            given_name=fields.get("givenName"),
+            family_name=fields.get("familyName"),
+            organisation=fields.get("organisation"),
+            emails=[ContactEmail(**e) for e in fields.get("emails") or []],
+            phones=[ContactPhone(**p) for p in fields.get("phones") or []],
+            addresses=[
+                ContactAddress(
+                    label=a.get("label"),
+                    street=a.get("street"),
+                    city=a.get("city"),
+                    region=a.get("region"),
+                    postal_code=a.get("postalCode"),
+                    country=a.get("country"),
+                )
+                for a in fields.get("addresses") or []
+            ],
+            birthday=date.fromisoformat(birthday) if birthday else None,
+        )
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+KIND_TYPES: dict[str, type[Entry]] = {
+    "NOTE": Note,
+    "PASSWORD": Password,
+    "DOCUMENT": Document,
+    "BOOKMARK": Bookmark,
+    "TASK": Task,
+    "CONTACT": Contact,
+}
+ENTRY_TYPES = tuple(KIND_TYPES.values())

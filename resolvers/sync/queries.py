@@ -1,0 +1,82 @@
+"""Catching up: the changes after a cursor, and the cursor of now."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Annotated
+
+import strawberry
+
+from datastore.sync.repository import SyncLogRepository, window_start
+from resolvers.pagination import Connection, First, decode_cursor, page_size
+from resolvers.permissions import IsAuthenticated
+from resolvers.sync.types import SyncChange, sync_cursor
+from server.context import Context
+from server.errors import BadUserInput, NotFound
+
+Info = strawberry.Info[Context, None]
+
+CURSOR_EXPIRED = "CURSOR_EXPIRED"
+
+
+def parse_since(since: str | None) -> int:
+    """The seq after which to list; BAD_USER_INPUT with reason CURSOR_EXPIRED when the log
+    may have dropped changes after it (its time is older than the log's window)."""
+    if since is None:
+        return 0
+    value = decode_cursor("sync", since, pattern=r"\d+\.\d+")
+    seq, at = (int(part) for part in re.split(r"\.", value))
+    if datetime.fromtimestamp(at, UTC) < window_start():
+        raise BadUserInput(
+            "This cursor is older than the sync log keeps (30 days): fetch everything "
+            "again, then continue from `syncCursor`.",
+            field="since",
+            reason=CURSOR_EXPIRED,
+        )
+    return seq
+
+
+@strawberry.type
+class SyncQueries:
+    @strawberry.field(
+        description="My pod's changes after `since`, oldest first, each exactly once and "
+        "in commit order. A cursor older than the log's 30-day window fails with "
+        "BAD_USER_INPUT and extensions.reason CURSOR_EXPIRED: re-fetch, then use syncCursor.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def changes(
+        self,
+        info: Info,
+        since: Annotated[
+            str | None,
+            strawberry.argument(
+                description="A change's cursor or syncCursor; null: all changes still logged."
+            ),
+        ] = None,
+        first: First = None,
+    ) -> Connection[SyncChange]:
+        principal = info.context.require_principal()
+        limit = page_size(first, maximum=info.context.services.settings.max_page_size)
+        items, has_next = await SyncLogRepository(info.context.services.dynamo).list_after(
+            str(principal.user_id), parse_since(since), limit=limit
+        )
+        return Connection.build(
+            items,
+            node=SyncChange.from_item,
+            cursor=lambda item: SyncChange.from_item(item).cursor,
+            has_next=has_next,
+            has_previous=since is not None,
+        )
+
+    @strawberry.field(
+        description="The cursor of my latest change: read it before a full fetch, then "
+        "follow `changes(since:)` from it.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def sync_cursor(self, info: Info) -> str:
+        principal = info.context.require_principal()
+        user = await info.context.loaders.user_by_id.load(principal.user_id)
+        if user is None:
+            raise NotFound("This account no longer exists.")
+        return sync_cursor(user.event_seq, datetime.now(UTC))

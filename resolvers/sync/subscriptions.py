@@ -1,0 +1,27 @@
+"""Live sync: my pod's changes as they commit, from any device."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import strawberry
+
+from resolvers.permissions import IsAuthenticated
+from resolvers.sync.types import SyncChange
+from server.context import Context
+from server.events import user_events
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.type
+class SyncSubscriptions:
+    @strawberry.subscription(
+        description="My pod's changes, live and in order. After a disconnect, catch up with "
+        "`changes(since:)` from the last cursor received.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def sync_events(self, info: Info) -> AsyncGenerator[SyncChange, None]:
+        principal = info.context.require_principal()
+        async for event in user_events(info.context.services.broker, principal.user_id, ("pod.",)):
+            yield SyncChange.from_event(event)
