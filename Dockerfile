@@ -15,6 +15,7 @@ WORKDIR /app
 COPY pyproject.toml ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
         > /tmp/requirements.txt \
+    && pip install torch==2.13.0 \
     && pip install -r /tmp/requirements.txt \
     && rm /tmp/requirements.txt
 

@@ -15,6 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	@test -d $(VENV) || (echo "==> creating $(VENV)" && $(PYTHON) -m venv $(VENV))
 	@echo "==> installing Python packages into $(VENV)"
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 

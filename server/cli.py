@@ -202,7 +202,9 @@ def _worker(_args: argparse.Namespace) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        print("personalpod: worker running (outbox relay); Ctrl-C stops", file=sys.stderr)
+        print(
+            "personalpod: worker running (outbox relay, domain jobs); Ctrl-C stops", file=sys.stderr
+        )
         try:
             await stop.wait()
         finally:

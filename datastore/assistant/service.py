@@ -1,0 +1,136 @@
+"""The assistant: answers from the asker's own journal and pod notes, extractively.
+
+Retrieval is the hybrid search scoped to the asker (so it cannot reach anyone else's data);
+the answer is the sentences of the retrieved entries closest in meaning to the question,
+each linked to its entry. Earlier questions of the session are added to the retrieval
+query, so "and what about last week?" keeps its subject.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import text
+
+from datastore.assistant.sessions import AssistantSessionRepository
+from datastore.journal.repository import JournalEntryRepository
+from datastore.search.pod import pod_shape
+from datastore.search.repository import JOURNAL, Hit
+from server.ai.text import sentences
+from server.errors import BadUserInput, NotFound
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from server.services import Services
+
+MAX_QUESTION = 500
+RETRIEVED = 6
+SUMMARY_SENTENCES = 3
+CONTEXT_TURNS = 2
+
+
+@dataclass(frozen=True)
+class Passage:
+    source: str
+    entry_id: uuid.UUID
+    kind: str
+    title: str | None
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    session_id: str
+    summary: str
+    passages: list[Passage]
+
+
+class AssistantService:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.sessions = AssistantSessionRepository(services.dynamo)
+
+    async def ask(self, user_id: uuid.UUID, question: str, session_id: str | None) -> Answer:
+        question = question.strip()
+        if not question or len(question) > MAX_QUESTION:
+            raise BadUserInput(f"1 to {MAX_QUESTION} characters.", field="question")
+        turns: list[dict[str, Any]] = []
+        if session_id is not None:
+            found = await self.sessions.turns(str(user_id), session_id)
+            if found is None:
+                raise NotFound("No such assistant session (it may have expired).")
+            turns = found
+        session_id = session_id or str(uuid.uuid4())
+        context = " ".join(t["question"] for t in turns[-CONTEXT_TURNS:])
+        passages = await self._passages(user_id, question, f"{context} {question}".strip())
+        summary = " ".join(p.text for p in passages[:SUMMARY_SENTENCES])
+        turns.append(
+            {
+                "question": question,
+                "entries": [str(p.entry_id) for p in passages[:SUMMARY_SENTENCES]],
+            }
+        )
+        journal = self.services.domain("journal")
+        await self.sessions.save(
+            str(user_id),
+            session_id,
+            turns,
+            ttl_seconds=journal.settings.assistant_session_hours * 3600,
+        )
+        return Answer(session_id=session_id, summary=summary, passages=passages)
+
+    async def _passages(self, user_id: uuid.UUID, question: str, query: str) -> list[Passage]:
+        search = self.services.domain("search")
+        hits, _ = await search.search(
+            user_id, query, mode="HYBRID", kinds=[JOURNAL, "NOTE"], limit=RETRIEVED, offset=0
+        )
+        async with self.services.db() as session:
+            texts = await _texts(session, user_id, hits)
+        candidates = [
+            (hit, sentence) for hit in hits for sentence in sentences(texts.get(hit.id, ""))
+        ]
+        if not candidates:
+            return []
+        embedder = self.services.domain("journal").embedder
+        vectors = await embedder.encode([question, *(s for _, s in candidates)])
+        asked = vectors[0]
+        scored = [
+            (sum(a * b for a, b in zip(asked, v, strict=True)), hit, sentence)
+            for (hit, sentence), v in zip(candidates, vectors[1:], strict=True)
+        ]
+        scored.sort(key=lambda item: -item[0])
+        best: dict[uuid.UUID, Passage] = {}
+        for score, hit, sentence in scored:
+            if hit.id not in best:  # one passage per entry: its best sentence
+                best[hit.id] = Passage(
+                    hit.source, hit.id, hit.kind, hit.title, sentence, round(score, 4)
+                )
+        return list(best.values())
+
+
+async def _texts(
+    session: AsyncSession, user_id: uuid.UUID, hits: list[Hit]
+) -> dict[uuid.UUID, str]:
+    """Full texts of the hits, re-checked against the asker (defence in depth)."""
+    found: dict[uuid.UUID, str] = {}
+    journal_ids = [h.id for h in hits if h.source == JOURNAL]
+    if journal_ids:
+        for row in await JournalEntryRepository(session).list_by_ids(journal_ids):
+            if row.user_id == user_id:
+                found[row.id] = f"{row.title or ''}. {row.content}".strip(". ")
+    pod_ids = [h.id for h in hits if h.source != JOURNAL]
+    shape = await pod_shape(session) if pod_ids else None
+    if shape is not None:
+        rows = await session.execute(
+            text(
+                f"SELECT p.id, p.title, p.{shape.body}::text FROM entries p "  # noqa: S608
+                f"WHERE p.id = ANY(:ids) AND p.user_id = :u AND {shape.embeddable_sql()}"
+            ),
+            {"ids": pod_ids, "u": user_id},
+        )
+        found.update({r[0]: f"{r[1] or ''}. {r[2] or ''}".strip(". ") for r in rows})
+    return found

@@ -1,0 +1,65 @@
+"""Insights of one user, computed in PostgreSQL and cached in Redis until the journal changes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from datastore.insights.repository import BUCKETS, InsightsRepository
+from server.errors import BadUserInput
+
+if TYPE_CHECKING:
+    from server.services import Services
+
+MAX_TREND_DAYS = 366 * 5
+
+
+class InsightsService:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    @property
+    def cache(self):  # type: ignore[no-untyped-def]
+        return self.services.domain("journal").insights
+
+    async def mood_trend(
+        self, user_id: uuid.UUID, *, date_from: date, date_to: date, bucket: str
+    ) -> list[dict[str, Any]]:
+        if date_to < date_from:
+            raise BadUserInput("`to` is before `from`.", field="to")
+        if (date_to - date_from).days > MAX_TREND_DAYS:
+            raise BadUserInput("At most five years at a time.", field="to")
+        if bucket not in BUCKETS:
+            raise BadUserInput("DAY, WEEK or MONTH.", field="bucket")
+        name = f"trend:{date_from}:{date_to}:{bucket}"
+        return await self._cached(
+            user_id,
+            name,
+            lambda r: r.mood_trend(user_id, date_from=date_from, date_to=date_to, bucket=bucket),
+        )
+
+    async def streaks(self, user_id: uuid.UUID) -> dict[str, Any]:
+        today = datetime.now(UTC).date()
+        return await self._cached(
+            user_id, f"streaks:{today}", lambda r: r.streaks(user_id, today=today)
+        )
+
+    async def mood_by_tag(self, user_id: uuid.UUID) -> list[dict[str, Any]]:
+        return await self._cached(user_id, "by_tag", lambda r: r.mood_by_tag(user_id))
+
+    async def mood_by_topic(self, user_id: uuid.UUID) -> list[dict[str, Any]]:
+        return await self._cached(
+            user_id, "by_topic", lambda r: r.by_topic(user_id, with_mood=True)
+        )
+
+    async def frequent_topics(self, user_id: uuid.UUID) -> list[dict[str, Any]]:
+        return await self._cached(user_id, "topics", lambda r: r.by_topic(user_id, with_mood=False))
+
+    async def _cached(self, user_id: uuid.UUID, name: str, query: Any) -> Any:
+        async def compute() -> Any:
+            async with self.services.db() as session:
+                return await query(InsightsRepository(session))
+
+        value, _hit = await self.cache.get_or_compute(user_id, name, compute)
+        return value

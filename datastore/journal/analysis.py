@@ -1,0 +1,215 @@
+"""AI results: embeddings, sentiment, emotions and topic assignments."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from pgvector.sqlalchemy import Vector
+from sqlalchemy import bindparam, delete, func, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from datastore.journal.tables import (
+    EMBEDDING_DIMENSIONS,
+    Embedding,
+    JournalEmotions,
+    JournalEntryTopic,
+    JournalSentiment,
+    Topic,
+)
+from server.ai.sentiment import Sentiment
+
+MAX_TOPICS_PER_ENTRY = 3
+_vector = bindparam("vector", type_=Vector(EMBEDDING_DIMENSIONS))
+
+_ASSIGN_ENTRY = text(
+    """
+    INSERT INTO journal_entry_topics (entry_id, topic_id, user_id, relevance)
+    SELECT :entry_id, t.id, :user_id, 1 - (t.embedding <=> :vector)
+    FROM topics t
+    WHERE (t.user_id IS NULL OR t.user_id = :user_id) AND t.embedding IS NOT NULL
+      AND 1 - (t.embedding <=> :vector) >= :min_relevance
+    ORDER BY t.embedding <=> :vector
+    LIMIT :max_topics
+    """
+).bindparams(_vector)
+
+# A new topic of a user: rank it against that user's entries, and for system topics
+# against everyone's (a migration adds them once).
+_ASSIGN_TOPIC = text(
+    """
+    INSERT INTO journal_entry_topics (entry_id, topic_id, user_id, relevance)
+    SELECT e.entry_id, :topic_id, e.user_id, 1 - (e.embedding <=> :vector)
+    FROM embeddings e
+    WHERE e.source = 'JOURNAL' AND (CAST(:user_id AS uuid) IS NULL OR e.user_id = :user_id)
+      AND 1 - (e.embedding <=> :vector) >= :min_relevance
+    ON CONFLICT (entry_id, topic_id) DO UPDATE SET relevance = excluded.relevance
+    """
+).bindparams(_vector)
+
+
+class AnalysisRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def embedding_hashes(self, source: str, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+        rows = await self.session.execute(
+            select(Embedding.entry_id, Embedding.content_hash).where(
+                Embedding.source == source, Embedding.entry_id.in_(ids)
+            )
+        )
+        return {entry_id: digest for entry_id, digest in rows}
+
+    async def save_embedding(
+        self,
+        source: str,
+        entry_id: uuid.UUID,
+        user_id: uuid.UUID,
+        *,
+        model: str,
+        content_hash: str,
+        vector: Sequence[float],
+    ) -> None:
+        values = {
+            "model": model,
+            "content_hash": content_hash,
+            "embedding": list(vector),
+            "updated_at": text("now()"),
+        }
+        statement = insert(Embedding).values(
+            source=source, entry_id=entry_id, user_id=user_id, **values
+        )
+        await self.session.execute(
+            statement.on_conflict_do_update(index_elements=["source", "entry_id"], set_=values)
+        )
+
+    async def touch_embeddings(self, source: str, ids: Sequence[uuid.UUID]) -> None:
+        """Mark vectors as checked against their text now (it had not changed)."""
+        await self.session.execute(
+            update(Embedding)
+            .where(Embedding.source == source, Embedding.entry_id.in_(ids))
+            .values(updated_at=func.now())
+        )
+
+    async def drop_embedding(self, source: str, entry_id: uuid.UUID) -> None:
+        await self.session.execute(
+            delete(Embedding).where(Embedding.source == source, Embedding.entry_id == entry_id)
+        )
+
+    async def embedding_of(self, source: str, entry_id: uuid.UUID) -> list[float] | None:
+        row = await self.session.execute(
+            select(Embedding.embedding).where(
+                Embedding.source == source, Embedding.entry_id == entry_id
+            )
+        )
+        vector = row.scalar_one_or_none()
+        return None if vector is None else list(vector)
+
+    async def save_sentiment(
+        self, entry_id: uuid.UUID, *, model: str, sentiment: Sentiment, content_hash: str
+    ) -> None:
+        values = {
+            "label": sentiment.label,
+            "confidence": sentiment.confidence,
+            "compound": sentiment.compound,
+            "content_hash": content_hash,
+        }
+        statement = insert(JournalSentiment).values(entry_id=entry_id, model=model, **values)
+        await self.session.execute(
+            statement.on_conflict_do_update(index_elements=["entry_id", "model"], set_=values)
+        )
+
+    async def save_emotions(
+        self, entry_id: uuid.UUID, *, model: str, scores: dict[str, float], content_hash: str
+    ) -> None:
+        values = {
+            **scores,
+            "dominant": max(scores, key=lambda e: scores[e]),
+            "content_hash": content_hash,
+        }
+        statement = insert(JournalEmotions).values(entry_id=entry_id, model=model, **values)
+        await self.session.execute(
+            statement.on_conflict_do_update(index_elements=["entry_id", "model"], set_=values)
+        )
+
+    async def assign_topics(
+        self,
+        entry_id: uuid.UUID,
+        user_id: uuid.UUID,
+        vector: Sequence[float],
+        *,
+        min_relevance: float,
+    ) -> None:
+        await self.session.execute(
+            delete(JournalEntryTopic).where(JournalEntryTopic.entry_id == entry_id)
+        )
+        await self.session.execute(
+            _ASSIGN_ENTRY,
+            {
+                "entry_id": entry_id,
+                "user_id": user_id,
+                "vector": list(vector),
+                "min_relevance": min_relevance,
+                "max_topics": MAX_TOPICS_PER_ENTRY,
+            },
+        )
+
+    async def topics_without_embedding(self, *, limit: int) -> list[Topic]:
+        rows = await self.session.execute(
+            select(Topic).where(Topic.embedding.is_(None)).limit(limit)
+        )
+        return list(rows.scalars())
+
+    async def embed_topic(
+        self, topic: Topic, vector: Sequence[float], *, min_relevance: float
+    ) -> None:
+        await self.session.execute(
+            text("UPDATE topics SET embedding = :vector WHERE id = :id").bindparams(_vector),
+            {"vector": list(vector), "id": topic.id},
+        )
+        await self.session.execute(
+            _ASSIGN_TOPIC,
+            {
+                "topic_id": topic.id,
+                "user_id": topic.user_id,
+                "vector": list(vector),
+                "min_relevance": min_relevance,
+            },
+        )
+
+    async def sentiments_by_entry_ids(
+        self, ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[JournalSentiment]]:
+        rows = await self.session.execute(
+            select(JournalSentiment).where(JournalSentiment.entry_id.in_(ids))
+        )
+        found: dict[uuid.UUID, list[JournalSentiment]] = {}
+        for row in rows.scalars():
+            found.setdefault(row.entry_id, []).append(row)
+        return found
+
+    async def emotions_by_entry_ids(
+        self, ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[JournalEmotions]]:
+        rows = await self.session.execute(
+            select(JournalEmotions).where(JournalEmotions.entry_id.in_(ids))
+        )
+        found: dict[uuid.UUID, list[JournalEmotions]] = {}
+        for row in rows.scalars():
+            found.setdefault(row.entry_id, []).append(row)
+        return found
+
+    async def topics_by_entry_ids(
+        self, ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[tuple[Topic, float]]]:
+        rows = await self.session.execute(
+            select(JournalEntryTopic.entry_id, Topic, JournalEntryTopic.relevance)
+            .join(Topic, Topic.id == JournalEntryTopic.topic_id)
+            .where(JournalEntryTopic.entry_id.in_(ids))
+            .order_by(JournalEntryTopic.relevance.desc())
+        )
+        found: dict[uuid.UUID, list[tuple[Topic, float]]] = {}
+        for entry_id, topic, relevance in rows:
+            found.setdefault(entry_id, []).append((topic, relevance))
+        return found

@@ -1,0 +1,74 @@
+"""The `ai_jobs` queue: enqueued in the writer's transaction, claimed with SKIP LOCKED.
+
+A claim is a short transaction that leases jobs (pushes `run_after` ahead), so no row lock
+is held while the model runs and a crashed worker's jobs come back when the lease ends.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+EMBED_JOURNAL = "embed_journal"
+EMBED_POD = "embed_pod"
+EMBED_TOPIC = "embed_topic"
+LEASE_SECONDS = 300
+MAX_ATTEMPTS = 5
+
+_ENQUEUE = text(
+    """
+    INSERT INTO ai_jobs (kind, target_id, user_id) VALUES (:kind, :target_id, :user_id)
+    ON CONFLICT (kind, target_id) DO UPDATE
+    SET token = gen_random_uuid(), run_after = now(), attempts = 0
+    """
+)
+_CLAIM = text(
+    """
+    UPDATE ai_jobs SET run_after = now() + make_interval(secs => :lease),
+                       attempts = attempts + 1
+    WHERE id IN (
+        SELECT id FROM ai_jobs WHERE run_after <= now() AND attempts < :max_attempts
+        ORDER BY run_after, id LIMIT :limit FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id, kind, target_id, user_id, token
+    """
+)
+
+
+@dataclass(frozen=True)
+class ClaimedJob:
+    id: int
+    kind: str
+    target_id: uuid.UUID
+    user_id: uuid.UUID
+    token: uuid.UUID
+
+
+class AIJobRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def enqueue(self, kind: str, target_id: uuid.UUID, user_id: uuid.UUID) -> None:
+        """Ask for `kind` work on `target_id`, in the caller's transaction."""
+        await self.session.execute(
+            _ENQUEUE, {"kind": kind, "target_id": target_id, "user_id": user_id}
+        )
+
+    async def claim(self, *, limit: int) -> list[ClaimedJob]:
+        rows = await self.session.execute(
+            _CLAIM, {"lease": LEASE_SECONDS, "max_attempts": MAX_ATTEMPTS, "limit": limit}
+        )
+        return [ClaimedJob(*row) for row in rows]
+
+    async def finish(self, job: ClaimedJob) -> None:
+        """Done, unless it was enqueued again meanwhile (a newer token)."""
+        await self.session.execute(
+            text("DELETE FROM ai_jobs WHERE id = :id AND token = :token"),
+            {"id": job.id, "token": job.token},
+        )
+
+    async def pending_count(self) -> int:
+        return (await self.session.execute(text("SELECT count(*) FROM ai_jobs"))).scalar_one()

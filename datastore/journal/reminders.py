@@ -1,0 +1,163 @@
+"""Reminder use cases: create, change, complete, uncomplete, snooze, delete."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from datastore.journal import validation as check
+from datastore.journal.recurrence import next_occurrence
+from datastore.journal.repository import ReminderRepository
+from datastore.journal.settings import JournalSettings
+from datastore.journal.tables import Reminder
+from datastore.outbox.repository import OutboxRepository
+from server.errors import BadUserInput, Conflict, NotFound
+
+if TYPE_CHECKING:
+    from server.services import Services
+
+MAX_SNOOZE_MINUTES = 7 * 24 * 60
+
+
+class ReminderService:
+    def __init__(self, services: Services, settings: JournalSettings) -> None:
+        self.db = services.db
+        self.settings = settings
+
+    async def create(self, user_id: uuid.UUID, values: dict[str, Any]) -> Reminder:
+        checked = _checked(values, creating=True)
+        checked["fire_at"] = checked["remind_at"]
+        async with self.db() as session, session.begin():
+            reminder = await ReminderRepository(session).create(user_id, checked)
+            await _event(session, reminder, "journal.reminder.created")
+        return reminder
+
+    async def update(
+        self,
+        user_id: uuid.UUID,
+        reminder_id: uuid.UUID,
+        values: dict[str, Any],
+        *,
+        expected_version: int | None,
+    ) -> Reminder:
+        checked = _checked(values, creating=False)
+        async with self.db() as session, session.begin():
+            reminders = ReminderRepository(session)
+            current = await _locked(reminders, user_id, reminder_id, expected_version)
+            if "repeat" in checked or "repeat_interval_days" in checked:
+                repeat = checked.get("repeat", current.repeat)
+                kept = current.repeat_interval_days if repeat == "INTERVAL" else None
+                checked.update(check.repeat(repeat, checked.get("repeat_interval_days", kept)))
+            if "remind_at" in checked and not current.is_completed:
+                # A new time is a new occurrence: armed again, with a new dedupe key.
+                checked["fire_at"] = checked["remind_at"]
+                checked["fire_seq"] = current.fire_seq + 1
+            reminder = await reminders.update(reminder_id, checked)
+            await _event(session, reminder, "journal.reminder.updated")
+        return reminder
+
+    async def complete(self, user_id: uuid.UUID, reminder_id: uuid.UUID) -> Reminder:
+        return await self._change(
+            user_id,
+            reminder_id,
+            lambda r: {"is_completed": True, "completed_at": datetime.now(UTC), "fire_at": None},
+        )
+
+    async def uncomplete(self, user_id: uuid.UUID, reminder_id: uuid.UUID) -> Reminder:
+        return await self._change(user_id, reminder_id, _rearmed)
+
+    async def snooze(self, user_id: uuid.UUID, reminder_id: uuid.UUID, *, minutes: int) -> Reminder:
+        if not 1 <= minutes <= MAX_SNOOZE_MINUTES:
+            raise BadUserInput(f"1 to {MAX_SNOOZE_MINUTES} minutes.", field="minutes")
+
+        def snoozed(reminder: Reminder) -> dict[str, Any]:
+            if reminder.is_completed:
+                raise BadUserInput("A completed reminder cannot be snoozed.", field="id")
+            return {
+                "fire_at": datetime.now(UTC) + timedelta(minutes=minutes),
+                "fire_seq": reminder.fire_seq + 1,
+            }
+
+        return await self._change(user_id, reminder_id, snoozed)
+
+    async def delete(self, user_id: uuid.UUID, reminder_id: uuid.UUID) -> None:
+        async with self.db() as session, session.begin():
+            reminders = ReminderRepository(session)
+            reminder = await _locked(reminders, user_id, reminder_id, None)
+            await reminders.delete(reminder_id)
+            await _event(session, reminder, "journal.reminder.deleted")
+
+    async def _change(self, user_id: uuid.UUID, reminder_id: uuid.UUID, change: Any) -> Reminder:
+        async with self.db() as session, session.begin():
+            reminders = ReminderRepository(session)
+            current = await _locked(reminders, user_id, reminder_id, None)
+            reminder = await reminders.update(reminder_id, change(current))
+            await _event(session, reminder, "journal.reminder.updated")
+        return reminder
+
+
+def _rearmed(reminder: Reminder) -> dict[str, Any]:
+    """Uncompleted: armed at its time if still ahead, else at its next repeat (if any)."""
+    now = datetime.now(UTC)
+    values: dict[str, Any] = {"is_completed": False, "completed_at": None}
+    remind_at = reminder.remind_at
+    if remind_at <= now:
+        remind_at = (
+            next_occurrence(
+                remind_at,
+                time_zone=reminder.time_zone,
+                repeat=reminder.repeat,
+                interval_days=reminder.repeat_interval_days,
+                after=now,
+            )
+            or remind_at
+        )
+        values["remind_at"] = remind_at
+    values["fire_at"] = remind_at if remind_at > now else None
+    values["fire_seq"] = reminder.fire_seq + 1
+    return values
+
+
+async def _locked(
+    reminders: ReminderRepository,
+    user_id: uuid.UUID,
+    reminder_id: uuid.UUID,
+    expected_version: int | None,
+) -> Reminder:
+    reminder = await reminders.get_for_update(user_id, reminder_id)
+    if reminder is None:
+        raise NotFound("No such reminder.")
+    if expected_version is not None and reminder.version != expected_version:
+        raise Conflict("The reminder changed since you read it.", currentVersion=reminder.version)
+    return reminder
+
+
+async def _event(session: Any, reminder: Reminder, topic: str) -> None:
+    await OutboxRepository(session).append(
+        reminder.user_id, topic, {"id": str(reminder.id), "version": reminder.version}
+    )
+
+
+def _checked(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+    checked: dict[str, Any] = {}
+    if creating or "title" in values:
+        checked["title"] = check.title(values.get("title"), required=True)
+    if "description" in values:
+        checked["description"] = check.description(values["description"])
+    if creating or "remind_at" in values:
+        if values.get("remind_at") is None:
+            raise BadUserInput("A reminder needs a time.", field="remindAt")
+        checked["remind_at"] = check.future_time(values["remind_at"])
+    if "time_zone" in values or creating:
+        checked["time_zone"] = check.time_zone(values.get("time_zone") or "UTC")
+    if "priority" in values or creating:
+        checked["priority"] = check.priority(values.get("priority") or 3)
+    if creating:
+        checked.update(check.repeat(values.get("repeat") or "NONE", values.get("interval_days")))
+    else:
+        if "repeat" in values:
+            checked["repeat"] = values["repeat"] or "NONE"
+        if "interval_days" in values:
+            checked["repeat_interval_days"] = values["interval_days"]
+    return checked

@@ -1,0 +1,7 @@
+"""Queries of the journal: entries, tags, reminders."""
+
+from datastore.journal.repository.entries import EntryFilter, JournalEntryRepository
+from datastore.journal.repository.reminders import ReminderRepository
+from datastore.journal.repository.tags import JournalTagRepository
+
+__all__ = ["EntryFilter", "JournalEntryRepository", "JournalTagRepository", "ReminderRepository"]

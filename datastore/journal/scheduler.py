@@ -1,0 +1,103 @@
+"""Fires due reminders: a REMINDER notification, then the next occurrence of repeating ones.
+
+Any number of schedulers may run (in the server and in `personalpod worker` processes).
+Each claims due rows with FOR UPDATE SKIP LOCKED, so two never fire the same row at once,
+and the notification's dedupe key (reminder id + `fire_seq`) makes a retry after a crash
+between notifying and committing deliver nothing twice. A scheduler that was down finds
+rows whose `fire_at` passed and fires them once, then schedules the next future occurrence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import structlog
+from strawberry import relay
+
+from datastore.journal.recurrence import next_occurrence
+from datastore.journal.repository import ReminderRepository
+from datastore.journal.settings import JournalSettings
+from datastore.journal.tables import Reminder
+from datastore.outbox.repository import OutboxRepository
+
+if TYPE_CHECKING:
+    from server.services import Services
+
+log = structlog.get_logger("personalpod.reminders")
+
+
+@dataclass(frozen=True)
+class Fired:
+    reminder_id: str
+    occurrence: int
+
+
+class ReminderScheduler:
+    def __init__(self, services: Services, settings: JournalSettings) -> None:
+        self.services = services
+        self.settings = settings
+
+    async def run(self) -> None:
+        """Poll forever; the interval is read each time so it can be tuned live."""
+        while True:
+            try:
+                while len(await self.run_once()) >= self.settings.reminder_batch:
+                    pass
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("reminder_scheduler_failed")
+            await asyncio.sleep(self.settings.reminder_poll_seconds)
+
+    async def run_once(self) -> list[Fired]:
+        """Fire one batch of due reminders; what was fired."""
+        now = datetime.now(UTC)
+        fired: list[Fired] = []
+        async with self.services.db() as session, session.begin():
+            reminders = ReminderRepository(session)
+            for reminder in await reminders.claim_due(now=now, limit=self.settings.reminder_batch):
+                await self._notify(reminder)
+                await reminders.update(reminder.id, _after_firing(reminder, now))
+                await OutboxRepository(session).append(
+                    reminder.user_id,
+                    "journal.reminder.fired",
+                    {"id": str(reminder.id), "occurrence": reminder.fire_seq},
+                )
+                fired.append(Fired(str(reminder.id), reminder.fire_seq))
+        return fired
+
+    async def _notify(self, reminder: Reminder) -> None:
+        await self.services.domain("notifications").notify(
+            reminder.user_id,
+            "REMINDER",
+            title=reminder.title,
+            body=reminder.description,
+            data={
+                "reminderId": str(relay.GlobalID("Reminder", str(reminder.id))),
+                "remindAt": reminder.remind_at.isoformat(),
+                "priority": reminder.priority,
+                "occurrence": reminder.fire_seq,
+            },
+            dedupe_key=f"reminder:{reminder.id}:{reminder.fire_seq}",
+        )
+
+
+def _after_firing(reminder: Reminder, now: datetime) -> dict[str, object]:
+    following = next_occurrence(
+        reminder.remind_at,
+        time_zone=reminder.time_zone,
+        repeat=reminder.repeat,
+        interval_days=reminder.repeat_interval_days,
+        after=now,
+    )
+    values: dict[str, object] = {
+        "fire_seq": reminder.fire_seq + 1,
+        "last_fired_at": now,
+        "fire_at": following,
+    }
+    if following is not None:
+        values["remind_at"] = following
+    return values

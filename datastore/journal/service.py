@@ -1,0 +1,258 @@
+"""Journal use cases: entries and tags, each write one transaction with its outbox event.
+
+A write that changes an entry's text enqueues its AI job in the same transaction, so no
+committed entry is ever left without its embedding, sentiment and topics.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import structlog
+
+from datastore.insights.cache import InsightsCache
+from datastore.journal import validation as check
+from datastore.journal.jobs import EMBED_JOURNAL, EMBED_POD, AIJobRepository
+from datastore.journal.repository import JournalEntryRepository, JournalTagRepository
+from datastore.journal.settings import JournalSettings
+from datastore.journal.tables import JournalEntry, JournalTag, Topic
+from datastore.journal.topics import TopicRepository
+from datastore.outbox.repository import OutboxRepository
+from server.ai.embedder import shared_embedder
+from server.ai.emotions import EmotionScorer
+from server.errors import BadUserInput, Conflict, NotFound
+
+log = structlog.get_logger("personalpod.journal")
+
+if TYPE_CHECKING:
+    from datastore.outbox.repository import PendingEvent
+    from server.services import Services
+
+TEXT_FIELDS = {"title", "content"}
+
+
+class JournalService:
+    def __init__(self, services: Services) -> None:
+        from datastore.journal.ai_worker import AIWorker
+        from datastore.journal.reminders import ReminderService
+        from datastore.journal.scheduler import ReminderScheduler
+
+        self.services = services
+        self.db = services.db
+        self.settings = JournalSettings()
+        self.embedder = shared_embedder(self.settings.model_path)
+        self.emotions = EmotionScorer(self.embedder)
+        self.insights = InsightsCache(
+            services.redis, ttl_seconds=self.settings.insights_cache_seconds
+        )
+        self.reminders = ReminderService(services, self.settings)
+        self.scheduler = ReminderScheduler(services, self.settings)
+        self.ai = AIWorker(self)
+
+    # ------------------------------------------------------------------ entries
+
+    async def create_entry(
+        self, user_id: uuid.UUID, values: dict[str, Any], tag_ids: Sequence[uuid.UUID] | None
+    ) -> JournalEntry:
+        values = _checked_entry(values, creating=True)
+        async with self.db() as session, session.begin():
+            entries = JournalEntryRepository(session)
+            await self._check_tags(session, user_id, tag_ids)
+            entry = await entries.create(user_id, values)
+            if tag_ids:
+                await entries.replace_tags(entry.id, tag_ids)
+            await AIJobRepository(session).enqueue(EMBED_JOURNAL, entry.id, user_id)
+            await self._event(session, user_id, "journal.entry.created", entry)
+        await self.insights.invalidate(user_id)
+        return entry
+
+    async def update_entry(
+        self,
+        user_id: uuid.UUID,
+        entry_id: uuid.UUID,
+        *,
+        expected_version: int,
+        values: dict[str, Any],
+        tag_ids: Sequence[uuid.UUID] | None,
+    ) -> JournalEntry:
+        values = _checked_entry(values, creating=False)
+        async with self.db() as session, session.begin():
+            entries = JournalEntryRepository(session)
+            current = await self._locked_entry(entries, user_id, entry_id, expected_version)
+            await self._check_tags(session, user_id, tag_ids)
+            text_changed = any(
+                values.get(k, getattr(current, k)) != getattr(current, k) for k in TEXT_FIELDS
+            )
+            entry = await entries.update(entry_id, values)
+            if tag_ids is not None:
+                await entries.replace_tags(entry_id, tag_ids)
+            if text_changed:
+                await AIJobRepository(session).enqueue(EMBED_JOURNAL, entry_id, user_id)
+            await self._event(session, user_id, "journal.entry.updated", entry)
+        await self.insights.invalidate(user_id)
+        return entry
+
+    async def delete_entry(
+        self, user_id: uuid.UUID, entry_id: uuid.UUID, *, expected_version: int | None
+    ) -> None:
+        async with self.db() as session, session.begin():
+            entries = JournalEntryRepository(session)
+            entry = await self._locked_entry(entries, user_id, entry_id, expected_version)
+            await entries.delete(entry_id)
+            # The embedding row has no foreign key (it also holds pod notes): drop it here.
+            from datastore.journal.analysis import AnalysisRepository
+
+            await AnalysisRepository(session).drop_embedding("JOURNAL", entry_id)
+            await self._event(session, user_id, "journal.entry.deleted", entry)
+        await self.insights.invalidate(user_id)
+
+    async def _locked_entry(
+        self,
+        entries: JournalEntryRepository,
+        user_id: uuid.UUID,
+        entry_id: uuid.UUID,
+        expected_version: int | None,
+    ) -> JournalEntry:
+        entry = await entries.get_for_update(user_id, entry_id)
+        if entry is None:
+            raise NotFound("No such journal entry.")
+        if expected_version is not None and entry.version != expected_version:
+            raise Conflict("The entry changed since you read it.", currentVersion=entry.version)
+        return entry
+
+    async def _check_tags(
+        self, session: Any, user_id: uuid.UUID, tag_ids: Sequence[uuid.UUID] | None
+    ) -> None:
+        if not tag_ids:
+            return
+        if len(set(tag_ids)) > check.MAX_TAGS_PER_ENTRY:
+            raise BadUserInput(f"At most {check.MAX_TAGS_PER_ENTRY} tags.", field="tagIds")
+        owned = await JournalTagRepository(session).owned_ids(user_id, tag_ids)
+        if owned != set(tag_ids):
+            raise BadUserInput("Some tags do not exist.", field="tagIds")
+
+    async def _event(self, session: Any, user_id: uuid.UUID, topic: str, row: Any) -> None:
+        await OutboxRepository(session).append(
+            user_id, topic, {"id": str(row.id), "version": getattr(row, "version", None)}
+        )
+
+    # ------------------------------------------------------------------ tags
+
+    async def create_tag(self, user_id: uuid.UUID, *, name: str, color: str) -> JournalTag:
+        name, color = check.tag_name(name), check.color(color)
+        async with self.db() as session, session.begin():
+            tag = await JournalTagRepository(session).create(user_id, name=name, color=color)
+            if tag is None:
+                raise BadUserInput("You already have a tag of that name.", field="name")
+            await self._event(session, user_id, "journal.tag.created", tag)
+        return tag
+
+    async def update_tag(
+        self, user_id: uuid.UUID, tag_id: uuid.UUID, *, name: str | None, color: str | None
+    ) -> JournalTag:
+        values: dict[str, Any] = {}
+        if name is not None:
+            values["name"] = check.tag_name(name)
+        if color is not None:
+            values["color"] = check.color(color)
+        async with self.db() as session, session.begin():
+            tags = JournalTagRepository(session)
+            if await tags.get_for_update(user_id, tag_id) is None:
+                raise NotFound("No such tag.")
+            if "name" in values and await tags.name_taken(
+                user_id, values["name"], except_id=tag_id
+            ):
+                raise BadUserInput("You already have a tag of that name.", field="name")
+            tag = (
+                await tags.update(tag_id, values)
+                if values
+                else await tags.get_for_update(user_id, tag_id)
+            )
+            await self._event(session, user_id, "journal.tag.updated", tag)
+        await self.insights.invalidate(user_id)
+        return tag
+
+    async def delete_tag(self, user_id: uuid.UUID, tag_id: uuid.UUID) -> None:
+        async with self.db() as session, session.begin():
+            tags = JournalTagRepository(session)
+            tag = await tags.get_for_update(user_id, tag_id)
+            if tag is None:
+                raise NotFound("No such tag.")
+            await tags.delete(tag_id)
+            await self._event(session, user_id, "journal.tag.deleted", tag)
+        await self.insights.invalidate(user_id)
+
+    # ------------------------------------------------------------------ topics
+
+    async def create_topic(self, user_id: uuid.UUID, *, name: str, description: str) -> Topic:
+        name = check.tag_name(name, limit=check.MAX_TOPIC_NAME)
+        description = check.description(description) or ""
+        async with self.db() as session, session.begin():
+            topic = await TopicRepository(session).create(
+                user_id, name=name, description=description
+            )
+            if topic is None:
+                raise BadUserInput("A topic of that name exists.", field="name")
+        # The AI worker embeds it and matches it to my entries (topics without a vector).
+        return topic
+
+    async def delete_topic(self, user_id: uuid.UUID, topic_id: uuid.UUID) -> None:
+        async with self.db() as session, session.begin():
+            topics = TopicRepository(session)
+            if await topics.get_own(user_id, topic_id) is None:
+                raise NotFound("No such topic.")
+            await topics.delete(topic_id)
+        await self.insights.invalidate(user_id)
+
+    # ------------------------------------------------------------------ pod notes
+
+    def sinks(self) -> list[Any]:
+        """Pod writes reach us through the outbox relay: enqueue their embedding jobs."""
+
+        async def enqueue_pod_embeddings(events: Sequence[PendingEvent]) -> None:
+            targets = [
+                (uuid.UUID(entry_id), event.user_id)
+                for event in events
+                if event.topic.startswith(("pod.entry", "entry."))
+                and (entry_id := _pod_entry_id(event.payload)) is not None
+            ]
+            if not targets:
+                return
+            try:
+                async with self.db() as session, session.begin():
+                    jobs = AIJobRepository(session)
+                    for entry_id, user_id in targets:
+                        await jobs.enqueue(EMBED_POD, entry_id, user_id)
+            except Exception:
+                # Never hold up the relay for other sinks: the pod sweep catches up.
+                log.exception("pod_embedding_enqueue_failed")
+
+        return [enqueue_pod_embeddings]
+
+
+def _pod_entry_id(payload: dict[str, Any]) -> str | None:
+    for key in ("entityId", "entryId", "id"):
+        value = payload.get(key)
+        if isinstance(value, str):
+            try:
+                return str(uuid.UUID(value))
+            except ValueError:
+                return None
+    return None
+
+
+def _checked_entry(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+    checked = dict(values)
+    if "title" in values:
+        checked["title"] = check.title(values["title"])
+    if creating or "content" in values:
+        checked["content"] = check.content(values.get("content"))
+    if "mood" in values:
+        checked["mood"] = check.mood(values["mood"])
+    if "entry_date" in values and values["entry_date"] is None:
+        raise BadUserInput("An entry needs a date.", field="entryDate")
+    if "is_private" in values and values["is_private"] is None:
+        raise BadUserInput("Give true or false.", field="isPrivate")
+    return checked

@@ -1,0 +1,88 @@
+"""The one search over a user's journal and pod: FULL_TEXT, SEMANTIC or HYBRID."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from datastore.search.fusion import reciprocal_rank_fusion
+from datastore.search.repository import Hit, SearchRepository
+from server.errors import BadUserInput
+
+if TYPE_CHECKING:
+    from server.services import Services
+
+MAX_QUERY = 500
+# Each ranking fused by HYBRID is this deep at least, so a page deep in the list still
+# sees results that only one of the two rankings found.
+FUSION_DEPTH = 50
+MAX_OFFSET = 1000
+
+
+class SearchService:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    async def search(
+        self,
+        user_id: uuid.UUID,
+        query: str,
+        *,
+        mode: str,
+        kinds: Sequence[str],
+        limit: int,
+        offset: int,
+    ) -> tuple[list[Hit], bool]:
+        """A page of hits, best first, and whether more follow."""
+        query = query.strip()
+        if not query or len(query) > MAX_QUERY:
+            raise BadUserInput(f"1 to {MAX_QUERY} characters.", field="query")
+        if offset > MAX_OFFSET:
+            raise BadUserInput("Too deep; refine the query.", field="after")
+        depth = offset + limit + 1
+        async with self.services.db() as session:
+            repository = SearchRepository(session)
+            if mode == "FULL_TEXT":
+                hits = await repository.full_text(user_id, query, kinds=kinds, limit=depth)
+            elif mode == "SEMANTIC":
+                vector = (await self._embedder().encode([query]))[0]
+                hits = await repository.semantic(user_id, vector, query, kinds=kinds, limit=depth)
+            else:
+                hits = await self._hybrid(repository, user_id, query, kinds, depth)
+                page = await repository.with_snippets(
+                    user_id, query, hits[offset : offset + limit], kinds=kinds
+                )
+                return page, len(hits) > offset + limit
+        return hits[offset : offset + limit], len(hits) > offset + limit
+
+    async def _hybrid(
+        self,
+        repository: SearchRepository,
+        user_id: uuid.UUID,
+        query: str,
+        kinds: Sequence[str],
+        depth: int,
+    ) -> list[Hit]:
+        """Both rankings, deep and without snippets, fused."""
+        vector = (await self._embedder().encode([query]))[0]
+        depth = max(depth, FUSION_DEPTH)
+        semantic = await repository.semantic(
+            user_id, vector, query, kinds=kinds, limit=depth, snippets=False
+        )
+        lexical = await repository.full_text(
+            user_id, query, kinds=kinds, limit=depth, snippets=False
+        )
+        return reciprocal_rank_fusion([lexical, semantic])
+
+    async def similar(
+        self, user_id: uuid.UUID, entry_id: uuid.UUID, *, limit: int, offset: int
+    ) -> tuple[list[tuple[uuid.UUID, float]], bool]:
+        async with self.services.db() as session:
+            found = await SearchRepository(session).similar_entries(
+                user_id, entry_id, limit=limit + 1, offset=offset
+            )
+        return found[:limit], len(found) > limit
+
+    def _embedder(self):  # type: ignore[no-untyped-def]
+        return self.services.domain("journal").embedder

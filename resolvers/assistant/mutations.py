@@ -1,0 +1,70 @@
+"""askAssistant: a question about my journal and notes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+
+from resolvers.assistant.types import AssistantAnswer, AssistantPassage
+from resolvers.journal.access import offset_cursor
+from resolvers.pagination import Connection, First, page_size
+from resolvers.permissions import IsAuthenticated
+from server.context import Context
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.type
+class AssistantMutations:
+    @strawberry.mutation(
+        description="Ask about my journal and notes; the answer quotes only my own entries. "
+        "Rate limited per user.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def ask_assistant(
+        self,
+        info: Info,
+        question: Annotated[str, strawberry.argument(description="1-500 characters.")],
+        session_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="A previous answer's sessionId, for follow-ups."),
+        ] = None,
+        first: First = None,
+    ) -> AssistantAnswer:
+        ctx = info.context
+        user_id = ctx.require_principal().user_id
+        limit = page_size(first, maximum=10)
+        await ctx.services.limiter.check(
+            f"assistant:{user_id}", limit=30, window=60, what="questions"
+        )
+        answer = await ctx.services.domain("assistant").ask(
+            user_id, question, str(session_id) if session_id else None
+        )
+        passages = [
+            (
+                n,
+                AssistantPassage(
+                    text=p.text,
+                    score=p.score,
+                    entry_id=relay.GlobalID(
+                        "JournalEntry" if p.source == "JOURNAL" else p.kind.title(), str(p.entry_id)
+                    ),
+                    kind=p.kind,
+                    title=p.title,
+                ),
+            )
+            for n, p in enumerate(answer.passages[:limit])
+        ]
+        return AssistantAnswer(
+            session_id=strawberry.ID(answer.session_id),
+            summary=answer.summary,
+            passages=Connection.build(
+                passages,
+                node=lambda pair: pair[1],
+                cursor=lambda pair: offset_cursor("passage", pair[0]),
+                has_next=len(answer.passages) > limit,
+                has_previous=False,
+            ),
+        )

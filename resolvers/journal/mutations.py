@@ -1,0 +1,226 @@
+"""Journal mutations: entries, tags, reminders and topics."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+
+from resolvers.journal.access import node_uuid, node_uuids
+from resolvers.journal.inputs import (
+    CreateJournalEntryInput,
+    CreateJournalTagInput,
+    CreateReminderInput,
+    UpdateJournalEntryInput,
+    UpdateJournalTagInput,
+    UpdateReminderInput,
+    given,
+)
+from resolvers.journal.types import JournalEntry, JournalTag, Reminder, Topic
+from resolvers.permissions import IsAuthenticated
+from server.context import Context
+
+Info = strawberry.Info[Context, None]
+_input = strawberry.argument(description="The values; see the input type.")
+Id = Annotated[relay.GlobalID, strawberry.argument(description="The object's global id.")]
+ExpectedVersion = Annotated[
+    int, strawberry.argument(description="The version I last read; CONFLICT if it changed.")
+]
+OptionalVersion = Annotated[
+    int | None, strawberry.argument(description="If given, CONFLICT unless it is current.")
+]
+_ENTRY_FIELDS = ("title", "content", "entry_date", "mood", "is_private", "published_at")
+_REMINDER_FIELDS = (
+    "title",
+    "description",
+    "remind_at",
+    "time_zone",
+    "priority",
+    "repeat",
+    "interval_days",
+)
+
+
+def _journal(info: Info):  # type: ignore[no-untyped-def]
+    return info.context.services.domain("journal")
+
+
+def _tag_ids(ids: list[relay.GlobalID] | None) -> list | None:
+    return None if ids is None else node_uuids(ids, "JournalTag", field="tagIds")
+
+
+@strawberry.type(description="The id of something deleted.")
+class DeletePayload:
+    deleted_id: relay.GlobalID = strawberry.field(description="Global id of what was deleted.")
+
+
+@strawberry.type
+class JournalMutations:
+    @strawberry.mutation(description="Write a journal entry.", permission_classes=[IsAuthenticated])
+    async def create_journal_entry(
+        self, info: Info, input: Annotated[CreateJournalEntryInput, _input]
+    ) -> JournalEntry:
+        user_id = info.context.require_principal().user_id
+        values = {k: getattr(input, k) for k in _ENTRY_FIELDS}
+        if values["entry_date"] is None:
+            del values["entry_date"]  # the database's CURRENT_DATE
+        row = await _journal(info).create_entry(user_id, values, _tag_ids(input.tag_ids))
+        return JournalEntry.from_row(row)
+
+    @strawberry.mutation(
+        description="Change a journal entry of mine; CONFLICT (with currentVersion) if stale.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def update_journal_entry(
+        self,
+        info: Info,
+        id: Id,
+        expected_version: ExpectedVersion,
+        input: Annotated[UpdateJournalEntryInput, _input],
+    ) -> JournalEntry:
+        user_id = info.context.require_principal().user_id
+        tag_ids = None if input.tag_ids is strawberry.UNSET else _tag_ids(input.tag_ids or [])
+        row = await _journal(info).update_entry(
+            user_id,
+            node_uuid(id, "JournalEntry"),
+            expected_version=expected_version,
+            values=given(input, _ENTRY_FIELDS),
+            tag_ids=tag_ids,
+        )
+        return JournalEntry.from_row(row)
+
+    @strawberry.mutation(
+        description="Delete a journal entry of mine.", permission_classes=[IsAuthenticated]
+    )
+    async def delete_journal_entry(
+        self, info: Info, id: Id, expected_version: OptionalVersion = None
+    ) -> DeletePayload:
+        user_id = info.context.require_principal().user_id
+        await _journal(info).delete_entry(
+            user_id, node_uuid(id, "JournalEntry"), expected_version=expected_version
+        )
+        return DeletePayload(deleted_id=id)
+
+    @strawberry.mutation(description="Create a tag.", permission_classes=[IsAuthenticated])
+    async def create_journal_tag(
+        self, info: Info, input: Annotated[CreateJournalTagInput, _input]
+    ) -> JournalTag:
+        user_id = info.context.require_principal().user_id
+        tag = await _journal(info).create_tag(user_id, name=input.name, color=input.color)
+        return JournalTag.from_row(tag)
+
+    @strawberry.mutation(
+        description="Rename or recolour a tag of mine.", permission_classes=[IsAuthenticated]
+    )
+    async def update_journal_tag(
+        self, info: Info, id: Id, input: Annotated[UpdateJournalTagInput, _input]
+    ) -> JournalTag:
+        user_id = info.context.require_principal().user_id
+        tag = await _journal(info).update_tag(
+            user_id, node_uuid(id, "JournalTag"), name=input.name, color=input.color
+        )
+        return JournalTag.from_row(tag)
+
+    @strawberry.mutation(
+        description="Delete a tag of mine; entries lose it.", permission_classes=[IsAuthenticated]
+    )
+    async def delete_journal_tag(self, info: Info, id: Id) -> DeletePayload:
+        user_id = info.context.require_principal().user_id
+        await _journal(info).delete_tag(user_id, node_uuid(id, "JournalTag"))
+        return DeletePayload(deleted_id=id)
+
+    @strawberry.mutation(description="Create a reminder.", permission_classes=[IsAuthenticated])
+    async def create_reminder(
+        self, info: Info, input: Annotated[CreateReminderInput, _input]
+    ) -> Reminder:
+        user_id = info.context.require_principal().user_id
+        values = {k: getattr(input, k) for k in _REMINDER_FIELDS}
+        values["repeat"] = input.repeat.value
+        return Reminder.from_row(await _journal(info).reminders.create(user_id, values))
+
+    @strawberry.mutation(
+        description="Change a reminder of mine; a new time re-arms it.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def update_reminder(
+        self,
+        info: Info,
+        id: Id,
+        input: Annotated[UpdateReminderInput, _input],
+        expected_version: OptionalVersion = None,
+    ) -> Reminder:
+        user_id = info.context.require_principal().user_id
+        row = await _journal(info).reminders.update(
+            user_id,
+            node_uuid(id, "Reminder"),
+            given(input, _REMINDER_FIELDS),
+            expected_version=expected_version,
+        )
+        return Reminder.from_row(row)
+
+    @strawberry.mutation(
+        description="Mark a reminder done; it stops notifying.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def complete_reminder(self, info: Info, id: Id) -> Reminder:
+        user_id = info.context.require_principal().user_id
+        row = await _journal(info).reminders.complete(user_id, node_uuid(id, "Reminder"))
+        return Reminder.from_row(row)
+
+    @strawberry.mutation(
+        description="Mark a reminder not done; it is armed again if its time is ahead.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def uncomplete_reminder(self, info: Info, id: Id) -> Reminder:
+        user_id = info.context.require_principal().user_id
+        row = await _journal(info).reminders.uncomplete(user_id, node_uuid(id, "Reminder"))
+        return Reminder.from_row(row)
+
+    @strawberry.mutation(
+        description="Notify me about a reminder again in some minutes.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def snooze_reminder(
+        self,
+        info: Info,
+        id: Id,
+        minutes: Annotated[int, strawberry.argument(description="1 to 10080 minutes.")],
+    ) -> Reminder:
+        user_id = info.context.require_principal().user_id
+        row = await _journal(info).reminders.snooze(
+            user_id, node_uuid(id, "Reminder"), minutes=minutes
+        )
+        return Reminder.from_row(row)
+
+    @strawberry.mutation(
+        description="Delete a reminder of mine.", permission_classes=[IsAuthenticated]
+    )
+    async def delete_reminder(self, info: Info, id: Id) -> DeletePayload:
+        user_id = info.context.require_principal().user_id
+        await _journal(info).reminders.delete(user_id, node_uuid(id, "Reminder"))
+        return DeletePayload(deleted_id=id)
+
+    @strawberry.mutation(
+        description="Create a topic of my own; my entries are matched to it by meaning.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def create_topic(
+        self,
+        info: Info,
+        name: Annotated[str, strawberry.argument(description="1-60 characters.")],
+        description: Annotated[
+            str, strawberry.argument(description="What it covers, in a sentence.")
+        ] = "",
+    ) -> Topic:
+        user_id = info.context.require_principal().user_id
+        topic = await _journal(info).create_topic(user_id, name=name, description=description)
+        return Topic.from_row(topic)
+
+    @strawberry.mutation(
+        description="Delete a topic of mine.", permission_classes=[IsAuthenticated]
+    )
+    async def delete_topic(self, info: Info, id: Id) -> DeletePayload:
+        user_id = info.context.require_principal().user_id
+        await _journal(info).delete_topic(user_id, node_uuid(id, "Topic"))
+        return DeletePayload(deleted_id=id)

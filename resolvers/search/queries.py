@@ -1,0 +1,88 @@
+"""The unified search over my journal and pod."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+
+from datastore.search.repository import JOURNAL, Hit
+from resolvers.journal.access import offset_after, offset_cursor, owned
+from resolvers.journal.types import JournalEntry
+from resolvers.pagination import After, Connection, First, page_size
+from resolvers.permissions import IsAuthenticated
+from resolvers.search.types import (
+    JournalSearchResult,
+    PodSearchResult,
+    SearchKind,
+    SearchMode,
+    SearchResult,
+)
+from server.context import Context
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.type
+class SearchQueries:
+    @strawberry.field(
+        description="Search my journal entries and pod entries, best first. FULL_TEXT takes "
+        'web-search syntax ("quotes", OR, -exclusion); SEMANTIC matches meaning; HYBRID fuses '
+        "both rankings (reciprocal rank fusion).",
+        permission_classes=[IsAuthenticated],
+    )
+    async def search(
+        self,
+        info: Info,
+        query: Annotated[str, strawberry.argument(description="What to look for.")],
+        mode: Annotated[
+            SearchMode, strawberry.argument(description="How to match; FULL_TEXT by default.")
+        ] = SearchMode.FULL_TEXT,
+        kinds: Annotated[
+            list[SearchKind] | None,
+            strawberry.argument(description="What to search; everything when omitted."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[SearchResult]:
+        user_id = info.context.require_principal().user_id
+        limit = page_size(first, maximum=info.context.services.settings.max_page_size)
+        offset = offset_after("search", after)
+        wanted = [k.value for k in kinds] if kinds else [k.value for k in SearchKind]
+        hits, has_next = await info.context.services.domain("search").search(
+            user_id, query, mode=mode.value, kinds=wanted, limit=limit, offset=offset
+        )
+        loader = info.context.loaders.journal.entry_by_id
+        rows = await loader.load_many([h.id for h in hits if h.source == JOURNAL])
+        entries = {row.id: row for row in rows if owned(row, user_id)}
+        results = [
+            (offset + n, result)
+            for n, hit in enumerate(hits)
+            if (result := _result(hit, entries)) is not None
+        ]
+        return Connection.build(
+            results,
+            node=lambda pair: pair[1],
+            cursor=lambda pair: offset_cursor("search", pair[0]),
+            has_next=has_next,
+            has_previous=offset > 0,
+        )
+
+
+def _result(hit: Hit, entries: dict) -> JournalSearchResult | PodSearchResult | None:
+    score = round(hit.score, 6)
+    if hit.source == JOURNAL:
+        row = entries.get(hit.id)
+        if row is None:
+            return None
+        return JournalSearchResult(
+            score=score, snippet=hit.snippet, entry=JournalEntry.from_row(row)
+        )
+    return PodSearchResult(
+        score=score,
+        snippet=hit.snippet,
+        entry_id=relay.GlobalID(hit.kind.capitalize(), str(hit.id)),
+        kind=hit.kind,
+        title=hit.title,
+    )

@@ -1,0 +1,66 @@
+"""Pod notes in search: embedded by the journal's worker, never when sensitive."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from datastore.search.pod import forget_pod_shape, pod_shape
+from tests.journal.conftest import eventually
+from tests.search.test_search import SEARCH
+from tests.support.client import GraphQLClient
+
+
+async def _insert_note(server, user_id: str, title: str, body: str, *, sensitive: bool) -> str:
+    entry_id = str(uuid.uuid4())
+    async with server.services.db() as session, session.begin():
+        await session.execute(
+            text(
+                "INSERT INTO entries (id, user_id, kind, title, body, sensitive) "
+                "VALUES (:id, :u, 'NOTE', :t, :b, :s)"
+            ),
+            {"id": entry_id, "u": user_id, "t": title, "b": body, "s": sensitive},
+        )
+    return entry_id
+
+
+async def test_pod_notes_are_searchable_by_meaning_and_sensitive_ones_never_embedded(
+    client: GraphQLClient, server, fast_workers
+) -> None:
+    # given: the pod's table, written the way the pod writes it (raw here: another domain)
+    forget_pod_shape()
+    async with server.services.db() as session:
+        if await pod_shape(session) is None:
+            pytest.skip("the pod's entries table is not migrated here")
+    account = await client.sign_up()
+    plain = await _insert_note(
+        server, account.uuid, "Recipe", "Grandma's apple pie with cinnamon", sensitive=False
+    )
+    secret = await _insert_note(server, account.uuid, "Bank", "my pin is 1234", sensitive=True)
+    journal = server.services.domain("journal")
+    # when: the sweep (or the outbox sink, for writes through the pod's API) enqueues them
+    await journal.ai.sweep_pod_notes()
+
+    async def vectors():
+        async with server.services.db() as session:
+            rows = await session.execute(
+                text("SELECT entry_id::text FROM embeddings WHERE source = 'POD' AND user_id = :u"),
+                {"u": account.uuid},
+            )
+            return set(rows.scalars())
+
+    assert await eventually(vectors, timeout=60) == {plain}
+    # then
+    data = await client.data(
+        SEARCH,
+        {"q": "baking a dessert", "mode": "SEMANTIC", "kinds": ["NOTE"]},
+        token=account.token,
+    )
+    nodes = [e["node"] for e in data["search"]["edges"]]
+    assert [n["__typename"] for n in nodes] == ["PodSearchResult"]
+    assert nodes[0]["title"] == "Recipe" and nodes[0]["kind"] == "NOTE"
+    lexical = await client.data(SEARCH, {"q": "cinnamon", "kinds": ["NOTE"]}, token=account.token)
+    assert "<mark>cinnamon</mark>" in lexical["search"]["edges"][0]["node"]["snippet"]
+    assert secret not in await vectors()
