@@ -104,17 +104,17 @@ class Services:
             self._start_workers()
 
     def _start_workers(self) -> None:
+        self.background.append(asyncio.create_task(self.outbox_relay().run(), name="outbox-relay"))
+        for domain in all_domains():
+            for runner in domain.workers(self) if domain.workers else []:
+                self.background.append(asyncio.create_task(runner(), name=f"{domain.name}-worker"))
+
+    def outbox_relay(self) -> OutboxRelay:
+        """The relay to Redis pub/sub and to every sink the domains registered."""
         sinks = [redis_sink(self.broker.publish)]
-        runners = []
         for domain in all_domains():
             sinks.extend(domain.sinks(self) if domain.sinks else [])
-            runners.extend(
-                (domain.name, r) for r in (domain.workers(self) if domain.workers else [])
-            )
-        relay = OutboxRelay(self.engine, self.db, sinks)
-        self.background.append(asyncio.create_task(relay.run(), name="outbox-relay"))
-        for name, runner in runners:
-            self.background.append(asyncio.create_task(runner(), name=f"{name}-worker"))
+        return OutboxRelay(self.engine, self.db, sinks)
 
     async def stop(self) -> None:
         for task in self.background:

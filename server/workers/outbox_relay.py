@@ -94,9 +94,10 @@ class OutboxRelay:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
             finally:
+                # Closing the connection releases the advisory lock and the LISTEN even
+                # when cancelled mid-await; a pooled connection would keep holding them.
                 with contextlib.suppress(Exception):
-                    await raw.remove_listener("outbox", self._notified)
-                    await raw.execute("SELECT pg_advisory_unlock($1)", RELAY_LOCK_KEY)
+                    await connection.invalidate()
 
     def _notified(self, *_args: object) -> None:
         self._wake.set()

@@ -12,7 +12,7 @@ import pytest
 
 from datastore.outbox.repository import OutboxRepository
 from server.events import user_events
-from server.workers.outbox_relay import OutboxRelay, redis_sink
+from server.workers.outbox_relay import OutboxRelay
 from tests.support.client import GraphQLClient
 
 
@@ -75,7 +75,7 @@ async def relay_paused(server) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        relay = OutboxRelay(services.engine, services.db, [redis_sink(services.broker.publish)])
+        relay = services.outbox_relay()
         services.background.append(asyncio.create_task(relay.run(), name="outbox-relay"))
 
 
