@@ -1,0 +1,113 @@
+"""DynamoDB tables of chat, keyed by how they are read.
+
+`chat_messages`: one partition per conversation (`conversation_id`); sort keys
+  `meta`                    the conversation (kind, pair, group),
+  `m#<message id>`          messages, ids time-ordered so the sort key is history order,
+  `c#<sender>#<client id>`  idempotency markers: a retried send finds its message,
+  `p#<user id>`             a participant's delivered/read positions (receipts).
+`chat_inbox`: one partition per user, sort key the conversation id (direct updates of
+  unread counts); the `by_activity` index orders a user's rows by last activity
+  (`activity` = the newest message id) for `conversations(first, after)` without scans.
+`chat_stats`: one partition per user, sort key `d#YYYY-MM-DD`: counters kept with atomic
+  ADD by the writes; months are the sum of their days.
+Every table has the TTL attribute `expires_at`; reads drop items past it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from datastore.dynamodb import TableSpec, register_table
+
+MESSAGES = register_table(
+    TableSpec(
+        name="chat_messages",
+        partition_key="conversation_id",
+        sort_key="sk",
+        ttl_attribute="expires_at",
+    )
+)
+INBOX = register_table(
+    TableSpec(
+        name="chat_inbox",
+        partition_key="user_id",
+        sort_key="conversation_id",
+        indexes=(("by_activity", "user_id", "activity"),),
+        ttl_attribute="expires_at",
+    )
+)
+STATS = register_table(
+    TableSpec(name="chat_stats", partition_key="user_id", sort_key="sk", ttl_attribute="expires_at")
+)
+
+MESSAGE_KINDS = ("TEXT", "IMAGE", "VIDEO", "DOCUMENT", "EMOTION", "SYSTEM")
+MEDIA_KINDS = ("IMAGE", "VIDEO", "DOCUMENT")
+REACTIONS = ("LIKE", "LOVE", "LAUGH", "SAD", "ANGRY", "WOW")
+STATS_TTL_DAYS = 800
+
+
+@dataclass(frozen=True)
+class ConversationItem:
+    id: str
+    kind: str  # DIRECT | GROUP
+    members: list[str]  # the pair, for DIRECT; empty for GROUP (members live in PostgreSQL)
+    group_id: str | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class MessageItem:
+    conversation_id: str
+    id: str
+    sender_id: str
+    kind: str
+    body: str | None
+    client_id: str
+    created_at: str
+    reply_to: str | None = None
+    edited_at: str | None = None
+    deleted_at: str | None = None
+    edits: list[dict[str, Any]] = field(default_factory=list)
+    media: dict[str, Any] | None = None
+    # reaction kind -> ids of the users who reacted with it
+    reactions: dict[str, set[str]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        values = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        values["reactions"] = {k: sorted(v) for k, v in self.reactions.items()}
+        return values
+
+    @classmethod
+    def from_json(cls, values: dict[str, Any]) -> MessageItem:
+        reactions = {k: set(v) for k, v in (values.get("reactions") or {}).items()}
+        return cls(**{**values, "reactions": reactions})
+
+
+@dataclass(frozen=True)
+class ParticipantItem:
+    conversation_id: str
+    user_id: str
+    delivered_upto: str | None
+    delivered_at: str | None
+    read_upto: str | None
+    read_at: str | None
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    user_id: str
+    conversation_id: str
+    kind: str
+    activity: str
+    unread: int
+    last_message: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class StatsItem:
+    day: str  # YYYY-MM-DD, or YYYY-MM for a month
+    messages_sent: int
+    messages_received: int
+    groups_joined: int
+    conversations: set[str]

@@ -1,0 +1,1 @@
+"""Chat repositories: messages and conversations, inbox rows, statistics, groups."""

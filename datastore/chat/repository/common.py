@@ -1,0 +1,55 @@
+"""DynamoDB helpers shared by chat repositories."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from datastore.dynamo_codec import from_item
+from datastore.dynamodb import Dynamo
+
+
+def live(raw: dict[str, Any]) -> dict[str, Any] | None:
+    """The plain values of an item, or None once its TTL passed (DynamoDB deletes lazily)."""
+    values = from_item(raw)
+    expires = values.get("expires_at")
+    if expires is not None and expires <= time.time():
+        return None
+    return values
+
+
+async def batch_get(dynamo: Dynamo, table: str, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Live items for `keys`: one BatchGetItem per 100 keys, retrying unprocessed ones."""
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(keys), 100):
+        request: dict[str, Any] = {table: {"Keys": keys[start : start + 100]}}
+        while request:
+            response = await dynamo.client.batch_get_item(RequestItems=request)
+            found.extend(v for v in map(live, response["Responses"].get(table, [])) if v)
+            request = response.get("UnprocessedKeys") or {}
+    return found
+
+
+async def query_live(dynamo: Dynamo, kwargs: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+    """Up to `limit` live items of a Query, paging past expired ones."""
+    found: list[dict[str, Any]] = []
+    kwargs = {**kwargs, "Limit": limit}
+    while len(found) < limit:
+        response = await dynamo.client.query(**kwargs)
+        found.extend(v for v in map(live, response["Items"]) if v)
+        if "LastEvaluatedKey" not in response:
+            break
+        kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+    return found[:limit]
+
+
+def condition_failed(error: Exception) -> bool:
+    response = getattr(error, "response", {})
+    if response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+        return True
+    reasons = response.get("CancellationReasons", [])
+    return any(r.get("Code") == "ConditionalCheckFailed" for r in reasons)
+
+
+def string_key(**values: str) -> dict[str, Any]:
+    return {k: {"S": v} for k, v in values.items()}

@@ -1,0 +1,238 @@
+"""Conversations, messages, idempotency markers and receipts in `chat_messages`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from datastore.chat.items import (
+    MESSAGES,
+    REACTIONS,
+    ConversationItem,
+    MessageItem,
+    ParticipantItem,
+)
+from datastore.chat.repository.common import (
+    batch_get,
+    condition_failed,
+    live,
+    query_live,
+    string_key,
+)
+from datastore.dynamo_codec import to_attr, to_item
+from datastore.dynamodb import Dynamo
+
+_MESSAGE_FIELDS = set(MessageItem.__dataclass_fields__) - {"reactions"}
+FIRST_MESSAGE, LAST_MESSAGE = "m#", "m#~"  # "~" sorts after every id character
+
+
+def _message(values: dict[str, Any]) -> MessageItem:
+    reactions = {k: set(values[f"rx_{k}"]) for k in REACTIONS if values.get(f"rx_{k}")}
+    fields = {k: values.get(k) for k in _MESSAGE_FIELDS}
+    fields["edits"] = fields["edits"] or []
+    return MessageItem(**fields, reactions=reactions)
+
+
+def _stored(message: MessageItem) -> dict[str, Any]:
+    values = {k: v for k, v in asdict(message).items() if k != "reactions"}
+    values["sk"] = f"m#{message.id}"
+    if not values["edits"]:
+        values.pop("edits")
+    return to_item(values)
+
+
+def _participant(values: dict[str, Any]) -> ParticipantItem:
+    return ParticipantItem(
+        conversation_id=values["conversation_id"],
+        user_id=values["sk"][2:],
+        delivered_upto=values.get("delivered_upto"),
+        delivered_at=values.get("delivered_at"),
+        read_upto=values.get("read_upto"),
+        read_at=values.get("read_at"),
+    )
+
+
+class MessageRepository:
+    def __init__(self, dynamo: Dynamo) -> None:
+        self.dynamo = dynamo
+        self.table = dynamo.table(MESSAGES.name)
+
+    # -- conversations -------------------------------------------------------------------
+
+    async def create_conversation(self, conversation: ConversationItem) -> ConversationItem:
+        """Store a conversation once; asking again returns the stored one."""
+        values = {**asdict(conversation), "conversation_id": conversation.id, "sk": "meta"}
+        values.pop("id")
+        try:
+            await self.dynamo.client.put_item(
+                TableName=self.table,
+                Item=to_item(values),
+                ConditionExpression="attribute_not_exists(sk)",
+            )
+        except ClientError as error:
+            if not condition_failed(error):
+                raise
+            found = await self.conversations([conversation.id])
+            return found.get(conversation.id, conversation)
+        return conversation
+
+    async def conversations(self, ids: list[str]) -> dict[str, ConversationItem]:
+        keys = [string_key(conversation_id=i, sk="meta") for i in dict.fromkeys(ids)]
+        return {
+            v["conversation_id"]: ConversationItem(
+                id=v["conversation_id"],
+                kind=v["kind"],
+                members=v.get("members") or [],
+                group_id=v.get("group_id"),
+                created_at=v["created_at"],
+            )
+            for v in await batch_get(self.dynamo, self.table, keys)
+        }
+
+    # -- messages ------------------------------------------------------------------------
+
+    async def create_message(self, message: MessageItem) -> tuple[MessageItem, bool]:
+        """Store a message and its client-id marker together; a repeat returns the first."""
+        marker = {
+            "conversation_id": message.conversation_id,
+            "sk": f"c#{message.sender_id}#{message.client_id}",
+            "message_id": message.id,
+        }
+        try:
+            await self.dynamo.client.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": self.table, "Item": _stored(message)}},
+                    {
+                        "Put": {
+                            "TableName": self.table,
+                            "Item": to_item(marker),
+                            "ConditionExpression": "attribute_not_exists(sk)",
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if not condition_failed(error):
+                raise
+            existing = await self._by_client_id(message)
+            if existing is None:
+                raise
+            return existing, False
+        return message, True
+
+    async def _by_client_id(self, message: MessageItem) -> MessageItem | None:
+        response = await self.dynamo.client.get_item(
+            TableName=self.table,
+            Key=string_key(
+                conversation_id=message.conversation_id,
+                sk=f"c#{message.sender_id}#{message.client_id}",
+            ),
+            ConsistentRead=True,
+        )
+        marker = live(response["Item"]) if "Item" in response else None
+        if marker is None:
+            return None
+        found = await self.messages([(message.conversation_id, marker["message_id"])])
+        return found.get((message.conversation_id, marker["message_id"]))
+
+    async def messages(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], MessageItem]:
+        wanted = [string_key(conversation_id=c, sk=f"m#{m}") for c, m in dict.fromkeys(keys)]
+        found = await batch_get(self.dynamo, self.table, wanted)
+        return {(v["conversation_id"], v["id"]): _message(v) for v in found}
+
+    async def page(
+        self, conversation_id: str, *, start: str | None, forward: bool, limit: int
+    ) -> list[MessageItem]:
+        """Up to `limit` messages after (forward) or before `start`, nearest first."""
+        kwargs: dict[str, Any] = {
+            "TableName": self.table,
+            "KeyConditionExpression": "conversation_id = :c AND sk BETWEEN :lo AND :hi",
+            "ExpressionAttributeValues": {
+                ":c": {"S": conversation_id},
+                ":lo": {"S": FIRST_MESSAGE},
+                ":hi": {"S": LAST_MESSAGE},
+            },
+            "ScanIndexForward": forward,
+        }
+        if start is not None:
+            kwargs["ExclusiveStartKey"] = string_key(
+                conversation_id=conversation_id, sk=f"m#{start}"
+            )
+        return [_message(v) for v in await query_live(self.dynamo, kwargs, limit)]
+
+    async def update_message(
+        self, message: MessageItem, *, update: str, condition: str, values: dict[str, Any]
+    ) -> MessageItem | None:
+        """Apply an update when `condition` holds; the new message, or None."""
+        names = {"#b": "body"} if "#b" in update + condition else {}
+        try:
+            response = await self.dynamo.client.update_item(
+                TableName=self.table,
+                Key=string_key(conversation_id=message.conversation_id, sk=f"m#{message.id}"),
+                UpdateExpression=update,
+                ConditionExpression=f"attribute_exists(sk) AND ({condition})",
+                ExpressionAttributeValues={k: to_attr(v) for k, v in values.items()},
+                **({"ExpressionAttributeNames": names} if names else {}),
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if condition_failed(error):
+                return None
+            raise
+        return _message(live(response["Attributes"]) or {})
+
+    async def count_from_others_after(
+        self, conversation_id: str, user_id: str, after: str | None, *, cap: int = 1000
+    ) -> int:
+        """How many messages others sent after `after` (my unread count), up to `cap`."""
+        values = {
+            ":c": {"S": conversation_id},
+            ":lo": {"S": f"m#{after}~" if after else FIRST_MESSAGE},
+            ":hi": {"S": LAST_MESSAGE},
+            ":me": {"S": user_id},
+        }
+        kwargs: dict[str, Any] = {
+            "TableName": self.table,
+            "KeyConditionExpression": "conversation_id = :c AND sk BETWEEN :lo AND :hi",
+            "FilterExpression": "sender_id <> :me AND attribute_not_exists(deleted_at)",
+            "ExpressionAttributeValues": values,
+            "Select": "COUNT",
+        }
+        count = 0
+        while count < cap:
+            response = await self.dynamo.client.query(**kwargs)
+            count += response["Count"]
+            if "LastEvaluatedKey" not in response:
+                break
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return min(count, cap)
+
+    # -- receipts ------------------------------------------------------------------------
+
+    async def advance(
+        self, conversation_id: str, user_id: str, *, field: str, upto: str, at: str
+    ) -> bool:
+        """Move my delivered/read position forward to `upto`; False if it was already there."""
+        try:
+            await self.dynamo.client.update_item(
+                TableName=self.table,
+                Key=string_key(conversation_id=conversation_id, sk=f"p#{user_id}"),
+                UpdateExpression=f"SET {field}_upto = :u, {field}_at = :t",
+                ConditionExpression=f"attribute_not_exists({field}_upto) OR {field}_upto < :u",
+                ExpressionAttributeValues={":u": {"S": upto}, ":t": {"S": at}},
+            )
+        except ClientError as error:
+            if condition_failed(error):
+                return False
+            raise
+        return True
+
+    async def participants(self, conversation_id: str) -> list[ParticipantItem]:
+        kwargs: dict[str, Any] = {
+            "TableName": self.table,
+            "KeyConditionExpression": "conversation_id = :c AND begins_with(sk, :p)",
+            "ExpressionAttributeValues": {":c": {"S": conversation_id}, ":p": {"S": "p#"}},
+        }
+        return [_participant(v) for v in await query_live(self.dynamo, kwargs, 100_000)]

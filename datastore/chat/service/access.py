@@ -1,0 +1,50 @@
+"""Who may see a conversation: the pair of a DIRECT one, the members of a GROUP one."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from datastore.chat.ids import direct_pair, group_of
+from datastore.chat.items import ConversationItem
+from datastore.chat.repository.groups import MemberRepository
+from datastore.chat.repository.messages import MessageRepository
+from server.errors import NotFound
+
+if TYPE_CHECKING:
+    from server.services import Services
+
+NOT_FOUND = "No such conversation."
+
+
+class Access:
+    def __init__(self, services: Services, messages: MessageRepository) -> None:
+        self.services = services
+        self.messages = messages
+
+    async def conversation_for(
+        self, conversation_id: str, user_id: uuid.UUID, *, field: str = "conversationId"
+    ) -> ConversationItem:
+        """The conversation when `user_id` is a member; NOT_FOUND otherwise, so nothing leaks."""
+        if not await self.is_member(conversation_id, user_id):
+            raise NotFound(NOT_FOUND, field=field)
+        found = (await self.messages.conversations([conversation_id])).get(conversation_id)
+        if found is None:
+            raise NotFound(NOT_FOUND, field=field)
+        return found
+
+    async def is_member(self, conversation_id: str, user_id: uuid.UUID) -> bool:
+        pair = direct_pair(conversation_id)
+        if pair is not None:
+            return user_id in pair
+        group_id = group_of(conversation_id)
+        if group_id is None:
+            return False
+        async with self.services.db() as db:
+            return await MemberRepository(db).get(group_id, user_id) is not None
+
+    async def member_ids(self, conversation: ConversationItem) -> list[uuid.UUID]:
+        if conversation.kind == "DIRECT":
+            return [uuid.UUID(m) for m in conversation.members]
+        async with self.services.db() as db:
+            return await MemberRepository(db).user_ids(uuid.UUID(conversation.group_id or ""))

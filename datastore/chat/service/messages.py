@@ -1,0 +1,257 @@
+"""Messages: send (idempotent by client id), edit, delete, react, receipts, typing."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from datastore.chat.ids import direct_pair, new_message_id
+from datastore.chat.items import REACTIONS, ConversationItem, InboxItem, MessageItem
+from datastore.chat.live import publish_conversation, publish_inbox
+from datastore.chat.service import validation
+from datastore.chat.service.validation import MediaInput
+from server.errors import BadUserInput, Conflict, Forbidden, NotFound
+
+if TYPE_CHECKING:
+    from datastore.chat.service import ChatService
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class MessageService:
+    def __init__(self, chat: ChatService) -> None:
+        self.chat = chat
+        self.services = chat.services
+        self.repository = chat.messages_repository
+
+    async def send(
+        self,
+        me: uuid.UUID,
+        conversation_id: str,
+        *,
+        kind: str,
+        body: str | None,
+        client_id: str,
+        reply_to: str | None = None,
+        media: MediaInput | None = None,
+    ) -> MessageItem:
+        """Store a message durably, then publish it; a retried client id returns the first."""
+        settings = self.chat.settings
+        client_id = validation.client_id(client_id)
+        text = validation.body(kind, body, max_body=settings.max_body, has_media=media is not None)
+        media_values = validation.media(kind, media)
+        conversation = await self.chat.access.conversation_for(conversation_id, me)
+        if reply_to is not None:
+            await self._require_message(conversation_id, reply_to, field="replyToId")
+        await self._refuse_blocked(conversation, me)
+        await self.services.limiter.check(
+            f"chat:send:{me}",
+            limit=settings.send_limit,
+            window=settings.send_window_seconds,
+            what="messages",
+        )
+        message = MessageItem(
+            conversation_id=conversation_id,
+            id=new_message_id(),
+            sender_id=str(me),
+            kind=kind,
+            body=text,
+            client_id=client_id,
+            created_at=now_iso(),
+            reply_to=reply_to,
+            media=media_values,
+        )
+        stored, created = await self.repository.create_message(message)
+        if created:
+            await self.chat.fanout.message_added(conversation, stored)
+        return stored
+
+    async def post_system(
+        self, conversation: ConversationItem, actor: uuid.UUID, text: str
+    ) -> None:
+        """A SYSTEM line in the history (joins, leaves), sent on behalf of `actor`."""
+        message = MessageItem(
+            conversation_id=conversation.id,
+            id=new_message_id(),
+            sender_id=str(actor),
+            kind="SYSTEM",
+            body=text,
+            client_id=f"system-{uuid.uuid4().hex}",
+            created_at=now_iso(),
+        )
+        stored, _ = await self.repository.create_message(message)
+        await self.chat.fanout.message_added(conversation, stored)
+
+    async def _refuse_blocked(self, conversation: ConversationItem, me: uuid.UUID) -> None:
+        pair = direct_pair(conversation.id)
+        if pair is None:
+            return
+        other = pair[1] if pair[0] == me else pair[0]
+        if await self.services.domain("people").either_blocked(me, other):
+            raise Forbidden("You cannot message this person.", field="conversationId")
+
+    async def _require_message(self, conversation_id: str, message_id: str, *, field: str):
+        validation.message_id(message_id, field=field)
+        found = await self.repository.messages([(conversation_id, message_id)])
+        message = found.get((conversation_id, message_id))
+        if message is None:
+            raise NotFound("No such message in this conversation.", field=field)
+        return message
+
+    async def edit(
+        self, me: uuid.UUID, conversation_id: str, message_id: str, body: str
+    ) -> MessageItem:
+        """Replace the body, keeping the previous one in the edit history."""
+        conversation = await self.chat.access.conversation_for(conversation_id, me, field="id")
+        message = await self._own_message(conversation_id, message_id, me, verb="edit")
+        text = validation.body(
+            message.kind,
+            body,
+            max_body=self.chat.settings.max_body,
+            has_media=message.media is not None,
+        )
+        if text is None:
+            raise BadUserInput("This message needs a body.", field="body")
+        previous = {"body": message.body, "edited_at": now_iso()}
+        updated = await self.repository.update_message(
+            message,
+            update="SET #b = :new, edited_at = :t, "
+            "edits = list_append(if_not_exists(edits, :empty), :old)",
+            condition="attribute_not_exists(deleted_at) AND "
+            + ("#b = :was" if message.body is not None else "attribute_not_exists(#b)"),
+            values={
+                ":new": text,
+                ":t": previous["edited_at"],
+                ":empty": [],
+                ":old": [previous],
+                **({":was": message.body} if message.body is not None else {}),
+            },
+        )
+        if updated is None:
+            raise Conflict("The message changed meanwhile; reload it and try again.", field="id")
+        await self.chat.fanout.message_changed(conversation, updated, "MESSAGE_EDITED")
+        return updated
+
+    async def delete(self, me: uuid.UUID, conversation_id: str, message_id: str) -> MessageItem:
+        """Leave a tombstone in place of the message; deleting twice changes nothing."""
+        conversation = await self.chat.access.conversation_for(conversation_id, me, field="id")
+        message = await self._own_message(conversation_id, message_id, me, verb="delete")
+        if message.deleted_at:
+            return message
+        updated = await self.repository.update_message(
+            message,
+            update="SET deleted_at = :t REMOVE #b, media, edits",
+            condition="attribute_not_exists(deleted_at)",
+            values={":t": now_iso()},
+        )
+        if updated is None:
+            return await self._require_message(conversation_id, message_id, field="id")
+        await self.chat.fanout.message_changed(conversation, updated, "MESSAGE_DELETED")
+        return updated
+
+    async def _own_message(
+        self, conversation_id: str, message_id: str, me: uuid.UUID, *, verb: str
+    ) -> MessageItem:
+        message = await self._require_message(conversation_id, message_id, field="id")
+        if message.sender_id != str(me) or message.kind == "SYSTEM":
+            raise Forbidden(f"Only the sender can {verb} this message.", field="id")
+        if message.deleted_at and verb == "edit":
+            raise Conflict("This message was deleted.", field="id")
+        return message
+
+    async def toggle_reaction(
+        self, me: uuid.UUID, conversation_id: str, message_id: str, reaction: str
+    ) -> tuple[MessageItem, bool]:
+        """Add my reaction of this kind, or take it back; the message and whether it was added."""
+        if reaction not in REACTIONS:
+            raise BadUserInput("Unknown reaction.", field="reaction")
+        conversation = await self.chat.access.conversation_for(conversation_id, me, field="id")
+        message = await self._require_message(conversation_id, message_id, field="id")
+        if message.deleted_at:
+            raise Conflict("This message was deleted.", field="id")
+        attribute, values = f"rx_{reaction}", {":u": {str(me)}, ":me": str(me)}
+        added = True
+        updated = await self.repository.update_message(
+            message,
+            update=f"ADD {attribute} :u",
+            condition=f"NOT contains({attribute}, :me) AND attribute_not_exists(deleted_at)",
+            values=values,
+        )
+        if updated is None:
+            added = False
+            updated = await self.repository.update_message(
+                message,
+                update=f"DELETE {attribute} :u",
+                condition=f"contains({attribute}, :me)",
+                values=values,
+            )
+        if updated is None:
+            raise Conflict("The message changed meanwhile; try again.", field="id")
+        await self.chat.fanout.message_changed(
+            conversation,
+            updated,
+            "REACTION",
+            {"userId": str(me), "reaction": reaction, "added": added},
+        )
+        return updated, added
+
+    async def mark(
+        self, me: uuid.UUID, conversation_id: str, up_to: str, *, state: str
+    ) -> InboxItem | None:
+        """Move my READ (or DELIVERED) position to `up_to`; READ also recounts my unread."""
+        await self.chat.access.conversation_for(conversation_id, me)
+        await self._require_message(conversation_id, up_to, field="upTo")
+        at, user_id = now_iso(), str(me)
+        fields = ("delivered", "read") if state == "READ" else ("delivered",)
+        advanced = [
+            f
+            for f in fields
+            if await self.repository.advance(conversation_id, user_id, field=f, upto=up_to, at=at)
+        ]
+        if state == "READ":
+            unread = await self.repository.count_from_others_after(conversation_id, user_id, up_to)
+            await self.chat.inbox.set_unread(user_id, conversation_id, unread)
+            await publish_inbox(self.services.broker, me, conversation_id, "READ")
+        if advanced:
+            await publish_conversation(
+                self.services.broker,
+                conversation_id,
+                {"type": "RECEIPT", "userId": user_id, "state": state, "upTo": up_to},
+            )
+        found = await self.chat.inbox.get_many([(user_id, conversation_id)])
+        return found.get((user_id, conversation_id))
+
+    async def delivered(self, me: uuid.UUID, conversation_id: str, up_to: str) -> None:
+        """I fetched messages up to `up_to`: they are DELIVERED to me (caller checked access)."""
+        advanced = await self.repository.advance(
+            conversation_id, str(me), field="delivered", upto=up_to, at=now_iso()
+        )
+        if advanced:
+            await publish_conversation(
+                self.services.broker,
+                conversation_id,
+                {"type": "RECEIPT", "userId": str(me), "state": "DELIVERED", "upTo": up_to},
+            )
+
+    async def typing(self, me: uuid.UUID, conversation_id: str, typing: bool) -> float:
+        """Tell the conversation I am typing (never stored); when the signal expires."""
+        await self.chat.access.conversation_for(conversation_id, me)
+        await self.services.limiter.check(
+            f"chat:typing:{me}",
+            limit=self.chat.settings.typing_limit,
+            window=60,
+            what="typing signals",
+        )
+        expires = time.time() + self.chat.settings.typing_ttl_seconds if typing else time.time()
+        event: dict[str, Any] = {
+            "type": "TYPING",
+            "userId": str(me),
+            "typing": typing,
+            "expiresAt": expires,
+        }
+        await publish_conversation(self.services.broker, conversation_id, event)
+        return expires

@@ -1,0 +1,1 @@
+"""Chat mutations, one module per area."""

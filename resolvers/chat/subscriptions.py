@@ -1,0 +1,75 @@
+"""Chat subscriptions: a conversation's events and my inbox, live from Redis."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Annotated
+
+import orjson
+import strawberry
+from strawberry import relay
+
+from datastore.chat.live import conversation_channel, inbox_channel, looking_at
+from datastore.people.service import online
+from resolvers.chat.ids import conversation_argument
+from resolvers.chat.types.events import ConversationEvent, InboxEvent
+from resolvers.permissions import IsAuthenticated
+from server.context import Context
+from server.errors import Forbidden, NotFound
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.type
+class ChatSubscriptions:
+    @strawberry.subscription(
+        description="Messages added, edited, deleted, reactions, receipts and typing in one "
+        "conversation, live. Members only; ends with FORBIDDEN when I am removed. While "
+        "subscribed I am looking at it (no MESSAGE notifications for it) and connected.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def conversation_events(
+        self,
+        info: Info,
+        conversation_id: Annotated[
+            relay.GlobalID, strawberry.argument(description="The conversation.")
+        ],
+    ) -> AsyncGenerator[ConversationEvent, None]:
+        me = info.context.require_principal().user_id
+        conversation = conversation_argument(conversation_id)
+        services = info.context.services
+        chat = services.domain("chat")
+        async with services.broker.subscribe(conversation_channel(conversation)) as subscription:
+            # Checked once subscribed, so a removal racing this check is still heard.
+            if not await chat.access.is_member(conversation, me):
+                raise NotFound("No such conversation.", field="conversationId")
+            async with (
+                looking_at(chat.viewing, conversation, me),
+                online(services.domain("people"), me),
+            ):
+                async for _channel, data in subscription:
+                    event = orjson.loads(data)
+                    if event["type"] == "MEMBER_REMOVED":
+                        if event["userId"] == str(me):
+                            raise Forbidden("You are no longer a member of this conversation.")
+                        continue
+                    if event["type"] == "TYPING" and event["userId"] == str(me):
+                        continue
+                    info.context.loaders = info.context.fresh_loaders()
+                    yield ConversationEvent(event=event)
+
+    @strawberry.subscription(
+        description="Changes to my inbox (new messages, reads, joins, leaves), live. While "
+        "subscribed I count as connected.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def inbox_events(self, info: Info) -> AsyncGenerator[InboxEvent, None]:
+        me = info.context.require_principal().user_id
+        services = info.context.services
+        async with (
+            services.broker.subscribe(inbox_channel(me)) as subscription,
+            online(services.domain("people"), me),
+        ):
+            async for _channel, data in subscription:
+                info.context.loaders = info.context.fresh_loaders()
+                yield InboxEvent.from_event(orjson.loads(data))

@@ -1,0 +1,20 @@
+"""People: profiles, friendships, blocks, presence and activities."""
+
+from datastore.people.loaders import PeopleLoaders
+from datastore.people.service import PeopleService
+from resolvers.people.mutations import PeopleMutations
+from resolvers.people.queries import PeopleQueries
+from resolvers.people.subscriptions import PeopleSubscriptions
+from resolvers.people.types import Person
+from server.domains import Domain
+
+DOMAIN = Domain(
+    name="people",
+    queries=(PeopleQueries,),
+    mutations=(PeopleMutations,),
+    subscriptions=(PeopleSubscriptions,),
+    types=(Person,),
+    service=PeopleService,
+    loaders=PeopleLoaders,
+    sinks=lambda services: [services.domain("people").record_from_events],
+)

@@ -1,0 +1,42 @@
+"""People subscriptions: my friends' presence, live."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+
+import orjson
+import strawberry
+from strawberry.relay import to_base64
+
+from datastore.people.service import online, presence_channel
+from resolvers.accounts.types import Presence, PresenceStatus
+from resolvers.people.types import Info, PresenceChange
+from resolvers.permissions import IsAuthenticated
+
+
+@strawberry.type
+class PeopleSubscriptions:
+    @strawberry.subscription(
+        description="My friends going online, away or offline, live. While subscribed I "
+        "count as connected.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def presence_changed(self, info: Info) -> AsyncGenerator[PresenceChange, None]:
+        me = info.context.require_principal().user_id
+        services = info.context.services
+        async with (
+            services.broker.subscribe(presence_channel(me)) as subscription,
+            online(services.domain("people"), me),
+        ):
+            async for _channel, data in subscription:
+                event = orjson.loads(data)
+                yield PresenceChange(
+                    person_id=strawberry.ID(to_base64("Person", event["userId"])),
+                    presence=Presence(
+                        status=PresenceStatus(event["status"]),
+                        last_seen=datetime.fromisoformat(event["lastSeen"])
+                        if event.get("lastSeen")
+                        else None,
+                    ),
+                )

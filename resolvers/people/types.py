@@ -1,0 +1,162 @@
+"""GraphQL types of people: the public Person, friend requests, activities, presence."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from datastore.accounts.tables import User as UserRow
+from datastore.people.repository import Relation
+from datastore.people.service import effective_status
+from datastore.people.tables import UserActivity
+from resolvers.accounts.types import Presence, PresenceStatus
+from server.context import Context
+from server.errors import BadUserInput
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.enum(description="How I stand with a person.")
+class Relationship(Enum):
+    SELF = "SELF"
+    NONE = "NONE"
+    FRIENDS = "FRIENDS"
+    REQUEST_SENT = "REQUEST_SENT"
+    REQUEST_RECEIVED = "REQUEST_RECEIVED"
+    BLOCKED = "BLOCKED"
+
+
+def relationship_of(relation: Relation, viewer: uuid.UUID) -> Relationship:
+    if relation.blocked_by_viewer:
+        return Relationship.BLOCKED
+    friendship = relation.friendship
+    if friendship is None:
+        return Relationship.NONE
+    if friendship.status == "ACCEPTED":
+        return Relationship.FRIENDS
+    if friendship.requester_id == viewer:
+        return Relationship.REQUEST_SENT
+    return Relationship.REQUEST_RECEIVED
+
+
+@strawberry.type(description="Someone's public profile. Never shows their email.")
+class Person(relay.Node):
+    id: relay.NodeID[str]
+    username: str = strawberry.field(description="Unique handle.")
+    display_name: str | None = strawberry.field(description="Name shown to others.")
+    avatar_url: str | None = strawberry.field(description="http(s) URL of the avatar.")
+    status_set: strawberry.Private[str]
+    last_seen_at: strawberry.Private[datetime | None]
+
+    @classmethod
+    def from_row(cls, row: UserRow) -> Person:
+        return cls(
+            id=str(row.id),
+            username=row.username,
+            display_name=row.display_name,
+            avatar_url=row.avatar_url,
+            status_set=row.presence_status,
+            last_seen_at=row.last_seen_at,
+        )
+
+    @strawberry.field(description="How I stand with this person.")
+    async def relationship(self, info: Info) -> Relationship:
+        me = info.context.require_principal().user_id
+        if str(me) == self.id:
+            return Relationship.SELF
+        relation = await info.context.loaders.people.relation_by_pair.load((me, uuid.UUID(self.id)))
+        return relationship_of(relation, me)
+
+    @strawberry.field(
+        description="Status and last seen, derived from their live connections; "
+        "only for myself and my friends, null otherwise."
+    )
+    async def presence(self, info: Info) -> Presence | None:
+        me = info.context.require_principal().user_id
+        other = uuid.UUID(self.id)
+        if other != me:
+            relation = await info.context.loaders.people.relation_by_pair.load((me, other))
+            if not relation.friends or relation.blocked_viewer or relation.blocked_by_viewer:
+                return None
+        connected = await info.context.loaders.people.connected_by_user.load(other)
+        return Presence(
+            status=PresenceStatus(effective_status(self.status_set, connected)),
+            last_seen=datetime.now().astimezone() if connected else self.last_seen_at,
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Person | None]:
+        ids = [_uuid(i) for i in node_ids]
+        principal = info.context.principal
+        if principal is None:
+            return [None] * len(ids)
+        rows = await info.context.loaders.user_by_id.load_many([i for i in ids if i])
+        by_id = {row.id: row for row in rows if row}
+        relations = await info.context.loaders.people.relation_by_pair.load_many(
+            [(principal.user_id, i) for i in by_id]
+        )
+        # Someone who blocked me is invisible to me, as in search.
+        hidden = {i for i, r in zip(by_id, relations, strict=True) if r.blocked_viewer}
+        return [cls.from_row(by_id[i]) if i in by_id and i not in hidden else None for i in ids]
+
+
+@strawberry.enum(description="Whether a friend request was sent to me or by me.")
+class RequestDirection(Enum):
+    INCOMING = "INCOMING"
+    OUTGOING = "OUTGOING"
+
+
+@strawberry.type(description="A pending friend request.")
+class FriendRequest:
+    person: Person = strawberry.field(description="The other person.")
+    direction: RequestDirection = strawberry.field(description="Sent to me or by me.")
+    created_at: datetime = strawberry.field(description="When it was sent.")
+
+
+@strawberry.enum(description="Kinds of user activity.")
+class ActivityKind(Enum):
+    LOGIN = "LOGIN"
+    LOGOUT = "LOGOUT"
+    MESSAGE_SENT = "MESSAGE_SENT"
+    GROUP_CREATED = "GROUP_CREATED"
+    GROUP_JOINED = "GROUP_JOINED"
+
+
+@strawberry.type(description="Something I did.")
+class Activity:
+    kind: ActivityKind = strawberry.field(description="What it was.")
+    details: JSON = strawberry.field(description="Ids it concerns (sessionId, groupId, ...).")
+    at: datetime = strawberry.field(description="When it happened.")
+
+    @classmethod
+    def from_row(cls, row: UserActivity) -> Activity:
+        return cls(kind=ActivityKind(row.kind), details=row.details or {}, at=row.created_at)
+
+
+@strawberry.type(description="A friend's presence changed.")
+class PresenceChange:
+    person_id: strawberry.ID = strawberry.field(description="Global id of the Person.")
+    presence: Presence = strawberry.field(description="Their presence now.")
+
+
+def person_id_argument(value: relay.GlobalID, *, field: str = "userId") -> uuid.UUID:
+    """The user id inside a Person (or User) global id, else BAD_USER_INPUT."""
+    found = _uuid(value.node_id) if value.type_name in ("Person", "User") else None
+    if found is None:
+        raise BadUserInput("This id is not a person's.", field=field)
+    return found
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None

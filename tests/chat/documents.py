@@ -1,0 +1,54 @@
+"""GraphQL documents of chat tests."""
+
+START = "mutation($id: ID!) { startDirectConversation(userId: $id) { id kind } }"
+SEND = """
+mutation($input: SendMessageInput!) {
+  sendMessage(input: $input) {
+    id body kind clientId deleted replyTo { id body } sender { username }
+    media { fileName mimeType sizeBytes storagePath thumbnailUrl processingStatus }
+  }
+}
+"""
+MESSAGES = """
+query($c: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+  messages(conversationId: $c, first: $first, after: $after, last: $last, before: $before) {
+    edges { cursor node { id body deleted kind editedAt
+      editHistory { edges { node { body } } }
+      reactions { edges { node { reaction count reactedByMe } } }
+      deliveryState } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}
+"""
+CONVERSATIONS = """
+query($first: Int, $after: String) {
+  conversations(first: $first, after: $after) {
+    edges { node { id kind unreadCount lastMessage { body deleted kind } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+EDIT = "mutation($id: ID!, $body: String!) { editMessage(id: $id, body: $body) { body editedAt } }"
+DELETE = "mutation($id: ID!) { deleteMessage(id: $id) { id body deleted deletedAt } }"
+REACT = """
+mutation($id: ID!, $r: ReactionKind!) {
+  toggleReaction(messageId: $id, reaction: $r) {
+    added message { reactions { edges { node { reaction count reactedByMe } } } }
+  }
+}
+"""
+MARK_READ = "mutation($c: ID!, $m: ID!) { markRead(conversationId: $c, upTo: $m) { unreadCount } }"
+TYPING = "mutation($c: ID!) { setTyping(conversationId: $c) }"
+EVENTS = """
+subscription($c: ID!) {
+  conversationEvents(conversationId: $c) {
+    kind personId reaction reactionAdded receiptState upTo typing typingExpiresAt
+    message { id body deleted }
+  }
+}
+"""
+INBOX_EVENTS = "subscription { inboxEvents { kind conversation { unreadCount } } }"
+RECEIPTS = """
+query($id: ID!) { node(id: $id) { ... on Message {
+  deliveryState receipts { edges { node { state person { username } } } } } } }
+"""

@@ -1,0 +1,44 @@
+"""Every subscribed member of a group hears each message."""
+
+from __future__ import annotations
+
+from tests.chat.documents import EVENTS
+from tests.chat.helpers import send
+from tests.people.helpers import befriend, person_id
+from tests.support.client import GraphQLClient
+from tests.support.ws import WebSocketClient
+
+CREATE = """
+mutation($input: CreateGroupInput!) { createGroup(input: $input) { conversation { id } } }
+"""
+
+
+async def test_every_subscribed_member_hears_a_group_message(client: GraphQLClient, server) -> None:
+    owner = await client.sign_up()
+    members = [await client.sign_up() for _ in range(4)]
+    for member in members:
+        await befriend(client, member, owner)
+    conversation = (
+        await client.data(
+            CREATE,
+            {"input": {"name": "Fan", "memberIds": [person_id(m) for m in members]}},
+            token=owner.token,
+        )
+    )["createGroup"]["conversation"]["id"]
+    sockets = [WebSocketClient(server.ws_url) for _ in members]
+    for ws, member in zip(sockets, members, strict=True):
+        await ws.__aenter__()
+        await ws.init({"authorization": f"Bearer {member.token}"})
+        await ws.subscribe("c", EVENTS, {"c": conversation})
+        await ws.subscribe("p", "query { __typename }")
+        first = await ws.receive()
+        assert first["id"] == "p", first
+        await ws.receive()
+    try:
+        sent = await send(client, owner, conversation, "to all")
+        for ws in sockets:
+            frame = await ws.receive()
+            assert frame["payload"]["data"]["conversationEvents"]["message"]["id"] == sent["id"]
+    finally:
+        for ws in sockets:
+            await ws.__aexit__()

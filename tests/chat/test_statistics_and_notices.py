@@ -1,0 +1,87 @@
+"""Statistics kept by the writes; MESSAGE notifications only when I am not looking."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tests.chat.documents import CONVERSATIONS, EVENTS
+from tests.chat.helpers import direct, send
+from tests.people.helpers import subscribed
+from tests.support.client import GraphQLClient
+from tests.support.ws import WebSocketClient
+
+STATS = """
+query($p: StatisticsPeriod!) {
+  chatStatistics(period: $p) { edges { node {
+    period start messagesSent messagesReceived groupsJoined activeConversations } } }
+}
+"""
+CREATE = 'mutation { createGroup(input: {name: "Stats"}) { id } }'
+NOTIFICATIONS = "query { notifications { edges { node { kind data } } } }"
+
+
+async def test_statistics_per_day_and_month(client: GraphQLClient) -> None:
+    # given
+    ada, bob, cy = await client.sign_up(), await client.sign_up(), await client.sign_up()
+    with_bob, with_cy = await direct(client, ada, bob), await direct(client, ada, cy)
+    await send(client, ada, with_bob, "1")
+    await send(client, ada, with_bob, "2")
+    await send(client, bob, with_bob, "3")
+    await send(client, ada, with_cy, "4")
+    await client.data(CREATE, token=ada.token)
+    # when
+    day = await client.data(STATS, {"p": "DAY"}, token=ada.token)
+    month = await client.data(STATS, {"p": "MONTH"}, token=ada.token)
+    # then
+    today = datetime.now(UTC).date().isoformat()
+    expected = {
+        "messagesSent": 3,
+        "messagesReceived": 1,
+        "groupsJoined": 1,
+        "activeConversations": 2,
+    }
+    assert day["chatStatistics"]["edges"] == [
+        {"node": {"period": "DAY", "start": today, **expected}}
+    ]
+    assert month["chatStatistics"]["edges"] == [
+        {"node": {"period": "MONTH", "start": today[:7], **expected}}
+    ]
+
+
+async def test_message_notifications_only_for_conversations_not_looked_at(
+    client: GraphQLClient, server
+) -> None:
+    # given
+    ada, bob = await client.sign_up(), await client.sign_up()
+    conversation = await direct(client, ada, bob)
+    # when: one message while Bob looks away, one while he watches the conversation
+    await send(client, ada, conversation, "are you there?")
+    async with WebSocketClient(server.ws_url) as ws:
+        await ws.init({"authorization": f"Bearer {bob.token}"})
+        await subscribed(ws, "c", EVENTS, {"c": conversation})
+        await send(client, ada, conversation, "I see you")
+        await ws.receive()
+    # then
+    notices = (await client.data(NOTIFICATIONS, token=bob.token))["notifications"]["edges"]
+    assert len(notices) == 1
+    assert notices[0]["node"]["kind"] == "MESSAGE"
+    assert notices[0]["node"]["data"]["conversationId"].startswith("d_")
+
+
+async def test_the_inbox_takes_the_same_statements_for_2_and_20_conversations(
+    client: GraphQLClient, server
+) -> None:
+    # given: Ada in 21 conversations (others sign up from their own addresses)
+    ada = await client.sign_up()
+    for _ in range(21):
+        async with GraphQLClient(server.url) as elsewhere:
+            other = await elsewhere.sign_up()
+        await direct(client, ada, other)
+    query = CONVERSATIONS.replace(
+        "unreadCount", "unreadCount group { name } members { totalCount }"
+    )
+    # when
+    small = await client.count_statements(query, {"first": 2}, token=ada.token)
+    large = await client.count_statements(query, {"first": 20}, token=ada.token)
+    # then: PostgreSQL is asked once per batch (the members' users), not per conversation
+    assert small == large

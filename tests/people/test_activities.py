@@ -1,0 +1,50 @@
+"""User activities: sign-ins and sign-outs (from the outbox), messages and groups."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.chat.helpers import direct, send
+from tests.support.client import GraphQLClient
+
+ACTIVITIES = """
+query($kinds: [ActivityKind!], $first: Int, $after: String) {
+  activities(kinds: $kinds, first: $first, after: $after) {
+    edges { node { kind details } } pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+SIGN_IN = "mutation($input: SignInInput!) { signIn(input: $input) { token } }"
+SIGN_OUT = "mutation { signOut }"
+CREATE = 'mutation { createGroup(input: {name: "Book club"}) { id } }'
+
+
+async def kinds_of(client: GraphQLClient, account, token: str) -> list[str]:
+    data = await client.data(ACTIVITIES, {"first": 50}, token=token)
+    return [e["node"]["kind"] for e in data["activities"]["edges"]]
+
+
+async def test_activities_are_recorded_and_listed_newest_first(client: GraphQLClient) -> None:
+    # given
+    ada, bob = await client.sign_up(), await client.sign_up()
+    second = (
+        await client.data(SIGN_IN, {"input": {"login": ada.email, "password": ada.password}})
+    )["signIn"]["token"]
+    await client.data(SIGN_OUT, token=second)
+    conversation = await direct(client, ada, bob)
+    await send(client, ada, conversation, "hi")
+    await client.data(CREATE, token=ada.token)
+    # when: the relay records LOGIN/LOGOUT asynchronously
+    for _ in range(50):
+        kinds = await kinds_of(client, ada, ada.token)
+        if kinds.count("LOGIN") == 2 and "LOGOUT" in kinds:
+            break
+        await asyncio.sleep(0.1)
+    # then
+    assert kinds[:2] == ["GROUP_CREATED", "MESSAGE_SENT"]
+    assert sorted(kinds[2:]) == ["LOGIN", "LOGIN", "LOGOUT"]
+    only = await client.data(ACTIVITIES, {"kinds": ["LOGOUT"]}, token=ada.token)
+    assert [e["node"]["kind"] for e in only["activities"]["edges"]] == ["LOGOUT"]
+    assert "sessionId" in only["activities"]["edges"][0]["node"]["details"]
+    # Bob's list has none of Ada's
+    assert "MESSAGE_SENT" not in await kinds_of(client, bob, bob.token)
