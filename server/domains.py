@@ -15,7 +15,10 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from contextlib import AbstractAsyncContextManager
+
     from datastore.outbox.repository import PendingEvent
+    from server.auth.authenticator import Principal
     from server.services import Services
 
 Sink = Callable[["Sequence[PendingEvent]"], Awaitable[None]]
@@ -37,6 +40,8 @@ class Domain:
     workers: Callable[[Services], list[Callable[[], Awaitable[None]]]] | None = None
     # Extra destinations for committed outbox events (beside Redis pub/sub).
     sinks: Callable[[Services], list[Sink]] | None = None
+    # Entered when an authenticated websocket opens, exited when it closes (presence).
+    on_socket: Callable[[Services, Principal], AbstractAsyncContextManager[None]] | None = None
 
 
 @cache

@@ -23,6 +23,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_P
 from datastore.postgres import current_request_id
 from server.auth.authenticator import Principal
 from server.context import Context, authenticate_context, bearer_token, build_context
+from server.domains import all_domains
 from server.events import user_events
 from server.services import Services
 
@@ -76,8 +77,14 @@ class GraphQLWebSocket(GraphQL):
         self._watchers[id(websocket.scope)] = task
 
     async def _close_when_session_ends(self, websocket: WebSocket, principal: Principal) -> None:
+        """Live for as long as the socket: domains' socket hooks run, and the socket is
+        closed when its session ends. Cancelled when the socket closes."""
         try:
-            await self._session_ended(principal)
+            async with contextlib.AsyncExitStack() as hooks:
+                for domain in all_domains():
+                    if domain.on_socket is not None:
+                        await hooks.enter_async_context(domain.on_socket(self.services, principal))
+                await self._session_ended(principal)
         except asyncio.CancelledError:
             return
         if websocket.application_state != WebSocketState.DISCONNECTED:

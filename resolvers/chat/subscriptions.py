@@ -10,7 +10,6 @@ import strawberry
 from strawberry import relay
 
 from datastore.chat.live import conversation_channel, inbox_channel, looking_at
-from datastore.people.service import online
 from resolvers.chat.ids import conversation_argument
 from resolvers.chat.types.events import ConversationEvent, InboxEvent
 from resolvers.permissions import IsAuthenticated
@@ -25,7 +24,7 @@ class ChatSubscriptions:
     @strawberry.subscription(
         description="Messages added, edited, deleted, reactions, receipts and typing in one "
         "conversation, live. Members only; ends with FORBIDDEN when I am removed. While "
-        "subscribed I am looking at it (no MESSAGE notifications for it) and connected.",
+        "subscribed I am looking at it (no MESSAGE notifications for it).",
         permission_classes=[IsAuthenticated],
     )
     async def conversation_events(
@@ -43,10 +42,7 @@ class ChatSubscriptions:
             # Checked once subscribed, so a removal racing this check is still heard.
             if not await chat.access.is_member(conversation, me):
                 raise NotFound("No such conversation.", field="conversationId")
-            async with (
-                looking_at(chat.viewing, conversation, me),
-                online(services.domain("people"), me),
-            ):
+            async with looking_at(chat.viewing, conversation, me):
                 async for _channel, data in subscription:
                     event = orjson.loads(data)
                     if event["type"] == "MEMBER_REMOVED":
@@ -59,17 +55,13 @@ class ChatSubscriptions:
                     yield ConversationEvent(event=event)
 
     @strawberry.subscription(
-        description="Changes to my inbox (new messages, reads, joins, leaves), live. While "
-        "subscribed I count as connected.",
+        description="Changes to my inbox (new messages, reads, joins, leaves), live.",
         permission_classes=[IsAuthenticated],
     )
     async def inbox_events(self, info: Info) -> AsyncGenerator[InboxEvent, None]:
         me = info.context.require_principal().user_id
         services = info.context.services
-        async with (
-            services.broker.subscribe(inbox_channel(me)) as subscription,
-            online(services.domain("people"), me),
-        ):
+        async with services.broker.subscribe(inbox_channel(me)) as subscription:
             async for _channel, data in subscription:
                 info.context.loaders = info.context.fresh_loaders()
                 yield InboxEvent.from_event(orjson.loads(data))

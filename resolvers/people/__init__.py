@@ -1,7 +1,7 @@
 """People: profiles, friendships, blocks, presence and activities."""
 
 from datastore.people.loaders import PeopleLoaders
-from datastore.people.service import PeopleService
+from datastore.people.service import PeopleService, online
 from resolvers.people.mutations import PeopleMutations
 from resolvers.people.queries import PeopleQueries
 from resolvers.people.subscriptions import PeopleSubscriptions
@@ -17,4 +17,6 @@ DOMAIN = Domain(
     service=PeopleService,
     loaders=PeopleLoaders,
     sinks=lambda services: [services.domain("people").record_from_events],
+    # Presence is derived from live sockets: any authenticated websocket counts.
+    on_socket=lambda services, principal: online(services.domain("people"), principal.user_id),
 )

@@ -9,7 +9,7 @@ import orjson
 import strawberry
 from strawberry.relay import to_base64
 
-from datastore.people.service import online, presence_channel
+from datastore.people.service import presence_channel
 from resolvers.accounts.types import Presence, PresenceStatus
 from resolvers.people.types import Info, PresenceChange
 from resolvers.permissions import IsAuthenticated
@@ -18,17 +18,14 @@ from resolvers.permissions import IsAuthenticated
 @strawberry.type
 class PeopleSubscriptions:
     @strawberry.subscription(
-        description="My friends going online, away or offline, live. While subscribed I "
-        "count as connected.",
+        description="My friends going online, away or offline, live. Any open "
+        "authenticated websocket counts me as connected.",
         permission_classes=[IsAuthenticated],
     )
     async def presence_changed(self, info: Info) -> AsyncGenerator[PresenceChange, None]:
         me = info.context.require_principal().user_id
         services = info.context.services
-        async with (
-            services.broker.subscribe(presence_channel(me)) as subscription,
-            online(services.domain("people"), me),
-        ):
+        async with services.broker.subscribe(presence_channel(me)) as subscription:
             async for _channel, data in subscription:
                 event = orjson.loads(data)
                 yield PresenceChange(

@@ -69,3 +69,22 @@ async def test_blocked_people_do_not_see_presence(client: GraphQLClient, server)
             await bob_watch.subscribe("q", "query { __typename }")
             frame = await bob_watch.receive()
     assert frame["id"] == "q"
+
+
+async def test_any_authenticated_socket_counts_as_online(client: GraphQLClient, server) -> None:
+    # given
+    ada, bob = await client.sign_up(), await client.sign_up()
+    await befriend(client, ada, bob)
+    async with WebSocketClient(server.ws_url) as watcher:
+        await watcher.init({"authorization": f"Bearer {ada.token}"})
+        await subscribed(watcher, "p", PRESENCE_CHANGED, {})
+        # when: Bob's app opens a socket and subscribes to nothing of chat's
+        async with WebSocketClient(server.ws_url) as bob_ws:
+            await bob_ws.init({"authorization": f"Bearer {bob.token}"})
+            online = await next_change(watcher)
+            while_connected = await presence_of(client, ada, bob)
+        offline = await next_change(watcher)
+    # then
+    assert online["presence"]["status"] == "ONLINE"
+    assert while_connected == {"status": "ONLINE"}
+    assert offline["presence"]["status"] == "OFFLINE"
