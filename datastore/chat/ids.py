@@ -13,8 +13,9 @@ import secrets
 import time
 import uuid
 
-_DIRECT = re.compile(r"^d_([0-9a-f-]{36})_([0-9a-f-]{36})$")
-_GROUP = re.compile(r"^g_([0-9a-f-]{36})$")
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_DIRECT = re.compile(rf"^d_({_UUID})_({_UUID})$")
+_GROUP = re.compile(rf"^g_({_UUID})$")
 MESSAGE_ID = re.compile(r"^[0-9]{13}[0-9a-f]{8}$")
 
 
@@ -28,8 +29,11 @@ def group_conversation_id(group_id: uuid.UUID) -> str:
 
 
 def direct_pair(conversation_id: str) -> tuple[uuid.UUID, uuid.UUID] | None:
+    """The pair of a canonical DIRECT id (sorted, lower-case): one id per conversation."""
     match = _DIRECT.match(conversation_id)
-    return (uuid.UUID(match[1]), uuid.UUID(match[2])) if match else None
+    if not match or match[1] >= match[2]:
+        return None
+    return uuid.UUID(match[1]), uuid.UUID(match[2])
 
 
 def group_of(conversation_id: str) -> uuid.UUID | None:
@@ -38,7 +42,7 @@ def group_of(conversation_id: str) -> uuid.UUID | None:
 
 
 def is_conversation_id(value: str) -> bool:
-    return bool(_DIRECT.match(value) or _GROUP.match(value))
+    return direct_pair(value) is not None or bool(_GROUP.match(value))
 
 
 def new_message_id(now: float | None = None) -> str:
