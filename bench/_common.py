@@ -62,9 +62,15 @@ def cpu_busy(seconds: float = 1.0) -> float:
     return 1 - (idle1 - idle0) / max(1, total1 - total0)
 
 
-def warn_if_busy(what: str, limit: float = 0.15) -> float:
-    """Numbers from a machine that is doing other work are not comparable: say so."""
+def warn_if_busy(what: str, limit: float = 0.15, settle: float = 60.0) -> float:
+    """Wait up to `settle` seconds for the machine to be idle (a server just started loads
+    its model, for one); numbers from a busy machine are not comparable, so say so."""
     busy = cpu_busy()
+    deadline = time.monotonic() + settle
+    if busy > limit:
+        progress(f"waiting for the machine to settle ({busy:.0%} busy)")
+    while busy > limit and time.monotonic() < deadline:
+        busy = cpu_busy()
     if busy > limit:
         progress(
             f"WARNING: the machine is {busy:.0%} busy before {what}; other processes "

@@ -41,6 +41,16 @@ class Subscription:
             self.queue.get_nowait()
             self.queue.put_nowait(None)
 
+    async def next(self, *, timeout: float) -> tuple[str, bytes] | None:
+        """The next message, or None when none came within `timeout` seconds."""
+        try:
+            item = await asyncio.wait_for(self.queue.get(), timeout)
+        except TimeoutError:
+            return None
+        if item is None:
+            raise SubscriberOverflow("subscriber fell behind")
+        return item
+
     def __aiter__(self) -> AsyncIterator[tuple[str, bytes]]:
         return self._iterate()
 

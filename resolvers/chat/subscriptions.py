@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncGenerator
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 import strawberry
@@ -15,8 +16,11 @@ from resolvers.chat.types.events import ConversationEvent, InboxEvent
 from resolvers.permissions import IsAuthenticated
 from server.context import Context
 from server.errors import Forbidden, NotFound
+from server.pubsub import Subscription
 
 Info = strawberry.Info[Context, None]
+# How often a quiet subscription re-reads membership, in case a removal event was lost.
+MEMBERSHIP_RECHECK_SECONDS = 30.0
 
 
 @strawberry.type
@@ -43,14 +47,7 @@ class ChatSubscriptions:
             if not await chat.access.is_member(conversation, me):
                 raise NotFound("No such conversation.", field="conversationId")
             async with looking_at(chat.viewing, conversation, me):
-                async for _channel, data in subscription:
-                    event = orjson.loads(data)
-                    if event["type"] == "MEMBER_REMOVED":
-                        if event["userId"] == str(me):
-                            raise Forbidden("You are no longer a member of this conversation.")
-                        continue
-                    if event["type"] == "TYPING" and event["userId"] == str(me):
-                        continue
+                async for event in _member_events(subscription, chat, conversation, me):
                     info.context.loaders = info.context.fresh_loaders()
                     yield ConversationEvent(event=event)
 
@@ -65,3 +62,24 @@ class ChatSubscriptions:
             async for _channel, data in subscription:
                 info.context.loaders = info.context.fresh_loaders()
                 yield InboxEvent.from_event(orjson.loads(data))
+
+
+async def _member_events(
+    subscription: Subscription, chat: Any, conversation: str, me: uuid.UUID
+) -> AsyncGenerator[dict[str, Any], None]:
+    """A conversation's events for one member, ending with FORBIDDEN once they are removed:
+    at the MEMBER_REMOVED event, or at the next periodic recheck if that event was lost."""
+    while True:
+        message = await subscription.next(timeout=MEMBERSHIP_RECHECK_SECONDS)
+        if message is None:
+            if not await chat.access.is_member(conversation, me):
+                raise Forbidden("You are no longer a member of this conversation.")
+            continue
+        event = orjson.loads(message[1])
+        if event["type"] == "MEMBER_REMOVED":
+            if event["userId"] == str(me):
+                raise Forbidden("You are no longer a member of this conversation.")
+            continue
+        if event["type"] == "TYPING" and event["userId"] == str(me):
+            continue
+        yield event

@@ -88,6 +88,7 @@ def start_services(
     `data_dir=None` starts throwaway services; a path keeps their data there across runs.
     """
     path = processes.search_path(configured)
+    processes.sweep_orphans(log)
     starters: dict[str, Callable[[], StartedService]] = {
         "DATABASE_URL": lambda: start_postgres(data_dir=data_dir, log=log),
         "DYNAMODB_ENDPOINT": lambda: start_dynamodb(

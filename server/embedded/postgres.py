@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import subprocess
-import tempfile
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +24,7 @@ def start_postgres(*, data_dir: Path | None, log: Callable[[str], None]) -> Star
     pgserver = _import_pgserver()
     if data_dir is None:
         # Short and in /tmp: postgres puts its socket here (unix socket paths max ~107 chars).
-        pgdata, where = Path(tempfile.mkdtemp(prefix="pp-pg-")), "throwaway"
+        pgdata, where = processes.throwaway_dir("pg"), "throwaway"
     else:
         pgdata, where = data_dir / "postgres", processes.display_path(data_dir / "postgres")
         pgdata.parent.mkdir(parents=True, exist_ok=True)

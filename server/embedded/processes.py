@@ -47,10 +47,41 @@ def find_binary(name: str, path: str, *, service: str, fix: str) -> str:
     return found
 
 
+def throwaway_dir(name: str) -> Path:
+    """A fresh temp dir named after this process, so a later run can tell it was orphaned
+    (short, in /tmp: unix socket paths are limited to about 107 characters)."""
+    return Path(tempfile.mkdtemp(prefix=f"pp-{name}-{os.getpid()}-"))
+
+
+def sweep_orphans(log: Callable[[str], None]) -> None:
+    """Stop services, and delete the dirs, of throwaway runs whose process died (SIGKILL,
+    an OOM kill): nothing else would ever stop them."""
+    for workdir in Path(tempfile.gettempdir()).glob("pp-*-*-*"):
+        owner = workdir.name.split("-")[2]
+        if not owner.isdigit() or psutil.pid_exists(int(owner)) or not workdir.is_dir():
+            continue
+        stopped = [pid for pid in (reap_leftover(workdir), _stop_postmaster(workdir)) if pid]
+        shutil.rmtree(workdir, ignore_errors=True)
+        if stopped:
+            log(f"stopped {stopped} left running by a throwaway run that died (pid {owner})")
+
+
+def _stop_postmaster(pgdata: Path) -> int | None:
+    try:
+        process = psutil.Process(int((pgdata / "postmaster.pid").read_text().split()[0]))
+        if Path(process.cwd()).resolve() != pgdata.resolve():
+            return None
+        process.send_signal(signal.SIGINT)  # PostgreSQL's fast shutdown
+        process.wait(STOP_TIMEOUT)
+    except (FileNotFoundError, ValueError, IndexError, psutil.Error):
+        return None
+    return process.pid
+
+
 def service_workdir(name: str, data_dir: Path | None) -> Path:
-    """`data_dir/name` for persistent data, else a fresh temp dir (short: unix socket paths)."""
+    """`data_dir/name` for persistent data, else a fresh throwaway dir."""
     if data_dir is None:
-        return Path(tempfile.mkdtemp(prefix=f"pp-{name}-"))
+        return throwaway_dir(name)
     workdir = data_dir / name
     workdir.mkdir(parents=True, exist_ok=True)
     return workdir

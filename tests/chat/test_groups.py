@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import text
+
 from tests.chat.documents import EVENTS, MESSAGES, SEND
 from tests.chat.helpers import message_input, send
 from tests.people.helpers import BLOCK, befriend, person_id, subscribed
@@ -155,3 +157,29 @@ async def test_blocked_people_cannot_be_invited(client: GraphQLClient) -> None:
         op("inviteToGroup"), {"g": group, "u": person_id(blocker)}, token=owner.token
     )
     assert error_codes(body) == ["FORBIDDEN"]
+
+
+async def test_a_lost_removal_event_still_ends_the_subscription(
+    client: GraphQLClient, server, monkeypatch
+) -> None:
+    # given: Bob watches the group conversation; memberships are rechecked every 0.2 s
+    from resolvers.chat import subscriptions
+
+    monkeypatch.setattr(subscriptions, "MEMBERSHIP_RECHECK_SECONDS", 0.2)
+    owner, bob = await client.sign_up(), await client.sign_up()
+    await befriend(client, owner, bob)
+    created = (
+        await client.data(
+            CREATE, {"input": {"name": "Team", "memberIds": [person_id(bob)]}}, token=owner.token
+        )
+    )["createGroup"]
+    async with WebSocketClient(server.ws_url) as ws:
+        await ws.init({"authorization": f"Bearer {bob.token}"})
+        await subscribed(ws, "c", EVENTS, {"c": created["conversation"]["id"]})
+        # when: Bob's membership ends without any event reaching Redis
+        async with server.services.db() as db, db.begin():
+            await db.execute(text("DELETE FROM group_members WHERE user_id = :u"), {"u": bob.uuid})
+        ended = await ws.receive(timeout=5)
+    # then
+    errors = ended["payload"] if ended["type"] == "error" else ended["payload"]["errors"]
+    assert errors[0]["extensions"]["code"] == "FORBIDDEN"

@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -205,6 +206,24 @@ def test_start_persistent_services_after_crash_reuses_or_replaces_leftovers(tmp_
     assert any(line.startswith("redis: stopped pid") for line in log)
     assert_stopped(env, pids)
     assert_stopped(crashed["env"], crashed["pids"])
+
+
+def test_start_stops_what_a_killed_throwaway_run_left_behind():
+    # given a throwaway run that died without stopping anything (SIGKILL, an OOM kill)
+    child, crashed = run_child(None, "crash")
+    assert child.wait(30) == -signal.SIGKILL
+    assert not any(is_gone(pid) for pid in crashed["pids"].values())
+    log: list[str] = []
+
+    # when the next run starts
+    with start(None, log) as services:
+        env, pids = dict(services.env), services.pids
+
+    # then the orphans are stopped and their folders removed
+    assert_stopped(crashed["env"], crashed["pids"])
+    assert any(f"(pid {child.pid})" in line for line in log)
+    assert not list(Path(tempfile.gettempdir()).glob(f"pp-*-{child.pid}-*"))
+    assert_stopped(env, pids)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
