@@ -21,6 +21,17 @@ def _add_months(local: datetime, months: int) -> datetime:
     return local.replace(year=year, month=month, day=day)
 
 
+def _from_anchor(anchor: datetime, zone: ZoneInfo, months: int, after: datetime) -> datetime:
+    """The first anchor + k*months (k >= 1) after `after`, each clamped from the anchor's own
+    day: a reminder on the 31st is on the 30th in April and on the 31st again in May."""
+    local = anchor.astimezone(zone).replace(tzinfo=None)
+    for k in range(1, MAX_STEPS):
+        candidate = _add_months(local, k * months).replace(tzinfo=zone).astimezone(UTC)
+        if candidate > after:
+            return candidate
+    raise ValueError("no occurrence within range")
+
+
 def _step(local: datetime, repeat: str, interval_days: int | None) -> datetime:
     if repeat == "DAILY":
         return local + timedelta(days=1)
@@ -43,6 +54,7 @@ def _step(local: datetime, repeat: str, interval_days: int | None) -> datetime:
 def next_occurrence(
     remind_at: datetime,
     *,
+    anchor: datetime | None = None,
     time_zone: str,
     repeat: str,
     interval_days: int | None,
@@ -55,6 +67,8 @@ def next_occurrence(
     if repeat == "NONE":
         return None
     zone = ZoneInfo(time_zone)
+    if repeat in ("MONTHLY", "YEARLY") and anchor is not None:
+        return _from_anchor(anchor, zone, 1 if repeat == "MONTHLY" else 12, after)
     # Naive local wall time: stepping it keeps the hour across DST changes.
     local = remind_at.astimezone(zone).replace(tzinfo=None)
     for _ in range(MAX_STEPS):

@@ -106,6 +106,7 @@ def _rearmed(reminder: Reminder) -> dict[str, Any]:
         remind_at = (
             next_occurrence(
                 remind_at,
+                anchor=reminder.repeat_anchor,
                 time_zone=reminder.time_zone,
                 repeat=reminder.repeat,
                 interval_days=reminder.repeat_interval_days,
@@ -149,6 +150,9 @@ def _checked(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         if values.get("remind_at") is None:
             raise BadUserInput("A reminder needs a time.", field="remindAt")
         checked["remind_at"] = check.future_time(values["remind_at"])
+        # Monthly and yearly repeats count from the time the user chose, so the 31st
+        # comes back on the 31st after a shorter month.
+        checked["repeat_anchor"] = checked["remind_at"]
     if "time_zone" in values or creating:
         checked["time_zone"] = check.time_zone(values.get("time_zone") or "UTC")
     if "priority" in values or creating:

@@ -88,6 +88,7 @@ class ReminderScheduler:
 def _after_firing(reminder: Reminder, now: datetime) -> dict[str, object]:
     following = next_occurrence(
         reminder.remind_at,
+        anchor=reminder.repeat_anchor,
         time_zone=reminder.time_zone,
         repeat=reminder.repeat,
         interval_days=reminder.repeat_interval_days,

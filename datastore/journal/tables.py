@@ -111,6 +111,8 @@ class Reminder(Base):
     priority: Mapped[int] = mapped_column(SmallInteger, server_default="3")
     repeat: Mapped[str] = mapped_column(String(16), server_default="NONE")
     repeat_interval_days: Mapped[int | None] = mapped_column(Integer)
+    # The time the user chose: monthly/yearly occurrences are counted from it.
+    repeat_anchor: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     is_completed: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     fire_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

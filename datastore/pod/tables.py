@@ -147,7 +147,7 @@ class PodPreferences(Base):
     user_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("users.id"), primary_key=True
     )
-    search_language: Mapped[str] = mapped_column(String(32), server_default="english")
+    search_language: Mapped[str] = mapped_column(Text, server_default="english")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
@@ -159,7 +159,7 @@ class DataKey(Base):
     user_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("users.id"), primary_key=True
     )
-    master_key_id: Mapped[str] = mapped_column(String(32))
+    master_key_id: Mapped[str] = mapped_column(Text)
     wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     rewrapped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
