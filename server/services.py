@@ -110,10 +110,12 @@ class Services:
                 self.background.append(asyncio.create_task(runner(), name=f"{domain.name}-worker"))
 
     def outbox_relay(self) -> OutboxRelay:
-        """The relay to Redis pub/sub and to every sink the domains registered."""
-        sinks = [redis_sink(self.broker.publish)]
+        """The relay to every sink the domains registered, then to Redis pub/sub: a client
+        woken by a live event then finds the sync log written and the caches invalidated."""
+        sinks = []
         for domain in all_domains():
             sinks.extend(domain.sinks(self) if domain.sinks else [])
+        sinks.append(redis_sink(self.broker.publish))
         return OutboxRelay(self.engine, self.db, sinks)
 
     async def stop(self) -> None:

@@ -13,6 +13,7 @@ import contextlib
 from datetime import timedelta
 from typing import Any
 
+import orjson
 import structlog
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketState
@@ -24,12 +25,13 @@ from datastore.postgres import current_request_id
 from server.auth.authenticator import Principal
 from server.context import Context, authenticate_context, bearer_token, build_context
 from server.domains import all_domains
-from server.events import user_events
 from server.services import Services
+from server.workers.outbox_relay import user_channel
 
 log = structlog.get_logger("personalpod.websocket")
 
 REVALIDATE_SECONDS = 60
+WATCH_READY_SECONDS = 5
 CLOSE_SESSION_ENDED = 4401
 
 
@@ -69,14 +71,21 @@ class GraphQLWebSocket(GraphQL):
                 {"code": "UNAUTHENTICATED", "message": context.auth_error.message}
             )
         if context.principal is not None:
-            self._watch(context.request, context.principal)
+            await self._watch(context.request, context.principal)
         return {"authenticated": context.principal is not None}
 
-    def _watch(self, websocket: WebSocket, principal: Principal) -> None:
-        task = asyncio.create_task(self._close_when_session_ends(websocket, principal))
+    async def _watch(self, websocket: WebSocket, principal: Principal) -> None:
+        """Start the socket's watcher; return once it listens, so a revocation right after
+        connection_ack is not missed."""
+        ready = asyncio.Event()
+        task = asyncio.create_task(self._close_when_session_ends(websocket, principal, ready))
         self._watchers[id(websocket.scope)] = task
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(ready.wait(), WATCH_READY_SECONDS)
 
-    async def _close_when_session_ends(self, websocket: WebSocket, principal: Principal) -> None:
+    async def _close_when_session_ends(
+        self, websocket: WebSocket, principal: Principal, ready: asyncio.Event
+    ) -> None:
         """Live for as long as the socket: domains' socket hooks run, and the socket is
         closed when its session ends. Cancelled when the socket closes."""
         try:
@@ -84,7 +93,7 @@ class GraphQLWebSocket(GraphQL):
                 for domain in all_domains():
                     if domain.on_socket is not None:
                         await hooks.enter_async_context(domain.on_socket(self.services, principal))
-                await self._session_ended(principal)
+                await self._session_ended(principal, ready)
         except asyncio.CancelledError:
             return
         if websocket.application_state != WebSocketState.DISCONNECTED:
@@ -92,24 +101,21 @@ class GraphQLWebSocket(GraphQL):
                 await websocket.close(code=CLOSE_SESSION_ENDED, reason="Session ended")
             log.info("websocket_closed_session_ended", session_id=principal.session_id)
 
-    async def _session_ended(self, principal: Principal) -> None:
+    async def _session_ended(self, principal: Principal, ready: asyncio.Event) -> None:
         """Return once the session is revoked (live event) or found gone on a recheck."""
-        revoked = asyncio.create_task(self._revocation(principal))
-        try:
-            while not revoked.done():
-                await asyncio.wait({revoked}, timeout=REVALIDATE_SECONDS)
-                if revoked.done():
+        broker = self.services.broker
+        async with broker.subscribe(user_channel(principal.user_id)) as subscription:
+            ready.set()
+            while True:
+                message = await subscription.next(timeout=REVALIDATE_SECONDS)
+                if message is None:
+                    if not await self.services.authenticator.is_active(principal.session_id):
+                        return
+                    continue
+                event = orjson.loads(message[1])
+                revoked = event["topic"] == "session.revoked"
+                if revoked and event["payload"].get("sessionId") == principal.session_id:
                     return
-                if not await self.services.authenticator.is_active(principal.session_id):
-                    return
-        finally:
-            revoked.cancel()
-
-    async def _revocation(self, principal: Principal) -> None:
-        events = user_events(self.services.broker, principal.user_id, ("session.revoked",))
-        async for event in events:
-            if event["payload"].get("sessionId") == principal.session_id:
-                return
 
 
 def _token_from(params: dict[str, Any]) -> str | None:

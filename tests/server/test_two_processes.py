@@ -4,21 +4,9 @@ from __future__ import annotations
 
 from tests.support.client import GraphQLClient
 from tests.support.processes import server_process
-from tests.support.ws import WebSocketClient
+from tests.support.ws import WebSocketClient, received_after
 
 SESSION_EVENTS = "subscription { sessionEvents { kind deviceName } }"
-
-
-async def received_after(ws: WebSocketClient, trigger) -> dict:
-    """Fire `trigger` until the socket receives a frame: a subscription is live only once
-    its server has subscribed in Redis, which a busy process may take a moment to do."""
-    for _ in range(20):
-        await trigger()
-        try:
-            return await ws.receive(timeout=1)
-        except TimeoutError:
-            continue
-    raise AssertionError("no event reached the other process")
 
 
 SIGN_IN = "mutation($input: SignInInput!) { signIn(input: $input) { token } }"

@@ -59,3 +59,18 @@ class WebSocketClient:
                 await asyncio.wait_for(self.socket.recv(), timeout)
         except websockets.ConnectionClosed as closed:
             return closed.rcvd.code if closed.rcvd else closed.code
+
+
+async def received_after(ws: WebSocketClient, trigger: Any, *, tries: int = 20) -> dict[str, Any]:
+    """Fire `trigger` (an async callable) until the socket receives a frame.
+
+    The protocol has no acknowledgement for a started subscription: it is live once its
+    server has subscribed in Redis, which a busy process may take a moment to do.
+    """
+    for _ in range(tries):
+        await trigger()
+        try:
+            return await ws.receive(timeout=1)
+        except TimeoutError:
+            continue
+    raise AssertionError("the subscription never received an event")
