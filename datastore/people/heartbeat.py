@@ -19,12 +19,13 @@ class Heartbeat:
         self.client = client
         self.every = every
         self.ttl = ttl
-        # entry id -> (sorted set key, member): scored with when the entry expires
-        self.entries: dict[str, tuple[str, str]] = {}
+        # entry id -> (sorted set key, member, whether the key itself expires): scored with
+        # when the entry expires
+        self.entries: dict[str, tuple[str, str, bool]] = {}
         self._task: asyncio.Task[None] | None = None
 
-    def add(self, entry_id: str, key: str, member: str) -> None:
-        self.entries[entry_id] = (key, member)
+    def add(self, entry_id: str, key: str, member: str, *, key_expires: bool = True) -> None:
+        self.entries[entry_id] = (key, member, key_expires)
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run(), name="chat-heartbeat")
 
@@ -40,7 +41,8 @@ class Heartbeat:
     async def refresh(self) -> None:
         expires = time.time() + self.ttl
         async with self.client.pipeline(transaction=False) as pipe:
-            for key, member in list(self.entries.values()):
+            for key, member, key_expires in list(self.entries.values()):
                 pipe.zadd(key, {member: expires})
-                pipe.expire(key, int(self.ttl) + 5)
+                if key_expires:
+                    pipe.expire(key, int(self.ttl) + 5)
             await pipe.execute()

@@ -21,6 +21,11 @@ def connections_key(user_id: object) -> str:
     return f"presence:conns:{user_id}"
 
 
+# Every connected user, scored with when their newest socket's heartbeat expires: a sweeper
+# finds users whose sockets all died with their server, and tells their friends.
+ONLINE_KEY = "presence:online"
+
+
 class PresenceTracker:
     def __init__(self, client: redis.Redis, *, ttl: float, every: float) -> None:
         self.client = client
@@ -35,19 +40,34 @@ class PresenceTracker:
             pipe.zadd(key, {connection_id: now + self.ttl})
             pipe.zremrangebyscore(key, "-inf", now)
             pipe.expire(key, int(self.ttl) + 5)
+            pipe.zadd(ONLINE_KEY, {str(user_id): now + self.ttl}, gt=True)
             live_before, *_ = await pipe.execute()
         self.heartbeat.add(connection_id, key, connection_id)
+        self.heartbeat.add(f"{connection_id}:online", ONLINE_KEY, str(user_id), key_expires=False)
         return int(live_before) == 0
 
     async def disconnect(self, user_id: uuid.UUID, connection_id: str) -> bool:
         """Forget a socket; True when it was the user's last live one."""
         self.heartbeat.discard(connection_id)
+        self.heartbeat.discard(f"{connection_id}:online")
         key, now = connections_key(user_id), time.time()
         async with self.client.pipeline(transaction=True) as pipe:
             pipe.zrem(key, connection_id)
             pipe.zcount(key, now, "+inf")
             removed, live = await pipe.execute()
         return bool(removed) and int(live) == 0
+
+    async def claim_expired(self) -> list[uuid.UUID]:
+        """Users whose every socket stopped heartbeating; each is claimed by one caller only
+        (ZREM's count), so with many workers a user is announced offline once."""
+        now = time.time()
+        expired = await self.client.zrangebyscore(ONLINE_KEY, "-inf", now, start=0, num=500)
+        claimed = []
+        for member in expired:
+            if await self.client.zrem(ONLINE_KEY, member):
+                claimed.append(uuid.UUID(member.decode() if isinstance(member, bytes) else member))
+        live = await self.connected(claimed)
+        return [user_id for user_id in claimed if not live[user_id]]
 
     async def connected(self, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, bool]:
         """Which users have a live socket: one pipelined round trip for all."""

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import orjson
+import structlog
 from strawberry.relay import to_base64
 
 from datastore.accounts.tables import User
@@ -24,6 +25,8 @@ from datastore.people.repository import (
 )
 from datastore.people.settings import chat_settings
 from server.errors import BadUserInput, Conflict, Forbidden, NotFound
+
+log = structlog.get_logger("personalpod.presence")
 
 if TYPE_CHECKING:
     from server.services import Services
@@ -155,6 +158,22 @@ class PeopleService:
         if await self.presence.disconnect(user_id, connection_id):
             await self.services.accounts.touch_user(user_id)
             await self.publish_presence(user_id)
+
+    async def sweep_dead_sockets(self) -> None:
+        """Forever: announce OFFLINE for users whose sockets died with their server."""
+        while True:
+            await asyncio.sleep(self.settings.presence_ttl_seconds / 3)
+            try:
+                await self.sweep_once()
+            except Exception:
+                log.exception("presence_sweep_failed")
+
+    async def sweep_once(self) -> list[uuid.UUID]:
+        """Announce OFFLINE once for each user whose last socket stopped heartbeating."""
+        gone = await self.presence.claim_expired()
+        for user_id in gone:
+            await self.publish_presence(user_id)
+        return gone
 
     async def publish_presence(self, user_id: uuid.UUID) -> None:
         """Tell each friend my effective presence now (blocked people are never friends)."""

@@ -17,6 +17,7 @@ DOMAIN = Domain(
     service=PeopleService,
     loaders=PeopleLoaders,
     sinks=lambda services: [services.domain("people").record_from_events],
+    workers=lambda services: [services.domain("people").sweep_dead_sockets],
     # Presence is derived from live sockets: any authenticated websocket counts.
     on_socket=lambda services, principal: online(services.domain("people"), principal.user_id),
 )

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import uuid
+
 from tests.people.helpers import BLOCK, befriend, person_id, subscribed
 from tests.support.client import GraphQLClient
+from tests.support.processes import kill_server, server_process
 from tests.support.ws import WebSocketClient
 
 PRESENCE_CHANGED = "subscription { presenceChanged { personId presence { status lastSeen } } }"
@@ -88,3 +93,33 @@ async def test_any_authenticated_socket_counts_as_online(client: GraphQLClient, 
     assert online["presence"]["status"] == "ONLINE"
     assert while_connected == {"status": "ONLINE"}
     assert offline["presence"]["status"] == "OFFLINE"
+
+
+async def test_friends_hear_offline_when_the_server_holding_the_socket_dies(
+    client: GraphQLClient, server, service_env
+) -> None:
+    # given: Bob connected through a second server process, Ada watching
+    ada, bob = await client.sign_up(), await client.sign_up()
+    await befriend(client, ada, bob)
+    fast = {**service_env, "CHAT_PRESENCE_TTL_SECONDS": "1.5", "CHAT_HEARTBEAT_SECONDS": "0.5"}
+    async with WebSocketClient(server.ws_url) as watcher:
+        await watcher.init({"authorization": f"Bearer {ada.token}"})
+        await subscribed(watcher, "p", PRESENCE_CHANGED, {})
+        async with server_process(fast) as other_url:
+            bob_ws = WebSocketClient(other_url.replace("http://", "ws://") + "/graphql")
+            await bob_ws.__aenter__()
+            await bob_ws.init({"authorization": f"Bearer {bob.token}"})
+            online = await next_change(watcher)
+            # when: that server dies without closing anything
+            kill_server(other_url)
+            await asyncio.sleep(2)
+            swept = await server.services.domain("people").sweep_once()
+            offline = await next_change(watcher)
+            with contextlib.suppress(Exception):
+                await bob_ws.__aexit__(None, None, None)
+    # then
+    assert online["presence"]["status"] == "ONLINE"
+    assert uuid.UUID(bob.uuid) in swept
+    assert offline == {"personId": person_id(bob), "presence": offline["presence"]}
+    assert offline["presence"]["status"] == "OFFLINE"
+    assert await presence_of(client, ada, bob) == {"status": "OFFLINE"}

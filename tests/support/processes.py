@@ -16,6 +16,14 @@ from tests.support.ports import free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
+_RUNNING: dict[str, asyncio.subprocess.Process] = {}
+
+
+def kill_server(url: str) -> None:
+    """SIGKILL a server started by `server_process`, as a crash or an OOM kill would."""
+    _RUNNING[url].kill()
+
+
 @contextlib.asynccontextmanager
 async def server_process(env: dict[str, str], *, workers: int = 1) -> AsyncIterator[str]:
     """Run `personalpod serve` in a subprocess; yields its base URL, stops it after."""
@@ -37,10 +45,12 @@ async def server_process(env: dict[str, str], *, workers: int = 1) -> AsyncItera
         stderr=asyncio.subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
+    _RUNNING[url] = process
     try:
         await _wait_healthy(url, process)
         yield url
     finally:
+        _RUNNING.pop(url, None)
         if process.returncode is None:
             process.terminate()
             try:
