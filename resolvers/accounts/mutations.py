@@ -15,7 +15,8 @@ from resolvers.accounts.inputs import (
 )
 from resolvers.accounts.types import AuthPayload, PresenceStatus, Session, User
 from resolvers.permissions import IsAuthenticated
-from server.auth.accounts import ProfileChanges, SignedIn
+from server.auth.accounts import SignedIn
+from server.auth.profile import ProfileChanges
 from server.context import Context
 from server.errors import BadUserInput
 

@@ -1,4 +1,5 @@
-"""Account use cases: sign up, sign in and out, passwords, profile, presence, devices."""
+"""Account use cases: sign up, sign in and out, passwords and devices (profile and presence
+are in `server.auth.profile`)."""
 
 from __future__ import annotations
 
@@ -19,12 +20,11 @@ from datastore.outbox.repository import OutboxRepository
 from server.auth import validation
 from server.auth.authenticator import Authenticator, Principal, now_iso
 from server.auth.passwords import PasswordHasher
+from server.auth.profile import ProfileOperations
 from server.auth.tokens import hash_secret, issue_token
 from server.errors import BadUserInput, Conflict, NotFound, Unauthenticated
 from server.ratelimit import RateLimiter
 from server.settings import Settings
-
-PRESENCE_STATUSES = ("ONLINE", "OFFLINE", "AWAY", "DO_NOT_DISTURB")
 
 
 @dataclass(frozen=True)
@@ -40,16 +40,7 @@ class SignedIn:
     session: SessionItem
 
 
-@dataclass(frozen=True)
-class ProfileChanges:
-    display_name: str | None = None
-    avatar_url: str | None = None
-    profile: dict[str, Any] | None = None
-    # Which of the above were given: an explicit null clears the field.
-    given: frozenset[str] = frozenset()
-
-
-class AccountService:
+class AccountService(ProfileOperations):
     def __init__(
         self,
         *,
@@ -238,44 +229,6 @@ class AccountService:
                     {"sessionId": session_id, "reason": "PASSWORD_CHANGED"},
                 )
         return len(others)
-
-    async def update_profile(self, principal: Principal, changes: ProfileChanges) -> User:
-        values: dict[str, Any] = {}
-        if "display_name" in changes.given:
-            values["display_name"] = validation.text(
-                changes.display_name, field="displayName", max_length=100
-            )
-        if "avatar_url" in changes.given:
-            values["avatar_url"] = validation.http_url(changes.avatar_url, field="avatarUrl")
-        if "profile" in changes.given:
-            values["profile"] = validation.profile(
-                changes.profile if changes.profile is not None else {}
-            )
-        async with self.db() as db, db.begin():
-            users = UserRepository(db)
-            if not values:
-                return await users.get_by_id(principal.user_id)
-            user = await users.update_fields(principal.user_id, **values)
-            await OutboxRepository(db).append(
-                principal.user_id, "profile.updated", {"fields": sorted(values)}
-            )
-        return user
-
-    async def update_presence(self, principal: Principal, status: str) -> User:
-        if status not in PRESENCE_STATUSES:
-            raise BadUserInput("Unknown presence status.", field="status")
-        async with self.db() as db, db.begin():
-            user = await UserRepository(db).update_fields(
-                principal.user_id, presence_status=status, last_seen_at=datetime.now(UTC)
-            )
-            await OutboxRepository(db).append(
-                principal.user_id, "presence.changed", {"status": status}
-            )
-        return user
-
-    async def touch_user(self, user_id: uuid.UUID) -> None:
-        async with self.db() as db, db.begin():
-            await UserRepository(db).touch_last_seen(user_id)
 
     async def _audit(
         self,
