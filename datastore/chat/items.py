@@ -10,6 +10,14 @@
   (`activity` = the newest message id) for `conversations(first, after)` without scans.
 `chat_stats`: one partition per user, sort key `d#YYYY-MM-DD`: counters kept with atomic
   ADD by the writes; months are the sum of their days.
+`chat_fanout`: the fan-out of a durable message (inbox rows, statistics, notifications,
+  activity), done at least once and applied once. `pk` / `sk`:
+  `p#<shard>` / `<message id>#<conversation id>`  a fan-out still pending: written in the
+      message's own transaction, deleted when the fan-out finished; a worker queries each
+      shard for ids older than a grace period (ids are time-ordered), never a scan;
+  `a#<user id>` / `<conversation id>#<message id>`  the message was counted into this
+      member's inbox row and statistics: written in the same transaction as those counts,
+      so applying the fan-out again changes nothing.
 Every table has the TTL attribute `expires_at`; reads drop items past it.
 """
 
@@ -39,6 +47,10 @@ INBOX = register_table(
 )
 STATS = register_table(
     TableSpec(name="chat_stats", partition_key="user_id", sort_key="sk", ttl_attribute="expires_at")
+)
+
+FANOUT = register_table(
+    TableSpec(name="chat_fanout", partition_key="pk", sort_key="sk", ttl_attribute="expires_at")
 )
 
 MESSAGE_KINDS = ("TEXT", "IMAGE", "VIDEO", "DOCUMENT", "EMOTION", "SYSTEM")

@@ -19,4 +19,6 @@ DOMAIN = Domain(
     types=(Conversation, Group, Message),
     service=ChatService,
     loaders=ChatLoaders,
+    # Completes message fan-outs that a request left pending (it died after the write).
+    workers=lambda services: [services.domain("chat").fanout.run],
 )

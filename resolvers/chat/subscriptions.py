@@ -28,7 +28,8 @@ class ChatSubscriptions:
     @strawberry.subscription(
         description="Messages added, edited, deleted, reactions, receipts and typing in one "
         "conversation, live. Members only; ends with FORBIDDEN when I am removed. While "
-        "subscribed I am looking at it (no MESSAGE notifications for it).",
+        "subscribed I am looking at it (no MESSAGE notifications for it). At least once: "
+        "a recovered send can repeat MESSAGE_ADDED, so keep messages by id.",
         permission_classes=[IsAuthenticated],
     )
     async def conversation_events(

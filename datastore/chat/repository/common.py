@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
+
+from botocore.exceptions import ClientError
 
 from datastore.dynamo_codec import from_item
 from datastore.dynamodb import Dynamo
@@ -53,3 +57,18 @@ def condition_failed(error: Exception) -> bool:
 
 def string_key(**values: str) -> dict[str, Any]:
     return {k: {"S": v} for k, v in values.items()}
+
+
+async def retry_conflicts(write: Callable[[], Awaitable[Any]], *, attempts: int = 5) -> Any:
+    """Run a single-item write, retrying while a fan-out transaction holds the item:
+    DynamoDB refuses such writes with TransactionConflictException and botocore does not
+    retry it."""
+    for attempt in range(attempts):
+        try:
+            return await write()
+        except ClientError as error:
+            conflict = error.response.get("Error", {}).get("Code") == "TransactionConflictException"
+            if not conflict or attempt + 1 == attempts:
+                raise
+            await asyncio.sleep(0.02 * 2**attempt)
+    return None

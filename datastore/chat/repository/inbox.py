@@ -7,7 +7,13 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from datastore.chat.items import INBOX, InboxItem
-from datastore.chat.repository.common import batch_get, condition_failed, query_live, string_key
+from datastore.chat.repository.common import (
+    batch_get,
+    condition_failed,
+    query_live,
+    retry_conflicts,
+    string_key,
+)
 from datastore.dynamo_codec import to_attr
 from datastore.dynamodb import Dynamo
 
@@ -45,7 +51,7 @@ class InboxRepository:
             if not condition_failed(error):
                 raise
 
-    async def record_message(
+    def message_update(
         self,
         user_id: str,
         conversation_id: str,
@@ -53,58 +59,72 @@ class InboxRepository:
         kind: str,
         preview: dict[str, Any],
         unread: int,
-    ) -> None:
-        """Move the row to the top with this message's preview, counting it unread."""
+        newest: bool,
+    ) -> dict[str, Any] | None:
+        """The transaction item counting a message into a member's row.
+
+        `newest`: move the row to the top with this preview, only if the message is newer
+        than the row's last one (a slower write of an older message must not move the row
+        back in time). Otherwise only count it unread (None when there is nothing to count).
+        Exactly-once is the caller's: it writes this with a per-message marker.
+        """
         key = string_key(user_id=user_id, conversation_id=conversation_id)
-        values = {
-            ":a": to_attr(preview["id"]),
-            ":k": to_attr(kind),
-            ":p": to_attr(preview),
-            ":u": to_attr(unread),
+        if not newest:
+            if not unread:
+                return None
+            return {
+                "Update": {
+                    "TableName": self.table,
+                    "Key": key,
+                    "UpdateExpression": "ADD unread :u",
+                    "ExpressionAttributeValues": {":u": to_attr(unread)},
+                }
+            }
+        return {
+            "Update": {
+                "TableName": self.table,
+                "Key": key,
+                "UpdateExpression": "SET activity = :a, kind = :k, last_message = :p ADD unread :u",
+                "ConditionExpression": "attribute_not_exists(activity) OR activity < :a",
+                "ExpressionAttributeValues": {
+                    ":a": to_attr(preview["id"]),
+                    ":k": to_attr(kind),
+                    ":p": to_attr(preview),
+                    ":u": to_attr(unread),
+                },
+            }
         }
-        try:
-            await self.dynamo.client.update_item(
-                TableName=self.table,
-                Key=key,
-                UpdateExpression="SET activity = :a, kind = :k, last_message = :p ADD unread :u",
-                # A slower write of an older message must not move the row back in time.
-                ConditionExpression="attribute_not_exists(activity) OR activity < :a",
-                ExpressionAttributeValues=values,
-            )
-        except ClientError as error:
-            if not condition_failed(error):
-                raise
-            if unread:
-                await self.dynamo.client.update_item(
-                    TableName=self.table,
-                    Key=key,
-                    UpdateExpression="ADD unread :u",
-                    ExpressionAttributeValues={":u": values[":u"]},
-                )
 
     async def replace_preview(
         self, user_id: str, conversation_id: str, preview: dict[str, Any]
     ) -> None:
         """Refresh the preview when its message was edited or deleted."""
         try:
-            await self.dynamo.client.update_item(
-                TableName=self.table,
-                Key=string_key(user_id=user_id, conversation_id=conversation_id),
-                UpdateExpression="SET last_message = :p",
-                ConditionExpression="last_message.id = :id",
-                ExpressionAttributeValues={":p": to_attr(preview), ":id": to_attr(preview["id"])},
+            await retry_conflicts(
+                lambda: self.dynamo.client.update_item(
+                    TableName=self.table,
+                    Key=string_key(user_id=user_id, conversation_id=conversation_id),
+                    UpdateExpression="SET last_message = :p",
+                    ConditionExpression="last_message.id = :id",
+                    ExpressionAttributeValues={
+                        ":p": to_attr(preview),
+                        ":id": to_attr(preview["id"]),
+                    },
+                )
             )
         except ClientError as error:
             if not condition_failed(error):
                 raise
 
     async def set_unread(self, user_id: str, conversation_id: str, unread: int) -> None:
-        await self.dynamo.client.update_item(
-            TableName=self.table,
-            Key=string_key(user_id=user_id, conversation_id=conversation_id),
-            UpdateExpression="SET unread = :u",
-            ConditionExpression="attribute_exists(conversation_id)",
-            ExpressionAttributeValues={":u": {"N": str(unread)}},
+        await retry_conflicts(
+            lambda: self.dynamo.client.update_item(
+                TableName=self.table,
+                Key=string_key(user_id=user_id, conversation_id=conversation_id),
+                UpdateExpression="SET unread = :u",
+                ConditionExpression="attribute_exists(conversation_id)",
+                ExpressionAttributeValues={":u": {"N": str(unread)}},
+            )
         )
 
     async def remove(self, user_id: str, conversation_id: str) -> None:

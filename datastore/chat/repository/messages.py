@@ -21,6 +21,7 @@ from datastore.chat.repository.common import (
     query_live,
     string_key,
 )
+from datastore.chat.repository.fanout import FanoutRepository
 from datastore.dynamo_codec import to_attr, to_item
 from datastore.dynamodb import Dynamo
 
@@ -58,6 +59,7 @@ class MessageRepository:
     def __init__(self, dynamo: Dynamo) -> None:
         self.dynamo = dynamo
         self.table = dynamo.table(MESSAGES.name)
+        self.fanout = FanoutRepository(dynamo)
 
     # -- conversations -------------------------------------------------------------------
 
@@ -94,7 +96,11 @@ class MessageRepository:
     # -- messages ------------------------------------------------------------------------
 
     async def create_message(self, message: MessageItem) -> tuple[MessageItem, bool]:
-        """Store a message and its client-id marker together; a repeat returns the first."""
+        """Store a message, its client-id marker and its pending fan-out together.
+
+        A repeat (same sender and client id) stores nothing and returns the first message,
+        with False. The pending fan-out stays until `FanoutRepository.clear`.
+        """
         marker = {
             "conversation_id": message.conversation_id,
             "sk": f"c#{message.sender_id}#{message.client_id}",
@@ -111,6 +117,7 @@ class MessageRepository:
                             "ConditionExpression": "attribute_not_exists(sk)",
                         }
                     },
+                    self.fanout.pending_put(message.conversation_id, message.id),
                 ]
             )
         except ClientError as error:

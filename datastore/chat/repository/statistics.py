@@ -36,6 +36,27 @@ class StatisticsRepository:
         conversation_id: str | None = None,
     ) -> None:
         """Count into the user's day with one atomic update (concurrent writers add up)."""
+        update = self.count_update(
+            user_id,
+            day,
+            sent=sent,
+            received=received,
+            groups_joined=groups_joined,
+            conversation_id=conversation_id,
+        )["Update"]
+        await self.dynamo.client.update_item(**update)
+
+    def count_update(
+        self,
+        user_id: str,
+        day: str,
+        *,
+        sent: int = 0,
+        received: int = 0,
+        groups_joined: int = 0,
+        conversation_id: str | None = None,
+    ) -> dict[str, Any]:
+        """The atomic ADD into the user's day, as a transaction item."""
         adds = ["sent :s", "received :r", "groups_joined :g"]
         values: dict[str, Any] = {
             ":s": {"N": str(sent)},
@@ -47,12 +68,14 @@ class StatisticsRepository:
             # A string set: "active conversations" counts each conversation once a day.
             adds.append("conversations :c")
             values[":c"] = {"SS": [conversation_id]}
-        await self.dynamo.client.update_item(
-            TableName=self.table,
-            Key={"user_id": {"S": user_id}, "sk": {"S": f"d#{day}"}},
-            UpdateExpression=f"SET expires_at = :e ADD {', '.join(adds)}",
-            ExpressionAttributeValues=values,
-        )
+        return {
+            "Update": {
+                "TableName": self.table,
+                "Key": {"user_id": {"S": user_id}, "sk": {"S": f"d#{day}"}},
+                "UpdateExpression": f"SET expires_at = :e ADD {', '.join(adds)}",
+                "ExpressionAttributeValues": values,
+            }
+        }
 
     async def days(
         self, user_id: str, *, before: str | None, since: str | None, limit: int

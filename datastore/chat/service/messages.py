@@ -39,7 +39,10 @@ class MessageService:
         reply_to: str | None = None,
         media: MediaInput | None = None,
     ) -> MessageItem:
-        """Store a message durably, then publish it; a retried client id returns the first."""
+        """Store a message durably, then publish it; a retried client id returns the first.
+
+        A retry also finishes the first attempt's fan-out if that one died before it did.
+        """
         settings = self.chat.settings
         client_id = validation.client_id(client_id)
         text = validation.body(kind, body, max_body=settings.max_body, has_media=media is not None)
@@ -68,6 +71,8 @@ class MessageService:
         stored, created = await self.repository.create_message(message)
         if created:
             await self.chat.fanout.message_added(conversation, stored)
+        else:
+            await self.chat.fanout.resume(conversation, stored)
         return stored
 
     async def post_system(
