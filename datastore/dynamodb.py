@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,6 +99,35 @@ class Dynamo:
 
     async def ping(self) -> None:
         await self.client.list_tables(Limit=1)
+
+    async def batch_get(self, table: str, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The stored items of `keys` (raw): one BatchGetItem per 100 keys, the API's limit,
+        retrying the unprocessed ones. Callers filter expired items (see `expired`)."""
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(keys), 100):
+            request: dict[str, Any] = {table: {"Keys": keys[start : start + 100]}}
+            while request:
+                response = await self.client.batch_get_item(RequestItems=request)
+                found.extend(response["Responses"].get(table, []))
+                request = response.get("UnprocessedKeys") or {}
+        return found
+
+    async def query_all(self, **kwargs: Any) -> list[dict[str, Any]]:
+        """Every item of a Query, following LastEvaluatedKey."""
+        items: list[dict[str, Any]] = []
+        while True:
+            response = await self.client.query(**kwargs)
+            items.extend(response["Items"])
+            if "LastEvaluatedKey" not in response:
+                return items
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def expired(values: dict[str, Any], attribute: str = "expires_at") -> bool:
+    """True once an item's TTL has passed: DynamoDB deletes expired items lazily, so every
+    read filters them itself."""
+    ttl = values.get(attribute)
+    return ttl is not None and ttl <= time.time()
 
 
 async def create_tables(dynamo: Dynamo, log: Any = print) -> list[str]:

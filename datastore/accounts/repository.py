@@ -56,10 +56,8 @@ class UserRepository:
             await self.session.execute(select(User).where(func.lower(column) == login.lower()))
         ).scalar_one_or_none()
 
-    async def get_by_id(self, user_id: uuid.UUID, *, for_update: bool = False) -> User | None:
+    async def get_by_id(self, user_id: uuid.UUID) -> User | None:
         statement = select(User).where(User.id == user_id)
-        if for_update:
-            statement = statement.with_for_update()
         return (await self.session.execute(statement)).scalar_one_or_none()
 
     async def list_by_ids(self, user_ids: Sequence[uuid.UUID]) -> list[User]:

@@ -13,7 +13,7 @@ import orjson
 
 from datastore.accounts.items import SESSIONS, SessionItem
 from datastore.dynamo_codec import from_item, to_item
-from datastore.dynamodb import Dynamo
+from datastore.dynamodb import Dynamo, expired
 from server.errors import BadUserInput
 
 _FIELDS = set(SessionItem.__dataclass_fields__)
@@ -22,7 +22,7 @@ _FIELDS = set(SessionItem.__dataclass_fields__)
 def _session(item: dict[str, Any]) -> SessionItem | None:
     """The session of an item, or None when its TTL has passed (DynamoDB deletes lazily)."""
     values = from_item(item)
-    if values.get("expires_at", 0) <= time.time():
+    if expired(values):
         return None
     return SessionItem(**{k: values.get(k) for k in _FIELDS})
 
@@ -62,20 +62,9 @@ class SessionRepository:
         return _session(response["Item"]) if "Item" in response else None
 
     async def get_many(self, session_ids: Sequence[str]) -> dict[str, SessionItem]:
-        """One BatchGetItem per 100 ids (the API's limit), retrying unprocessed keys."""
-        found: dict[str, SessionItem] = {}
-        unique = list(dict.fromkeys(session_ids))
-        for start in range(0, len(unique), 100):
-            keys = [{"id": {"S": i}} for i in unique[start : start + 100]]
-            request = {self.table: {"Keys": keys}}
-            while request:
-                response = await self.dynamo.client.batch_get_item(RequestItems=request)
-                for item in response["Responses"].get(self.table, []):
-                    session = _session(item)
-                    if session:
-                        found[session.id] = session
-                request = response.get("UnprocessedKeys") or {}
-        return found
+        keys = [{"id": {"S": i}} for i in dict.fromkeys(session_ids)]
+        sessions = map(_session, await self.dynamo.batch_get(self.table, keys))
+        return {session.id: session for session in sessions if session}
 
     async def list_for_user(
         self, user_id: str, *, limit: int, after: str | None
@@ -108,20 +97,14 @@ class SessionRepository:
         return sessions[:limit], len(sessions) > limit
 
     async def list_ids_for_user(self, user_id: str) -> list[str]:
-        ids: list[str] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self.table,
-            "IndexName": "by_user",
-            "KeyConditionExpression": "user_id = :u",
-            "ExpressionAttributeValues": {":u": {"S": user_id}},
-            "ProjectionExpression": "id",
-        }
-        while True:
-            response = await self.dynamo.client.query(**kwargs)
-            ids.extend(item["id"]["S"] for item in response["Items"])
-            if "LastEvaluatedKey" not in response:
-                return ids
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        items = await self.dynamo.query_all(
+            TableName=self.table,
+            IndexName="by_user",
+            KeyConditionExpression="user_id = :u",
+            ExpressionAttributeValues={":u": {"S": user_id}},
+            ProjectionExpression="id",
+        )
+        return [item["id"]["S"] for item in items]
 
     async def delete(self, session_id: str) -> bool:
         """Remove a session; False when it did not exist."""

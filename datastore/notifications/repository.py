@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from datastore.dynamo_codec import from_item, to_item
-from datastore.dynamodb import Dynamo
+from datastore.dynamodb import Dynamo, expired
 from datastore.notifications.items import NOTIFICATIONS, TTL_DAYS, NotificationItem
 from server.errors import BadUserInput
 
@@ -23,7 +23,7 @@ TRANSACTION_LIMIT = 100
 def _notification(item: dict[str, Any]) -> NotificationItem | None:
     """The notification of an item, or None once its TTL passed (DynamoDB deletes lazily)."""
     values = from_item(item)
-    if values.get("expires_at", 0) <= time.time():
+    if expired(values):
         return None
     values["data"] = orjson.loads(values.get("data") or "{}")
     return NotificationItem(**{k: values.get(k) for k in _FIELDS})
@@ -136,21 +136,13 @@ class NotificationRepository:
         return found[:limit], len(found) > limit
 
     async def get_many(self, user_id: str, sks: list[str]) -> dict[str, NotificationItem]:
-        wanted = [sk for sk in dict.fromkeys(sks) if sk.startswith("n#")]
-        found: dict[str, NotificationItem] = {}
-        for start in range(0, len(wanted), 100):
-            keys = [
-                {"user_id": {"S": user_id}, "sk": {"S": sk}} for sk in wanted[start : start + 100]
-            ]
-            request: dict[str, Any] = {self.table: {"Keys": keys}}
-            while request:
-                response = await self.dynamo.client.batch_get_item(RequestItems=request)
-                for raw in response["Responses"].get(self.table, []):
-                    item = _notification(raw)
-                    if item:
-                        found[item.sk] = item
-                request = response.get("UnprocessedKeys") or {}
-        return found
+        keys = [
+            {"user_id": {"S": user_id}, "sk": {"S": sk}}
+            for sk in dict.fromkeys(sks)
+            if sk.startswith("n#")
+        ]
+        items = map(_notification, await self.dynamo.batch_get(self.table, keys))
+        return {item.sk: item for item in items if item}
 
     async def unread_count(self, user_id: str) -> int:
         response = await self.dynamo.client.get_item(
@@ -161,20 +153,14 @@ class NotificationRepository:
         return max(int(response.get("Item", {}).get("unread", {}).get("N", 0)), 0)
 
     async def unread_keys(self, user_id: str) -> list[str]:
-        kwargs: dict[str, Any] = {
-            "TableName": self.table,
-            "IndexName": "unread",
-            "KeyConditionExpression": "unread_user = :u",
-            "ExpressionAttributeValues": {":u": {"S": user_id}},
-            "ProjectionExpression": "sk",
-        }
-        keys: list[str] = []
-        while True:
-            response = await self.dynamo.client.query(**kwargs)
-            keys.extend(item["sk"]["S"] for item in response["Items"])
-            if "LastEvaluatedKey" not in response:
-                return keys
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        items = await self.dynamo.query_all(
+            TableName=self.table,
+            IndexName="unread",
+            KeyConditionExpression="unread_user = :u",
+            ExpressionAttributeValues={":u": {"S": user_id}},
+            ProjectionExpression="sk",
+        )
+        return [item["sk"]["S"] for item in items]
 
     async def mark_read(self, user_id: str, sks: list[str]) -> int:
         """Mark each unread one read and lower the count with it; how many changed."""

@@ -124,7 +124,7 @@ class AccountService(ProfileOperations):
             what="failed sign-in attempts for this account",
         )
         if not await self.hasher.verify(user.password_hash if user else None, password):
-            await self.limiter.hit(account_key, limit=0, window=window)
+            await self.limiter.count(account_key, window=window)
             await self._audit(
                 AuditAction.FAILED_LOGIN,
                 user.id if user else None,
@@ -199,9 +199,7 @@ class AccountService(ProfileOperations):
         async with self.db() as db:
             user = await UserRepository(db).get_by_id(principal.user_id)
         if user is None or not await self.hasher.verify(user.password_hash, current):
-            await self.limiter.hit(
-                account_key, limit=0, window=self.settings.sign_in_window_seconds
-            )
+            await self.limiter.count(account_key, window=self.settings.sign_in_window_seconds)
             raise BadUserInput("The current password is wrong.", field="currentPassword")
         new_hash = await self.hasher.hash(new)
         others = [
