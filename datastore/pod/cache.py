@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import uuid
-from datetime import datetime
 from typing import Any
 
 import orjson
@@ -70,11 +69,3 @@ def _encode(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return str(value)
     raise TypeError(type(value).__name__)
-
-
-def decode_bytes(value: Any) -> bytes | None:
-    return base64.b64decode(value["$b"]) if isinstance(value, dict) else None
-
-
-def parse_time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None

@@ -29,9 +29,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from datastore.postgres import Base
 
-ENTRY_KINDS = ("NOTE", "PASSWORD", "DOCUMENT", "BOOKMARK", "TASK", "CONTACT")
-ENTRY_STATUSES = ("DRAFT", "ACTIVE", "ARCHIVED", "DELETED")
-
 # The generated column's expression, repeated from the migration so the ORM never tries to
 # write it. `fields` holds only plaintext kind fields and `body` is NULL on sensitive
 # entries, so nothing encrypted can reach the index.

@@ -34,20 +34,26 @@ class SyncItem:
     merged_into: str | None = None  # a merged tag's target
 
 
+def change_values(payload: dict[str, Any]) -> dict[str, Any]:
+    """A pod event's payload (see resolvers/pod/service/journal.py) as SyncItem fields."""
+    return {
+        "entity_type": payload["entityType"],
+        "node_type": payload["nodeType"],
+        "entity_id": payload["entityId"],
+        "operation": payload["operation"],
+        "version": payload["version"],
+        "device": payload.get("device"),
+        "merged_into": payload.get("mergedInto"),
+    }
+
+
 def item_of(event: PendingEvent) -> SyncItem:
-    payload = event.payload
     return SyncItem(
         user_id=str(event.user_id),
         seq=event.seq,
-        entity_type=payload["entityType"],
-        node_type=payload["nodeType"],
-        entity_id=payload["entityId"],
-        operation=payload["operation"],
-        version=payload["version"],
-        device=payload.get("device"),
-        merged_into=payload.get("mergedInto"),
         at=event.created_at.isoformat(),
         expires_at=int((event.created_at + WINDOW).timestamp()),
+        **change_values(event.payload),
     )
 
 

@@ -145,7 +145,7 @@ def _status(status: EntryStatus) -> str:
     return status.value
 
 
-def _tag_ids(ids: list[relay.GlobalID] | None) -> list[uuid.UUID]:
+def tag_ids(ids: list[relay.GlobalID] | None) -> list[uuid.UUID]:
     found = list(dict.fromkeys(check.node_id(i, ("Tag",), field="tagIds") for i in ids or []))
     if len(found) > check.MAX_TAGS_PER_ENTRY:
         raise BadUserInput(f"At most {check.MAX_TAGS_PER_ENTRY} tags.", field="tagIds")
@@ -156,22 +156,16 @@ def category_id(value: relay.GlobalID | None, field: str = "categoryId") -> uuid
     return None if value is None else check.node_id(value, ("Category",), field=field)
 
 
-def tag_ids(ids: list[relay.GlobalID] | None) -> list[uuid.UUID]:
-    return _tag_ids(ids)
-
-
 def draft(data: CreateEntryInput) -> EntryDraft:
     kind = data.kind.value
     fields, secrets = kind_fields(kind, data)
-    if kind == "TASK" and fields.get("done"):
-        fields["doneAt"] = None  # filled with the commit time by the service
     return EntryDraft(
         kind=kind,
         title=check.title(data.title),
         body=check.body(data.body),
         status=_status(data.status),
         category_id=category_id(data.category_id),
-        tag_ids=_tag_ids(data.tag_ids),
+        tag_ids=tag_ids(data.tag_ids),
         sensitive=data.sensitive,
         expires_at=check.future(data.expires_at),
         fields=fields,
@@ -197,6 +191,6 @@ def patch(kind: str, data: UpdateEntryInput) -> EntryPatch:
     if _given(data.expires_at):
         values["expires_at"] = check.future(data.expires_at)
     if _given(data.tag_ids):
-        result.tag_ids = _tag_ids(data.tag_ids)
+        result.tag_ids = tag_ids(data.tag_ids)
     result.fields, result.secrets = kind_fields(kind, data)
     return result

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 from datetime import datetime
 from typing import Any
@@ -15,7 +14,8 @@ from resolvers.pod import drafts
 from resolvers.pod.inputs import EntryFilter, EntrySort
 from server.errors import BadUserInput
 
-_CURSOR = r"[A-Za-z0-9_=-]+"
+# A JSON array; encode_cursor makes the whole cursor opaque already.
+_CURSOR = r"\[.*\]"
 
 
 def entry_filter(given: EntryFilter | None) -> pages.EntryFilter:
@@ -41,14 +41,14 @@ def entry_sort(given: EntrySort | None) -> pages.EntrySort:
 
 
 def _pack(kind: str, values: list[Any]) -> str:
-    return encode_cursor(kind, base64.urlsafe_b64encode(orjson.dumps(values)).decode())
+    return encode_cursor(kind, orjson.dumps(values).decode())
 
 
 def _unpack(kind: str, cursor: str) -> list[Any]:
     raw = decode_cursor(kind, cursor, pattern=_CURSOR)
     try:
-        values = orjson.loads(base64.urlsafe_b64decode(raw))
-    except (ValueError, orjson.JSONDecodeError):
+        values = orjson.loads(raw)
+    except orjson.JSONDecodeError:
         values = None
     if not isinstance(values, list):
         raise BadUserInput("This cursor does not belong to this list.", field="after")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -26,7 +25,7 @@ def parse_since(since: str | None) -> int:
     if since is None:
         return 0
     value = decode_cursor("sync", since, pattern=r"\d+\.\d+")
-    seq, at = (int(part) for part in re.split(r"\.", value))
+    seq, at = (int(part) for part in value.split("."))
     if datetime.fromtimestamp(at, UTC) < window_start():
         raise BadUserInput(
             "This cursor is older than the sync log keeps (30 days): fetch everything "
@@ -62,9 +61,9 @@ class SyncQueries:
             str(principal.user_id), parse_since(since), limit=limit
         )
         return Connection.build(
-            items,
-            node=SyncChange.from_item,
-            cursor=lambda item: SyncChange.from_item(item).cursor,
+            [SyncChange.from_item(item) for item in items],
+            node=lambda change: change,
+            cursor=lambda change: change.cursor,
             has_next=has_next,
             has_previous=since is not None,
         )

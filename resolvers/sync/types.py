@@ -8,7 +8,7 @@ from typing import Any
 
 import strawberry
 
-from datastore.sync.repository import SyncItem
+from datastore.sync.repository import SyncItem, change_values
 from resolvers.pagination import encode_cursor
 from resolvers.pod.enums import EntityType
 from resolvers.pod.types.common import global_id
@@ -67,14 +67,5 @@ class SyncChange:
     @classmethod
     def from_event(cls, event: dict[str, Any]) -> SyncChange:
         """From a live event as `server.events.user_events` yields it."""
-        payload = event["payload"]
-        values = {
-            "entity_type": payload["entityType"],
-            "node_type": payload["nodeType"],
-            "entity_id": payload["entityId"],
-            "operation": payload["operation"],
-            "version": payload["version"],
-            "device": payload.get("device"),
-            "merged_into": payload.get("mergedInto"),
-        }
-        return cls.build(event["seq"], datetime.fromisoformat(event["at"]), values)
+        at = datetime.fromisoformat(event["at"])
+        return cls.build(event["seq"], at, change_values(event["payload"]))

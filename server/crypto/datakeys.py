@@ -18,8 +18,13 @@ class DataKeys:
 
     async def for_user(self, db: AsyncSession, user_id: uuid.UUID) -> bytes:
         """The user's data key, creating (and wrapping) it on first use."""
-        key_id, wrapped = self.keyring.wrap(new_data_key())
-        row = await DataKeyRepository(db).get_or_insert(user_id, key_id, wrapped)
+        repository = DataKeyRepository(db)
+        rows = await repository.list_by_user_ids([user_id])
+        if rows:
+            row = rows[0]
+        else:
+            key_id, wrapped = self.keyring.wrap(new_data_key())
+            row = await repository.get_or_insert(user_id, key_id, wrapped)
         return self.keyring.unwrap(row.master_key_id, row.wrapped_key)
 
     async def for_users(self, db: AsyncSession, user_ids: Sequence[uuid.UUID]) -> dict:

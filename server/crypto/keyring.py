@@ -22,7 +22,6 @@ class MasterKeyring:
     def __init__(self, current: bytes, others: Iterable[bytes] = ()) -> None:
         self.current_id = master_key_id(current)
         self._boxes = {master_key_id(k): nacl.secret.SecretBox(k) for k in (*others, current)}
-        self._boxes[self.current_id] = nacl.secret.SecretBox(current)
 
     def wrap(self, data_key: bytes) -> tuple[str, bytes]:
         """(key id, ciphertext) of `data_key` under the current master key."""

@@ -69,6 +69,7 @@ async def test_cached_lists_never_serve_data_older_than_my_write(client: GraphQL
     await create_entry(client, account, title="second")
     assert await titles(client, account) == ["second", "renamed"]
     tree = await client.data("{ categoryTree { entryCount } }", token=account.token)
+    assert tree["categoryTree"][0]["entryCount"] == 2  # cached now
     await create_entry(client, account, title="third")
     tree = await client.data("{ categoryTree { entryCount } }", token=account.token)
     assert tree["categoryTree"][0]["entryCount"] == 3

@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
-    and_,
     cast,
     exists,
     func,
@@ -29,8 +28,6 @@ from sqlalchemy.orm import aliased
 
 from datastore.pod.repository.entries import visible_now
 from datastore.pod.tables import Category, Entry, EntryTag, PodPreferences
-
-SORT_FIELDS = ("CREATED", "UPDATED", "TITLE")
 
 
 @dataclass(frozen=True)
@@ -215,7 +212,3 @@ async def search_page(
     rows = (await session.execute(statement)).all()
     hits = [SearchHit(entry=r[0], rank=float(r[1]), snippet=r[2]) for r in rows[:limit]]
     return hits, len(rows) > limit
-
-
-def and_all(clauses: list[ColumnElement[bool]]) -> ColumnElement[bool]:
-    return and_(*clauses)

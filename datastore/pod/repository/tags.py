@@ -69,9 +69,6 @@ class TagRepository:
     async def delete(self, tag_id: uuid.UUID) -> None:
         await self.session.execute(delete(Tag).where(Tag.id == tag_id))
 
-    async def get(self, tag_id: uuid.UUID) -> Tag:
-        return (await self.session.execute(select(Tag).where(Tag.id == tag_id))).scalar_one()
-
     async def list_by_ids(self, tag_ids: Sequence[uuid.UUID]) -> list[Tag]:
         statement = select(Tag).where(Tag.id.in_(tag_ids))
         return list((await self.session.execute(statement)).scalars())

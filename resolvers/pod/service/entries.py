@@ -47,6 +47,19 @@ def _with_done_at(fields: dict[str, Any], before: dict[str, Any]) -> dict[str, A
     return fields
 
 
+def _tags_changed(
+    journal: Journal, row: Entry, added: list[uuid.UUID], removed: list[uuid.UUID]
+) -> None:
+    journal.activity(
+        "TAGS_CHANGED",
+        "ENTRY",
+        row.id,
+        kind=row.kind,
+        old={"removed": sorted(str(t) for t in removed)},
+        new={"added": sorted(str(t) for t in added)},
+    )
+
+
 class EntryService:
     def __init__(
         self,
@@ -196,14 +209,7 @@ class EntryService:
                 return row
             updated = await repository.update(row.id)
             journal = Journal(db, actor)
-            journal.activity(
-                "TAGS_CHANGED",
-                "ENTRY",
-                row.id,
-                kind=row.kind,
-                old={"removed": sorted(str(t) for t in removed)},
-                new={"added": sorted(str(t) for t in added)},
-            )
+            _tags_changed(journal, row, added, removed)
             journal.change("ENTRY", row.id, "UPDATED", updated.version, kind=row.kind)
             await journal.flush()
         await self.invalidate(actor.user_id)
@@ -224,14 +230,7 @@ class EntryService:
         removed = await repository.remove_tags(entry_id, list(current - wanted))
         added = await repository.add_tags(entry_id, actor.user_id, list(wanted - current))
         if added or removed:
-            journal.activity(
-                "TAGS_CHANGED",
-                "ENTRY",
-                entry_id,
-                kind=row.kind,
-                old={"removed": sorted(str(t) for t in removed)},
-                new={"added": sorted(str(t) for t in added)},
-            )
+            _tags_changed(journal, row, added, removed)
 
     async def _locked(self, db: AsyncSession, actor: Actor, entry_id: uuid.UUID) -> Entry:
         row = await EntryRepository(db).get_for_update(entry_id, actor.user_id)
@@ -265,14 +264,16 @@ class EntryService:
         body: str | None,
         sensitive: bool,
         secrets: dict[str, Any],
+        key: bytes | None = None,
     ) -> tuple[str | None, bytes | None]:
-        """(plaintext body column, sealed payload): a sensitive body goes into the seal."""
+        """(plaintext body column, sealed payload): a sensitive body goes into the seal.
+        `key`: the user's data key when the caller has it already."""
         payload = {k: v for k, v in secrets.items() if v is not None}
         if sensitive and body is not None:
             payload["body"] = body
         if not payload:
             return (None if sensitive else body), None
-        key = await self.keys.for_user(db, actor.user_id)
+        key = key or await self.keys.for_user(db, actor.user_id)
         return (None if sensitive else body), seal(key, payload)
 
     async def _reseal(
@@ -284,10 +285,17 @@ class EntryService:
         if not (patch.secrets or "sensitive" in values or touches_body):
             return
         current: dict[str, Any] = {}
+        key = None
         if row.sealed is not None:
-            current = open_sealed(await self.keys.for_user(db, actor.user_id), row.sealed)
+            key = await self.keys.for_user(db, actor.user_id)
+            current = open_sealed(key, row.sealed)
         body = values.get("body", current.pop("body", None) if row.sensitive else row.body)
         current.pop("body", None)
         values["body"], values["sealed"] = await self._seal(
-            db, actor, body=body, sensitive=sensitive, secrets={**current, **patch.secrets}
+            db,
+            actor,
+            body=body,
+            sensitive=sensitive,
+            secrets={**current, **patch.secrets},
+            key=key,
         )

@@ -48,17 +48,20 @@ class PodMaintenance:
     async def run_once(self) -> int:
         """Remove one batch of expired entries and old trash; how many were removed."""
         cutoff = datetime.now(UTC) - timedelta(days=self.trash_days)
-        now = datetime.now(UTC)
-        users: set[uuid.UUID] = set()
+        journals: dict[uuid.UUID, Journal] = {}
         async with self.db() as db, db.begin():
             repository = EntryRepository(db)
             rows = await repository.lock_due_for_removal(trash_before=cutoff, limit=BATCH_SIZE)
             if not rows:
                 return 0
+            # After the query, so nothing it found expired counts as merely purged.
+            now = datetime.now(UTC)
             await repository.delete([r.id for r in rows])
             for row in rows:
                 expired = row.expires_at is not None and row.expires_at <= now
-                journal = Journal(db, Actor(row.user_id, None))
+                journal = journals.get(row.user_id)
+                if journal is None:
+                    journal = journals[row.user_id] = Journal(db, Actor(row.user_id, None))
                 journal.activity(
                     "EXPIRED" if expired else "PURGED",
                     "ENTRY",
@@ -67,9 +70,10 @@ class PodMaintenance:
                     old={"title": row.title, "status": row.status},
                 )
                 journal.change("ENTRY", row.id, "DELETED", row.version + 1, kind=row.kind)
+            # One activity INSERT per user, not per row.
+            for journal in journals.values():
                 await journal.flush()
-                users.add(row.user_id)
-        for user_id in users:
+        for user_id in journals:
             await self.invalidate(user_id)
         log.info("pod_entries_removed", count=len(rows))
         return len(rows)

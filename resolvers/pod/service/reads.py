@@ -178,17 +178,12 @@ def _nest(rows: list[Any]) -> list[dict[str, Any]]:
         nodes[node["id"]] = node
         parent = nodes.get(node["parent_id"]) if node["parent_id"] else None
         (parent["children"] if parent else roots).append(node)
-    for node in sorted(nodes.values(), key=lambda n: -_depth(n, nodes)):
+    # Deepest first (the reverse of the rows' depth order): a child's total is complete
+    # before it is added to its parent's.
+    for node in reversed(nodes.values()):
         if node["parent_id"] in nodes:
             nodes[node["parent_id"]]["totalEntryCount"] += node["totalEntryCount"]
     return roots
-
-
-def _depth(node: dict[str, Any], nodes: dict[str, dict[str, Any]]) -> int:
-    depth = 0
-    while node["parent_id"] in nodes:
-        node, depth = nodes[node["parent_id"]], depth + 1
-    return depth
 
 
 def _json_value(value: Any) -> Any:
