@@ -7,9 +7,8 @@ from datetime import datetime
 
 import orjson
 import strawberry
-from strawberry.relay import to_base64
 
-from datastore.people.service import presence_channel
+from datastore.people.service import person_global_id, presence_channel
 from resolvers.accounts.types import Presence, PresenceStatus
 from resolvers.people.types import Info, PresenceChange
 from resolvers.permissions import IsAuthenticated
@@ -29,7 +28,7 @@ class PeopleSubscriptions:
             async for _channel, data in subscription:
                 event = orjson.loads(data)
                 yield PresenceChange(
-                    person_id=strawberry.ID(to_base64("Person", event["userId"])),
+                    person_id=strawberry.ID(person_global_id(event["userId"])),
                     presence=Presence(
                         status=PresenceStatus(event["status"]),
                         last_seen=datetime.fromisoformat(event["lastSeen"])

@@ -7,6 +7,7 @@ from tests.chat.documents import (
     DELETE,
     EDIT,
     EVENTS,
+    INBOX_EVENTS,
     MARK_READ,
     MESSAGES,
     REACT,
@@ -57,6 +58,9 @@ async def test_a_whole_conversation_live(client: GraphQLClient, server) -> None:
         delete_event = await next_event(ws, "MESSAGE_DELETED")
         before_read = await client.data(CONVERSATIONS, token=bob.token)
         read = await client.data(MARK_READ, {"c": conversation, "m": oops["id"]}, token=bob.token)
+        read_event = await next_event(ws, "RECEIPT")
+        while read_event["receiptState"] != "READ":
+            read_event = await next_event(ws, "RECEIPT")
         ada_ws_receipt = await client.data(RECEIPTS, {"id": hello["id"]}, token=ada.token)
 
     # then: Bob saw everything live, in order
@@ -75,6 +79,7 @@ async def test_a_whole_conversation_live(client: GraphQLClient, server) -> None:
     assert bob_row["lastMessage"] == {"body": None, "deleted": True, "kind": "TEXT"}
     # ...and reading clears it; Ada's first message shows READ for Bob
     assert read["markRead"]["unreadCount"] == 0
+    assert read_event["personId"] == person_id(bob) and read_event["upTo"] == oops["id"]
     receipts = ada_ws_receipt["node"]
     assert receipts["deliveryState"] == "READ"
     assert receipts["receipts"]["edges"] == [
@@ -109,3 +114,26 @@ async def test_reactions_toggle_one_of_each_per_user(client: GraphQLClient) -> N
         {"reaction": "LIKE", "count": 1, "reactedByMe": False},
         {"reaction": "WOW", "count": 1, "reactedByMe": True},
     ]
+
+
+async def test_my_inbox_changes_arrive_live(client: GraphQLClient, server) -> None:
+    # given: Bob watches his inbox
+    ada, bob = await client.sign_up(), await client.sign_up()
+    conversation = await direct(client, ada, bob)
+    async with WebSocketClient(server.ws_url) as ws:
+        await ws.init({"authorization": f"Bearer {bob.token}"})
+        await subscribed(ws, "i", INBOX_EVENTS, {})
+        # when: Ada writes, then Bob reads
+        sent = await send(client, ada, conversation, "news")
+        arrived = await ws.receive()
+        await client.data(MARK_READ, {"c": conversation, "m": sent["id"]}, token=bob.token)
+        read = await ws.receive()
+    # then
+    assert arrived["payload"]["data"]["inboxEvents"] == {
+        "kind": "MESSAGE",
+        "conversation": {"unreadCount": 1},
+    }
+    assert read["payload"]["data"]["inboxEvents"] == {
+        "kind": "READ",
+        "conversation": {"unreadCount": 0},
+    }

@@ -3,35 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from datastore.dynamo_codec import from_item
-from datastore.dynamodb import Dynamo
+from datastore.dynamodb import Dynamo, expired
 
 
 def live(raw: dict[str, Any]) -> dict[str, Any] | None:
-    """The plain values of an item, or None once its TTL passed (DynamoDB deletes lazily)."""
+    """The plain values of an item, or None once its TTL passed."""
     values = from_item(raw)
-    expires = values.get("expires_at")
-    if expires is not None and expires <= time.time():
-        return None
-    return values
+    return None if expired(values) else values
 
 
 async def batch_get(dynamo: Dynamo, table: str, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Live items for `keys`: one BatchGetItem per 100 keys, retrying unprocessed ones."""
-    found: list[dict[str, Any]] = []
-    for start in range(0, len(keys), 100):
-        request: dict[str, Any] = {table: {"Keys": keys[start : start + 100]}}
-        while request:
-            response = await dynamo.client.batch_get_item(RequestItems=request)
-            found.extend(v for v in map(live, response["Responses"].get(table, [])) if v)
-            request = response.get("UnprocessedKeys") or {}
-    return found
+    """Live items for `keys`."""
+    return [v for v in map(live, await dynamo.batch_get(table, keys)) if v]
 
 
 async def query_live(dynamo: Dynamo, kwargs: dict[str, Any], limit: int) -> list[dict[str, Any]]:

@@ -33,6 +33,20 @@ class Access:
             raise NotFound(NOT_FOUND, field=field)
         return found
 
+    async def conversation_with_members(
+        self, conversation_id: str, user_id: uuid.UUID, *, field: str = "conversationId"
+    ) -> tuple[ConversationItem, list[uuid.UUID]]:
+        """The conversation and its members when `user_id` is one; NOT_FOUND otherwise.
+
+        For a sender: the member list both proves access and feeds the fan-out, so the
+        membership is read once per send.
+        """
+        found = (await self.messages.conversations([conversation_id])).get(conversation_id)
+        members = await self.member_ids(found) if found is not None else []
+        if found is None or user_id not in members:
+            raise NotFound(NOT_FOUND, field=field)
+        return found, members
+
     async def is_member(self, conversation_id: str, user_id: uuid.UUID) -> bool:
         pair = direct_pair(conversation_id)
         if pair is not None:

@@ -66,25 +66,47 @@ class Fanout:
         self.pending = FanoutRepository(chat.services.dynamo)
         self._limit = asyncio.Semaphore(chat.settings.fanout_concurrency)
 
-    async def message_added(self, conversation: ConversationItem, message: MessageItem) -> None:
-        """Publish a stored message live, then apply its fan-out."""
+    async def message_added(
+        self,
+        conversation: ConversationItem,
+        message: MessageItem,
+        *,
+        members: list[uuid.UUID] | None = None,
+    ) -> None:
+        """Publish a stored message live, then apply its fan-out (`members`: if known)."""
         await publish_conversation(
             self.services.broker,
             conversation.id,
             {"type": "MESSAGE_ADDED", "message": message.to_json()},
         )
-        await self.deliver(conversation, message)
+        await self.deliver(conversation, message, members=members)
 
-    async def resume(self, conversation: ConversationItem, message: MessageItem) -> bool:
+    async def resume(
+        self,
+        conversation: ConversationItem,
+        message: MessageItem,
+        *,
+        members: list[uuid.UUID] | None = None,
+    ) -> bool:
         """A retried send: finish the message's fan-out if it is still pending."""
         if not await self.pending.is_pending(conversation.id, message.id):
             return False
-        await self.message_added(conversation, message)
+        await self.message_added(conversation, message, members=members)
         return True
 
-    async def deliver(self, conversation: ConversationItem, message: MessageItem) -> None:
-        """Apply the fan-out of a stored message (idempotent), then clear its pending marker."""
-        members = await self.chat.access.member_ids(conversation)
+    async def deliver(
+        self,
+        conversation: ConversationItem,
+        message: MessageItem,
+        *,
+        members: list[uuid.UUID] | None = None,
+    ) -> None:
+        """Apply the fan-out of a stored message (idempotent), then clear its pending marker.
+
+        `members`: the conversation's members when the caller already read them.
+        """
+        if members is None:
+            members = await self.chat.access.member_ids(conversation)
         viewers = await self.chat.viewing.viewers(conversation.id)
         preview = preview_of(message)
         # The message's own day, so a late (recovered) fan-out counts into the right day.

@@ -47,7 +47,9 @@ class MessageService:
         client_id = validation.client_id(client_id)
         text = validation.body(kind, body, max_body=settings.max_body, has_media=media is not None)
         media_values = validation.media(kind, media)
-        conversation = await self.chat.access.conversation_for(conversation_id, me)
+        conversation, members = await self.chat.access.conversation_with_members(
+            conversation_id, me
+        )
         if reply_to is not None:
             await self._require_message(conversation_id, reply_to, field="replyToId")
         await self._refuse_blocked(conversation, me)
@@ -70,9 +72,9 @@ class MessageService:
         )
         stored, created = await self.repository.create_message(message)
         if created:
-            await self.chat.fanout.message_added(conversation, stored)
+            await self.chat.fanout.message_added(conversation, stored, members=members)
         else:
-            await self.chat.fanout.resume(conversation, stored)
+            await self.chat.fanout.resume(conversation, stored, members=members)
         return stored
 
     async def post_system(
@@ -206,9 +208,12 @@ class MessageService:
 
     async def mark(
         self, me: uuid.UUID, conversation_id: str, up_to: str, *, state: str
-    ) -> InboxItem | None:
-        """Move my READ (or DELIVERED) position to `up_to`; READ also recounts my unread."""
-        await self.chat.access.conversation_for(conversation_id, me)
+    ) -> tuple[ConversationItem, InboxItem | None]:
+        """Move my READ (or DELIVERED) position to `up_to`; READ also recounts my unread.
+
+        The conversation (already read for the access check) and my inbox row after it.
+        """
+        conversation = await self.chat.access.conversation_for(conversation_id, me)
         await self._require_message(conversation_id, up_to, field="upTo")
         at, user_id = now_iso(), str(me)
         fields = ("delivered", "read") if state == "READ" else ("delivered",)
@@ -228,7 +233,7 @@ class MessageService:
                 {"type": "RECEIPT", "userId": user_id, "state": state, "upTo": up_to},
             )
         found = await self.chat.inbox.get_many([(user_id, conversation_id)])
-        return found.get((user_id, conversation_id))
+        return conversation, found.get((user_id, conversation_id))
 
     async def delivered(self, me: uuid.UUID, conversation_id: str, up_to: str) -> None:
         """I fetched messages up to `up_to`: they are DELIVERED to me (caller checked access)."""

@@ -173,9 +173,7 @@ async def _mark(
     in_conversation, message_id = message_argument(up_to, field="upTo")
     if in_conversation != conversation:
         raise NotFound("No such message in this conversation.", field="upTo")
-    chat = _chat(info)
-    row = await chat.messages.mark(me, conversation, message_id, state=state)
+    item, row = await _chat(info).messages.mark(me, conversation, message_id, state=state)
     if row is not None:
         info.context.loaders.chat.inbox_by_key.prime((str(me), conversation), row)
-    item = await info.context.loaders.chat.conversation_by_id.load(conversation)
     return Conversation.from_item(item)

@@ -13,6 +13,7 @@ from strawberry import relay
 
 from datastore.chat.ids import message_millis
 from datastore.chat.items import ConversationItem
+from datastore.people.service import person_global_id
 from resolvers.chat.ids import message_gid
 from resolvers.chat.lists import list_connection
 from resolvers.chat.types.enums import ConversationKind, MessageKind
@@ -35,7 +36,7 @@ class MessagePreview:
 
     @strawberry.field(description="Global id of its sender.")
     def sender_id(self) -> strawberry.ID:
-        return strawberry.ID(relay.to_base64("Person", self.values["sender_id"]))
+        return strawberry.ID(person_global_id(self.values["sender_id"]))
 
     @strawberry.field(description="What it carries.")
     def kind(self) -> MessageKind:

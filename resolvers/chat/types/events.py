@@ -8,9 +8,9 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from strawberry import relay
 
 from datastore.chat.items import MessageItem, StatsItem
+from datastore.people.service import person_global_id
 from resolvers.chat.ids import conversation_gid, message_gid
 from resolvers.chat.types.conversation import Conversation
 from resolvers.chat.types.enums import DeliveryState, ReactionKind
@@ -53,7 +53,7 @@ class ConversationEvent:
     @strawberry.field(description="Global id of who reacted, read, received or typed.")
     def person_id(self) -> strawberry.ID | None:
         user_id = self.event.get("userId")
-        return strawberry.ID(relay.to_base64("Person", user_id)) if user_id else None
+        return strawberry.ID(person_global_id(user_id)) if user_id else None
 
     @strawberry.field(description="Who reacted, read, received or typed.")
     async def person(self, info: Info) -> Person | None:

@@ -12,6 +12,7 @@ import strawberry
 from strawberry import relay
 
 from datastore.chat.items import REACTIONS, MessageItem, ParticipantItem
+from datastore.people.service import person_global_id
 from resolvers.chat.ids import conversation_gid, message_node_id, split_message_id
 from resolvers.chat.lists import list_connection
 from resolvers.chat.types.enums import DeliveryState, MediaStatus, MessageKind, ReactionKind
@@ -121,7 +122,7 @@ class Message(relay.Node):
 
     @strawberry.field(description="Global id of the sender.")
     def sender_id(self) -> strawberry.ID:
-        return strawberry.ID(relay.to_base64("Person", self.item.sender_id))
+        return strawberry.ID(person_global_id(self.item.sender_id))
 
     @strawberry.field(description="The sender.")
     async def sender(self, info: Info) -> Person | None:
@@ -200,7 +201,7 @@ class Message(relay.Node):
             first=first,
             after=after,
             node=lambda r: Receipt(
-                person_id=strawberry.ID(relay.to_base64("Person", r.user_id)),
+                person_id=strawberry.ID(person_global_id(r.user_id)),
                 state=DeliveryState(r.state),
                 at=_time(r.at),
             ),
