@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from datastore.assistant.sessions import AssistantSessionRepository
 from datastore.journal.repository import JournalEntryRepository
-from datastore.search.pod import pod_shape
+from datastore.search.pod import EMBEDDABLE
 from datastore.search.repository import JOURNAL, Hit
 from server.ai.text import sentences
 from server.errors import BadUserInput, NotFound
@@ -123,12 +123,11 @@ async def _texts(
             if row.user_id == user_id:
                 found[row.id] = f"{row.title or ''}. {row.content}".strip(". ")
     pod_ids = [h.id for h in hits if h.source != JOURNAL]
-    shape = await pod_shape(session) if pod_ids else None
-    if shape is not None:
+    if pod_ids:
         rows = await session.execute(
             text(
-                f"SELECT p.id, p.title, p.{shape.body}::text FROM entries p "  # noqa: S608
-                f"WHERE p.id = ANY(:ids) AND p.user_id = :u AND {shape.embeddable_sql()}"
+                "SELECT p.id, p.title, p.body FROM entries p "  # noqa: S608
+                f"WHERE p.id = ANY(:ids) AND p.user_id = :u AND {EMBEDDABLE}"
             ),
             {"ids": pod_ids, "u": user_id},
         )

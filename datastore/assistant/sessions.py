@@ -21,7 +21,7 @@ class AssistantSessionRepository:
         """The session's turns, oldest first; None if missing, someone else's, or expired."""
         response = await self.dynamo.client.get_item(
             TableName=self.table,
-            Key={"user_id": {"S": user_id}, "session_id": {"S": session_id}},
+            Key=to_item({"user_id": user_id, "session_id": session_id}),
             ConsistentRead=True,
         )
         if "Item" not in response:

@@ -18,7 +18,7 @@ from sqlalchemy import text
 from datastore.journal.analysis import AnalysisRepository
 from datastore.journal.jobs import EMBED_JOURNAL, EMBED_POD, AIJobRepository, ClaimedJob
 from datastore.journal.repository import JournalEntryRepository
-from datastore.search.pod import pod_shape
+from datastore.search.pod import EMBEDDABLE
 from server.ai.emotions import EMOTION_MODEL
 from server.ai.sentiment import SENTIMENT_MODEL, analyze_sentiment
 from server.ai.text import content_hash, embed_text
@@ -29,6 +29,18 @@ if TYPE_CHECKING:
     from datastore.journal.service import JournalService
 
 log = structlog.get_logger("personalpod.ai")
+
+_EMBEDDABLE_NOTES = text(
+    "SELECT p.id, p.user_id, p.title, p.body FROM entries p "  # noqa: S608
+    f"WHERE p.id = ANY(:ids) AND {EMBEDDABLE}"
+)
+_ENQUEUE_STALE_NOTES = text(
+    "INSERT INTO ai_jobs (kind, target_id, user_id) "  # noqa: S608
+    "SELECT 'embed_pod', p.id, p.user_id FROM entries p "
+    "LEFT JOIN embeddings e ON e.source = 'POD' AND e.entry_id = p.id "
+    f"WHERE {EMBEDDABLE} AND (e.entry_id IS NULL OR p.updated_at > e.updated_at) "
+    "ON CONFLICT (kind, target_id) DO NOTHING"
+)
 
 
 class AIWorker:
@@ -45,6 +57,7 @@ class AIWorker:
         while True:
             try:
                 await self._sweep_if_due()
+                await self._embed_topics()
                 while await self.run_once():
                     pass
             except asyncio.CancelledError:
@@ -55,7 +68,6 @@ class AIWorker:
 
     async def run_once(self) -> int:
         """Process one batch of jobs; how many were claimed."""
-        await self._embed_topics()
         async with self.db() as session, session.begin():
             jobs = await AIJobRepository(session).claim(limit=self.settings.ai_batch)
         if not jobs:
@@ -116,17 +128,8 @@ class AIWorker:
         if not jobs:
             return
         async with self.db() as session:
-            shape = await pod_shape(session)
-            if shape is None:
-                return
             rows = (
-                await session.execute(
-                    text(
-                        f"SELECT p.id, p.user_id, p.title, p.{shape.body}::text FROM entries p "  # noqa: S608
-                        f"WHERE p.id = ANY(:ids) AND {shape.embeddable_sql()}"
-                    ),
-                    {"ids": [j.target_id for j in jobs]},
-                )
+                await session.execute(_EMBEDDABLE_NOTES, {"ids": [j.target_id for j in jobs]})
             ).all()
             known = await AnalysisRepository(session).embedding_hashes("POD", [r[0] for r in rows])
         eligible = {r[0] for r in rows}
@@ -175,21 +178,7 @@ class AIWorker:
     async def sweep_pod_notes(self) -> int:
         """Enqueue pod notes with no vector or edited since: catches events we missed."""
         async with self.db() as session, session.begin():
-            shape = await pod_shape(session)
-            if shape is None:
-                return 0
-            stale = "e.entry_id IS NULL"
-            if shape.updated_at:
-                stale += " OR p.updated_at > e.updated_at"
-            result = await session.execute(
-                text(
-                    "INSERT INTO ai_jobs (kind, target_id, user_id) "  # noqa: S608
-                    "SELECT 'embed_pod', p.id, p.user_id FROM entries p "
-                    "LEFT JOIN embeddings e ON e.source = 'POD' AND e.entry_id = p.id "
-                    f"WHERE {shape.embeddable_sql()} AND ({stale}) "
-                    "ON CONFLICT (kind, target_id) DO NOTHING"
-                )
-            )
+            result = await session.execute(_ENQUEUE_STALE_NOTES)
             return result.rowcount or 0
 
 

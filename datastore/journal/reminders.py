@@ -12,7 +12,7 @@ from datastore.journal.repository import ReminderRepository
 from datastore.journal.settings import JournalSettings
 from datastore.journal.tables import Reminder
 from datastore.outbox.repository import OutboxRepository
-from server.errors import BadUserInput, Conflict, NotFound
+from server.errors import BadUserInput
 
 if TYPE_CHECKING:
     from server.services import Services
@@ -127,11 +127,7 @@ async def _locked(
     expected_version: int | None,
 ) -> Reminder:
     reminder = await reminders.get_for_update(user_id, reminder_id)
-    if reminder is None:
-        raise NotFound("No such reminder.")
-    if expected_version is not None and reminder.version != expected_version:
-        raise Conflict("The reminder changed since you read it.", currentVersion=reminder.version)
-    return reminder
+    return check.current(reminder, expected_version, what="reminder")
 
 
 async def _event(session: Any, reminder: Reminder, topic: str) -> None:

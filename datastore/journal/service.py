@@ -22,7 +22,7 @@ from datastore.journal.topics import TopicRepository
 from datastore.outbox.repository import OutboxRepository
 from server.ai.embedder import shared_embedder
 from server.ai.emotions import EmotionScorer
-from server.errors import BadUserInput, Conflict, NotFound
+from server.errors import BadUserInput, NotFound
 
 log = structlog.get_logger("personalpod.journal")
 
@@ -116,11 +116,7 @@ class JournalService:
         expected_version: int | None,
     ) -> JournalEntry:
         entry = await entries.get_for_update(user_id, entry_id)
-        if entry is None:
-            raise NotFound("No such journal entry.")
-        if expected_version is not None and entry.version != expected_version:
-            raise Conflict("The entry changed since you read it.", currentVersion=entry.version)
-        return entry
+        return check.current(entry, expected_version, what="journal entry")
 
     async def _check_tags(
         self, session: Any, user_id: uuid.UUID, tag_ids: Sequence[uuid.UUID] | None
@@ -159,17 +155,15 @@ class JournalService:
             values["color"] = check.color(color)
         async with self.db() as session, session.begin():
             tags = JournalTagRepository(session)
-            if await tags.get_for_update(user_id, tag_id) is None:
+            tag = await tags.get_for_update(user_id, tag_id)
+            if tag is None:
                 raise NotFound("No such tag.")
             if "name" in values and await tags.name_taken(
                 user_id, values["name"], except_id=tag_id
             ):
                 raise BadUserInput("You already have a tag of that name.", field="name")
-            tag = (
-                await tags.update(tag_id, values)
-                if values
-                else await tags.get_for_update(user_id, tag_id)
-            )
+            if values:
+                tag = await tags.update(tag_id, values)
             await self._event(session, user_id, "journal.tag.updated", tag)
         await self.insights.invalidate(user_id)
         return tag

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from datastore.journal.recurrence import REPEATS
-from server.errors import BadUserInput
+from server.errors import BadUserInput, Conflict, NotFound
 
 MAX_TITLE = 200
 MAX_CONTENT = 100_000
@@ -17,6 +17,17 @@ MAX_TAG_NAME = 50
 MAX_TOPIC_NAME = 60
 MAX_DESCRIPTION = 2000
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
+T = TypeVar("T")
+
+
+def current(row: T | None, expected_version: int | None, *, what: str) -> T:
+    """The locked `row`, NOT_FOUND if missing, CONFLICT if not at `expected_version`."""
+    if row is None:
+        raise NotFound(f"No such {what}.")
+    version = row.version  # type: ignore[attr-defined]
+    if expected_version is not None and version != expected_version:
+        raise Conflict(f"The {what} changed since you read it.", currentVersion=version)
+    return row
 
 
 def title(value: str | None, *, field: str = "title", required: bool = False) -> str | None:

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from datastore.journal.tables import EMBEDDING_DIMENSIONS
-from datastore.search.pod import PodShape, pod_shape
+from datastore.search.pod import EMBEDDABLE, VISIBLE
 
 JOURNAL = "JOURNAL"
 HEADLINE = "StartSel=<mark>, StopSel=</mark>, MaxWords=24, MinWords=8, MaxFragments=2"
@@ -72,6 +72,39 @@ _DETAILS_WITH_SNIPPETS = text(
 )
 _DETAILS_WITHOUT_SNIPPETS = text(_JOURNAL_DETAILS.format(snippet="''"))
 
+_POD_FTS = f"""
+    WITH q AS (SELECT websearch_to_tsquery('english', :query) AS q)
+    SELECT p.id, ts_rank_cd(p.search, q.q) AS score, p.kind, p.title, {{snippet}}
+    FROM entries p, q
+    WHERE p.user_id = :user_id AND p.search @@ q.q AND {VISIBLE} AND p.kind = ANY(:kinds)
+    ORDER BY score DESC, p.id LIMIT :limit
+"""  # noqa: S608
+_POD_FTS_WITH_SNIPPETS = text(
+    _POD_FTS.format(snippet=f"ts_headline('english', coalesce(p.body, ''), q.q, '{HEADLINE}')")
+)
+_POD_FTS_WITHOUT_SNIPPETS = text(_POD_FTS.format(snippet="''"))
+
+_POD_DETAILS = """
+    SELECT p.id, p.kind, p.title, {snippet}
+    FROM entries p
+    WHERE p.id = ANY(:ids) AND p.user_id = :user_id AND {allowed} AND p.kind = ANY(:kinds)
+"""
+_POD_HEADLINE = (
+    "ts_headline('english', coalesce(p.body, ''), websearch_to_tsquery('english', :query), "
+    f"'{HEADLINE}')"
+)
+# Semantic hits must still be embeddable; a page ranked by HYBRID only visible.
+_POD_DETAILS_STATEMENTS = {
+    (snippets, embeddable): text(
+        _POD_DETAILS.format(
+            snippet=_POD_HEADLINE if snippets else "''",
+            allowed=EMBEDDABLE if embeddable else VISIBLE,
+        )
+    )
+    for snippets in (True, False)
+    for embeddable in (True, False)
+}
+
 
 class SearchRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -94,44 +127,15 @@ class SearchRepository:
             )
             hits.extend(Hit(JOURNAL, r[0], float(r[1]), JOURNAL, r[2], r[3]) for r in rows)
         pod_kinds = [k for k in kinds if k != JOURNAL]
-        shape = await pod_shape(self.session) if pod_kinds else None
-        if shape is not None:
-            hits.extend(
-                await self._pod_full_text(shape, user_id, query, pod_kinds, limit, snippets)
+        if pod_kinds:
+            statement = _POD_FTS_WITH_SNIPPETS if snippets else _POD_FTS_WITHOUT_SNIPPETS
+            rows = await self.session.execute(
+                statement,
+                {"query": query, "user_id": user_id, "kinds": pod_kinds, "limit": limit},
             )
+            hits.extend(Hit("POD", r[0], float(r[1]), r[2], r[3], r[4]) for r in rows)
         hits.sort(key=lambda h: (-h.score, str(h.id)))
         return hits[:limit]
-
-    async def _pod_full_text(
-        self,
-        shape: PodShape,
-        user_id: uuid.UUID,
-        query: str,
-        kinds: list[str],
-        limit: int,
-        snippets: bool,
-    ) -> list[Hit]:
-        vector = shape.vector_sql()
-        headline = (
-            f"ts_headline('english', coalesce(p.{shape.body}::text, ''), q.q, '{HEADLINE}')"
-            if snippets
-            else "''"
-        )
-        statement = text(
-            f"""
-            WITH q AS (SELECT websearch_to_tsquery('english', :query) AS q)
-            SELECT p.id, ts_rank_cd({vector}, q.q) AS score, upper(p.kind::text), p.title,
-                   {headline}
-            FROM entries p, q
-            WHERE p.user_id = :user_id AND {vector} @@ q.q AND {shape.visible_sql()}
-              AND upper(p.kind::text) = ANY(:kinds)
-            ORDER BY score DESC, p.id LIMIT :limit
-            """  # noqa: S608
-        )
-        rows = await self.session.execute(
-            statement, {"query": query, "user_id": user_id, "kinds": kinds, "limit": limit}
-        )
-        return [Hit("POD", r[0], float(r[1]), r[2], r[3], r[4]) for r in rows]
 
     async def semantic(
         self,
@@ -144,9 +148,8 @@ class SearchRepository:
         snippets: bool = True,
     ) -> list[Hit]:
         """Nearest entries by cosine similarity, with their titles (and snippets)."""
-        shape = await pod_shape(self.session)
         sources = [JOURNAL] if JOURNAL in kinds else []
-        if shape is not None and any(k != JOURNAL for k in kinds):
+        if any(k != JOURNAL for k in kinds):
             sources.append("POD")
         if not sources:
             return []
@@ -157,7 +160,7 @@ class SearchRepository:
         )
         ranked = [(r[0], r[1], float(r[2])) for r in rows]
         details = await self._details(
-            shape, user_id, query, ranked, kinds, snippets=snippets, embeddable=True
+            user_id, query, ranked, kinds, snippets=snippets, embeddable=True
         )
         hits = [
             Hit(source, entry_id, score, *details[(source, entry_id)])
@@ -168,7 +171,6 @@ class SearchRepository:
 
     async def _details(
         self,
-        shape: PodShape | None,
         user_id: uuid.UUID,
         query: str,
         ranked: list[tuple[str, uuid.UUID, float]],
@@ -187,24 +189,9 @@ class SearchRepository:
             )
             found.update({(JOURNAL, r[0]): (JOURNAL, r[1], r[2]) for r in rows})
         pod_ids = [i for s, i, _ in ranked if s == "POD"]
-        if pod_ids and shape is not None:
-            headline = (
-                f"ts_headline('english', coalesce(p.{shape.body}::text, ''), "
-                f"websearch_to_tsquery('english', :query), '{HEADLINE}')"
-                if snippets
-                else "''"
-            )
-            allowed = shape.embeddable_sql() if embeddable else shape.visible_sql()
-            statement = text(
-                f"""
-                SELECT p.id, upper(p.kind::text), p.title, {headline}
-                FROM entries p
-                WHERE p.id = ANY(:ids) AND p.user_id = :user_id AND {allowed}
-                  AND upper(p.kind::text) = ANY(:kinds)
-                """  # noqa: S608
-            )
+        if pod_ids:
             rows = await self.session.execute(
-                statement,
+                _POD_DETAILS_STATEMENTS[(snippets, embeddable)],
                 {"ids": pod_ids, "user_id": user_id, "query": query, "kinds": list(kinds)},
             )
             found.update({("POD", r[0]): (r[1], r[2], r[3]) for r in rows})
@@ -214,10 +201,9 @@ class SearchRepository:
         self, user_id: uuid.UUID, query: str, hits: Sequence[Hit], *, kinds: Sequence[str]
     ) -> list[Hit]:
         """`hits` with their highlighted snippets (for a page ranked without them)."""
-        shape = await pod_shape(self.session)
         ranked = [(h.source, h.id, h.score) for h in hits]
         details = await self._details(
-            shape, user_id, query, ranked, kinds, snippets=True, embeddable=False
+            user_id, query, ranked, kinds, snippets=True, embeddable=False
         )
         return [
             Hit(h.source, h.id, h.score, *details[(h.source, h.id)])

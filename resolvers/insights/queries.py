@@ -30,9 +30,9 @@ def _insights(info: Info) -> Any:
     return info.context.services.domain("insights")
 
 
-def _connection(
-    pairs: Sequence[tuple[int, Any]], kind: str, has_next: bool, start: int
-) -> Connection[Any]:
+def _page(items: Sequence[Any], kind: str, first: int | None, after: str | None) -> Connection[Any]:
+    """One page of `items` with offset cursors of `kind`."""
+    pairs, has_next, start = slice_page(items, kind=kind, first=first, after=after)
     return Connection.build(
         pairs,
         node=lambda pair: pair[1],
@@ -42,17 +42,25 @@ def _connection(
     )
 
 
-async def _with_rows(
-    info: Info, rows: list[dict], loader: Any, build: Callable[[Any, dict], Any]
-) -> list[Any]:
-    """Rows joined to their tags or topics through a loader, dropping any not visible."""
+async def _joined_page(
+    info: Info,
+    rows: list[dict],
+    loader: Any,
+    build: Callable[[Any, dict], Any],
+    *,
+    kind: str,
+    first: int | None,
+    after: str | None,
+) -> Connection[Any]:
+    """Rows joined to their tags or topics through a loader (dropping any not visible), paged."""
     user_id = info.context.require_principal().user_id
     found = await loader.load_many([uuid.UUID(r["id"]) for r in rows])
-    return [
+    items = [
         build(obj, r)
         for obj, r in zip(found, rows, strict=True)
         if obj is not None and (obj.user_id is None or owned(obj, user_id))
     ]
+    return _page(items, kind, first, after)
 
 
 @strawberry.type
@@ -85,8 +93,7 @@ class InsightQueries:
             )
             for r in rows
         ]
-        page, has_next, start = slice_page(buckets, kind="trend", first=first, after=after)
-        return _connection(page, "trend", has_next, start)
+        return _page(buckets, "trend", first, after)
 
     @strawberry.field(description="My writing streaks.", permission_classes=[IsAuthenticated])
     async def writing_streaks(self, info: Info) -> WritingStreaks:
@@ -102,16 +109,17 @@ class InsightQueries:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[TagMood]:
         rows = await _insights(info).mood_by_tag(info.context.require_principal().user_id)
-        items = await _with_rows(
+        return await _joined_page(
             info,
             rows,
             info.context.loaders.journal.tag_by_id,
             lambda tag, r: TagMood(
                 tag=JournalTag.from_row(tag), average_mood=round(r["average"], 4), count=r["count"]
             ),
+            kind="bytag",
+            first=first,
+            after=after,
         )
-        page, has_next, start = slice_page(items, kind="bytag", first=first, after=after)
-        return _connection(page, "bytag", has_next, start)
 
     @strawberry.field(
         description="My average mood per topic, most frequent topics first.",
@@ -121,16 +129,17 @@ class InsightQueries:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[TopicMood]:
         rows = await _insights(info).mood_by_topic(info.context.require_principal().user_id)
-        items = await _with_rows(
+        return await _joined_page(
             info,
             rows,
             info.context.loaders.journal.topic_by_id,
             lambda topic, r: TopicMood(
                 topic=Topic.from_row(topic), average_mood=round(r["average"], 4), count=r["count"]
             ),
+            kind="bytopic",
+            first=first,
+            after=after,
         )
-        page, has_next, start = slice_page(items, kind="bytopic", first=first, after=after)
-        return _connection(page, "bytopic", has_next, start)
 
     @strawberry.field(
         description="The topics I write about most.", permission_classes=[IsAuthenticated]
@@ -139,7 +148,7 @@ class InsightQueries:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[TopicFrequency]:
         rows = await _insights(info).frequent_topics(info.context.require_principal().user_id)
-        items = await _with_rows(
+        return await _joined_page(
             info,
             rows,
             info.context.loaders.journal.topic_by_id,
@@ -148,6 +157,7 @@ class InsightQueries:
                 entry_count=r["count"],
                 average_relevance=round(r["relevance"], 4),
             ),
+            kind="topfreq",
+            first=first,
+            after=after,
         )
-        page, has_next, start = slice_page(items, kind="topfreq", first=first, after=after)
-        return _connection(page, "topfreq", has_next, start)

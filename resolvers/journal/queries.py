@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry import relay
@@ -40,11 +41,49 @@ from server.errors import BadUserInput
 
 Info = strawberry.Info[Context, None]
 _UUID = r"[0-9a-f-]{36}"
+_ENTRY_CURSOR = rf"\d{{4}}-\d\d-\d\d\|[^|]+\|{_UUID}"
+T = TypeVar("T")
+R = TypeVar("R")
 EntryId = Annotated[relay.GlobalID, strawberry.argument(description="A JournalEntry's id.")]
 
 
 def _limit(info: Info, first: int | None) -> int:
     return page_size(first, maximum=info.context.services.settings.max_page_size)
+
+
+def _after(kind: str, after: str | None, *, pattern: str, parse: Callable[[str], T]) -> T | None:
+    """The keyset position in a `kind` cursor; a malformed one is BAD_USER_INPUT."""
+    if after is None:
+        return None
+    value = decode_cursor(kind, after, pattern=pattern)
+    try:
+        return parse(value)
+    except ValueError:
+        raise BadUserInput("This cursor does not belong to this list.", field="after") from None
+
+
+def _name_key(value: str) -> tuple[str, uuid.UUID]:
+    name, _, row_id = value.rpartition("|")
+    return name, uuid.UUID(row_id)
+
+
+def _keyset_page(
+    rows: Sequence[R],
+    limit: int,
+    after: str | None,
+    *,
+    kind: str,
+    key: Callable[[R], str],
+    node: Callable[[R], Any],
+) -> Connection[Any]:
+    """A page of `rows` fetched `limit + 1` deep, each cursor holding its row's `key`."""
+    return Connection.build(
+        rows[:limit],
+        node=node,
+        cursor=lambda row: encode_cursor(kind, key(row)),
+        has_next=len(rows) > limit,
+        has_previous=after is not None,
+    )
 
 
 @strawberry.type
@@ -74,18 +113,20 @@ class JournalQueries:
         user_id = info.context.require_principal().user_id
         limit = _limit(info, first)
         entry_filter = _entry_filter(filter)
+        start = _after("entry", after, pattern=_ENTRY_CURSOR, parse=_entry_key)
         async with info.context.services.db() as session:
             rows = await JournalEntryRepository(session).page(
-                user_id, entry_filter, limit=limit + 1, after=_entry_after(after)
+                user_id, entry_filter, limit=limit + 1, after=start
             )
         for row in rows:
             info.context.loaders.journal.entry_by_id.prime(row.id, row)
-        return Connection.build(
-            rows[:limit],
+        return _keyset_page(
+            rows,
+            limit,
+            after,
+            kind="entry",
+            key=lambda row: "|".join(map(str, entry_key(row))),
             node=JournalEntry.from_row,
-            cursor=lambda row: encode_cursor("entry", "|".join(map(str, entry_key(row)))),
-            has_next=len(rows) > limit,
-            has_previous=after is not None,
         )
 
     @strawberry.field(description="My journal tags by name.", permission_classes=[IsAuthenticated])
@@ -94,19 +135,16 @@ class JournalQueries:
     ) -> Connection[JournalTag]:
         user_id = info.context.require_principal().user_id
         limit = _limit(info, first)
-        start = None
-        if after is not None:
-            value = decode_cursor("tag", after, pattern=rf".{{1,50}}\|{_UUID}")
-            name, _, tag_id = value.rpartition("|")
-            start = (name, uuid.UUID(tag_id))
+        start = _after("tag", after, pattern=rf".{{1,50}}\|{_UUID}", parse=_name_key)
         async with info.context.services.db() as session:
             rows = await JournalTagRepository(session).page(user_id, limit=limit + 1, after=start)
-        return Connection.build(
-            rows[:limit],
+        return _keyset_page(
+            rows,
+            limit,
+            after,
+            kind="tag",
+            key=lambda row: f"{row.name.lower()}|{row.id}",
             node=JournalTag.from_row,
-            cursor=lambda row: encode_cursor("tag", f"{row.name.lower()}|{row.id}"),
-            has_next=len(rows) > limit,
-            has_previous=after is not None,
         )
 
     @strawberry.field(
@@ -126,21 +164,18 @@ class JournalQueries:
     ) -> Connection[Reminder]:
         user_id = info.context.require_principal().user_id
         limit = _limit(info, first)
-        start = None
-        if after is not None:
-            value = decode_cursor("reminder", after, pattern=rf"[^|]+\|{_UUID}")
-            at, _, reminder_id = value.partition("|")
-            start = (datetime.fromisoformat(at), uuid.UUID(reminder_id))
+        start = _after("reminder", after, pattern=rf"[^|]+\|{_UUID}", parse=_reminder_key)
         async with info.context.services.db() as session:
             rows = await ReminderRepository(session).page(
                 user_id, limit=limit + 1, after=start, due_before=due_before, completed=completed
             )
-        return Connection.build(
-            rows[:limit],
+        return _keyset_page(
+            rows,
+            limit,
+            after,
+            kind="reminder",
+            key=lambda row: f"{row.remind_at.isoformat()}|{row.id}",
             node=Reminder.from_row,
-            cursor=lambda row: encode_cursor("reminder", f"{row.remind_at.isoformat()}|{row.id}"),
-            has_next=len(rows) > limit,
-            has_previous=after is not None,
         )
 
     @strawberry.field(
@@ -152,21 +187,18 @@ class JournalQueries:
     ) -> Connection[TopicUsage]:
         user_id = info.context.require_principal().user_id
         limit = _limit(info, first)
-        start = None
-        if after is not None:
-            value = decode_cursor("topic", after, pattern=rf".{{1,60}}\|{_UUID}")
-            name, _, topic_id = value.rpartition("|")
-            start = (name, uuid.UUID(topic_id))
+        start = _after("topic", after, pattern=rf".{{1,60}}\|{_UUID}", parse=_name_key)
         async with info.context.services.db() as session:
             rows = await TopicRepository(session).page_with_counts(
                 user_id, limit=limit + 1, after=start
             )
-        return Connection.build(
-            rows[:limit],
+        return _keyset_page(
+            rows,
+            limit,
+            after,
+            kind="topic",
+            key=lambda r: f"{r.topic.name.lower()}|{r.topic.id}",
             node=lambda r: TopicUsage(topic=Topic.from_row(r.topic), entry_count=r.entry_count),
-            cursor=lambda r: encode_cursor("topic", f"{r.topic.name.lower()}|{r.topic.id}"),
-            has_next=len(rows) > limit,
-            has_previous=after is not None,
         )
 
     @strawberry.field(
@@ -208,12 +240,11 @@ def _entry_filter(given: JournalEntryFilter | None) -> EntryFilter:
     return EntryFilter(given.date_from, given.date_to, given.mood_min, given.mood_max, tag_id)
 
 
-def _entry_after(after: str | None) -> tuple[date, datetime, uuid.UUID] | None:
-    if after is None:
-        return None
-    value = decode_cursor("entry", after, pattern=rf"\d{{4}}-\d\d-\d\d\|[^|]+\|{_UUID}")
+def _entry_key(value: str) -> tuple[date, datetime, uuid.UUID]:
     day, at, entry_id = value.split("|")
-    try:
-        return date.fromisoformat(day), datetime.fromisoformat(at), uuid.UUID(entry_id)
-    except ValueError:
-        raise BadUserInput("This cursor does not belong to this list.", field="after") from None
+    return date.fromisoformat(day), datetime.fromisoformat(at), uuid.UUID(entry_id)
+
+
+def _reminder_key(value: str) -> tuple[datetime, uuid.UUID]:
+    at, _, reminder_id = value.partition("|")
+    return datetime.fromisoformat(at), uuid.UUID(reminder_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from enum import Enum
 from typing import Annotated, Any
@@ -178,26 +178,18 @@ class JournalEntry(relay.Node):
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[JournalTag]:
         rows = await info.context.loaders.journal.tags_by_entry_id.load(self.row_id)
-        page, has_next, start = slice_page(rows, kind="entrytags", first=first, after=after)
-        return Connection.build(
-            page,
-            node=lambda pair: JournalTag.from_row(pair[1]),
-            cursor=lambda pair: offset_cursor("entrytags", pair[0]),
-            has_next=has_next,
-            has_previous=start > 0,
-            total_count=len(rows),
-        )
+        return _counted_page(rows, "entrytags", first, after, JournalTag.from_row)
 
     @strawberry.field(description="Sentiment by one model; null until analysed.")
     async def sentiment(self, info: Info, model: ModelName = SENTIMENT_MODEL) -> Sentiment | None:
         rows = await info.context.loaders.journal.sentiments_by_entry_id.load(self.row_id)
-        row = next((r for r in rows if r.model == model), None)
+        row = _by_model(rows, model)
         return Sentiment.from_row(row) if row else None
 
     @strawberry.field(description="Emotion shares by one model; null until analysed.")
     async def emotions(self, info: Info, model: ModelName = EMOTION_MODEL) -> Emotions | None:
         rows = await info.context.loaders.journal.emotions_by_entry_id.load(self.row_id)
-        row = next((r for r in rows if r.model == model), None)
+        row = _by_model(rows, model)
         return Emotions.from_row(row) if row else None
 
     @strawberry.field(description="Topics assigned to this entry, most relevant first.")
@@ -205,16 +197,12 @@ class JournalEntry(relay.Node):
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[EntryTopic]:
         rows = await info.context.loaders.journal.topics_by_entry_id.load(self.row_id)
-        page, has_next, start = slice_page(rows, kind="entrytopics", first=first, after=after)
-        return Connection.build(
-            page,
-            node=lambda pair: EntryTopic(
-                topic=Topic.from_row(pair[1][0]), relevance=round(pair[1][1], 4)
-            ),
-            cursor=lambda pair: offset_cursor("entrytopics", pair[0]),
-            has_next=has_next,
-            has_previous=start > 0,
-            total_count=len(rows),
+        return _counted_page(
+            rows,
+            "entrytopics",
+            first,
+            after,
+            lambda row: EntryTopic(topic=Topic.from_row(row[0]), relevance=round(row[1], 4)),
         )
 
 
@@ -284,3 +272,23 @@ class Reminder(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Reminder | None]:
         return await _resolve_owned(cls, info, node_ids, "reminder_by_id")
+
+
+def _by_model(rows: Sequence[Any], model: str) -> Any:
+    """The analysis row of `model`, or None until analysed."""
+    return next((r for r in rows if r.model == model), None)
+
+
+def _counted_page(
+    rows: Sequence[Any], kind: str, first: int | None, after: str | None, node: Any
+) -> Connection[Any]:
+    """A page of an entry's (small, loaded whole) list, with offset cursors and its count."""
+    page, has_next, start = slice_page(rows, kind=kind, first=first, after=after)
+    return Connection.build(
+        page,
+        node=lambda pair: node(pair[1]),
+        cursor=lambda pair: offset_cursor(kind, pair[0]),
+        has_next=has_next,
+        has_previous=start > 0,
+        total_count=len(rows),
+    )

@@ -103,7 +103,17 @@ async def test_mood_by_tag_is_mine_only(client: GraphQLClient) -> None:
         {"tag": {"name": "work"}, "averageMood": 4.5, "count": 2}
     ]
     assert (await client.data(BY_TAG, token=theirs.token))["moodByTag"]["edges"] == []
+    # their trend around today holds their one entry only, none of mine
+    today = datetime.now(UTC).date()
     theirs_trend = await client.data(
-        TREND, {"from": "2000-01-01", "to": "2004-01-01", "bucket": "MONTH"}, token=theirs.token
+        TREND,
+        {
+            "from": (today - timedelta(days=2)).isoformat(),
+            "to": (today + timedelta(days=2)).isoformat(),
+            "bucket": "MONTH",
+        },
+        token=theirs.token,
     )
-    assert theirs_trend["moodTrend"]["edges"] == []
+    assert [
+        (e["node"]["average"], e["node"]["count"]) for e in theirs_trend["moodTrend"]["edges"]
+    ] == [(9.0, 1)]
