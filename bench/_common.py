@@ -140,9 +140,9 @@ def backing_services() -> Iterator[dict[str, str]]:
     """Throwaway PostgreSQL, DynamoDB Local and Redis, migrated; yields the server's env."""
     import asyncio
 
+    from datastore.kit.settings import load_settings
     from server.embedded import start_services
     from server.migrate import migrate_dynamodb, migrate_postgres
-    from server.settings import load_settings
 
     progress("services: starting throwaway postgres, dynamodb local and redis")
     with start_services(

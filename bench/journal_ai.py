@@ -162,7 +162,7 @@ async def _real_vectors(services, user: uuid.UUID, count: int) -> None:
     from sqlalchemy import text
 
     from datastore.journal.analysis import AnalysisRepository
-    from server.ai.text import content_hash, embed_text
+    from datastore.kit.ai.text import content_hash, embed_text
 
     embedder = services.domain("journal").embedder
     async with services.db() as session:
@@ -209,8 +209,8 @@ async def _measure_search(services, user: uuid.UUID, mode: str, count: int) -> d
 
 
 async def _run(env: dict, args) -> dict:
+    from datastore.kit.settings import load_settings
     from server.services import Services
-    from server.settings import load_settings
 
     settings = load_settings(**{k.lower(): v for k, v in env.items()})
     services = Services.build(settings)

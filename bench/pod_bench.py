@@ -170,8 +170,8 @@ async def _measure(db, user_id: uuid.UUID, runs: int) -> dict[str, dict[str, flo
 
 
 async def bench(env: dict[str, str], sizes: list[int], runs: int) -> dict:
-    from datastore.postgres import create_engine, create_session_factory
-    from server.settings import load_settings
+    from datastore.kit.postgres import create_engine, create_session_factory
+    from datastore.kit.settings import load_settings
 
     settings = load_settings(**{k.lower(): v for k, v in env.items()})
     engine = create_engine(settings.database_url)

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import datastore.tables  # noqa: F401  (imports every table onto the metadata)
-from datastore.postgres import Base
+from datastore.kit.postgres import Base
 
 config = context.config
 target_metadata = Base.metadata

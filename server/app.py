@@ -11,17 +11,17 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import Route, WebSocketRoute
 
-from datastore.postgres import current_request_id
-from resolvers.schema import Schema, build_schema
+from datastore.kit.request_id import current_request_id
+from datastore.kit.settings import Settings, get_settings
 from server.context import Context, build_context
-from server.errors import format_error
+from server.graphql.errors import format_error
 from server.graphql.http import GraphQLHTTP
 from server.graphql.limits import limit_extensions
 from server.health import healthz, readyz
 from server.logging import configure_logging
 from server.middleware import RequestIdMiddleware
+from server.schema import Schema, build_schema
 from server.services import Services
-from server.settings import Settings, get_settings
 from server.websocket import GraphQLWebSocket
 
 

@@ -101,9 +101,9 @@ def _command(
 
 
 def _fail(error: BaseException) -> None:
+    from datastore.kit.settings import ConfigurationError
     from server.embedded import ServiceStartError
     from server.services import ServiceUnavailable
-    from server.settings import ConfigurationError
 
     expected = (ConfigurationError, ServiceUnavailable, ServiceStartError)
     if isinstance(error, expected):
@@ -113,7 +113,7 @@ def _fail(error: BaseException) -> None:
 
 
 def _settings():
-    from server.settings import get_settings
+    from datastore.kit.settings import get_settings
 
     return get_settings()
 
@@ -236,7 +236,7 @@ def _export_schema(args: argparse.Namespace) -> None:
 
 
 def _rotate_master_key(args: argparse.Namespace) -> None:
-    from server.crypto.cli import rotate
+    from server.keys_cli import rotate
 
     asyncio.run(rotate(_settings(), args.new_key))
 

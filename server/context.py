@@ -7,11 +7,11 @@ from typing import Any
 
 from starlette.requests import HTTPConnection
 
+from datastore.accounts.authenticator import Principal
 from datastore.accounts.loaders import SessionByIdLoader, UserByIdLoader
-from server.auth.accounts import ClientInfo
-from server.auth.authenticator import Principal
+from datastore.accounts.service import ClientInfo
+from datastore.kit.errors import DomainError, Unauthenticated
 from server.domains import all_domains
-from server.errors import DomainError, Unauthenticated
 from server.services import Services
 
 

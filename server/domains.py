@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
 
+    from datastore.accounts.authenticator import Principal
     from datastore.outbox.repository import PendingEvent
-    from server.auth.authenticator import Principal
     from server.services import Services
 
 Sink = Callable[["Sequence[PendingEvent]"], Awaitable[None]]

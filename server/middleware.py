@@ -9,7 +9,7 @@ import uuid
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from datastore.postgres import current_request_id
+from datastore.kit.request_id import current_request_id
 
 log = structlog.get_logger("personalpod.access")
 

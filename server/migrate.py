@@ -8,9 +8,9 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from datastore.dynamodb import Dynamo, create_tables
+from datastore.kit.dynamodb import Dynamo, create_tables
+from datastore.kit.settings import Settings
 from server.domains import import_stores
-from server.settings import Settings
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 

@@ -12,21 +12,21 @@ import structlog
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from datastore.accounts.authenticator import Authenticator
+from datastore.accounts.passwords import PasswordHasher
+from datastore.accounts.service import AccountService
 from datastore.accounts.sessions import SessionRepository
-from datastore.dynamodb import Dynamo
-from datastore.postgres import (
+from datastore.kit.dynamodb import Dynamo
+from datastore.kit.postgres import (
     create_engine,
     create_read_session_factory,
     create_session_factory,
 )
-from server.auth.accounts import AccountService
-from server.auth.authenticator import Authenticator
-from server.auth.passwords import PasswordHasher
+from datastore.kit.pubsub import Broker
+from datastore.kit.ratelimit import RateLimiter
+from datastore.kit.settings import Settings
+from datastore.outbox.relay import OutboxRelay, redis_sink
 from server.domains import all_domains, import_stores
-from server.pubsub import Broker
-from server.ratelimit import RateLimiter
-from server.settings import Settings
-from server.workers.outbox_relay import OutboxRelay, redis_sink
 
 log = structlog.get_logger("personalpod.services")
 

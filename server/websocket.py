@@ -21,12 +21,12 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
-from datastore.postgres import current_request_id
-from server.auth.authenticator import Principal
+from datastore.accounts.authenticator import Principal
+from datastore.kit.events import user_channel
+from datastore.kit.request_id import current_request_id
 from server.context import Context, authenticate_context, bearer_token, build_context
 from server.domains import all_domains
 from server.services import Services
-from server.workers.outbox_relay import user_channel
 
 log = structlog.get_logger("personalpod.websocket")
 

@@ -18,11 +18,11 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 
+from datastore.kit.settings import Settings, load_settings
 from server.app import create_app
 from server.embedded import start_services
 from server.migrate import migrate_dynamodb, migrate_postgres
 from server.services import Services
-from server.settings import Settings, load_settings
 from tests.support.client import GraphQLClient
 from tests.support.ports import free_port
 

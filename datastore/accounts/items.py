@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from datastore.dynamodb import TableSpec, register_table
+from datastore.kit.dynamodb import TableSpec, register_table
 
 # Sessions are read by id on every request (the id is in the token) and listed per user.
 SESSIONS = register_table(

@@ -12,9 +12,9 @@ from typing import Any
 import orjson
 
 from datastore.accounts.items import SESSIONS, SessionItem
-from datastore.dynamo_codec import from_item, to_item
-from datastore.dynamodb import Dynamo, expired
-from server.errors import BadUserInput
+from datastore.kit.dynamo_codec import from_item, to_item
+from datastore.kit.dynamodb import Dynamo, expired
+from datastore.kit.errors import BadUserInput
 
 _FIELDS = set(SessionItem.__dataclass_fields__)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datastore.dynamodb import TableSpec, register_table
+from datastore.kit.dynamodb import TableSpec, register_table
 
 # Read and written by the asker only: the user is the partition, so a session id
 # guessed by someone else is simply not in their partition.

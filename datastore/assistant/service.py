@@ -16,10 +16,10 @@ from sqlalchemy import text
 
 from datastore.assistant.sessions import AssistantSessionRepository
 from datastore.journal.repository import JournalEntryRepository
+from datastore.kit.ai.text import sentences
+from datastore.kit.errors import BadUserInput, NotFound
 from datastore.search.pod import EMBEDDABLE
 from datastore.search.repository import JOURNAL, Hit
-from server.ai.text import sentences
-from server.errors import BadUserInput, NotFound
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

@@ -8,8 +8,8 @@ from typing import Any
 import orjson
 
 from datastore.assistant.items import ASSISTANT_SESSIONS, MAX_TURNS
-from datastore.dynamo_codec import from_item, to_item
-from datastore.dynamodb import Dynamo
+from datastore.kit.dynamo_codec import from_item, to_item
+from datastore.kit.dynamodb import Dynamo
 
 
 class AssistantSessionRepository:

@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from datastore.dynamodb import TableSpec, register_table
+from datastore.kit.dynamodb import TableSpec, register_table
 
 MESSAGES = register_table(
     TableSpec(

@@ -19,8 +19,8 @@ from typing import Any
 import orjson
 import redis.asyncio as redis
 
+from datastore.kit.pubsub import Broker
 from datastore.people.heartbeat import Heartbeat
-from server.pubsub import Broker
 
 
 def conversation_channel(conversation_id: str) -> str:

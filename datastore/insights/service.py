@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from datastore.insights.repository import BUCKETS, InsightsRepository
-from server.errors import BadUserInput
+from datastore.kit.errors import BadUserInput
 
 if TYPE_CHECKING:
     from server.services import Services

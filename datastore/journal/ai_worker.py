@@ -18,10 +18,10 @@ from sqlalchemy import text
 from datastore.journal.analysis import AnalysisRepository
 from datastore.journal.jobs import EMBED_JOURNAL, EMBED_POD, AIJobRepository, ClaimedJob
 from datastore.journal.repository import JournalEntryRepository
+from datastore.kit.ai.emotions import EMOTION_MODEL
+from datastore.kit.ai.sentiment import SENTIMENT_MODEL, analyze_sentiment
+from datastore.kit.ai.text import content_hash, embed_text
 from datastore.search.pod import EMBEDDABLE
-from server.ai.emotions import EMOTION_MODEL
-from server.ai.sentiment import SENTIMENT_MODEL, analyze_sentiment
-from server.ai.text import content_hash, embed_text
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

@@ -18,7 +18,7 @@ from datastore.journal.tables import (
     JournalSentiment,
     Topic,
 )
-from server.ai.sentiment import Sentiment
+from datastore.kit.ai.sentiment import Sentiment
 
 MAX_TOPICS_PER_ENTRY = 3
 _vector = bindparam("vector", type_=Vector(EMBEDDING_DIMENSIONS))

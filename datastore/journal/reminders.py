@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from datastore.journal import validation as check
+from datastore.journal.config import JournalSettings
 from datastore.journal.recurrence import next_occurrence
 from datastore.journal.repository import ReminderRepository
-from datastore.journal.settings import JournalSettings
 from datastore.journal.tables import Reminder
+from datastore.kit.errors import BadUserInput
 from datastore.outbox.repository import OutboxRepository
-from server.errors import BadUserInput
 
 if TYPE_CHECKING:
     from server.services import Services

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 import structlog
 from strawberry import relay
 
+from datastore.journal.config import JournalSettings
 from datastore.journal.recurrence import next_occurrence
 from datastore.journal.repository import ReminderRepository
-from datastore.journal.settings import JournalSettings
 from datastore.journal.tables import Reminder
 from datastore.outbox.repository import OutboxRepository
 

@@ -14,15 +14,15 @@ import structlog
 
 from datastore.insights.cache import InsightsCache
 from datastore.journal import validation as check
+from datastore.journal.config import JournalSettings
 from datastore.journal.jobs import EMBED_JOURNAL, EMBED_POD, AIJobRepository
 from datastore.journal.repository import JournalEntryRepository, JournalTagRepository
-from datastore.journal.settings import JournalSettings
 from datastore.journal.tables import JournalEntry, JournalTag, Topic
 from datastore.journal.topics import TopicRepository
+from datastore.kit.ai.embedder import shared_embedder
+from datastore.kit.ai.emotions import EmotionScorer
+from datastore.kit.errors import BadUserInput, NotFound
 from datastore.outbox.repository import OutboxRepository
-from server.ai.embedder import shared_embedder
-from server.ai.emotions import EmotionScorer
-from server.errors import BadUserInput, NotFound
 
 log = structlog.get_logger("personalpod.journal")
 

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSVECTOR, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from datastore.postgres import Base
+from datastore.kit.postgres import Base
 
 EMBEDDING_DIMENSIONS = 384
 EMOTIONS = ("joy", "sadness", "anger", "fear", "surprise", "love", "neutral")

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from datastore.journal.recurrence import REPEATS
-from server.errors import BadUserInput, Conflict, NotFound
+from datastore.kit.errors import BadUserInput, Conflict, NotFound
 
 MAX_TITLE = 200
 MAX_CONTENT = 100_000

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from datastore.dynamodb import TableSpec, register_table
+from datastore.kit.dynamodb import TableSpec, register_table
 
 NOTIFICATIONS = register_table(
     TableSpec(

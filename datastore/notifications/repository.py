@@ -11,10 +11,10 @@ from typing import Any
 
 import orjson
 
-from datastore.dynamo_codec import from_item, to_item
-from datastore.dynamodb import Dynamo, expired
+from datastore.kit.dynamo_codec import from_item, to_item
+from datastore.kit.dynamodb import Dynamo, expired
+from datastore.kit.errors import BadUserInput
 from datastore.notifications.items import NOTIFICATIONS, TTL_DAYS, NotificationItem
-from server.errors import BadUserInput
 
 _FIELDS = set(NotificationItem.__dataclass_fields__)
 TRANSACTION_LIMIT = 100

@@ -8,10 +8,10 @@ from typing import Any
 
 import orjson
 
-from datastore.dynamodb import Dynamo
+from datastore.kit.dynamodb import Dynamo
+from datastore.kit.pubsub import Broker
 from datastore.notifications.items import KINDS, NotificationItem
 from datastore.notifications.repository import NotificationRepository
-from server.pubsub import Broker
 
 MAX_TITLE, MAX_BODY, MAX_DATA_BYTES = 200, 2000, 8192
 

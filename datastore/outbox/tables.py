@@ -10,7 +10,7 @@ from sqlalchemy import BigInteger, DateTime, Identity, Index, String, UniqueCons
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from datastore.postgres import Base
+from datastore.kit.postgres import Base
 
 
 class OutboxEvent(Base):

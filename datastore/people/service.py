@@ -14,7 +14,9 @@ import structlog
 from strawberry.relay import to_base64
 
 from datastore.accounts.tables import User
+from datastore.kit.errors import BadUserInput, Conflict, Forbidden, NotFound
 from datastore.outbox.repository import PendingEvent
+from datastore.people.config import chat_settings
 from datastore.people.presence import PresenceTracker
 from datastore.people.repository import (
     ActivityRepository,
@@ -23,8 +25,6 @@ from datastore.people.repository import (
     PeopleRepository,
     Relation,
 )
-from datastore.people.settings import chat_settings
-from server.errors import BadUserInput, Conflict, Forbidden, NotFound
 
 log = structlog.get_logger("personalpod.presence")
 

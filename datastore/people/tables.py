@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from datastore.postgres import Base
+from datastore.kit.postgres import Base
 
 _USER_FK = ForeignKey("users.id", ondelete="CASCADE")
 

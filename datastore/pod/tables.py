@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from datastore.postgres import Base
+from datastore.kit.postgres import Base
 
 # The generated column's expression, repeated from the migration so the ORM never tries to
 # write it. `fields` holds only plaintext kind fields and `body` is NULL on sensitive

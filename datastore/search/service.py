@@ -6,9 +6,9 @@ import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from datastore.kit.errors import BadUserInput
 from datastore.search.fusion import reciprocal_rank_fusion
 from datastore.search.repository import Hit, SearchRepository
-from server.errors import BadUserInput
 
 if TYPE_CHECKING:
     from server.services import Services

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datastore.dynamodb import TableSpec, register_table
+from datastore.kit.dynamodb import TableSpec, register_table
 
 # Read as "changes of one user after seq N, in order": the user is the partition and the
 # outbox's per-user gap-free `seq` the sort key, which also makes a relay's repeated write

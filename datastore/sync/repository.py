@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from datastore.dynamo_codec import from_item, to_item
-from datastore.dynamodb import Dynamo
+from datastore.kit.dynamo_codec import from_item, to_item
+from datastore.kit.dynamodb import Dynamo
 from datastore.outbox.repository import PendingEvent
 from datastore.sync.items import SYNC_LOG
 

@@ -7,6 +7,9 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from datastore.accounts.profile import ProfileChanges
+from datastore.accounts.service import SignedIn
+from datastore.kit.errors import BadUserInput
 from resolvers.accounts.inputs import (
     ChangePasswordInput,
     SignInInput,
@@ -14,11 +17,8 @@ from resolvers.accounts.inputs import (
     UpdateProfileInput,
 )
 from resolvers.accounts.types import AuthPayload, PresenceStatus, Session, User
-from resolvers.permissions import IsAuthenticated
-from server.auth.accounts import SignedIn
-from server.auth.profile import ProfileChanges
+from resolvers.core.permissions import IsAuthenticated
 from server.context import Context
-from server.errors import BadUserInput
 
 Info = strawberry.Info[Context, None]
 _input = strawberry.argument(description="The values; see the input type.")

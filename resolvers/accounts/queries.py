@@ -6,11 +6,18 @@ import strawberry
 
 from datastore.accounts.sessions import session_cursor
 from datastore.audit.repository import AuditRepository
+from datastore.kit.errors import NotFound
 from resolvers.accounts.types import SecurityEvent, Session, User
-from resolvers.pagination import After, Connection, First, decode_cursor, encode_cursor, page_size
-from resolvers.permissions import IsAuthenticated
+from resolvers.core.pagination import (
+    After,
+    Connection,
+    First,
+    decode_cursor,
+    encode_cursor,
+    page_size,
+)
+from resolvers.core.permissions import IsAuthenticated
 from server.context import Context
-from server.errors import NotFound
 
 Info = strawberry.Info[Context, None]
 

@@ -8,10 +8,10 @@ from datetime import datetime
 import strawberry
 from strawberry import relay
 
+from datastore.kit.events import user_events
 from resolvers.accounts.types import Session, SessionEvent, SessionEventKind
-from resolvers.permissions import IsAuthenticated
+from resolvers.core.permissions import IsAuthenticated
 from server.context import Context
-from server.events import user_events
 
 Info = strawberry.Info[Context, None]
 

@@ -8,9 +8,9 @@ import strawberry
 from strawberry import relay
 
 from resolvers.assistant.types import AssistantAnswer, AssistantPassage
+from resolvers.core.pagination import Connection, First, page_size
+from resolvers.core.permissions import IsAuthenticated
 from resolvers.journal.access import offset_cursor
-from resolvers.pagination import Connection, First, page_size
-from resolvers.permissions import IsAuthenticated
 from server.context import Context
 
 Info = strawberry.Info[Context, None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry import relay
 
-from resolvers.pagination import Connection
+from resolvers.core.pagination import Connection
 
 
 @strawberry.type(description="A passage of one of my entries that answers the question.")

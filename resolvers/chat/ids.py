@@ -7,7 +7,7 @@ import uuid
 from strawberry import relay
 
 from datastore.chat.ids import MESSAGE_ID, is_conversation_id
-from server.errors import BadUserInput
+from datastore.kit.errors import BadUserInput
 
 
 def conversation_gid(conversation_id: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from resolvers.pagination import Connection, decode_cursor, encode_cursor, page_size
+from resolvers.core.pagination import Connection, decode_cursor, encode_cursor, page_size
 
 T = TypeVar("T")
 

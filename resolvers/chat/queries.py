@@ -10,15 +10,22 @@ from strawberry import relay
 from datastore.chat.ids import MESSAGE_ID
 from datastore.chat.repository.groups import GroupRepository
 from datastore.chat.statistics import month_totals
+from datastore.kit.errors import BadUserInput, NotFound
 from resolvers.chat.ids import conversation_argument
 from resolvers.chat.types.conversation import Conversation
 from resolvers.chat.types.events import ChatStatistics, StatisticsPeriod
 from resolvers.chat.types.group import Group
 from resolvers.chat.types.message import Message
-from resolvers.pagination import After, Connection, First, decode_cursor, encode_cursor, page_size
-from resolvers.permissions import IsAuthenticated
+from resolvers.core.pagination import (
+    After,
+    Connection,
+    First,
+    decode_cursor,
+    encode_cursor,
+    page_size,
+)
+from resolvers.core.permissions import IsAuthenticated
 from server.context import Context
-from server.errors import BadUserInput, NotFound
 
 Info = strawberry.Info[Context, None]
 _INBOX_CURSOR = r"[0-9]{13}[0-9a-f]{8}\|[a-z0-9_-]{1,80}"

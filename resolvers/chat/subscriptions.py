@@ -11,12 +11,12 @@ import strawberry
 from strawberry import relay
 
 from datastore.chat.live import conversation_channel, inbox_channel, looking_at
+from datastore.kit.errors import Forbidden, NotFound
+from datastore.kit.pubsub import Subscription
 from resolvers.chat.ids import conversation_argument
 from resolvers.chat.types.events import ConversationEvent, InboxEvent
-from resolvers.permissions import IsAuthenticated
+from resolvers.core.permissions import IsAuthenticated
 from server.context import Context
-from server.errors import Forbidden, NotFound
-from server.pubsub import Subscription
 
 Info = strawberry.Info[Context, None]
 # How often a quiet subscription re-reads membership, in case a removal event was lost.

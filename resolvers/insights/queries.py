@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 import strawberry
 
+from resolvers.core.pagination import After, Connection, First
+from resolvers.core.permissions import IsAuthenticated
 from resolvers.insights.types import (
     MoodBucket,
     TagMood,
@@ -19,8 +21,6 @@ from resolvers.insights.types import (
 )
 from resolvers.journal.access import offset_cursor, owned, slice_page
 from resolvers.journal.types import JournalTag, Topic
-from resolvers.pagination import After, Connection, First
-from resolvers.permissions import IsAuthenticated
 from server.context import Context
 
 Info = strawberry.Info[Context, None]

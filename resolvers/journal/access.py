@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 
 from strawberry import relay
 
-from resolvers.pagination import decode_cursor, encode_cursor, page_size
-from server.errors import BadUserInput, NotFound
+from datastore.kit.errors import BadUserInput, NotFound
+from resolvers.core.pagination import decode_cursor, encode_cursor, page_size
 
 T = TypeVar("T")
 

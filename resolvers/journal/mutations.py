@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from resolvers.core.permissions import IsAuthenticated
 from resolvers.journal.access import node_uuid, node_uuids
 from resolvers.journal.inputs import (
     CreateJournalEntryInput,
@@ -18,7 +19,6 @@ from resolvers.journal.inputs import (
     given,
 )
 from resolvers.journal.types import JournalEntry, JournalTag, Reminder, Topic
-from resolvers.permissions import IsAuthenticated
 from server.context import Context
 
 Info = strawberry.Info[Context, None]

@@ -18,6 +18,16 @@ from datastore.journal.repository import (
 )
 from datastore.journal.repository.entries import entry_key
 from datastore.journal.topics import TopicRepository
+from datastore.kit.errors import BadUserInput
+from resolvers.core.pagination import (
+    After,
+    Connection,
+    First,
+    decode_cursor,
+    encode_cursor,
+    page_size,
+)
+from resolvers.core.permissions import IsAuthenticated
 from resolvers.journal.access import (
     node_uuid,
     offset_after,
@@ -34,10 +44,7 @@ from resolvers.journal.types import (
     Topic,
     TopicUsage,
 )
-from resolvers.pagination import After, Connection, First, decode_cursor, encode_cursor, page_size
-from resolvers.permissions import IsAuthenticated
 from server.context import Context
-from server.errors import BadUserInput
 
 Info = strawberry.Info[Context, None]
 _UUID = r"[0-9a-f-]{36}"

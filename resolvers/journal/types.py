@@ -16,10 +16,10 @@ from datastore.journal.tables import JournalEntry as EntryRow
 from datastore.journal.tables import JournalSentiment as SentimentRow
 from datastore.journal.tables import JournalTag as TagRow
 from datastore.journal.tables import Topic as TopicRow
+from datastore.kit.ai.emotions import EMOTION_MODEL
+from datastore.kit.ai.sentiment import SENTIMENT_MODEL
+from resolvers.core.pagination import After, Connection, First
 from resolvers.journal.access import offset_cursor, owned, slice_page, uuid_or_none
-from resolvers.pagination import After, Connection, First
-from server.ai.emotions import EMOTION_MODEL
-from server.ai.sentiment import SENTIMENT_MODEL
 from server.context import Context
 
 Info = strawberry.Info[Context, None]

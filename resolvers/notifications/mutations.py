@@ -7,10 +7,10 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from datastore.kit.errors import BadUserInput
+from resolvers.core.permissions import IsAuthenticated
 from resolvers.notifications.types import MarkNotificationsReadPayload, Notification
-from resolvers.permissions import IsAuthenticated
 from server.context import Context
-from server.errors import BadUserInput
 
 Info = strawberry.Info[Context, None]
 MAX_IDS = 100

@@ -7,9 +7,9 @@ from typing import Annotated
 import strawberry
 
 from datastore.notifications.repository import notification_cursor
+from resolvers.core.pagination import After, Connection, First, page_size
+from resolvers.core.permissions import IsAuthenticated
 from resolvers.notifications.types import Notification
-from resolvers.pagination import After, Connection, First, page_size
-from resolvers.permissions import IsAuthenticated
 from server.context import Context
 
 Info = strawberry.Info[Context, None]

@@ -9,8 +9,8 @@ import strawberry
 
 from datastore.notifications.items import NotificationItem
 from datastore.notifications.service import notification_channel
+from resolvers.core.permissions import IsAuthenticated
 from resolvers.notifications.types import Notification
-from resolvers.permissions import IsAuthenticated
 from server.context import Context
 
 Info = strawberry.Info[Context, None]

@@ -9,8 +9,8 @@ import strawberry
 from strawberry import relay
 
 from datastore.people.repository import Relation
+from resolvers.core.permissions import IsAuthenticated
 from resolvers.people.types import Info, Person, person_id_argument
-from resolvers.permissions import IsAuthenticated
 
 PersonId = Annotated[
     relay.GlobalID, strawberry.argument(description="Global id of the Person (or User).")

@@ -6,13 +6,22 @@ from typing import Annotated
 
 import strawberry
 
+from datastore.kit.errors import BadUserInput
 from datastore.people.repository import (
     ActivityRepository,
     BlockRepository,
     FriendshipRepository,
     PeopleRepository,
 )
-from resolvers.pagination import After, Connection, First, decode_cursor, encode_cursor, page_size
+from resolvers.core.pagination import (
+    After,
+    Connection,
+    First,
+    decode_cursor,
+    encode_cursor,
+    page_size,
+)
+from resolvers.core.permissions import IsAuthenticated
 from resolvers.people.types import (
     Activity,
     ActivityKind,
@@ -21,8 +30,6 @@ from resolvers.people.types import (
     Person,
     RequestDirection,
 )
-from resolvers.permissions import IsAuthenticated
-from server.errors import BadUserInput
 
 _NAME = r"[a-z0-9_.]{1,32}"
 

@@ -10,8 +10,8 @@ import strawberry
 
 from datastore.people.service import person_global_id, presence_channel
 from resolvers.accounts.types import Presence, PresenceStatus
+from resolvers.core.permissions import IsAuthenticated
 from resolvers.people.types import Info, PresenceChange
-from resolvers.permissions import IsAuthenticated
 
 
 @strawberry.type

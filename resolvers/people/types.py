@@ -12,12 +12,12 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from datastore.accounts.tables import User as UserRow
+from datastore.kit.errors import BadUserInput
 from datastore.people.repository import Relation
 from datastore.people.service import effective_status
 from datastore.people.tables import UserActivity
 from resolvers.accounts.types import Presence, PresenceStatus
 from server.context import Context
-from server.errors import BadUserInput
 
 Info = strawberry.Info[Context, None]
 

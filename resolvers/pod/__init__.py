@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from datastore.pod.loaders import PodLoaders
+from datastore.pod.service import PodService
+from datastore.pod.service.secrets import SecretLoader
 from resolvers.pod.mutations import CategoryMutations, EntryMutations, TagMutations
 from resolvers.pod.queries import PodQueries
-from resolvers.pod.service import PodService
-from resolvers.pod.service.secrets import SecretLoader
 from resolvers.pod.types.categories import Category
 from resolvers.pod.types.entries import ENTRY_TYPES
 from resolvers.pod.types.tags import Tag

@@ -8,7 +8,9 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
-from resolvers.pod import validation as check
+from datastore.kit.errors import BadUserInput
+from datastore.pod import validation as check
+from datastore.pod.service.changes import EntryDraft, EntryPatch
 from resolvers.pod.enums import EntryStatus
 from resolvers.pod.inputs import (
     BookmarkFieldsInput,
@@ -18,8 +20,6 @@ from resolvers.pod.inputs import (
     TaskFieldsInput,
     UpdateEntryInput,
 )
-from resolvers.pod.service.changes import EntryDraft, EntryPatch
-from server.errors import BadUserInput
 
 KIND_INPUTS = {"PASSWORD": "password", "BOOKMARK": "bookmark", "TASK": "task", "CONTACT": "contact"}
 MAX_CONTACT_ITEMS = 20

@@ -8,11 +8,11 @@ from typing import Any
 
 import orjson
 
+from datastore.kit.errors import BadUserInput
 from datastore.pod.repository import pages
-from resolvers.pagination import decode_cursor, encode_cursor
+from resolvers.core.pagination import decode_cursor, encode_cursor
 from resolvers.pod import drafts
 from resolvers.pod.inputs import EntryFilter, EntrySort
-from server.errors import BadUserInput
 
 # A JSON array; encode_cursor makes the whole cursor opaque already.
 _CURSOR = r"\[.*\]"

@@ -8,12 +8,20 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from datastore.pod import validation
 from datastore.pod.repository.activity import ActivityRepository
 from datastore.pod.repository.preferences import DEFAULT_LANGUAGE
 from datastore.pod.repository.tags import TagRepository
-from resolvers.pagination import After, Connection, First, decode_cursor, encode_cursor, page_size
-from resolvers.permissions import IsAuthenticated
-from resolvers.pod import filters, validation
+from resolvers.core.pagination import (
+    After,
+    Connection,
+    First,
+    decode_cursor,
+    encode_cursor,
+    page_size,
+)
+from resolvers.core.permissions import IsAuthenticated
+from resolvers.pod import filters
 from resolvers.pod.enums import SearchLanguage
 from resolvers.pod.inputs import EntryFilter, EntrySort
 from resolvers.pod.types.activity import ActivityEvent, PodSettings, SearchHit

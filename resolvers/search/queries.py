@@ -8,10 +8,10 @@ import strawberry
 from strawberry import relay
 
 from datastore.search.repository import JOURNAL, Hit
+from resolvers.core.pagination import After, Connection, First, page_size
+from resolvers.core.permissions import IsAuthenticated
 from resolvers.journal.access import offset_after, offset_cursor, owned
 from resolvers.journal.types import JournalEntry
-from resolvers.pagination import After, Connection, First, page_size
-from resolvers.permissions import IsAuthenticated
 from resolvers.search.types import (
     JournalSearchResult,
     PodSearchResult,

@@ -7,12 +7,12 @@ from typing import Annotated
 
 import strawberry
 
+from datastore.kit.errors import BadUserInput, NotFound
 from datastore.sync.repository import SyncLogRepository, window_start
-from resolvers.pagination import Connection, First, decode_cursor, page_size
-from resolvers.permissions import IsAuthenticated
+from resolvers.core.pagination import Connection, First, decode_cursor, page_size
+from resolvers.core.permissions import IsAuthenticated
 from resolvers.sync.types import SyncChange, sync_cursor
 from server.context import Context
-from server.errors import BadUserInput, NotFound
 
 Info = strawberry.Info[Context, None]
 

@@ -6,10 +6,10 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
-from resolvers.permissions import IsAuthenticated
+from datastore.kit.events import user_events
+from resolvers.core.permissions import IsAuthenticated
 from resolvers.sync.types import SyncChange
 from server.context import Context
-from server.events import user_events
 
 Info = strawberry.Info[Context, None]
 

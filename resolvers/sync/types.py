@@ -9,7 +9,7 @@ from typing import Any
 import strawberry
 
 from datastore.sync.repository import SyncItem, change_values
-from resolvers.pagination import encode_cursor
+from resolvers.core.pagination import encode_cursor
 from resolvers.pod.enums import EntityType
 from resolvers.pod.types.common import global_id
 
@@ -66,6 +66,6 @@ class SyncChange:
 
     @classmethod
     def from_event(cls, event: dict[str, Any]) -> SyncChange:
-        """From a live event as `server.events.user_events` yields it."""
+        """From a live event as `datastore.kit.events.user_events` yields it."""
         at = datetime.fromisoformat(event["at"])
         return cls.build(event["seq"], at, change_values(event["payload"]))

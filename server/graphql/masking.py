@@ -5,8 +5,8 @@ from __future__ import annotations
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from datastore.postgres import current_request_id
-from server.errors import is_unexpected, masked_error
+from datastore.kit.request_id import current_request_id
+from server.graphql.errors import is_unexpected, masked_error
 
 
 class MaskUnexpectedErrors(MaskErrors):

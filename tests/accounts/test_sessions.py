@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from datastore.dynamo_codec import to_item
+from datastore.kit.dynamo_codec import to_item
 from tests.support.client import GraphQLClient, error_codes
 
 SIGN_IN = """

@@ -20,7 +20,8 @@ from starlette.routing import Route
 from strawberry.extensions import SchemaExtension
 from strawberry.extensions.validation_cache import _get_validate_cache
 
-from server.errors import INTERNAL_MESSAGE, NotFound, format_error
+from datastore.kit.errors import NotFound
+from server.graphql.errors import INTERNAL_MESSAGE, format_error
 from server.graphql.http import GraphQLHTTP
 from server.graphql.limits import CACHE_SIZE, limit_extensions
 

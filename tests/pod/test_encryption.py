@@ -10,8 +10,8 @@ import sys
 
 from sqlalchemy import text
 
-from server.crypto.keyring import MasterKeyring
-from server.crypto.rotation import rotate_master_key
+from datastore.kit.crypto.keyring import MasterKeyring
+from datastore.pod.rotation import rotate_master_key
 from tests.pod.support import UPDATE_ENTRY, create_entry, raw_id
 from tests.support.client import GraphQLClient
 

@@ -71,7 +71,7 @@ def test_check_passes_with_reachable_services(service_env) -> None:
 
 
 def test_generate_key_prints_a_usable_master_key() -> None:
-    from server.settings import Settings
+    from datastore.kit.settings import Settings
 
     key = personalpod("generate-key").stdout.strip()
     assert Settings._master_key(key) == key

@@ -9,7 +9,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from datastore.postgres import Base
+from datastore.kit.postgres import Base
 from server.domains import import_stores
 
 COLUMN_CHANGES = {

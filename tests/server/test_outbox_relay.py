@@ -10,9 +10,9 @@ from collections.abc import AsyncIterator
 import orjson
 import pytest
 
+from datastore.kit.events import user_events
+from datastore.outbox.relay import OutboxRelay
 from datastore.outbox.repository import OutboxRepository
-from server.events import user_events
-from server.workers.outbox_relay import OutboxRelay
 from tests.support.client import GraphQLClient
 
 

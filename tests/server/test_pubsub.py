@@ -6,7 +6,7 @@ import asyncio
 
 import redis.asyncio as redis
 
-from server.pubsub import Broker
+from datastore.kit.pubsub import Broker
 
 
 async def test_one_connection_fans_out_to_every_local_subscriber(server) -> None:

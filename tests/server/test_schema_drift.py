@@ -28,7 +28,7 @@ def test_export_schema_command_prints_the_same_sdl() -> None:
 def test_every_field_and_argument_is_documented() -> None:
     from graphql import GraphQLObjectType
 
-    from resolvers.schema import build_schema
+    from server.schema import build_schema
 
     schema = build_schema()._schema
     missing = []

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from datastore.postgres import statement_counts
+from datastore.kit.postgres import statement_counts
 
 SIGN_UP = """
 mutation SignUp($input: SignUpInput!) {

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from datastore.outbox.repository import PendingEvent
 from datastore.sync.repository import SyncLogRepository
-from resolvers.pagination import encode_cursor
+from resolvers.core.pagination import encode_cursor
 from tests.pod.support import UPDATE_ENTRY, create_entry, create_tag, raw_id
 from tests.support.client import GraphQLClient, error_codes
 from tests.support.ws import WebSocketClient

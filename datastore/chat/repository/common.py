@@ -8,8 +8,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from datastore.dynamo_codec import from_item
-from datastore.dynamodb import Dynamo, expired
+from datastore.kit.dynamo_codec import from_item
+from datastore.kit.dynamodb import Dynamo, expired
 
 
 def live(raw: dict[str, Any]) -> dict[str, Any] | None:

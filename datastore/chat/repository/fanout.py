@@ -12,8 +12,8 @@ from botocore.exceptions import ClientError
 
 from datastore.chat.items import FANOUT
 from datastore.chat.repository.common import condition_failed, string_key
-from datastore.dynamo_codec import from_item
-from datastore.dynamodb import Dynamo
+from datastore.kit.dynamo_codec import from_item
+from datastore.kit.dynamodb import Dynamo
 
 SHARDS = 8
 APPLIED_TTL_DAYS = 30

@@ -14,8 +14,8 @@ from datastore.chat.repository.common import (
     retry_conflicts,
     string_key,
 )
-from datastore.dynamo_codec import to_attr
-from datastore.dynamodb import Dynamo
+from datastore.kit.dynamo_codec import to_attr
+from datastore.kit.dynamodb import Dynamo
 
 
 def _inbox(values: dict[str, Any]) -> InboxItem:

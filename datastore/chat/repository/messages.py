@@ -22,8 +22,8 @@ from datastore.chat.repository.common import (
     string_key,
 )
 from datastore.chat.repository.fanout import FanoutRepository
-from datastore.dynamo_codec import to_attr, to_item
-from datastore.dynamodb import Dynamo
+from datastore.kit.dynamo_codec import to_attr, to_item
+from datastore.kit.dynamodb import Dynamo
 
 _MESSAGE_FIELDS = set(MessageItem.__dataclass_fields__) - {"reactions"}
 FIRST_MESSAGE, LAST_MESSAGE = "m#", "m#~"  # "~" sorts after every id character

@@ -7,7 +7,7 @@ from typing import Any
 
 from datastore.chat.items import STATS, STATS_TTL_DAYS, StatsItem
 from datastore.chat.repository.common import query_live
-from datastore.dynamodb import Dynamo
+from datastore.kit.dynamodb import Dynamo
 
 
 def _stats(values: dict[str, Any]) -> StatsItem:

@@ -12,7 +12,7 @@ from datastore.chat.service.access import Access
 from datastore.chat.service.fanout import Fanout
 from datastore.chat.service.groups import GroupService
 from datastore.chat.service.messages import MessageService
-from datastore.people.settings import chat_settings
+from datastore.people.config import chat_settings
 
 if TYPE_CHECKING:
     from server.services import Services

@@ -9,7 +9,7 @@ from datastore.chat.ids import direct_pair, group_of
 from datastore.chat.items import ConversationItem
 from datastore.chat.repository.groups import MemberRepository
 from datastore.chat.repository.messages import MessageRepository
-from server.errors import NotFound
+from datastore.kit.errors import NotFound
 
 if TYPE_CHECKING:
     from server.services import Services

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from datastore.chat.ids import direct_conversation_id, new_message_id
 from datastore.chat.items import ConversationItem
 from datastore.chat.service.messages import now_iso
+from datastore.kit.errors import BadUserInput, Forbidden, NotFound
 from datastore.people.repository import PeopleRepository
-from server.errors import BadUserInput, Forbidden, NotFound
 
 if TYPE_CHECKING:
     from datastore.chat.service import ChatService

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from datastore.accounts import validation
 from datastore.chat.ids import group_conversation_id, new_message_id
 from datastore.chat.items import ConversationItem
 from datastore.chat.live import publish_conversation, publish_inbox
@@ -15,9 +16,8 @@ from datastore.chat.repository.groups import GroupRepository, InviteRepository, 
 from datastore.chat.service.fanout import today
 from datastore.chat.service.messages import now_iso
 from datastore.chat.tables import VISIBILITIES, ChatGroup, GroupMember
+from datastore.kit.errors import BadUserInput, Conflict, Forbidden, NotFound
 from datastore.people.repository import ActivityRepository, FriendshipRepository, PeopleRepository
-from server.auth import validation
-from server.errors import BadUserInput, Conflict, Forbidden, NotFound
 
 if TYPE_CHECKING:
     from datastore.chat.service import ChatService

@@ -12,7 +12,7 @@ from datastore.chat.items import REACTIONS, ConversationItem, InboxItem, Message
 from datastore.chat.live import publish_conversation, publish_inbox
 from datastore.chat.service import validation
 from datastore.chat.service.validation import MediaInput
-from server.errors import BadUserInput, Conflict, Forbidden, NotFound
+from datastore.kit.errors import BadUserInput, Conflict, Forbidden, NotFound
 
 if TYPE_CHECKING:
     from datastore.chat.service import ChatService

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from datastore.accounts import validation
 from datastore.chat.ids import MESSAGE_ID
 from datastore.chat.items import MEDIA_KINDS, MESSAGE_KINDS
-from server.auth import validation
-from server.errors import BadUserInput
+from datastore.kit.errors import BadUserInput
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MIME_TYPE = re.compile(r"^[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*$")

@@ -11,8 +11,8 @@ from datastore.chat.service.groups import group_details
 from resolvers.chat.ids import group_argument
 from resolvers.chat.inputs import CreateGroupInput, UpdateGroupInput
 from resolvers.chat.types.group import Group
+from resolvers.core.permissions import IsAuthenticated
 from resolvers.people.types import person_id_argument
-from resolvers.permissions import IsAuthenticated
 from server.context import Context
 
 Info = strawberry.Info[Context, None]

@@ -10,16 +10,16 @@ from strawberry import relay
 
 from datastore.chat.service.conversations import start_direct
 from datastore.chat.service.validation import MediaInput as Media
+from datastore.kit.errors import NotFound
 from resolvers.chat.ids import conversation_argument, message_argument
 from resolvers.chat.inputs import SendMessageInput
 from resolvers.chat.types.conversation import Conversation
 from resolvers.chat.types.enums import ReactionKind
 from resolvers.chat.types.events import ReactionPayload
 from resolvers.chat.types.message import Message
+from resolvers.core.permissions import IsAuthenticated
 from resolvers.people.types import person_id_argument
-from resolvers.permissions import IsAuthenticated
 from server.context import Context
-from server.errors import NotFound
 
 Info = strawberry.Info[Context, None]
 ConversationId = Annotated[relay.GlobalID, strawberry.argument(description="The conversation.")]

@@ -18,7 +18,7 @@ from resolvers.chat.ids import message_gid
 from resolvers.chat.lists import list_connection
 from resolvers.chat.types.enums import ConversationKind, MessageKind
 from resolvers.chat.types.group import Group
-from resolvers.pagination import After, Connection, First
+from resolvers.core.pagination import After, Connection, First
 from resolvers.people.types import Person
 from server.context import Context
 

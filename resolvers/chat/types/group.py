@@ -16,7 +16,14 @@ from datastore.chat.repository.groups import MemberRepository
 from datastore.chat.tables import ChatGroup
 from datastore.chat.tables import GroupMember as GroupMemberRow
 from resolvers.chat.types.enums import GroupRole, GroupVisibility
-from resolvers.pagination import After, Connection, First, decode_cursor, encode_cursor, page_size
+from resolvers.core.pagination import (
+    After,
+    Connection,
+    First,
+    decode_cursor,
+    encode_cursor,
+    page_size,
+)
 from resolvers.people.types import Person
 from server.context import Context
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry import relay
 
-from resolvers.pod.service.changes import Actor
+from datastore.pod.service.changes import Actor
 from server.context import Context
 
 Info = strawberry.Info[Context, None]

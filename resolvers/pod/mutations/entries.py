@@ -7,8 +7,9 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
-from resolvers.permissions import IsAuthenticated
-from resolvers.pod import drafts, validation
+from datastore.pod import validation
+from resolvers.core.permissions import IsAuthenticated
+from resolvers.pod import drafts
 from resolvers.pod.inputs import CreateEntryInput, UpdateEntryInput
 from resolvers.pod.mutations.common import INPUT, EntryId, Info, actor, pod
 from resolvers.pod.types.entries import KIND_TYPES, Entry

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 import strawberry
 from strawberry import relay
 
-from resolvers.permissions import IsAuthenticated
-from resolvers.pod import drafts, validation
+from datastore.pod import validation
+from resolvers.core.permissions import IsAuthenticated
+from resolvers.pod import drafts
 from resolvers.pod.inputs import CreateTagInput, UpdateTagInput
 from resolvers.pod.mutations.common import INPUT, Info, actor, pod
 from resolvers.pod.types.common import global_id

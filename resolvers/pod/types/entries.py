@@ -9,10 +9,17 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
+from datastore.pod.service.secrets import SecretRequest
 from datastore.pod.tables import Entry as EntryRow
-from resolvers.pagination import After, Connection, First, decode_cursor, encode_cursor, page_size
+from resolvers.core.pagination import (
+    After,
+    Connection,
+    First,
+    decode_cursor,
+    encode_cursor,
+    page_size,
+)
 from resolvers.pod.enums import EntryKind, EntryStatus
-from resolvers.pod.service.secrets import SecretRequest
 from resolvers.pod.types.categories import Category
 from resolvers.pod.types.common import Info, owner, parse_uuids
 from resolvers.pod.types.tags import Tag

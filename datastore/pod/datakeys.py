@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from datastore.kit.crypto.keyring import MasterKeyring
+from datastore.kit.crypto.sealing import new_data_key
 from datastore.pod.repository.keys import DataKeyRepository
-from server.crypto.keyring import MasterKeyring
-from server.crypto.sealing import new_data_key
 
 
 class DataKeys:

@@ -7,8 +7,12 @@ from typing import Any
 
 import orjson
 
-from server.pubsub import Broker
-from server.workers.outbox_relay import user_channel
+from datastore.kit.pubsub import Broker
+
+
+def user_channel(user_id: object) -> str:
+    """The Redis channel of one user's committed events."""
+    return f"user:{user_id}"
 
 
 async def user_events(

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from server.errors import BadUserInput
+from datastore.kit.errors import BadUserInput
 
 EMAIL = re.compile(
     r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$"

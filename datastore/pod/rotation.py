@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from datastore.kit.crypto.keyring import MasterKeyring
 from datastore.pod.repository.keys import DataKeyRepository
-from server.crypto.keyring import MasterKeyring
 
 BATCH_SIZE = 200
 

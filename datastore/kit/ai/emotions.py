@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from server.ai.embedder import Embedder
+from datastore.kit.ai.embedder import Embedder
 
 EMOTION_MODEL = "minilm-emotion-prototypes-1"
 TEMPERATURE = 25.0  # sharpens cosine gaps of ~0.1 into clear preferences

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import MetaData, event
@@ -14,6 +13,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase
+
+from datastore.kit.request_id import current_request_id
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -28,9 +29,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-# The request id of the operation being served; statements are counted per request id so
-# tests can assert that a query's round trips do not grow with its page size.
-current_request_id: ContextVar[str | None] = ContextVar("current_request_id", default=None)
+# Statements are counted per request id so tests can assert that a query's round trips do
+# not grow with its page size.
 statement_counts: Counter[str] = Counter()
 
 

@@ -18,6 +18,7 @@ import orjson
 import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from datastore.kit.events import user_channel
 from datastore.outbox.repository import OutboxRepository, PendingEvent
 
 log = structlog.get_logger("personalpod.outbox")
@@ -28,10 +29,6 @@ POLL_SECONDS = 1.0
 KEEP_PUBLISHED = timedelta(days=1)
 
 Sink = Callable[[Sequence[PendingEvent]], Awaitable[None]]
-
-
-def user_channel(user_id: object) -> str:
-    return f"user:{user_id}"
 
 
 def encode_event(event: PendingEvent) -> bytes:

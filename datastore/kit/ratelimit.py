@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import redis.asyncio as redis
 
-from server.errors import RateLimited
+from datastore.kit.errors import RateLimited
 
 
 class RateLimiter:

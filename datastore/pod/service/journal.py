@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from datastore.outbox.repository import OutboxRepository
 from datastore.pod.repository.activity import ActivityRepository
-from resolvers.pod.service.changes import Actor
+from datastore.pod.service.changes import Actor
 
 
 class Journal:

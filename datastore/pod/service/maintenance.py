@@ -11,8 +11,8 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from datastore.pod.repository.entries import EntryRepository
-from resolvers.pod.service.changes import Actor
-from resolvers.pod.service.journal import Journal
+from datastore.pod.service.changes import Actor
+from datastore.pod.service.journal import Journal
 
 log = structlog.get_logger("personalpod.pod.maintenance")
 

@@ -9,12 +9,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from datastore.accounts import validation
+from datastore.accounts.authenticator import Principal
 from datastore.accounts.repository import UserRepository
 from datastore.accounts.tables import User
+from datastore.kit.errors import BadUserInput
 from datastore.outbox.repository import OutboxRepository
-from server.auth import validation
-from server.auth.authenticator import Principal
-from server.errors import BadUserInput
 
 PRESENCE_STATUSES = ("ONLINE", "OFFLINE", "AWAY", "DO_NOT_DISTURB")
 

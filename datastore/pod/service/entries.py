@@ -10,15 +10,15 @@ from typing import Any
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from datastore.kit.crypto.sealing import open_sealed, seal
+from datastore.kit.errors import BadUserInput, Conflict, NotFound
+from datastore.pod.datakeys import DataKeys
 from datastore.pod.repository.categories import CategoryRepository
 from datastore.pod.repository.entries import EntryRepository
 from datastore.pod.repository.tags import TagRepository
+from datastore.pod.service.changes import Actor, EntryDraft, EntryPatch
+from datastore.pod.service.journal import Journal, diff
 from datastore.pod.tables import Entry
-from resolvers.pod.service.changes import Actor, EntryDraft, EntryPatch
-from resolvers.pod.service.journal import Journal, diff
-from server.crypto.datakeys import DataKeys
-from server.crypto.sealing import open_sealed, seal
-from server.errors import BadUserInput, Conflict, NotFound
 
 SEALED_MARK = "[encrypted]"
 

@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from datastore.kit.errors import BadUserInput, NotFound
 from datastore.pod.repository.tags import TagRepository
+from datastore.pod.service.changes import Actor
+from datastore.pod.service.journal import Journal, diff
 from datastore.pod.tables import Tag
-from resolvers.pod.service.changes import Actor
-from resolvers.pod.service.journal import Journal, diff
-from server.errors import BadUserInput, NotFound
 
 
 def _values(row: Tag) -> dict[str, Any]:

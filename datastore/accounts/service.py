@@ -1,5 +1,5 @@
 """Account use cases: sign up, sign in and out, passwords and devices (profile and presence
-are in `server.auth.profile`)."""
+are in `datastore.accounts.profile`)."""
 
 from __future__ import annotations
 
@@ -11,20 +11,20 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from datastore.accounts import validation
+from datastore.accounts.authenticator import Authenticator, Principal, now_iso
 from datastore.accounts.items import SessionItem
+from datastore.accounts.passwords import PasswordHasher
+from datastore.accounts.profile import ProfileOperations
 from datastore.accounts.repository import UserRepository
 from datastore.accounts.sessions import SessionRepository
 from datastore.accounts.tables import User
+from datastore.accounts.tokens import hash_secret, issue_token
 from datastore.audit.repository import AuditAction, AuditRepository
+from datastore.kit.errors import BadUserInput, Conflict, NotFound, Unauthenticated
+from datastore.kit.ratelimit import RateLimiter
+from datastore.kit.settings import Settings
 from datastore.outbox.repository import OutboxRepository
-from server.auth import validation
-from server.auth.authenticator import Authenticator, Principal, now_iso
-from server.auth.passwords import PasswordHasher
-from server.auth.profile import ProfileOperations
-from server.auth.tokens import hash_secret, issue_token
-from server.errors import BadUserInput, Conflict, NotFound, Unauthenticated
-from server.ratelimit import RateLimiter
-from server.settings import Settings
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ import base64
 import binascii
 import sys
 
-from datastore.postgres import create_engine, create_session_factory
-from server.crypto.config import CryptoSettings
-from server.crypto.keyring import MasterKeyring
-from server.crypto.rotation import rotate_master_key
-from server.settings import ConfigurationError, Settings
+from datastore.kit.crypto.config import CryptoSettings
+from datastore.kit.crypto.keyring import MasterKeyring
+from datastore.kit.postgres import create_engine, create_session_factory
+from datastore.kit.settings import ConfigurationError, Settings
+from datastore.pod.rotation import rotate_master_key
 
 
 def parse_key(value: str) -> bytes:

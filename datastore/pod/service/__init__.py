@@ -5,19 +5,19 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
+from datastore.kit.crypto.config import CryptoSettings
+from datastore.kit.crypto.keyring import MasterKeyring
 from datastore.pod.cache import PodCache
+from datastore.pod.config import PodConfig
+from datastore.pod.datakeys import DataKeys
 from datastore.pod.repository.entries import EntryRepository
 from datastore.pod.repository.preferences import PreferencesRepository
-from resolvers.pod.config import PodConfig
-from resolvers.pod.service.categories import CategoryService
-from resolvers.pod.service.changes import Actor
-from resolvers.pod.service.entries import EntryService
-from resolvers.pod.service.maintenance import PodMaintenance
-from resolvers.pod.service.reads import PodReads
-from resolvers.pod.service.tags import TagService
-from server.crypto.config import CryptoSettings
-from server.crypto.datakeys import DataKeys
-from server.crypto.keyring import MasterKeyring
+from datastore.pod.service.categories import CategoryService
+from datastore.pod.service.changes import Actor
+from datastore.pod.service.entries import EntryService
+from datastore.pod.service.maintenance import PodMaintenance
+from datastore.pod.service.reads import PodReads
+from datastore.pod.service.tags import TagService
 
 if TYPE_CHECKING:
     from server.services import Services

@@ -15,8 +15,8 @@ import structlog
 
 from datastore.accounts.items import SessionItem
 from datastore.accounts.sessions import SessionRepository
-from server.auth.tokens import parse_token, secret_matches
-from server.errors import Unauthenticated
+from datastore.accounts.tokens import parse_token, secret_matches
+from datastore.kit.errors import Unauthenticated
 
 log = structlog.get_logger("personalpod.auth")
 

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
+from datastore.kit.crypto.sealing import open_sealed
+from datastore.pod.datakeys import DataKeys
 from datastore.pod.repository.activity import ActivityRepository
-from server.crypto.datakeys import DataKeys
-from server.crypto.sealing import open_sealed
 
 
 @dataclass(frozen=True)

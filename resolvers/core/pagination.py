@@ -9,7 +9,7 @@ from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
-from server.errors import BadUserInput
+from datastore.kit.errors import BadUserInput
 
 NodeT = TypeVar("NodeT")
 ItemT = TypeVar("ItemT")

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 from strawberry import relay
 
-from server.auth.validation import email, http_url, text
-from server.errors import BadUserInput
+from datastore.accounts.validation import email, http_url, text
+from datastore.kit.errors import BadUserInput
 
 __all__ = ["email", "http_url", "text"]
 

@@ -9,7 +9,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.tools import merge_types
 
-from resolvers.node import node_queries
+from resolvers.core.node import node_queries
 from server.domains import all_domains
 from server.graphql.masking import MaskUnexpectedErrors
 

@@ -1,0 +1,61 @@
+"""The one place errors become GraphQL errors: codes for domain errors, INTERNAL for bugs.
+
+`format_error` turns any GraphQLError into the wire shape with `extensions.code`. Anything
+unexpected is masked to INTERNAL with the request id, and logged with its traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from graphql import GraphQLError
+
+from datastore.kit.errors import DomainError, ErrorCode
+
+log = structlog.get_logger("personalpod.errors")
+
+INTERNAL_MESSAGE = "Internal server error."
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """True for errors that are bugs or outages, which clients must not see in detail."""
+    original = error.original_error
+    return original is not None and not isinstance(original, (DomainError, GraphQLError))
+
+
+def masked_error(error: GraphQLError, *, request_id: str | None) -> GraphQLError:
+    """Log an unexpected error with its traceback and return the INTERNAL error shown."""
+    original = error.original_error
+    log.error(
+        "unexpected_error",
+        request_id=request_id,
+        path=error.path,
+        exc_info=(type(original), original, original.__traceback__) if original else None,
+    )
+    return GraphQLError(
+        INTERNAL_MESSAGE,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": ErrorCode.INTERNAL.value, "requestId": request_id},
+    )
+
+
+def format_error(error: GraphQLError, *, request_id: str | None) -> dict[str, Any]:
+    """The JSON shape of one GraphQL error, masking anything unexpected."""
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        # Parse, validation and coercion errors: the client sent something wrong.
+        formatted = error.formatted
+        extensions = dict(formatted.get("extensions") or {})
+        extensions.setdefault("code", ErrorCode.BAD_USER_INPUT.value)
+        formatted["extensions"] = extensions
+        return formatted
+    if isinstance(original, DomainError):
+        formatted = error.formatted
+        formatted["message"] = original.message
+        formatted["extensions"] = dict(original.extensions)
+        return formatted
+    return masked_error(error, request_id=request_id).formatted
