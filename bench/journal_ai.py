@@ -110,7 +110,7 @@ async def _load(services, args) -> uuid.UUID:
     import numpy as np
     from pgvector.asyncpg import register_vector
 
-    url = services.settings.database_url.replace("postgresql+asyncpg://", "postgresql://")
+    url = services.clients.settings.database_url.replace("postgresql+asyncpg://", "postgresql://")
     conn = await asyncpg.connect(url)
     await register_vector(conn)
     users = [uuid.uuid4() for _ in range(args.users)]
@@ -164,8 +164,8 @@ async def _real_vectors(services, user: uuid.UUID, count: int) -> None:
     from datastore.journal.analysis import AnalysisRepository
     from datastore.kit.ai.text import content_hash, embed_text
 
-    embedder = services.domain("journal").embedder
-    async with services.db() as session:
+    embedder = services.embedder
+    async with services.clients.db() as session:
         rows = (
             await session.execute(
                 text("SELECT id, title, content FROM journal_entries WHERE user_id = :u LIMIT :n"),
@@ -176,7 +176,7 @@ async def _real_vectors(services, user: uuid.UUID, count: int) -> None:
         chunk = rows[start : start + 256]
         texts = [embed_text(r[1], r[2]) for r in chunk]
         vectors = await embedder.encode(texts)
-        async with services.db() as session, session.begin():
+        async with services.clients.db() as session, session.begin():
             analysis = AnalysisRepository(session)
             for row, body, vector in zip(chunk, texts, vectors, strict=True):
                 await analysis.save_embedding(
@@ -191,7 +191,7 @@ async def _real_vectors(services, user: uuid.UUID, count: int) -> None:
 
 
 async def _measure_search(services, user: uuid.UUID, mode: str, count: int) -> dict:
-    search = services.domain("search")
+    search = services.search
     timings = []
     for n in range(count + 10):
         query = QUERIES[n % len(QUERIES)]
@@ -210,13 +210,14 @@ async def _measure_search(services, user: uuid.UUID, mode: str, count: int) -> d
 
 async def _run(env: dict, args) -> dict:
     from datastore.kit.settings import load_settings
-    from server.services import Services
+    from server.container import Container
 
     settings = load_settings(**{k.lower(): v for k, v in env.items()})
-    services = Services.build(settings)
-    await services.start(run_workers=False)
+    container = Container.build(settings)
+    await container.start(run_workers=False)
+    services = container.services
     try:
-        embedder = services.domain("journal").embedder
+        embedder = services.embedder
         progress("embeddings: loading the model")
         await embedder.warm_up()
         busy = warn_if_busy("the embedding run")
@@ -230,7 +231,7 @@ async def _run(env: dict, args) -> dict:
             progress(f"search: {mode} {results[mode.lower()]}")
         return results
     finally:
-        await services.stop()
+        await container.stop()
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from datastore.kit.request_id import current_request_id
 from datastore.kit.settings import Settings, get_settings
+from server.container import Container
 from server.context import Context, build_context
 from server.graphql.errors import format_error
 from server.graphql.http import GraphQLHTTP
@@ -21,7 +22,6 @@ from server.health import healthz, readyz
 from server.logging import configure_logging
 from server.middleware import RequestIdMiddleware
 from server.schema import Schema, build_schema
-from server.services import Services
 from server.websocket import GraphQLWebSocket
 
 
@@ -35,7 +35,8 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
     """Build the app; services connect in the lifespan, so this does no I/O."""
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
-    services = Services.build(settings, count_statements=count_statements)
+    container = Container.build(settings, count_statements=count_statements)
+    services = container.services
     schema = schema_for(settings)
 
     async def context_getter(request: Request) -> Context:
@@ -46,11 +47,11 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await services.start(run_workers=settings.run_workers_in_process)
+        await container.start(run_workers=settings.run_workers_in_process)
         try:
             yield
         finally:
-            await services.stop()
+            await container.stop()
 
     http = GraphQLHTTP(schema, context_getter=context_getter, error_formatter=error_formatter)
     app = Starlette(
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
         ],
         lifespan=lifespan,
     )
+    app.state.container = container
     app.state.services = services
     app.state.schema = schema
     app.add_middleware(RequestIdMiddleware)

@@ -101,9 +101,9 @@ def _command(
 
 
 def _fail(error: BaseException) -> None:
+    from datastore.kit.clients import ServiceUnavailable
     from datastore.kit.settings import ConfigurationError
     from server.embedded import ServiceStartError
-    from server.services import ServiceUnavailable
 
     expected = (ConfigurationError, ServiceUnavailable, ServiceStartError)
     if isinstance(error, expected):
@@ -178,26 +178,26 @@ def _serve(args: argparse.Namespace) -> None:
 
 
 async def _reach_services(settings) -> None:
-    from server.services import Services
+    from datastore.kit.clients import Clients
 
-    services = Services.build(settings)
+    clients = Clients.build(settings)
     try:
-        await services.dynamo.start()
-        await services.check()
+        await clients.dynamo.start()
+        await clients.check()
     finally:
-        await services.dynamo.stop()
-        await services.redis.aclose()
-        await services.engine.dispose()
+        await clients.dynamo.stop()
+        await clients.redis.aclose()
+        await clients.engine.dispose()
 
 
 def _worker(_args: argparse.Namespace) -> None:
-    from server.services import Services
+    from server.container import Container
 
     settings = _settings()
 
     async def work() -> None:
-        services = Services.build(settings)
-        await services.start(run_workers=True)
+        container = Container.build(settings)
+        await container.start(run_workers=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -208,7 +208,7 @@ def _worker(_args: argparse.Namespace) -> None:
         try:
             await stop.wait()
         finally:
-            await services.stop()
+            await container.stop()
 
     asyncio.run(work())
 

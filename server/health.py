@@ -13,7 +13,7 @@ async def healthz(_request: Request) -> JSONResponse:
 
 async def readyz(request: Request) -> JSONResponse:
     """Every backing service answers; 503 names the ones that do not."""
-    checks = await request.app.state.services.readiness()
+    checks = await request.app.state.container.readiness()
     ready = all(state == "ok" for state in checks.values())
     return JSONResponse(
         {"status": "ok" if ready else "unavailable", "checks": checks},

@@ -6,7 +6,6 @@ import base64
 import binascii
 import sys
 
-from datastore.kit.crypto.config import CryptoSettings
 from datastore.kit.crypto.keyring import MasterKeyring
 from datastore.kit.postgres import create_engine, create_session_factory
 from datastore.kit.settings import ConfigurationError, Settings
@@ -26,7 +25,7 @@ def parse_key(value: str) -> bytes:
 async def rotate(settings: Settings, new_key: str) -> None:
     """Unwrap with MASTER_KEY or MASTER_KEYS_OLD, wrap with the new key."""
     key = parse_key(new_key)
-    known = [settings.master_key_bytes, *CryptoSettings().old_keys]
+    known = [settings.master_key_bytes, *settings.old_master_keys]
     keyring = MasterKeyring(key, known)
     engine = create_engine(settings.database_url, pool_size=2)
 

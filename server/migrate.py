@@ -8,9 +8,9 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+import datastore.tables  # noqa: F401  (every table and DynamoDB spec)
 from datastore.kit.dynamodb import Dynamo, create_tables
 from datastore.kit.settings import Settings
-from server.domains import import_stores
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -29,7 +29,6 @@ def migrate_postgres(database_url: str) -> None:
 
 
 async def migrate_dynamodb(settings: Settings, log: Callable[[str], None] = print) -> None:
-    import_stores()
     dynamo = Dynamo(
         endpoint=settings.dynamodb_endpoint,
         region=settings.dynamodb_region,

@@ -1,4 +1,7 @@
-"""The whole GraphQL schema, merged from every domain's roots."""
+"""The whole GraphQL schema: every domain's roots, listed explicitly.
+
+Fields merge in the order listed here, which is the order `schema.graphql` shows them.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +12,91 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.tools import merge_types
 
+from resolvers.accounts.mutations import AccountMutations
+from resolvers.accounts.queries import AccountQueries
+from resolvers.accounts.subscriptions import AccountSubscriptions
+from resolvers.accounts.types import Session, User
+from resolvers.assistant.mutations import AssistantMutations
+from resolvers.chat.mutations.groups import GroupMutations
+from resolvers.chat.mutations.messages import MessageMutations
+from resolvers.chat.queries import ChatQueries
+from resolvers.chat.subscriptions import ChatSubscriptions
+from resolvers.chat.types.conversation import Conversation
+from resolvers.chat.types.group import Group
+from resolvers.chat.types.message import Message
 from resolvers.core.node import node_queries
-from server.domains import all_domains
+from resolvers.insights.queries import InsightQueries
+from resolvers.journal.mutations import JournalMutations
+from resolvers.journal.queries import JournalQueries
+from resolvers.journal.types import JournalEntry, JournalTag, Reminder, Topic
+from resolvers.notifications.mutations import NotificationMutations
+from resolvers.notifications.queries import NotificationQueries
+from resolvers.notifications.subscriptions import NotificationSubscriptions
+from resolvers.notifications.types import Notification
+from resolvers.people.mutations import PeopleMutations
+from resolvers.people.queries import PeopleQueries
+from resolvers.people.subscriptions import PeopleSubscriptions
+from resolvers.people.types import Person
+from resolvers.pod.mutations import CategoryMutations, EntryMutations, TagMutations
+from resolvers.pod.queries import PodQueries
+from resolvers.pod.types.categories import Category
+from resolvers.pod.types.entries import ENTRY_TYPES
+from resolvers.pod.types.tags import Tag
+from resolvers.search.queries import SearchQueries
+from resolvers.search.types import JournalSearchResult, PodSearchResult
+from resolvers.sync.queries import SyncQueries
+from resolvers.sync.subscriptions import SyncSubscriptions
 from server.graphql.masking import MaskUnexpectedErrors
+
+QUERIES: tuple[type, ...] = (
+    AccountQueries,
+    ChatQueries,
+    InsightQueries,
+    JournalQueries,
+    NotificationQueries,
+    PeopleQueries,
+    PodQueries,
+    SearchQueries,
+    SyncQueries,
+)
+MUTATIONS: tuple[type, ...] = (
+    AccountMutations,
+    AssistantMutations,
+    GroupMutations,
+    MessageMutations,
+    JournalMutations,
+    NotificationMutations,
+    PeopleMutations,
+    EntryMutations,
+    CategoryMutations,
+    TagMutations,
+)
+SUBSCRIPTIONS: tuple[type, ...] = (
+    AccountSubscriptions,
+    ChatSubscriptions,
+    NotificationSubscriptions,
+    PeopleSubscriptions,
+    SyncSubscriptions,
+)
+# Types the schema must know although no field names them (Node implementers).
+TYPES: tuple[type, ...] = (
+    User,
+    Session,
+    Conversation,
+    Group,
+    Message,
+    JournalEntry,
+    JournalTag,
+    Reminder,
+    Topic,
+    Notification,
+    Person,
+    *ENTRY_TYPES,
+    Category,
+    Tag,
+    JournalSearchResult,
+    PodSearchResult,
+)
 
 
 class Schema(strawberry.Schema):
@@ -22,13 +107,10 @@ class Schema(strawberry.Schema):
 def build_schema(
     extensions: list[SchemaExtension | type[SchemaExtension]] | None = None,
 ) -> Schema:
-    domains = all_domains()
     return Schema(
-        query=merge_types("Query", (node_queries(), *(q for d in domains for q in d.queries))),
-        mutation=merge_types("Mutation", tuple(m for d in domains for m in d.mutations)),
-        subscription=merge_types(
-            "Subscription", tuple(s for d in domains for s in d.subscriptions)
-        ),
-        types=[t for d in domains for t in d.types],
+        query=merge_types("Query", (node_queries(), *QUERIES)),
+        mutation=merge_types("Mutation", MUTATIONS),
+        subscription=merge_types("Subscription", SUBSCRIPTIONS),
+        types=list(TYPES),
         extensions=[*(extensions or []), MaskUnexpectedErrors],
     )

@@ -24,9 +24,9 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_P
 from datastore.accounts.authenticator import Principal
 from datastore.kit.events import user_channel
 from datastore.kit.request_id import current_request_id
+from datastore.people.service import online
+from datastore.services import Services
 from server.context import Context, authenticate_context, bearer_token, build_context
-from server.domains import all_domains
-from server.services import Services
 
 log = structlog.get_logger("personalpod.websocket")
 
@@ -93,13 +93,11 @@ class GraphQLWebSocket(GraphQL):
     async def _close_when_session_ends(
         self, websocket: WebSocket, principal: Principal, ready: asyncio.Event
     ) -> None:
-        """Live for as long as the socket: domains' socket hooks run, and the socket is
-        closed when its session ends. Cancelled when the socket closes."""
+        """Live for as long as the socket: the user counts as online (presence is derived
+        from live sockets), and the socket is closed when its session ends. Cancelled when
+        the socket closes."""
         try:
-            async with contextlib.AsyncExitStack() as hooks:
-                for domain in all_domains():
-                    if domain.on_socket is not None:
-                        await hooks.enter_async_context(domain.on_socket(self.services, principal))
+            async with online(self.services.people, principal.user_id):
                 await self._session_ended(principal, ready)
         except asyncio.CancelledError:
             return
@@ -110,7 +108,7 @@ class GraphQLWebSocket(GraphQL):
 
     async def _session_ended(self, principal: Principal, ready: asyncio.Event) -> None:
         """Return once the session is revoked (live event) or found gone on a recheck."""
-        broker = self.services.broker
+        broker = self.services.clients.broker
         async with broker.subscribe(user_channel(principal.user_id)) as subscription:
             ready.set()
             while True:

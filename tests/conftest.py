@@ -19,10 +19,11 @@ import uvicorn
 from starlette.applications import Starlette
 
 from datastore.kit.settings import Settings, load_settings
+from datastore.services import Services
 from server.app import create_app
+from server.container import Container
 from server.embedded import start_services
 from server.migrate import migrate_dynamodb, migrate_postgres
-from server.services import Services
 from tests.support.client import GraphQLClient
 from tests.support.ports import free_port
 
@@ -58,6 +59,10 @@ async def migrated(settings: Settings) -> Settings:
 class LiveServer:
     url: str
     app: Starlette
+
+    @property
+    def container(self) -> Container:
+        return self.app.state.container
 
     @property
     def services(self) -> Services:

@@ -24,7 +24,9 @@ from datastore.search.repository import JOURNAL, Hit
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from server.services import Services
+    from datastore.kit.ai.embedder import Embedder
+    from datastore.kit.clients import Clients
+    from datastore.search.service import SearchService
 
 MAX_QUESTION = 500
 RETRIEVED = 6
@@ -50,9 +52,11 @@ class Answer:
 
 
 class AssistantService:
-    def __init__(self, services: Services) -> None:
-        self.services = services
-        self.sessions = AssistantSessionRepository(services.dynamo)
+    def __init__(self, clients: Clients, search: SearchService, embedder: Embedder) -> None:
+        self.clients = clients
+        self.search = search
+        self.embedder = embedder
+        self.sessions = AssistantSessionRepository(clients.dynamo)
 
     async def ask(self, user_id: uuid.UUID, question: str, session_id: str | None) -> Answer:
         question = question.strip()
@@ -74,29 +78,26 @@ class AssistantService:
                 "entries": [str(p.entry_id) for p in passages[:SUMMARY_SENTENCES]],
             }
         )
-        journal = self.services.domain("journal")
         await self.sessions.save(
             str(user_id),
             session_id,
             turns,
-            ttl_seconds=journal.settings.assistant_session_hours * 3600,
+            ttl_seconds=self.clients.settings.journal.assistant_session_hours * 3600,
         )
         return Answer(session_id=session_id, summary=summary, passages=passages)
 
     async def _passages(self, user_id: uuid.UUID, question: str, query: str) -> list[Passage]:
-        search = self.services.domain("search")
-        hits, _ = await search.search(
+        hits, _ = await self.search.search(
             user_id, query, mode="HYBRID", kinds=[JOURNAL, "NOTE"], limit=RETRIEVED, offset=0
         )
-        async with self.services.db() as session:
+        async with self.clients.db() as session:
             texts = await _texts(session, user_id, hits)
         candidates = [
             (hit, sentence) for hit in hits for sentence in sentences(texts.get(hit.id, ""))
         ]
         if not candidates:
             return []
-        embedder = self.services.domain("journal").embedder
-        vectors = await embedder.encode([question, *(s for _, s in candidates)])
+        vectors = await self.embedder.encode([question, *(s for _, s in candidates)])
         asked = vectors[0]
         scored = [
             (sum(a * b for a, b in zip(asked, v, strict=True)), hit, sentence)

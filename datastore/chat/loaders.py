@@ -14,7 +14,9 @@ from datastore.chat.repository.groups import GroupRepository, MemberRepository
 from datastore.chat.tables import ChatGroup, GroupMember
 
 if TYPE_CHECKING:
-    from server.services import Services
+    from datastore.chat.repository.inbox import InboxRepository
+    from datastore.chat.repository.messages import MessageRepository
+    from datastore.kit.clients import Clients
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -31,11 +33,12 @@ def loader(load: Callable[[list[Any]], Any]) -> DataLoader[Any, Any]:
 
 
 class ChatLoaders:
-    def __init__(self, services: Services) -> None:
-        self.services = services
-        chat = services.domain("chat")
-        self.messages = chat.messages_repository
-        self.inbox = chat.inbox
+    def __init__(
+        self, clients: Clients, messages: MessageRepository, inbox: InboxRepository
+    ) -> None:
+        self.clients = clients
+        self.messages = messages
+        self.inbox = inbox
         self.group_by_id = loader(self._groups)
         self.membership_by_pair = loader(self._memberships)
         self.member_count_by_group = loader(self._member_counts)
@@ -46,17 +49,17 @@ class ChatLoaders:
         self.participants_by_conversation = loader(self._participants)
 
     async def _groups(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, ChatGroup]:
-        async with self.services.db() as db:
+        async with self.clients.db() as db:
             return {g.id: g for g in await GroupRepository(db).list_by_ids(ids)}
 
     async def _memberships(
         self, pairs: list[tuple[uuid.UUID, uuid.UUID]]
     ) -> dict[tuple[uuid.UUID, uuid.UUID], GroupMember]:
-        async with self.services.db() as db:
+        async with self.clients.db() as db:
             return await MemberRepository(db).memberships(pairs)
 
     async def _member_counts(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
-        async with self.services.db() as db:
+        async with self.clients.db() as db:
             counts = await MemberRepository(db).count_by_group(ids)
         return {i: counts.get(i, 0) for i in ids}
 
@@ -71,7 +74,7 @@ class ChatLoaders:
             elif group is not None:
                 groups[group] = conversation_id
         if groups:
-            async with self.services.db() as db:
+            async with self.clients.db() as db:
                 members = await MemberRepository(db).user_ids_by_group(list(groups))
             found.update({groups[g]: users for g, users in members.items()})
         return found

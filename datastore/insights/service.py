@@ -10,18 +10,16 @@ from datastore.insights.repository import BUCKETS, InsightsRepository
 from datastore.kit.errors import BadUserInput
 
 if TYPE_CHECKING:
-    from server.services import Services
+    from datastore.insights.cache import InsightsCache
+    from datastore.kit.clients import Clients
 
 MAX_TREND_DAYS = 366 * 5
 
 
 class InsightsService:
-    def __init__(self, services: Services) -> None:
-        self.services = services
-
-    @property
-    def cache(self):  # type: ignore[no-untyped-def]
-        return self.services.domain("journal").insights
+    def __init__(self, clients: Clients, cache: InsightsCache) -> None:
+        self.clients = clients
+        self.cache = cache
 
     async def mood_trend(
         self, user_id: uuid.UUID, *, date_from: date, date_to: date, bucket: str
@@ -58,7 +56,7 @@ class InsightsService:
 
     async def _cached(self, user_id: uuid.UUID, name: str, query: Any) -> Any:
         async def compute() -> Any:
-            async with self.services.db() as session:
+            async with self.clients.db() as session:
                 return await query(InsightsRepository(session))
 
         value, _hit = await self.cache.get_or_compute(user_id, name, compute)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from sqlalchemy import text
@@ -26,7 +27,11 @@ from datastore.search.pod import EMBEDDABLE
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from datastore.journal.service import JournalService
+    from datastore.insights.cache import InsightsCache
+    from datastore.kit.ai.embedder import Embedder
+    from datastore.kit.ai.emotions import EmotionScorer
+    from datastore.kit.clients import Clients
+    from datastore.outbox.repository import PendingEvent
 
 log = structlog.get_logger("personalpod.ai")
 
@@ -44,11 +49,18 @@ _ENQUEUE_STALE_NOTES = text(
 
 
 class AIWorker:
-    def __init__(self, journal: JournalService) -> None:
-        self.journal = journal
-        self.db = journal.db
-        self.settings = journal.settings
-        self.embedder = journal.embedder
+    def __init__(
+        self,
+        clients: Clients,
+        embedder: Embedder,
+        emotions: EmotionScorer,
+        insights: InsightsCache,
+    ) -> None:
+        self.db = clients.db
+        self.settings = clients.settings.journal
+        self.embedder = embedder
+        self.emotions = emotions
+        self.insights = insights
         self._last_sweep = 0.0
 
     async def run(self) -> None:
@@ -79,7 +91,7 @@ class AIWorker:
             for job in jobs:
                 await repository.finish(job)
         for user_id in {j.user_id for j in jobs}:
-            await self.journal.insights.invalidate(user_id)
+            await self.insights.invalidate(user_id)
         return len(jobs)
 
     async def _embed_journal(self, jobs: Sequence[ClaimedJob]) -> None:
@@ -98,7 +110,7 @@ class AIWorker:
         results = []
         for row, vector in zip(changed, vectors, strict=True):
             sentiment = await asyncio.to_thread(analyze_sentiment, row.content)
-            emotions = await self.journal.emotions.score(vector)
+            emotions = await self.emotions.score(vector)
             results.append((row, vector, sentiment, emotions))
         async with self.db() as session, session.begin():
             analysis = AnalysisRepository(session)
@@ -167,7 +179,7 @@ class AIWorker:
                     topic, vector, min_relevance=self.settings.topic_min_relevance
                 )
         for user_id in {t.user_id for t in topics if t.user_id}:
-            await self.journal.insights.invalidate(user_id)
+            await self.insights.invalidate(user_id)
 
     async def _sweep_if_due(self) -> None:
         if time.monotonic() - self._last_sweep < self.settings.pod_sweep_seconds:
@@ -181,9 +193,39 @@ class AIWorker:
             result = await session.execute(_ENQUEUE_STALE_NOTES)
             return result.rowcount or 0
 
+    async def enqueue_pod_embeddings(self, events: Sequence[PendingEvent]) -> None:
+        """An outbox sink: committed pod writes enqueue their embedding jobs."""
+        targets = [
+            (uuid.UUID(entry_id), event.user_id)
+            for event in events
+            if event.topic.startswith(("pod.entry", "entry."))
+            and (entry_id := _pod_entry_id(event.payload)) is not None
+        ]
+        if not targets:
+            return
+        try:
+            async with self.db() as session, session.begin():
+                jobs = AIJobRepository(session)
+                for entry_id, user_id in targets:
+                    await jobs.enqueue(EMBED_POD, entry_id, user_id)
+        except Exception:
+            # Never hold up the relay for other sinks: the pod sweep catches up.
+            log.exception("pod_embedding_enqueue_failed")
+
 
 async def _still_exists(session: AsyncSession, entry_id: object) -> bool:
     found = await session.execute(
         text("SELECT 1 FROM journal_entries WHERE id = :id FOR SHARE"), {"id": entry_id}
     )
     return found.first() is not None
+
+
+def _pod_entry_id(payload: dict[str, Any]) -> str | None:
+    for key in ("entityId", "entryId", "id"):
+        value = payload.get(key)
+        if isinstance(value, str):
+            try:
+                return str(uuid.UUID(value))
+            except ValueError:
+                return None
+    return None

@@ -19,16 +19,16 @@ from datastore.journal.topics import TopicRepository
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from server.services import Services
+    from datastore.kit.clients import Clients
 
 V = TypeVar("V")
 
 
 def _by_id(
-    services: Services, fetch: Callable[[AsyncSession, Sequence[uuid.UUID]], Awaitable[list[Any]]]
+    clients: Clients, fetch: Callable[[AsyncSession, Sequence[uuid.UUID]], Awaitable[list[Any]]]
 ) -> DataLoader[uuid.UUID, Any]:
     async def load(ids: Sequence[uuid.UUID]) -> list[Any]:
-        async with services.db() as session:
+        async with clients.db() as session:
             rows = {row.id: row for row in await fetch(session, ids)}
         return [rows.get(i) for i in ids]
 
@@ -36,11 +36,11 @@ def _by_id(
 
 
 def _grouped(
-    services: Services,
+    clients: Clients,
     fetch: Callable[[AsyncSession, Sequence[uuid.UUID]], Awaitable[dict[uuid.UUID, list[Any]]]],
 ) -> DataLoader[uuid.UUID, list[Any]]:
     async def load(ids: Sequence[uuid.UUID]) -> list[list[Any]]:
-        async with services.db() as session:
+        async with clients.db() as session:
             groups = await fetch(session, ids)
         return [groups.get(i, []) for i in ids]
 
@@ -51,20 +51,20 @@ class JournalLoaders:
     """`info.context.loaders.journal.<name>`; rows are returned whoever owns them, and
     resolvers compare `user_id` with the caller (see resolvers/journal/access.py)."""
 
-    def __init__(self, services: Services) -> None:
-        self.entry_by_id = _by_id(services, lambda s, i: JournalEntryRepository(s).list_by_ids(i))
-        self.tag_by_id = _by_id(services, lambda s, i: JournalTagRepository(s).list_by_ids(i))
-        self.reminder_by_id = _by_id(services, lambda s, i: ReminderRepository(s).list_by_ids(i))
-        self.topic_by_id = _by_id(services, lambda s, i: TopicRepository(s).list_by_ids(i))
+    def __init__(self, clients: Clients) -> None:
+        self.entry_by_id = _by_id(clients, lambda s, i: JournalEntryRepository(s).list_by_ids(i))
+        self.tag_by_id = _by_id(clients, lambda s, i: JournalTagRepository(s).list_by_ids(i))
+        self.reminder_by_id = _by_id(clients, lambda s, i: ReminderRepository(s).list_by_ids(i))
+        self.topic_by_id = _by_id(clients, lambda s, i: TopicRepository(s).list_by_ids(i))
         self.tags_by_entry_id = _grouped(
-            services, lambda s, i: JournalEntryRepository(s).tags_by_entry_ids(i)
+            clients, lambda s, i: JournalEntryRepository(s).tags_by_entry_ids(i)
         )
         self.sentiments_by_entry_id = _grouped(
-            services, lambda s, i: AnalysisRepository(s).sentiments_by_entry_ids(i)
+            clients, lambda s, i: AnalysisRepository(s).sentiments_by_entry_ids(i)
         )
         self.emotions_by_entry_id = _grouped(
-            services, lambda s, i: AnalysisRepository(s).emotions_by_entry_ids(i)
+            clients, lambda s, i: AnalysisRepository(s).emotions_by_entry_ids(i)
         )
         self.topics_by_entry_id = _grouped(
-            services, lambda s, i: AnalysisRepository(s).topics_by_entry_ids(i)
+            clients, lambda s, i: AnalysisRepository(s).topics_by_entry_ids(i)
         )

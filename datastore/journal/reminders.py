@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from datastore.journal import validation as check
-from datastore.journal.config import JournalSettings
 from datastore.journal.recurrence import next_occurrence
 from datastore.journal.repository import ReminderRepository
 from datastore.journal.tables import Reminder
@@ -15,15 +14,15 @@ from datastore.kit.errors import BadUserInput
 from datastore.outbox.repository import OutboxRepository
 
 if TYPE_CHECKING:
-    from server.services import Services
+    from datastore.kit.clients import Clients
 
 MAX_SNOOZE_MINUTES = 7 * 24 * 60
 
 
 class ReminderService:
-    def __init__(self, services: Services, settings: JournalSettings) -> None:
-        self.db = services.db
-        self.settings = settings
+    def __init__(self, clients: Clients) -> None:
+        self.db = clients.db
+        self.settings = clients.settings.journal
 
     async def create(self, user_id: uuid.UUID, values: dict[str, Any]) -> Reminder:
         checked = _checked(values, creating=True)

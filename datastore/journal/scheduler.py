@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING
 import structlog
 from strawberry import relay
 
-from datastore.journal.config import JournalSettings
 from datastore.journal.recurrence import next_occurrence
 from datastore.journal.repository import ReminderRepository
 from datastore.journal.tables import Reminder
 from datastore.outbox.repository import OutboxRepository
 
 if TYPE_CHECKING:
-    from server.services import Services
+    from datastore.kit.clients import Clients
+    from datastore.notifications.service import NotificationService
 
 log = structlog.get_logger("personalpod.reminders")
 
@@ -36,9 +36,10 @@ class Fired:
 
 
 class ReminderScheduler:
-    def __init__(self, services: Services, settings: JournalSettings) -> None:
-        self.services = services
-        self.settings = settings
+    def __init__(self, clients: Clients, notifications: NotificationService) -> None:
+        self.clients = clients
+        self.settings = clients.settings.journal
+        self.notifications = notifications
 
     async def run(self) -> None:
         """Poll forever; the interval is read each time so it can be tuned live."""
@@ -56,7 +57,7 @@ class ReminderScheduler:
         """Fire one batch of due reminders; what was fired."""
         now = datetime.now(UTC)
         fired: list[Fired] = []
-        async with self.services.db() as session, session.begin():
+        async with self.clients.db() as session, session.begin():
             reminders = ReminderRepository(session)
             for reminder in await reminders.claim_due(now=now, limit=self.settings.reminder_batch):
                 await self._notify(reminder)
@@ -70,7 +71,7 @@ class ReminderScheduler:
         return fired
 
     async def _notify(self, reminder: Reminder) -> None:
-        await self.services.domain("notifications").notify(
+        await self.notifications.notify(
             reminder.user_id,
             "REMINDER",
             title=reminder.title,

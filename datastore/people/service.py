@@ -16,7 +16,6 @@ from strawberry.relay import to_base64
 from datastore.accounts.tables import User
 from datastore.kit.errors import BadUserInput, Conflict, Forbidden, NotFound
 from datastore.outbox.repository import PendingEvent
-from datastore.people.config import chat_settings
 from datastore.people.presence import PresenceTracker
 from datastore.people.repository import (
     ActivityRepository,
@@ -29,7 +28,9 @@ from datastore.people.repository import (
 log = structlog.get_logger("personalpod.presence")
 
 if TYPE_CHECKING:
-    from server.services import Services
+    from datastore.accounts.service import AccountService
+    from datastore.kit.clients import Clients
+    from datastore.notifications.service import NotificationService
 
 
 def presence_channel(user_id: object) -> str:
@@ -49,11 +50,15 @@ def person_global_id(user_id: object) -> str:
 
 
 class PeopleService:
-    def __init__(self, services: Services) -> None:
-        self.services = services
-        self.settings = chat_settings()
+    def __init__(
+        self, clients: Clients, accounts: AccountService, notifications: NotificationService
+    ) -> None:
+        self.clients = clients
+        self.accounts = accounts
+        self.notifications = notifications
+        self.settings = clients.settings.chat
         self.presence = PresenceTracker(
-            services.redis,
+            clients.redis,
             ttl=self.settings.presence_ttl_seconds,
             every=self.settings.heartbeat_seconds,
         )
@@ -62,14 +67,14 @@ class PeopleService:
 
     async def send_friend_request(self, me: uuid.UUID, other: uuid.UUID) -> Relation:
         """Ask `other` to be friends; if they already asked me, we become friends."""
-        await self.services.limiter.check(
+        await self.clients.limiter.check(
             f"chat:friend-request:{me}",
             limit=self.settings.friend_request_limit,
             window=3600,
             what="friend requests",
         )
         target = await self._person(me, other)
-        async with self.services.db() as db, db.begin():
+        async with self.clients.db() as db, db.begin():
             if await BlockRepository(db).either_blocked(me, other):
                 raise Forbidden("You cannot send this person a friend request.", field="userId")
             friendships = FriendshipRepository(db)
@@ -87,10 +92,10 @@ class PeopleService:
         return await self.relation(me, other)
 
     async def _notify_request(self, me: uuid.UUID, target: User) -> None:
-        async with self.services.db() as db:
+        async with self.clients.db() as db:
             sender = await PeopleRepository(db).get(me)
         name = (sender.display_name or sender.username) if sender else "Someone"
-        await self.services.domain("notifications").notify(
+        await self.notifications.notify(
             target.id,
             "FRIEND_REQUEST",
             title=f"{name} wants to be friends",
@@ -99,7 +104,7 @@ class PeopleService:
         )
 
     async def accept_friend_request(self, me: uuid.UUID, other: uuid.UUID) -> Relation:
-        async with self.services.db() as db, db.begin():
+        async with self.clients.db() as db, db.begin():
             friendships = FriendshipRepository(db)
             pending = await friendships.get_pair(me, other, for_update=True)
             if pending is None or pending.status != "PENDING" or pending.requester_id == me:
@@ -109,7 +114,7 @@ class PeopleService:
 
     async def remove_friendship(self, me: uuid.UUID, other: uuid.UUID, *, state: str) -> Relation:
         """Decline (their request), cancel (mine) or unfriend: the pair's row goes."""
-        async with self.services.db() as db, db.begin():
+        async with self.clients.db() as db, db.begin():
             friendships = FriendshipRepository(db)
             row = await friendships.get_pair(me, other, for_update=True)
             if row is None or not _matches(row, me, state):
@@ -120,29 +125,29 @@ class PeopleService:
     async def block(self, me: uuid.UUID, other: uuid.UUID) -> Relation:
         """Block: any friendship or request between us ends."""
         await self._person(me, other)
-        async with self.services.db() as db, db.begin():
+        async with self.clients.db() as db, db.begin():
             await BlockRepository(db).block(me, other)
             await FriendshipRepository(db).delete_pair(me, other)
         return await self.relation(me, other)
 
     async def unblock(self, me: uuid.UUID, other: uuid.UUID) -> Relation:
-        async with self.services.db() as db, db.begin():
+        async with self.clients.db() as db, db.begin():
             if not await BlockRepository(db).unblock(me, other):
                 raise NotFound("You have not blocked this person.", field="userId")
         return await self.relation(me, other)
 
     async def relation(self, me: uuid.UUID, other: uuid.UUID) -> Relation:
-        async with self.services.db() as db:
+        async with self.clients.db() as db:
             return (await FriendshipRepository(db).relations(me, [other]))[other]
 
     async def either_blocked(self, a: uuid.UUID, b: uuid.UUID) -> bool:
-        async with self.services.db() as db:
+        async with self.clients.db() as db:
             return await BlockRepository(db).either_blocked(a, b)
 
     async def _person(self, me: uuid.UUID, other: uuid.UUID) -> User:
         if other == me:
             raise BadUserInput("This is you.", field="userId")
-        async with self.services.db() as db:
+        async with self.clients.db() as db:
             user = await PeopleRepository(db).get(other)
         if user is None:
             raise NotFound("No such person.", field="userId")
@@ -156,7 +161,7 @@ class PeopleService:
 
     async def socket_closed(self, user_id: uuid.UUID, connection_id: str) -> None:
         if await self.presence.disconnect(user_id, connection_id):
-            await self.services.accounts.touch_user(user_id)
+            await self.accounts.touch_user(user_id)
             await self.publish_presence(user_id)
 
     async def sweep_dead_sockets(self) -> None:
@@ -177,7 +182,7 @@ class PeopleService:
 
     async def publish_presence(self, user_id: uuid.UUID) -> None:
         """Tell each friend my effective presence now (blocked people are never friends)."""
-        async with self.services.db() as db:
+        async with self.clients.db() as db:
             user = await PeopleRepository(db).get(user_id)
             friends = await FriendshipRepository(db).friend_ids(user_id)
         if user is None or not friends:
@@ -193,7 +198,7 @@ class PeopleService:
             }
         )
         for friend in friends:
-            await self.services.broker.publish(presence_channel(friend), payload)
+            await self.clients.broker.publish(presence_channel(friend), payload)
 
     # -- outbox sinks --------------------------------------------------------------------
 
@@ -201,7 +206,7 @@ class PeopleService:
         """Sign-ins and sign-outs become LOGIN/LOGOUT activities, once per event."""
         rows = [(e, _SESSION_ACTIVITY[e.topic]) for e in events if e.topic in _SESSION_ACTIVITY]
         if rows:
-            async with self.services.db() as db, db.begin():
+            async with self.clients.db() as db, db.begin():
                 activities = ActivityRepository(db)
                 for event, kind in rows:
                     await activities.record(

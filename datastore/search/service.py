@@ -11,7 +11,8 @@ from datastore.search.fusion import reciprocal_rank_fusion
 from datastore.search.repository import Hit, SearchRepository
 
 if TYPE_CHECKING:
-    from server.services import Services
+    from datastore.kit.ai.embedder import Embedder
+    from datastore.kit.clients import Clients
 
 MAX_QUERY = 500
 # Each ranking fused by HYBRID is this deep at least, so a page deep in the list still
@@ -21,8 +22,9 @@ MAX_OFFSET = 1000
 
 
 class SearchService:
-    def __init__(self, services: Services) -> None:
-        self.services = services
+    def __init__(self, clients: Clients, embedder: Embedder) -> None:
+        self.clients = clients
+        self.embedder = embedder
 
     async def search(
         self,
@@ -41,12 +43,12 @@ class SearchService:
         if offset > MAX_OFFSET:
             raise BadUserInput("Too deep; refine the query.", field="after")
         depth = offset + limit + 1
-        async with self.services.db() as session:
+        async with self.clients.db() as session:
             repository = SearchRepository(session)
             if mode == "FULL_TEXT":
                 hits = await repository.full_text(user_id, query, kinds=kinds, limit=depth)
             elif mode == "SEMANTIC":
-                vector = (await self._embedder().encode([query]))[0]
+                vector = (await self.embedder.encode([query]))[0]
                 hits = await repository.semantic(user_id, vector, query, kinds=kinds, limit=depth)
             else:
                 hits = await self._hybrid(repository, user_id, query, kinds, depth)
@@ -65,7 +67,7 @@ class SearchService:
         depth: int,
     ) -> list[Hit]:
         """Both rankings, deep and without snippets, fused."""
-        vector = (await self._embedder().encode([query]))[0]
+        vector = (await self.embedder.encode([query]))[0]
         depth = max(depth, FUSION_DEPTH)
         semantic = await repository.semantic(
             user_id, vector, query, kinds=kinds, limit=depth, snippets=False
@@ -78,11 +80,8 @@ class SearchService:
     async def similar(
         self, user_id: uuid.UUID, entry_id: uuid.UUID, *, limit: int, offset: int
     ) -> tuple[list[tuple[uuid.UUID, float]], bool]:
-        async with self.services.db() as session:
+        async with self.clients.db() as session:
             found = await SearchRepository(session).similar_entries(
                 user_id, entry_id, limit=limit + 1, offset=offset
             )
         return found[:limit], len(found) > limit
-
-    def _embedder(self):  # type: ignore[no-untyped-def]
-        return self.services.domain("journal").embedder

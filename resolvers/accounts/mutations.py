@@ -17,8 +17,8 @@ from resolvers.accounts.inputs import (
     UpdateProfileInput,
 )
 from resolvers.accounts.types import AuthPayload, PresenceStatus, Session, User
+from resolvers.core.context import Context
 from resolvers.core.permissions import IsAuthenticated
-from server.context import Context
 
 Info = strawberry.Info[Context, None]
 _input = strawberry.argument(description="The values; see the input type.")

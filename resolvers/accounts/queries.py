@@ -8,6 +8,7 @@ from datastore.accounts.sessions import session_cursor
 from datastore.audit.repository import AuditRepository
 from datastore.kit.errors import NotFound
 from resolvers.accounts.types import SecurityEvent, Session, User
+from resolvers.core.context import Context
 from resolvers.core.pagination import (
     After,
     Connection,
@@ -17,7 +18,6 @@ from resolvers.core.pagination import (
     page_size,
 )
 from resolvers.core.permissions import IsAuthenticated
-from server.context import Context
 
 Info = strawberry.Info[Context, None]
 
@@ -39,8 +39,8 @@ class AccountQueries:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[Session]:
         principal = info.context.require_principal()
-        limit = page_size(first, maximum=info.context.services.settings.max_page_size)
-        items, has_next = await info.context.services.session_repository.list_for_user(
+        limit = page_size(first, maximum=info.context.settings.max_page_size)
+        items, has_next = await info.context.services.sessions.list_for_user(
             str(principal.user_id), limit=limit, after=after
         )
         return Connection.build(
@@ -59,9 +59,9 @@ class AccountQueries:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[SecurityEvent]:
         principal = info.context.require_principal()
-        limit = page_size(first, maximum=info.context.services.settings.max_page_size)
+        limit = page_size(first, maximum=info.context.settings.max_page_size)
         before_id = _audit_cursor(after)
-        async with info.context.services.db() as db:
+        async with info.context.services.clients.db() as db:
             rows = await AuditRepository(db).page_for_user(
                 principal.user_id, before_id=before_id, limit=limit + 1
             )

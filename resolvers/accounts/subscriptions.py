@@ -10,8 +10,8 @@ from strawberry import relay
 
 from datastore.kit.events import user_events
 from resolvers.accounts.types import Session, SessionEvent, SessionEventKind
+from resolvers.core.context import Context
 from resolvers.core.permissions import IsAuthenticated
-from server.context import Context
 
 Info = strawberry.Info[Context, None]
 
@@ -31,7 +31,7 @@ class AccountSubscriptions:
     )
     async def session_events(self, info: Info) -> AsyncGenerator[SessionEvent, None]:
         principal = info.context.require_principal()
-        broker = info.context.services.broker
+        broker = info.context.services.clients.broker
         async for event in user_events(broker, principal.user_id, ("session.",)):
             payload = event["payload"]
             kind = _KINDS[(event["topic"], payload.get("reason"))]

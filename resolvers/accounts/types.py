@@ -14,7 +14,7 @@ from strawberry.scalars import JSON
 from datastore.accounts.items import SessionItem
 from datastore.accounts.tables import User as UserRow
 from datastore.audit.tables import AuditLog
-from server.context import Context
+from resolvers.core.context import Context
 
 
 @strawberry.enum(description="How available a person says they are.")

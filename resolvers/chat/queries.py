@@ -16,6 +16,7 @@ from resolvers.chat.types.conversation import Conversation
 from resolvers.chat.types.events import ChatStatistics, StatisticsPeriod
 from resolvers.chat.types.group import Group
 from resolvers.chat.types.message import Message
+from resolvers.core.context import Context
 from resolvers.core.pagination import (
     After,
     Connection,
@@ -25,7 +26,6 @@ from resolvers.core.pagination import (
     page_size,
 )
 from resolvers.core.permissions import IsAuthenticated
-from server.context import Context
 
 Info = strawberry.Info[Context, None]
 _INBOX_CURSOR = r"[0-9]{13}[0-9a-f]{8}\|[a-z0-9_-]{1,80}"
@@ -46,14 +46,14 @@ class ChatQueries:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[Conversation]:
         me = info.context.require_principal().user_id
-        limit = page_size(first, maximum=info.context.services.settings.max_page_size)
+        limit = page_size(first, maximum=info.context.settings.max_page_size)
         start = None
         if after is not None:
             activity, _, conversation_id = decode_cursor(
                 "inbox", after, pattern=_INBOX_CURSOR
             ).partition("|")
             start = (activity, conversation_id)
-        chat = info.context.services.domain("chat")
+        chat = info.context.services.chat
         rows = await chat.inbox.page(str(me), after=start, limit=limit + 1)
         loaders = info.context.loaders.chat
         for row in rows:
@@ -94,7 +94,7 @@ class ChatQueries:
                 "Page forward (first/after) or back (last/before), not both.", field="last"
             )
         forward = first is not None or after is not None
-        maximum = info.context.services.settings.max_page_size
+        maximum = info.context.settings.max_page_size
         limit = page_size(first if forward else last, maximum=maximum)
         cursor = after if forward else before
         start = (
@@ -104,7 +104,7 @@ class ChatQueries:
         )
         if await info.context.loaders.chat.conversation_for(conversation, me) is None:
             raise NotFound("No such conversation.", field="conversationId")
-        chat = info.context.services.domain("chat")
+        chat = info.context.services.chat
         items = await chat.messages_repository.page(
             conversation, start=start, forward=forward, limit=limit + 1
         )
@@ -129,9 +129,9 @@ class ChatQueries:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[Group]:
         me = info.context.require_principal().user_id
-        limit = page_size(first, maximum=info.context.services.settings.max_page_size)
+        limit = page_size(first, maximum=info.context.settings.max_page_size)
         start = None if after is None else decode_cursor("group", after, pattern=r"[0-9a-f-]{36}")
-        async with info.context.services.db() as db:
+        async with info.context.services.clients.db() as db:
             rows = await GroupRepository(db).page_for_member(me, after=start, limit=limit + 1)
         return Connection.build(
             rows[:limit],
@@ -157,13 +157,13 @@ class ChatQueries:
         info.context.require_principal()
         if len(query) > 100:
             raise BadUserInput("At most 100 characters.", field="query")
-        limit = page_size(first, maximum=info.context.services.settings.max_page_size)
+        limit = page_size(first, maximum=info.context.settings.max_page_size)
         start = None
         if after is not None:
             raw = decode_cursor("pgroup", after, pattern=r"[0-9a-f-]{36}\|.{0,100}")
             group_id, _, name = raw.partition("|")
             start = (name, group_id)
-        async with info.context.services.db() as db:
+        async with info.context.services.clients.db() as db:
             rows = await GroupRepository(db).search_public(
                 query.strip(), after=start, limit=limit + 1
             )
@@ -189,10 +189,10 @@ class ChatQueries:
         after: After = None,
     ) -> Connection[ChatStatistics]:
         me = info.context.require_principal().user_id
-        limit = page_size(first, maximum=info.context.services.settings.max_page_size)
+        limit = page_size(first, maximum=info.context.settings.max_page_size)
         pattern = r"\d{4}-\d{2}-\d{2}" if period == StatisticsPeriod.DAY else r"\d{4}-\d{2}"
         before = None if after is None else decode_cursor("stats", after, pattern=pattern)
-        repository = info.context.services.domain("chat").statistics
+        repository = info.context.services.chat.statistics
         if period == StatisticsPeriod.DAY:
             items = await repository.days(str(me), before=before, since=None, limit=limit + 1)
         else:

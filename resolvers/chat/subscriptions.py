@@ -15,8 +15,8 @@ from datastore.kit.errors import Forbidden, NotFound
 from datastore.kit.pubsub import Subscription
 from resolvers.chat.ids import conversation_argument
 from resolvers.chat.types.events import ConversationEvent, InboxEvent
+from resolvers.core.context import Context
 from resolvers.core.permissions import IsAuthenticated
-from server.context import Context
 
 Info = strawberry.Info[Context, None]
 # How often a quiet subscription re-reads membership, in case a removal event was lost.
@@ -42,8 +42,10 @@ class ChatSubscriptions:
         me = info.context.require_principal().user_id
         conversation = conversation_argument(conversation_id)
         services = info.context.services
-        chat = services.domain("chat")
-        async with services.broker.subscribe(conversation_channel(conversation)) as subscription:
+        chat = services.chat
+        async with services.clients.broker.subscribe(
+            conversation_channel(conversation)
+        ) as subscription:
             # Checked once subscribed, so a removal racing this check is still heard.
             if not await chat.access.is_member(conversation, me):
                 raise NotFound("No such conversation.", field="conversationId")
@@ -59,7 +61,7 @@ class ChatSubscriptions:
     async def inbox_events(self, info: Info) -> AsyncGenerator[InboxEvent, None]:
         me = info.context.require_principal().user_id
         services = info.context.services
-        async with services.broker.subscribe(inbox_channel(me)) as subscription:
+        async with services.clients.broker.subscribe(inbox_channel(me)) as subscription:
             async for _channel, data in subscription:
                 info.context.loaders = info.context.fresh_loaders()
                 yield InboxEvent.from_event(orjson.loads(data))

@@ -1,0 +1,1 @@
+"""What every domain's GraphQL shares: the typed context, permissions, pagination, ids, nodes."""

@@ -6,7 +6,7 @@ from typing import Any
 
 from strawberry.permission import BasePermission
 
-from server.context import Context
+from resolvers.core.context import Context
 
 
 class IsAuthenticated(BasePermission):

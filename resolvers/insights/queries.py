@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import strawberry
 
+from resolvers.core.context import Context
 from resolvers.core.pagination import After, Connection, First
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.insights.types import (
@@ -21,13 +22,12 @@ from resolvers.insights.types import (
 )
 from resolvers.journal.access import offset_cursor, owned, slice_page
 from resolvers.journal.types import JournalTag, Topic
-from server.context import Context
 
 Info = strawberry.Info[Context, None]
 
 
 def _insights(info: Info) -> Any:
-    return info.context.services.domain("insights")
+    return info.context.services.insights
 
 
 def _page(items: Sequence[Any], kind: str, first: int | None, after: str | None) -> Connection[Any]:

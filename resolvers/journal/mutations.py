@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from resolvers.core.context import Context
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.journal.access import node_uuid, node_uuids
 from resolvers.journal.inputs import (
@@ -19,7 +20,6 @@ from resolvers.journal.inputs import (
     given,
 )
 from resolvers.journal.types import JournalEntry, JournalTag, Reminder, Topic
-from server.context import Context
 
 Info = strawberry.Info[Context, None]
 _input = strawberry.argument(description="The values; see the input type.")
@@ -43,7 +43,7 @@ _REMINDER_FIELDS = (
 
 
 def _journal(info: Info):  # type: ignore[no-untyped-def]
-    return info.context.services.domain("journal")
+    return info.context.services.journal
 
 
 def _tag_ids(ids: list[relay.GlobalID] | None) -> list | None:
@@ -137,7 +137,7 @@ class JournalMutations:
         user_id = info.context.require_principal().user_id
         values = {k: getattr(input, k) for k in _REMINDER_FIELDS}
         values["repeat"] = input.repeat.value
-        return Reminder.from_row(await _journal(info).reminders.create(user_id, values))
+        return Reminder.from_row(await info.context.services.reminders.create(user_id, values))
 
     @strawberry.mutation(
         description="Change a reminder of mine; a new time re-arms it.",
@@ -151,7 +151,7 @@ class JournalMutations:
         expected_version: OptionalVersion = None,
     ) -> Reminder:
         user_id = info.context.require_principal().user_id
-        row = await _journal(info).reminders.update(
+        row = await info.context.services.reminders.update(
             user_id,
             node_uuid(id, "Reminder"),
             given(input, _REMINDER_FIELDS),
@@ -165,7 +165,7 @@ class JournalMutations:
     )
     async def complete_reminder(self, info: Info, id: Id) -> Reminder:
         user_id = info.context.require_principal().user_id
-        row = await _journal(info).reminders.complete(user_id, node_uuid(id, "Reminder"))
+        row = await info.context.services.reminders.complete(user_id, node_uuid(id, "Reminder"))
         return Reminder.from_row(row)
 
     @strawberry.mutation(
@@ -174,7 +174,7 @@ class JournalMutations:
     )
     async def uncomplete_reminder(self, info: Info, id: Id) -> Reminder:
         user_id = info.context.require_principal().user_id
-        row = await _journal(info).reminders.uncomplete(user_id, node_uuid(id, "Reminder"))
+        row = await info.context.services.reminders.uncomplete(user_id, node_uuid(id, "Reminder"))
         return Reminder.from_row(row)
 
     @strawberry.mutation(
@@ -188,7 +188,7 @@ class JournalMutations:
         minutes: Annotated[int, strawberry.argument(description="1 to 10080 minutes.")],
     ) -> Reminder:
         user_id = info.context.require_principal().user_id
-        row = await _journal(info).reminders.snooze(
+        row = await info.context.services.reminders.snooze(
             user_id, node_uuid(id, "Reminder"), minutes=minutes
         )
         return Reminder.from_row(row)
@@ -198,7 +198,7 @@ class JournalMutations:
     )
     async def delete_reminder(self, info: Info, id: Id) -> DeletePayload:
         user_id = info.context.require_principal().user_id
-        await _journal(info).reminders.delete(user_id, node_uuid(id, "Reminder"))
+        await info.context.services.reminders.delete(user_id, node_uuid(id, "Reminder"))
         return DeletePayload(deleted_id=id)
 
     @strawberry.mutation(

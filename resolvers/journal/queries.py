@@ -19,6 +19,7 @@ from datastore.journal.repository import (
 from datastore.journal.repository.entries import entry_key
 from datastore.journal.topics import TopicRepository
 from datastore.kit.errors import BadUserInput
+from resolvers.core.context import Context
 from resolvers.core.pagination import (
     After,
     Connection,
@@ -44,7 +45,6 @@ from resolvers.journal.types import (
     Topic,
     TopicUsage,
 )
-from server.context import Context
 
 Info = strawberry.Info[Context, None]
 _UUID = r"[0-9a-f-]{36}"
@@ -55,7 +55,7 @@ EntryId = Annotated[relay.GlobalID, strawberry.argument(description="A JournalEn
 
 
 def _limit(info: Info, first: int | None) -> int:
-    return page_size(first, maximum=info.context.services.settings.max_page_size)
+    return page_size(first, maximum=info.context.settings.max_page_size)
 
 
 def _after(kind: str, after: str | None, *, pattern: str, parse: Callable[[str], T]) -> T | None:
@@ -121,7 +121,7 @@ class JournalQueries:
         limit = _limit(info, first)
         entry_filter = _entry_filter(filter)
         start = _after("entry", after, pattern=_ENTRY_CURSOR, parse=_entry_key)
-        async with info.context.services.db() as session:
+        async with info.context.services.clients.db() as session:
             rows = await JournalEntryRepository(session).page(
                 user_id, entry_filter, limit=limit + 1, after=start
             )
@@ -143,7 +143,7 @@ class JournalQueries:
         user_id = info.context.require_principal().user_id
         limit = _limit(info, first)
         start = _after("tag", after, pattern=rf".{{1,50}}\|{_UUID}", parse=_name_key)
-        async with info.context.services.db() as session:
+        async with info.context.services.clients.db() as session:
             rows = await JournalTagRepository(session).page(user_id, limit=limit + 1, after=start)
         return _keyset_page(
             rows,
@@ -172,7 +172,7 @@ class JournalQueries:
         user_id = info.context.require_principal().user_id
         limit = _limit(info, first)
         start = _after("reminder", after, pattern=rf"[^|]+\|{_UUID}", parse=_reminder_key)
-        async with info.context.services.db() as session:
+        async with info.context.services.clients.db() as session:
             rows = await ReminderRepository(session).page(
                 user_id, limit=limit + 1, after=start, due_before=due_before, completed=completed
             )
@@ -195,7 +195,7 @@ class JournalQueries:
         user_id = info.context.require_principal().user_id
         limit = _limit(info, first)
         start = _after("topic", after, pattern=rf".{{1,60}}\|{_UUID}", parse=_name_key)
-        async with info.context.services.db() as session:
+        async with info.context.services.clients.db() as session:
             rows = await TopicRepository(session).page_with_counts(
                 user_id, limit=limit + 1, after=start
             )
@@ -220,7 +220,7 @@ class JournalQueries:
         loader = info.context.loaders.journal.entry_by_id
         require_owned(await loader.load(entry_id), user_id, "journal entry")
         limit, offset = _limit(info, first), offset_after("similar", after)
-        search = info.context.services.domain("search")
+        search = info.context.services.search
         found, has_next = await search.similar(user_id, entry_id, limit=limit, offset=offset)
         rows = await loader.load_many([i for i, _ in found])
         pairs = [

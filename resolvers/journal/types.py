@@ -18,9 +18,9 @@ from datastore.journal.tables import JournalTag as TagRow
 from datastore.journal.tables import Topic as TopicRow
 from datastore.kit.ai.emotions import EMOTION_MODEL
 from datastore.kit.ai.sentiment import SENTIMENT_MODEL
+from resolvers.core.context import Context
 from resolvers.core.pagination import After, Connection, First
 from resolvers.journal.access import offset_cursor, owned, slice_page, uuid_or_none
-from server.context import Context
 
 Info = strawberry.Info[Context, None]
 ModelName = Annotated[

@@ -8,9 +8,9 @@ import strawberry
 from strawberry import relay
 
 from datastore.kit.errors import BadUserInput
+from resolvers.core.context import Context
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.notifications.types import MarkNotificationsReadPayload, Notification
-from server.context import Context
 
 Info = strawberry.Info[Context, None]
 MAX_IDS = 100
@@ -32,7 +32,7 @@ class NotificationMutations:
     ) -> MarkNotificationsReadPayload:
         principal = info.context.require_principal()
         user_id = str(principal.user_id)
-        repository = info.context.services.domain("notifications").repository
+        repository = info.context.services.notifications.repository
         if all == (ids is not None):
             raise BadUserInput("Give either `ids` or `all: true`.", field="ids")
         if ids is not None and len(ids) > MAX_IDS:

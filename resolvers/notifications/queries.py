@@ -7,10 +7,10 @@ from typing import Annotated
 import strawberry
 
 from datastore.notifications.repository import notification_cursor
+from resolvers.core.context import Context
 from resolvers.core.pagination import After, Connection, First, page_size
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.notifications.types import Notification
-from server.context import Context
 
 Info = strawberry.Info[Context, None]
 UnreadOnly = Annotated[bool, strawberry.argument(description="Only the unread ones.")]
@@ -26,8 +26,8 @@ class NotificationQueries:
         self, info: Info, first: First = None, after: After = None, unread_only: UnreadOnly = False
     ) -> Connection[Notification]:
         principal = info.context.require_principal()
-        limit = page_size(first, maximum=info.context.services.settings.max_page_size)
-        repository = info.context.services.domain("notifications").repository
+        limit = page_size(first, maximum=info.context.settings.max_page_size)
+        repository = info.context.services.notifications.repository
         items, has_next = await repository.page(
             str(principal.user_id), limit=limit, after=after, unread_only=unread_only
         )
@@ -44,5 +44,5 @@ class NotificationQueries:
     )
     async def unread_notification_count(self, info: Info) -> int:
         principal = info.context.require_principal()
-        repository = info.context.services.domain("notifications").repository
+        repository = info.context.services.notifications.repository
         return await repository.unread_count(str(principal.user_id))

@@ -9,9 +9,9 @@ import strawberry
 
 from datastore.notifications.items import NotificationItem
 from datastore.notifications.service import notification_channel
+from resolvers.core.context import Context
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.notifications.types import Notification
-from server.context import Context
 
 Info = strawberry.Info[Context, None]
 
@@ -23,7 +23,7 @@ class NotificationSubscriptions:
     )
     async def notification_received(self, info: Info) -> AsyncGenerator[Notification, None]:
         principal = info.context.require_principal()
-        broker = info.context.services.broker
+        broker = info.context.services.clients.broker
         async with broker.subscribe(notification_channel(principal.user_id)) as subscription:
             async for _channel, data in subscription:
                 yield Notification.from_item(NotificationItem(**orjson.loads(data)))

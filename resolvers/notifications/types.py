@@ -11,7 +11,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from datastore.notifications.items import NotificationItem
-from server.context import Context
+from resolvers.core.context import Context
 
 
 @strawberry.enum(description="What a notification is about.")

@@ -29,7 +29,7 @@ async def _person(
 
 
 def _people(info: Info):  # the people service of this process
-    return info.context.services.domain("people")
+    return info.context.services.people
 
 
 @strawberry.type

@@ -68,8 +68,8 @@ class PeopleQueries:
         prefix = query.strip()
         if not 1 <= len(prefix) <= 32:
             raise BadUserInput("Search with 1 to 32 characters.", field="query")
-        limit = page_size(first, maximum=info.context.services.settings.max_page_size)
-        async with info.context.services.db() as db:
+        limit = page_size(first, maximum=info.context.settings.max_page_size)
+        async with info.context.services.clients.db() as db:
             rows = await PeopleRepository(db).search_by_username_prefix(
                 me, prefix, after=_name_cursor(after), limit=limit + 1
             )
@@ -80,8 +80,8 @@ class PeopleQueries:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[Person]:
         me = info.context.require_principal().user_id
-        limit = page_size(first, maximum=info.context.services.settings.max_page_size)
-        async with info.context.services.db() as db:
+        limit = page_size(first, maximum=info.context.settings.max_page_size)
+        async with info.context.services.clients.db() as db:
             rows = await FriendshipRepository(db).page_people(
                 me, status="ACCEPTED", direction=None, after=_name_cursor(after), limit=limit + 1
             )
@@ -101,8 +101,8 @@ class PeopleQueries:
         after: After = None,
     ) -> Connection[FriendRequest]:
         me = info.context.require_principal().user_id
-        limit = page_size(first, maximum=info.context.services.settings.max_page_size)
-        async with info.context.services.db() as db:
+        limit = page_size(first, maximum=info.context.settings.max_page_size)
+        async with info.context.services.clients.db() as db:
             rows = await FriendshipRepository(db).page_people(
                 me,
                 status="PENDING",
@@ -127,8 +127,8 @@ class PeopleQueries:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[Person]:
         me = info.context.require_principal().user_id
-        limit = page_size(first, maximum=info.context.services.settings.max_page_size)
-        async with info.context.services.db() as db:
+        limit = page_size(first, maximum=info.context.settings.max_page_size)
+        async with info.context.services.clients.db() as db:
             rows = await BlockRepository(db).page_blocked(
                 me, after=_name_cursor(after), limit=limit + 1
             )
@@ -148,9 +148,9 @@ class PeopleQueries:
         ] = None,
     ) -> Connection[Activity]:
         me = info.context.require_principal().user_id
-        limit = page_size(first, maximum=info.context.services.settings.max_page_size)
+        limit = page_size(first, maximum=info.context.settings.max_page_size)
         before = None if after is None else int(decode_cursor("activity", after, pattern=r"\d+"))
-        async with info.context.services.db() as db:
+        async with info.context.services.clients.db() as db:
             rows = await ActivityRepository(db).page(
                 me, kinds=[k.value for k in kinds or []], before_id=before, limit=limit + 1
             )

@@ -24,7 +24,7 @@ class PeopleSubscriptions:
     async def presence_changed(self, info: Info) -> AsyncGenerator[PresenceChange, None]:
         me = info.context.require_principal().user_id
         services = info.context.services
-        async with services.broker.subscribe(presence_channel(me)) as subscription:
+        async with services.clients.broker.subscribe(presence_channel(me)) as subscription:
             async for _channel, data in subscription:
                 event = orjson.loads(data)
                 yield PresenceChange(

@@ -17,7 +17,7 @@ from datastore.people.repository import Relation
 from datastore.people.service import effective_status
 from datastore.people.tables import UserActivity
 from resolvers.accounts.types import Presence, PresenceStatus
-from server.context import Context
+from resolvers.core.context import Context
 
 Info = strawberry.Info[Context, None]
 

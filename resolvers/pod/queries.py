@@ -12,6 +12,7 @@ from datastore.pod import validation
 from datastore.pod.repository.activity import ActivityRepository
 from datastore.pod.repository.preferences import DEFAULT_LANGUAGE
 from datastore.pod.repository.tags import TagRepository
+from resolvers.core.context import Context
 from resolvers.core.pagination import (
     After,
     Connection,
@@ -28,7 +29,6 @@ from resolvers.pod.types.activity import ActivityEvent, PodSettings, SearchHit
 from resolvers.pod.types.categories import Category, CategoryTreeNode
 from resolvers.pod.types.entries import KIND_TYPES, Entry
 from resolvers.pod.types.tags import Tag
-from server.context import Context
 
 Info = strawberry.Info[Context, None]
 _FILTER = strawberry.argument(description="Conditions, combined with AND.")
@@ -36,11 +36,11 @@ _ENTRY_TYPE_NAMES = tuple(t.__name__ for t in KIND_TYPES.values())
 
 
 def _limit(info: Info, first: int | None) -> int:
-    return page_size(first, maximum=info.context.services.settings.max_page_size)
+    return page_size(first, maximum=info.context.settings.max_page_size)
 
 
 def _pod(info: Info):
-    return info.context.services.domain("pod")
+    return info.context.services.pod
 
 
 @strawberry.type
@@ -175,7 +175,7 @@ class PodQueries:
     ) -> Connection[Tag]:
         principal = info.context.require_principal()
         start = decode_cursor("tag", after, pattern=r"[a-z0-9-]+") if after else None
-        async with info.context.services.db() as db:
+        async with info.context.services.clients.db() as db:
             rows, has_next = await TagRepository(db).page(
                 principal.user_id, slug_prefix=slug_prefix, after=start, limit=_limit(info, first)
             )
@@ -205,7 +205,7 @@ class PodQueries:
             validation.node_id(entry_id, _ENTRY_TYPE_NAMES, field="entryId") if entry_id else None
         )
         before = int(decode_cursor("act", after, pattern=r"\d+")) if after else None
-        async with info.context.services.db() as db:
+        async with info.context.services.clients.db() as db:
             rows, has_next = await ActivityRepository(db).page_for_user(
                 principal.user_id, entry_id=entry, before_id=before, limit=_limit(info, first)
             )

@@ -8,6 +8,7 @@ import strawberry
 from strawberry import relay
 
 from datastore.search.repository import JOURNAL, Hit
+from resolvers.core.context import Context
 from resolvers.core.pagination import After, Connection, First, page_size
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.journal.access import offset_after, offset_cursor, owned
@@ -19,7 +20,6 @@ from resolvers.search.types import (
     SearchMode,
     SearchResult,
 )
-from server.context import Context
 
 Info = strawberry.Info[Context, None]
 
@@ -47,10 +47,10 @@ class SearchQueries:
         after: After = None,
     ) -> Connection[SearchResult]:
         user_id = info.context.require_principal().user_id
-        limit = page_size(first, maximum=info.context.services.settings.max_page_size)
+        limit = page_size(first, maximum=info.context.settings.max_page_size)
         offset = offset_after("search", after)
         wanted = [k.value for k in kinds] if kinds else [k.value for k in SearchKind]
-        hits, has_next = await info.context.services.domain("search").search(
+        hits, has_next = await info.context.services.search.search(
             user_id, query, mode=mode.value, kinds=wanted, limit=limit, offset=offset
         )
         loader = info.context.loaders.journal.entry_by_id

@@ -8,11 +8,11 @@ from typing import Annotated
 import strawberry
 
 from datastore.kit.errors import BadUserInput, NotFound
-from datastore.sync.repository import SyncLogRepository, window_start
+from datastore.sync.repository import window_start
+from resolvers.core.context import Context
 from resolvers.core.pagination import Connection, First, decode_cursor, page_size
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.sync.types import SyncChange, sync_cursor
-from server.context import Context
 
 Info = strawberry.Info[Context, None]
 
@@ -56,8 +56,8 @@ class SyncQueries:
         first: First = None,
     ) -> Connection[SyncChange]:
         principal = info.context.require_principal()
-        limit = page_size(first, maximum=info.context.services.settings.max_page_size)
-        items, has_next = await SyncLogRepository(info.context.services.dynamo).list_after(
+        limit = page_size(first, maximum=info.context.settings.max_page_size)
+        items, has_next = await info.context.services.sync_log.list_after(
             str(principal.user_id), parse_since(since), limit=limit
         )
         return Connection.build(

@@ -7,9 +7,9 @@ from collections.abc import AsyncGenerator
 import strawberry
 
 from datastore.kit.events import user_events
+from resolvers.core.context import Context
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.sync.types import SyncChange
-from server.context import Context
 
 Info = strawberry.Info[Context, None]
 
@@ -23,5 +23,7 @@ class SyncSubscriptions:
     )
     async def sync_events(self, info: Info) -> AsyncGenerator[SyncChange, None]:
         principal = info.context.require_principal()
-        async for event in user_events(info.context.services.broker, principal.user_id, ("pod.",)):
+        async for event in user_events(
+            info.context.services.clients.broker, principal.user_id, ("pod.",)
+        ):
             yield SyncChange.from_event(event)

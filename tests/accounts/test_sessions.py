@@ -139,14 +139,14 @@ async def test_expired_session_is_unauthenticated(client: GraphQLClient, server)
     # given: a session whose TTL has passed but which DynamoDB has not deleted yet
     account = await client.sign_up()
     session_id = account.token.removeprefix("pps_").split(".")[0]
-    dynamo = server.services.dynamo
+    dynamo = server.services.clients.dynamo
     await dynamo.client.update_item(
         TableName=dynamo.table("sessions"),
         Key={"id": {"S": session_id}},
         UpdateExpression="SET expires_at = :t",
         ExpressionAttributeValues={":t": to_item({"t": int(time.time()) - 1})["t"]},
     )
-    await server.services.redis.delete(f"session:{session_id}")
+    await server.services.clients.redis.delete(f"session:{session_id}")
     # when
     body = await client.execute(ME, token=account.token)
     # then

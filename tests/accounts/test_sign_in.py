@@ -58,7 +58,7 @@ async def test_unknown_account_gets_the_same_error_and_is_audited_without_the_lo
     # then
     assert error_codes(body) == ["UNAUTHENTICATED"]
     assert body["errors"][0]["message"] == "Wrong email, username or password."
-    async with server.services.db() as db:
+    async with server.services.clients.db() as db:
         row = (
             await db.execute(
                 select(AuditLog).where(

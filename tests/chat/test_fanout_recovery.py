@@ -33,7 +33,7 @@ async def durable_then_crash(
     server, sender: Account, conversation: str, body: str, client_id: str
 ) -> MessageItem:
     """Store a message as `send` does, then stop: the request died before its fan-out."""
-    chat = server.services.domain("chat")
+    chat = server.services.chat
     message = MessageItem(
         conversation_id=stored_id(conversation),
         id=new_message_id(),
@@ -105,7 +105,7 @@ async def test_a_retry_after_a_crash_completes_the_fan_out_once(
     assert first["body"] == "lost?"
     assert after_first == expected(ada, bob, stored.id, "lost?")
     assert await derived(client, ada, bob) == after_first
-    fanout = server.services.domain("chat").fanout
+    fanout = server.services.chat.fanout
     assert not await fanout.pending.is_pending(stored.conversation_id, stored.id)
 
 
@@ -116,7 +116,7 @@ async def test_the_worker_completes_a_pending_fan_out_without_a_retry(
     ada, bob = await client.sign_up(), await client.sign_up()
     conversation = await direct(client, ada, bob)
     stored = await durable_then_crash(server, ada, conversation, "recover me", "crash-worker-2")
-    fanout = server.services.domain("chat").fanout
+    fanout = server.services.chat.fanout
     # when: too young for the worker, then past the grace period
     await fanout.recover_once()
     still_pending = await fanout.pending.is_pending(stored.conversation_id, stored.id)
@@ -135,7 +135,7 @@ async def test_applying_a_fan_out_twice_changes_nothing(client: GraphQLClient, s
     variables = message_input(conversation, "once", clientId="twice-once-1")
     sent = (await client.data(SEND, variables, token=ada.token))["sendMessage"]
     before = await derived(client, ada, bob)
-    chat = server.services.domain("chat")
+    chat = server.services.chat
     message_id, key = before["sent"][0], stored_id(conversation)
     conversation_item = (await chat.messages_repository.conversations([key]))[key]
     message = (await chat.messages_repository.messages([(key, message_id)]))[(key, message_id)]
@@ -157,7 +157,7 @@ async def test_an_older_message_applied_late_counts_without_moving_the_inbox_bac
     older = await durable_then_crash(server, ada, conversation, "older", "late-older-1")
     await client.data(SEND, message_input(conversation, "newer"), token=ada.token)
     # when: the older fan-out completes late, twice
-    fanout = server.services.domain("chat").fanout
+    fanout = server.services.chat.fanout
     await fanout.recover_once(older_than=0)
     await client.data(
         SEND, message_input(conversation, "older", clientId="late-older-1"), token=ada.token

@@ -177,7 +177,7 @@ async def test_a_lost_removal_event_still_ends_the_subscription(
         await ws.init({"authorization": f"Bearer {bob.token}"})
         await subscribed(ws, "c", EVENTS, {"c": created["conversation"]["id"]})
         # when: Bob's membership ends without any event reaching Redis
-        async with server.services.db() as db, db.begin():
+        async with server.services.clients.db() as db, db.begin():
             await db.execute(text("DELETE FROM group_members WHERE user_id = :u"), {"u": bob.uuid})
         ended = await ws.receive(timeout=5)
     # then

@@ -187,7 +187,7 @@ async def test_blocked_people_cannot_message_or_start_conversations(client: Grap
 async def test_sending_is_rate_limited(client: GraphQLClient, server) -> None:
     ada, bob = await client.sign_up(), await client.sign_up()
     conversation = await direct(client, ada, bob)
-    limit = server.services.domain("chat").settings.send_limit
+    limit = server.services.chat.settings.send_limit
     for i in range(limit):
         await send(client, ada, conversation, f"m{i}")
     body = await client.execute(SEND, message_input(conversation, "one too many"), token=ada.token)
@@ -201,7 +201,7 @@ async def test_expired_messages_are_not_shown(client: GraphQLClient, server) -> 
     conversation = await direct(client, ada, bob)
     await send(client, ada, conversation, "keep")
     gone = await send(client, ada, conversation, "expired")
-    dynamo = server.services.dynamo
+    dynamo = server.services.clients.dynamo
     node_id = __import__("base64").b64decode(gone["id"]).decode().split(":", 1)[1]
     await dynamo.client.update_item(
         TableName=dynamo.table("chat_messages"),

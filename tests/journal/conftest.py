@@ -58,14 +58,15 @@ async def eventually(
 
 @pytest.fixture
 def journal(server: Any) -> Any:
-    return server.services.domain("journal")
+    """The journal's settings, shared by its workers and read on every poll."""
+    return server.services.clients.settings.journal
 
 
 @pytest.fixture
 def fast_workers(journal: Any) -> Any:
     """Poll quickly during a test, as a deployment may choose to."""
-    saved = (journal.settings.reminder_poll_seconds, journal.settings.ai_poll_seconds)
-    journal.settings.reminder_poll_seconds = 0.2
-    journal.settings.ai_poll_seconds = 0.2
+    saved = (journal.reminder_poll_seconds, journal.ai_poll_seconds)
+    journal.reminder_poll_seconds = 0.2
+    journal.ai_poll_seconds = 0.2
     yield journal
-    journal.settings.reminder_poll_seconds, journal.settings.ai_poll_seconds = saved
+    journal.reminder_poll_seconds, journal.ai_poll_seconds = saved

@@ -50,7 +50,7 @@ async def test_sentiment_emotions_and_topics_are_stored(
     assert abs(sum(shares) - 1) < 0.01
     topics = [e["node"]["topic"]["name"] for e in bad["topics"]["edges"]]
     assert topics[0] == "Studies"
-    async with server.services.db() as session:
+    async with server.services.clients.db() as session:
         stored = await session.execute(
             text(
                 "SELECT count(*) FROM journal_sentiments s JOIN journal_entries e "
@@ -72,7 +72,7 @@ async def test_only_a_text_change_re_embeds(client: GraphQLClient, server, fast_
     await _analysed(client, account.token, entry["id"])
 
     async def stamp():
-        async with server.services.db() as session:
+        async with server.services.clients.db() as session:
             row = await session.execute(
                 text(
                     "SELECT e.updated_at FROM embeddings e "
@@ -86,7 +86,7 @@ async def test_only_a_text_change_re_embeds(client: GraphQLClient, server, fast_
     await client.data(
         UPDATE_ENTRY, {"id": entry["id"], "v": 1, "input": {"mood": 7}}, token=account.token
     )
-    async with server.services.db() as session:
+    async with server.services.clients.db() as session:
         pending = await session.execute(
             text(
                 "SELECT count(*) FROM ai_jobs j JOIN journal_entries "

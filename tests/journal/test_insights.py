@@ -55,7 +55,7 @@ async def test_mood_trend_is_cached_and_invalidated_by_a_new_entry(
     await create_entry(client, account.token, content="x", mood=2, entryDate="2026-05-05")
     variables = {"from": "2026-05-01", "to": "2026-05-31", "bucket": "MONTH"}
     before = await client.data(TREND, variables, token=account.token)
-    keys = await server.services.redis.keys(f"insights:{account.uuid}:*trend*")
+    keys = await server.services.clients.redis.keys(f"insights:{account.uuid}:*trend*")
     assert keys, "the trend was cached"
     await create_entry(client, account.token, content="y", mood=8, entryDate="2026-05-06")
     after = await client.data(TREND, variables, token=account.token)

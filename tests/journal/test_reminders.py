@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from server.services import Services
+from server.container import Container
 from tests.journal.conftest import eventually
 from tests.support.client import GraphQLClient, error_codes
 from tests.support.ws import WebSocketClient
@@ -55,7 +55,7 @@ async def reminder_notifications(client: GraphQLClient, token: str) -> list[dict
 @contextlib.asynccontextmanager
 async def scheduler_down(server):
     """Stop the server's in-process scheduler (a worker going down), restart it after."""
-    services = server.services
+    services = server.container
     stopped = [
         t
         for t in services.background
@@ -69,7 +69,7 @@ async def scheduler_down(server):
     try:
         yield
     finally:
-        scheduler = services.domain("journal").scheduler
+        scheduler = services.services.reminder_scheduler
         services.background.append(asyncio.create_task(scheduler.run(), name="journal-worker"))
 
 
@@ -113,7 +113,7 @@ async def test_complete_sets_completed_at_exactly_when_completed(
     }
     # The database refuses an inconsistent row whoever writes it.
     with pytest.raises(IntegrityError):
-        async with server.services.db() as session, session.begin():
+        async with server.services.clients.db() as session, session.begin():
             await session.execute(
                 text("UPDATE reminders SET is_completed = true WHERE user_id = :u"),
                 {"u": account.uuid},
@@ -147,9 +147,9 @@ async def test_two_workers_fire_each_due_reminder_exactly_once(
         (await create(client, account.token, title=f"r{n}", remindAt=soon(1.0)))["id"]
         for n in range(5)
     ]
-    other = Services.build(server.services.settings)
+    other = Container.build(server.services.clients.settings)
     await other.start(run_workers=False)
-    schedulers = [server.services.domain("journal").scheduler, other.domain("journal").scheduler]
+    schedulers = [server.services.reminder_scheduler, other.services.reminder_scheduler]
     fired: list = []
     try:
         async with scheduler_down(server):
@@ -219,7 +219,7 @@ async def test_snoozed_reminder_fires_again(client: GraphQLClient, server, fast_
     snoozed = await client.data(SNOOZE, {"id": reminder["id"], "m": 10}, token=account.token)
     at = datetime.fromisoformat(snoozed["snoozeReminder"]["nextFireAt"])
     assert timedelta(minutes=9) < at - datetime.now(UTC) <= timedelta(minutes=10)
-    async with server.services.db() as session, session.begin():
+    async with server.services.clients.db() as session, session.begin():
         await session.execute(
             text("UPDATE reminders SET fire_at = now() WHERE user_id = :u"), {"u": account.uuid}
         )

@@ -26,7 +26,7 @@ NODE = "query($id: ID!) { node(id: $id) { id ... on Notification { title } } }"
 
 
 def service(server):
-    return server.services.domain("notifications")
+    return server.services.notifications
 
 
 async def test_notifications_are_listed_newest_first_and_counted(
@@ -111,7 +111,7 @@ async def test_expired_notifications_are_not_shown(client: GraphQLClient, server
     # given: an item past its TTL that DynamoDB has not deleted yet
     account = await client.sign_up()
     item = await service(server).notify(account.uuid, "SYSTEM", title="old")
-    dynamo = server.services.dynamo
+    dynamo = server.services.clients.dynamo
     await dynamo.client.update_item(
         TableName=dynamo.table("notifications"),
         Key={"user_id": {"S": account.uuid}, "sk": {"S": item.sk}},

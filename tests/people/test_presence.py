@@ -113,7 +113,7 @@ async def test_friends_hear_offline_when_the_server_holding_the_socket_dies(
             kill_server(other_url)
             await asyncio.sleep(2)
             # The server's own sweeper runs every 15 s; sweep now rather than wait for it.
-            await server.services.domain("people").sweep_once()
+            await server.services.people.sweep_once()
             offline = await next_change(watcher)
             with contextlib.suppress(Exception):
                 await bob_ws.__aexit__(None, None, None)

@@ -22,7 +22,7 @@ SEED = "JBSWY3DPEHPK3PXP"
 
 
 async def _raw(server, entry_id: str) -> dict:
-    async with server.services.db() as db:
+    async with server.services.clients.db() as db:
         row = await db.execute(
             text("SELECT body, fields::text AS fields, sealed FROM entries WHERE id = :id"),
             {"id": raw_id(entry_id)},
@@ -104,16 +104,16 @@ async def test_rotation_rewraps_every_key_and_secrets_still_open(
         client, account, kind="PASSWORD", title="x", password={"secret": "before-rotation"}
     )
     services = server.services
-    current = services.settings.master_key_bytes
+    current = services.clients.settings.master_key_bytes
     new_key = secrets.token_bytes(32)
     # when: rotate to a new key and back (so the running server, which knows only the
     # current key, keeps working after the test)
-    rotated = await rotate_master_key(services.db, MasterKeyring(new_key, [current]))
+    rotated = await rotate_master_key(services.clients.db, MasterKeyring(new_key, [current]))
     assert rotated >= 1
-    async with services.db() as db:
+    async with services.clients.db() as db:
         ids = set((await db.execute(text("SELECT master_key_id FROM pod_data_keys"))).scalars())
     assert ids == {MasterKeyring(new_key).current_id}
-    await rotate_master_key(services.db, MasterKeyring(current, [new_key]))
+    await rotate_master_key(services.clients.db, MasterKeyring(current, [new_key]))
     # then
     data = await client.data(SECRET, {"id": entry["id"]}, token=account.token)
     assert data["entry"]["secret"]["password"] == "before-rotation"

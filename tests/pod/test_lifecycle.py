@@ -52,8 +52,8 @@ async def test_trash_older_than_30_days_is_purged_by_the_worker(
     account = await client.sign_up()
     entry = await create_entry(client, account, title="Ancient")
     await client.data(DELETE_ENTRY, {"id": entry["id"]}, token=account.token)
-    pod = server.services.domain("pod")
-    async with server.services.db() as db, db.begin():
+    pod = server.services.pod
+    async with server.services.clients.db() as db, db.begin():
         await db.execute(
             text(
                 "UPDATE entries SET deleted_at = now() - interval '31 days' WHERE title = :t "
@@ -88,9 +88,9 @@ async def test_an_expired_entry_disappears_from_reads_then_is_removed(
     tree = await client.data("{ categoryTree { name entryCount } }", token=account.token)
     assert tree["categoryTree"] == [{"name": "Inbox", "entryCount": 1}]
     # and the worker deletes the row
-    while await server.services.domain("pod").maintenance.run_once():
+    while await server.services.pod.maintenance.run_once():
         pass
-    async with server.services.db() as db:
+    async with server.services.clients.db() as db:
         count = await db.scalar(
             text("SELECT count(*) FROM entries WHERE user_id = :u"), {"u": raw_id(account.user_id)}
         )

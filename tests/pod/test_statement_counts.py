@@ -24,7 +24,7 @@ async def test_listing_10_and_100_entries_with_tags_and_category_is_constant(
     categories = [await create_category(client, account, f"c{i}") for i in range(3)]
     tags = [await create_tag(client, account, f"t{i}") for i in range(4)]
     user = raw_id(account.user_id)
-    async with server.services.db() as db, db.begin():
+    async with server.services.clients.db() as db, db.begin():
         await db.execute(
             text(
                 """

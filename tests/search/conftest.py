@@ -21,7 +21,7 @@ async def embedded(server: Any, global_ids: list[str]) -> None:
     ids = [db_id(i) for i in global_ids]
 
     async def done() -> bool:
-        async with server.services.db() as session:
+        async with server.services.clients.db() as session:
             count = await session.execute(
                 text("SELECT count(*) FROM embeddings WHERE entry_id::text = ANY(:ids)"),
                 {"ids": ids},

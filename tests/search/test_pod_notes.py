@@ -16,7 +16,7 @@ async def _insert_note(
     server, user_id: str, title: str, body: str, *, sensitive: bool = False, state: str = ""
 ) -> str:
     entry_id = str(uuid.uuid4())
-    async with server.services.db() as session, session.begin():
+    async with server.services.clients.db() as session, session.begin():
         await session.execute(
             text(
                 "INSERT INTO entries "
@@ -66,12 +66,12 @@ async def test_pod_notes_are_searchable_by_meaning_and_sensitive_ones_never_embe
         server, account.uuid, "Recipe", "Grandma's apple pie with cinnamon", sensitive=False
     )
     secret = await _insert_note(server, account.uuid, "Bank", "my pin is 1234", sensitive=True)
-    journal = server.services.domain("journal")
+    worker = server.services.journal_ai
     # when: the sweep (or the outbox sink, for writes through the pod's API) enqueues them
-    await journal.ai.sweep_pod_notes()
+    await worker.sweep_pod_notes()
 
     async def vectors():
-        async with server.services.db() as session:
+        async with server.services.clients.db() as session:
             rows = await session.execute(
                 text("SELECT entry_id::text FROM embeddings WHERE source = 'POD' AND user_id = :u"),
                 {"u": account.uuid},

@@ -735,13 +735,13 @@ query($q: String!, $mode: SearchMode!) {
 @pytest.fixture(scope="module")
 async def embedded(world: World, server: Any) -> World:
     """A's journal entry and pod note have their vectors, so SEMANTIC could reach them."""
-    journal = server.services.domain("journal")
-    saved = journal.settings.ai_poll_seconds
-    journal.settings.ai_poll_seconds = 0.2
+    journal = server.services.clients.settings.journal
+    saved = journal.ai_poll_seconds
+    journal.ai_poll_seconds = 0.2
     ids = [_raw(world.ids["jentry"]), _raw(world.ids["entry"])]
     try:
         for _ in range(600):
-            async with server.services.db() as session:
+            async with server.services.clients.db() as session:
                 found = await session.execute(
                     text("SELECT count(*) FROM embeddings WHERE entry_id::text = ANY(:ids)"),
                     {"ids": ids},
@@ -752,7 +752,7 @@ async def embedded(world: World, server: Any) -> World:
         else:
             raise AssertionError("A's entries were never embedded")
     finally:
-        journal.settings.ai_poll_seconds = saved
+        journal.ai_poll_seconds = saved
     return world
 
 

@@ -32,19 +32,19 @@ async def test_responses_carry_the_request_id(server) -> None:
 
 async def test_readiness_names_the_service_that_is_down(migrated) -> None:
     # given: the same services, but Redis pointed at a port nobody listens on
-    from server.services import Services
+    from server.container import Container
     from tests.support.ports import free_port
 
     settings = migrated.model_copy(update={"redis_url": f"redis://127.0.0.1:{free_port()}/0"})
-    services = Services.build(settings)
-    await services.dynamo.start()
+    services = Container.build(settings)
+    await services.clients.dynamo.start()
     try:
         # when
         checks = await services.readiness()
     finally:
-        await services.dynamo.stop()
-        await services.redis.aclose()
-        await services.engine.dispose()
+        await services.clients.dynamo.stop()
+        await services.clients.redis.aclose()
+        await services.clients.engine.dispose()
     # then
     assert checks["postgres"] == checks["dynamodb"] == "ok"
     assert checks["redis"].startswith("ConnectionError")

@@ -9,8 +9,8 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+import datastore.tables  # noqa: F401  (every table and DynamoDB spec)
 from datastore.kit.postgres import Base
-from server.domains import import_stores
 
 COLUMN_CHANGES = {
     "add_table",
@@ -32,9 +32,8 @@ def _kind(change: tuple | list) -> str:
 
 async def test_migrated_tables_and_columns_match_the_models(server) -> None:
     # given
-    import_stores()
     # when
-    async with server.services.engine.connect() as connection:
+    async with server.services.clients.engine.connect() as connection:
         changes = await connection.run_sync(
             lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
         )

@@ -17,7 +17,7 @@ from tests.support.client import GraphQLClient
 
 
 async def append(server, user_id: uuid.UUID, topic: str, *, commit: bool = True) -> None:
-    async with server.services.db() as session:
+    async with server.services.clients.db() as session:
         await OutboxRepository(session).append(user_id, topic, {"topic": topic})
         if commit:
             await session.commit()
@@ -28,7 +28,7 @@ async def append(server, user_id: uuid.UUID, topic: str, *, commit: bool = True)
 async def test_only_committed_events_are_published_in_order(client: GraphQLClient, server) -> None:
     # given
     user = uuid.UUID((await client.sign_up()).uuid)
-    async with server.services.broker.subscribe(f"user:{user}") as subscription:
+    async with server.services.clients.broker.subscribe(f"user:{user}") as subscription:
         # when: one rolled back between two committed
         await append(server, user, "test.first")
         await append(server, user, "test.rolled-back", commit=False)
@@ -49,7 +49,7 @@ async def test_concurrent_writes_of_one_user_get_gap_free_ordered_seqs(
 ) -> None:
     # given
     user = uuid.UUID((await client.sign_up()).uuid)
-    async with server.services.broker.subscribe(f"user:{user}") as subscription:
+    async with server.services.clients.broker.subscribe(f"user:{user}") as subscription:
         # when
         await asyncio.gather(*(append(server, user, f"test.{n}") for n in range(20)))
         # then
@@ -66,7 +66,7 @@ async def test_concurrent_writes_of_one_user_get_gap_free_ordered_seqs(
 @contextlib.asynccontextmanager
 async def relay_paused(server) -> AsyncIterator[None]:
     """Stop the server's own relay so a test relay is the only one moving rows."""
-    services = server.services
+    services = server.container
     (task,) = [t for t in services.background if t.get_name() == "outbox-relay"]
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
@@ -96,7 +96,9 @@ async def test_a_failed_sink_leaves_the_batch_to_be_relayed_again(
 
     async with relay_paused(server):
         await append(server, user, "test.once")
-        relay = OutboxRelay(server.services.engine, server.services.db, [record, flaky])
+        relay = OutboxRelay(
+            server.services.clients.engine, server.services.clients.db, [record, flaky]
+        )
         # when
         with pytest.raises(ConnectionError):
             await relay.relay_once()
@@ -109,7 +111,7 @@ async def test_a_failed_sink_leaves_the_batch_to_be_relayed_again(
 async def test_subscribers_drop_a_repeated_event(client: GraphQLClient, server) -> None:
     # given
     user = uuid.UUID((await client.sign_up()).uuid)
-    broker = server.services.broker
+    broker = server.services.clients.broker
     stream = user_events(broker, user, ("test.",))
     first = asyncio.create_task(anext(stream))
     await asyncio.sleep(0.2)  # let the stream subscribe

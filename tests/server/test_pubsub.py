@@ -10,7 +10,7 @@ from datastore.kit.pubsub import Broker
 
 
 async def test_one_connection_fans_out_to_every_local_subscriber(server) -> None:
-    broker = server.services.broker
+    broker = server.services.clients.broker
     async with broker.subscribe("test:fanout") as a, broker.subscribe("test:fanout") as b:
         await broker.publish("test:fanout", b"hello")
         got = await asyncio.wait_for(asyncio.gather(anext(aiter(a)), anext(aiter(b))), timeout=5)
@@ -22,7 +22,7 @@ async def test_a_message_from_another_broker_arrives(server, migrated) -> None:
     other = Broker(redis.Redis.from_url(migrated.redis_url))
     await other.start()
     try:
-        async with server.services.broker.subscribe("test:cross") as subscription:
+        async with server.services.clients.broker.subscribe("test:cross") as subscription:
             # when
             await other.publish("test:cross", b"from afar")
             # then
@@ -34,7 +34,7 @@ async def test_a_message_from_another_broker_arrives(server, migrated) -> None:
 
 
 async def test_leaving_unsubscribes_the_channel_from_redis(server) -> None:
-    broker = server.services.broker
+    broker = server.services.clients.broker
     async with broker.subscribe("test:leave"):
         assert await broker.client.pubsub_numsub("test:leave") == [(b"test:leave", 1)]
     # UNSUBSCRIBE is sent, not awaited: Redis applies it a moment later.

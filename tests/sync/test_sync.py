@@ -134,7 +134,7 @@ async def test_relaying_an_event_twice_logs_it_once(client: GraphQLClient, serve
         created_at=datetime.now(UTC),
     )
     # when
-    await SyncLogRepository(server.services.dynamo).append([event, event])
+    await SyncLogRepository(server.services.clients.dynamo).append([event, event])
     # then
     again = await _changes(client, account.token, None, 1)
     assert [c["seq"] for c in again] == [first[0]["seq"]]

@@ -2,35 +2,54 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import uuid
 
+from datastore.chat.items import ConversationItem
 from datastore.chat.live import ViewingTracker
 from datastore.chat.repository.inbox import InboxRepository
 from datastore.chat.repository.messages import MessageRepository
 from datastore.chat.repository.statistics import StatisticsRepository
 from datastore.chat.service.access import Access
+from datastore.chat.service.conversations import start_direct
 from datastore.chat.service.fanout import Fanout
 from datastore.chat.service.groups import GroupService
 from datastore.chat.service.messages import MessageService
-from datastore.people.config import chat_settings
-
-if TYPE_CHECKING:
-    from server.services import Services
+from datastore.chat.service.parts import ChatParts
+from datastore.kit.clients import Clients
+from datastore.notifications.service import NotificationService
+from datastore.people.service import PeopleService
 
 
 class ChatService:
-    def __init__(self, services: Services) -> None:
-        self.services = services
-        self.settings = chat_settings()
-        self.messages_repository = MessageRepository(services.dynamo)
-        self.inbox = InboxRepository(services.dynamo)
-        self.statistics = StatisticsRepository(services.dynamo)
+    def __init__(
+        self, clients: Clients, people: PeopleService, notifications: NotificationService
+    ) -> None:
+        self.clients = clients
+        self.settings = clients.settings.chat
+        self.messages_repository = MessageRepository(clients.dynamo)
+        self.inbox = InboxRepository(clients.dynamo)
+        self.statistics = StatisticsRepository(clients.dynamo)
         self.viewing = ViewingTracker(
-            services.redis,
+            clients.redis,
             ttl=self.settings.presence_ttl_seconds,
             every=self.settings.heartbeat_seconds,
         )
-        self.access = Access(services, self.messages_repository)
-        self.fanout = Fanout(self)
-        self.groups = GroupService(self)
-        self.messages = MessageService(self)
+        self.access = Access(clients, self.messages_repository)
+        self.parts = parts = ChatParts(
+            clients=clients,
+            settings=self.settings,
+            messages_repository=self.messages_repository,
+            inbox=self.inbox,
+            statistics=self.statistics,
+            viewing=self.viewing,
+            access=self.access,
+            people=people,
+            notifications=notifications,
+        )
+        self.fanout = Fanout(parts)
+        self.messages = MessageService(parts, self.fanout)
+        self.groups = GroupService(parts, self.messages)
+
+    async def start_direct(self, me: uuid.UUID, other: uuid.UUID) -> ConversationItem:
+        """The DIRECT conversation of me and `other`, created on first ask."""
+        return await start_direct(self.parts, me, other)

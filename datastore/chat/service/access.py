@@ -12,14 +12,14 @@ from datastore.chat.repository.messages import MessageRepository
 from datastore.kit.errors import NotFound
 
 if TYPE_CHECKING:
-    from server.services import Services
+    from datastore.kit.clients import Clients
 
 NOT_FOUND = "No such conversation."
 
 
 class Access:
-    def __init__(self, services: Services, messages: MessageRepository) -> None:
-        self.services = services
+    def __init__(self, clients: Clients, messages: MessageRepository) -> None:
+        self.clients = clients
         self.messages = messages
 
     async def conversation_for(
@@ -54,11 +54,11 @@ class Access:
         group_id = group_of(conversation_id)
         if group_id is None:
             return False
-        async with self.services.db() as db:
+        async with self.clients.db() as db:
             return await MemberRepository(db).get(group_id, user_id) is not None
 
     async def member_ids(self, conversation: ConversationItem) -> list[uuid.UUID]:
         if conversation.kind == "DIRECT":
             return [uuid.UUID(m) for m in conversation.members]
-        async with self.services.db() as db:
+        async with self.clients.db() as db:
             return await MemberRepository(db).user_ids(uuid.UUID(conversation.group_id or ""))

@@ -12,18 +12,18 @@ from datastore.kit.errors import BadUserInput, Forbidden, NotFound
 from datastore.people.repository import PeopleRepository
 
 if TYPE_CHECKING:
-    from datastore.chat.service import ChatService
+    from datastore.chat.service.parts import ChatParts
 
 
-async def start_direct(chat: ChatService, me: uuid.UUID, other: uuid.UUID) -> ConversationItem:
+async def start_direct(chat: ChatParts, me: uuid.UUID, other: uuid.UUID) -> ConversationItem:
     """The conversation of me and `other`: the same one however often it is asked for."""
     if other == me:
         raise BadUserInput("Start a conversation with someone else.", field="userId")
-    async with chat.services.db() as db:
+    async with chat.clients.db() as db:
         person = await PeopleRepository(db).get(other)
     if person is None:
         raise NotFound("No such person.", field="userId")
-    if await chat.services.domain("people").either_blocked(me, other):
+    if await chat.people.either_blocked(me, other):
         raise Forbidden("You cannot message this person.", field="userId")
     conversation = await chat.messages_repository.create_conversation(
         ConversationItem(

@@ -21,7 +21,7 @@ from datastore.chat.repository.fanout import SHARDS, FanoutRepository, PendingFa
 from datastore.people.repository import ActivityRepository, PeopleRepository
 
 if TYPE_CHECKING:
-    from datastore.chat.service import ChatService
+    from datastore.chat.service.parts import ChatParts
 
 log = structlog.get_logger("personalpod.chat.fanout")
 
@@ -60,10 +60,10 @@ class Fanout:
     lease_seconds = 60.0
     batch = 100
 
-    def __init__(self, chat: ChatService) -> None:
+    def __init__(self, chat: ChatParts) -> None:
         self.chat = chat
-        self.services = chat.services
-        self.pending = FanoutRepository(chat.services.dynamo)
+        self.clients = chat.clients
+        self.pending = FanoutRepository(chat.clients.dynamo)
         self._limit = asyncio.Semaphore(chat.settings.fanout_concurrency)
 
     async def message_added(
@@ -75,7 +75,7 @@ class Fanout:
     ) -> None:
         """Publish a stored message live, then apply its fan-out (`members`: if known)."""
         await publish_conversation(
-            self.services.broker,
+            self.clients.broker,
             conversation.id,
             {"type": "MESSAGE_ADDED", "message": message.to_json()},
         )
@@ -120,7 +120,7 @@ class Fanout:
         if away and message.kind != "SYSTEM":
             await self._notify(conversation, message, away)
         if message.kind != "SYSTEM":
-            async with self.services.db() as db, db.begin():
+            async with self.clients.db() as db, db.begin():
                 await ActivityRepository(db).record(
                     uuid.UUID(sender),
                     "MESSAGE_SENT",
@@ -166,15 +166,15 @@ class Fanout:
             return [i for i in items if i is not None]
 
         if await self.pending.apply_once(user_id, conversation.id, message.id, build):
-            await publish_inbox(self.services.broker, member, conversation.id, "MESSAGE")
+            await publish_inbox(self.clients.broker, member, conversation.id, "MESSAGE")
 
     async def _notify(
         self, conversation: ConversationItem, message: MessageItem, recipients: list[uuid.UUID]
     ) -> None:
-        async with self.services.db() as db:
+        async with self.clients.db() as db:
             sender = await PeopleRepository(db).get(uuid.UUID(message.sender_id))
         name = (sender.display_name or sender.username) if sender else "Someone"
-        notifications = self.services.domain("notifications")
+        notifications = self.chat.notifications
         body = (message.body or message.kind.lower())[:PREVIEW_CHARS]
         await self.gather(
             notifications.notify(
@@ -241,7 +241,7 @@ class Fanout:
     ) -> None:
         """An edit, delete or reaction: tell the conversation; refresh previews."""
         await publish_conversation(
-            self.services.broker,
+            self.clients.broker,
             conversation.id,
             {"type": kind, "message": message.to_json(), **(extra or {})},
         )

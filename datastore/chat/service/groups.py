@@ -20,7 +20,8 @@ from datastore.kit.errors import BadUserInput, Conflict, Forbidden, NotFound
 from datastore.people.repository import ActivityRepository, FriendshipRepository, PeopleRepository
 
 if TYPE_CHECKING:
-    from datastore.chat.service import ChatService
+    from datastore.chat.service.messages import MessageService
+    from datastore.chat.service.parts import ChatParts
 
 RANK = {"MEMBER": 0, "ADMIN": 1, "OWNER": 2}
 MAX_INITIAL_MEMBERS = 100
@@ -52,9 +53,10 @@ def group_details(
 
 
 class GroupService:
-    def __init__(self, chat: ChatService) -> None:
+    def __init__(self, chat: ChatParts, messages: MessageService) -> None:
         self.chat = chat
-        self.services = chat.services
+        self.clients = chat.clients
+        self.messages = messages
 
     async def create(
         self, me: uuid.UUID, details: dict[str, Any], member_ids: Sequence[uuid.UUID]
@@ -62,7 +64,7 @@ class GroupService:
         others = list(dict.fromkeys(m for m in member_ids if m != me))
         if len(others) > MAX_INITIAL_MEMBERS:
             raise BadUserInput(f"At most {MAX_INITIAL_MEMBERS} members at once.", field="memberIds")
-        async with self.services.db() as db, db.begin():
+        async with self.clients.db() as db, db.begin():
             await self._require_friends(db, me, others, field="memberIds")
             group = await GroupRepository(db).create(created_by=me, **details)
             members, activities = MemberRepository(db), ActivityRepository(db)
@@ -81,20 +83,20 @@ class GroupService:
             )
         )
         await self._joined(conversation, [me, *others])
-        await self.chat.messages.post_system(conversation, me, f"created the group {group.name}")
+        await self.messages.post_system(conversation, me, f"created the group {group.name}")
         return group
 
     async def update(
         self, me: uuid.UUID, group_id: uuid.UUID, details: dict[str, Any]
     ) -> ChatGroup:
-        async with self.services.db() as db, db.begin():
+        async with self.clients.db() as db, db.begin():
             group, _ = await self._acting(db, me, group_id, at_least="ADMIN")
             if not details:
                 return group
             return await GroupRepository(db).update_fields(group_id, **details)
 
     async def invite(self, me: uuid.UUID, group_id: uuid.UUID, user_id: uuid.UUID) -> ChatGroup:
-        async with self.services.db() as db, db.begin():
+        async with self.clients.db() as db, db.begin():
             group, _ = await self._acting(db, me, group_id, at_least="ADMIN")
             await self._require_person(db, me, user_id)
             if await MemberRepository(db).get(group_id, user_id):
@@ -103,7 +105,7 @@ class GroupService:
             inviter = await PeopleRepository(db).get(me)
         if created:
             name = inviter.display_name or inviter.username if inviter else "Someone"
-            await self.services.domain("notifications").notify(
+            await self.chat.notifications.notify(
                 user_id,
                 "GROUP_INVITE",
                 title=f"{name} invited you to {group.name}",
@@ -114,7 +116,7 @@ class GroupService:
 
     async def join(self, me: uuid.UUID, group_id: uuid.UUID) -> ChatGroup:
         """Join a public group, or a private one I was invited to."""
-        async with self.services.db() as db, db.begin():
+        async with self.clients.db() as db, db.begin():
             group = await GroupRepository(db).get(group_id)
             invited = group is not None and await InviteRepository(db).take(group_id, me)
             if group is None or (group.visibility != "PUBLIC" and not invited):
@@ -127,7 +129,7 @@ class GroupService:
 
     async def add(self, me: uuid.UUID, group_id: uuid.UUID, user_id: uuid.UUID) -> ChatGroup:
         """An admin adds one of their friends directly."""
-        async with self.services.db() as db, db.begin():
+        async with self.clients.db() as db, db.begin():
             group, _ = await self._acting(db, me, group_id, at_least="ADMIN")
             await self._require_friends(db, me, [user_id], field="userId")
             if not await MemberRepository(db).add(group_id, user_id, "MEMBER"):
@@ -141,7 +143,7 @@ class GroupService:
         """Remove a member of a lower role; their live subscriptions to the group end."""
         if user_id == me:
             raise BadUserInput("Use leaveGroup to leave.", field="userId")
-        async with self.services.db() as db, db.begin():
+        async with self.clients.db() as db, db.begin():
             group, mine = await self._acting(db, me, group_id, at_least="ADMIN")
             target = await self._member(db, group_id, user_id)
             if RANK[target.role] >= RANK[mine.role]:
@@ -151,7 +153,7 @@ class GroupService:
         return group
 
     async def leave(self, me: uuid.UUID, group_id: uuid.UUID) -> ChatGroup:
-        async with self.services.db() as db, db.begin():
+        async with self.clients.db() as db, db.begin():
             group, mine = await self._acting(db, me, group_id, at_least="MEMBER")
             if mine.role == "OWNER":
                 raise Conflict("The owner cannot leave; transfer ownership first.", field="groupId")
@@ -165,7 +167,7 @@ class GroupService:
         """Promote (to ADMIN), demote (to MEMBER) or hand over ownership (OWNER)."""
         if user_id == me:
             raise BadUserInput("Choose another member.", field="userId")
-        async with self.services.db() as db, db.begin():
+        async with self.clients.db() as db, db.begin():
             group, _ = await self._acting(db, me, group_id, at_least="OWNER")
             target = await self._member(db, group_id, user_id)
             expected = {"ADMIN": "MEMBER", "MEMBER": "ADMIN"}.get(role)
@@ -223,16 +225,14 @@ class GroupService:
                 str(user_id), conversation.id, kind="GROUP", activity=activity
             )
             await self.chat.statistics.add(str(user_id), day, groups_joined=1)
-            await publish_inbox(self.services.broker, user_id, conversation.id, "JOINED")
+            await publish_inbox(self.clients.broker, user_id, conversation.id, "JOINED")
 
     async def _after_join(
         self, group: ChatGroup, user_id: uuid.UUID, actor: uuid.UUID, verb: str
     ) -> None:
         conversation = await self._conversation(group)
         await self._joined(conversation, [user_id])
-        await self.chat.messages.post_system(
-            conversation, actor, f"{await self._name(user_id)} {verb}"
-        )
+        await self.messages.post_system(conversation, actor, f"{await self._name(user_id)} {verb}")
 
     async def _after_leave(
         self, group: ChatGroup, user_id: uuid.UUID, actor: uuid.UUID, verb: str
@@ -241,14 +241,12 @@ class GroupService:
         await self.chat.inbox.remove(str(user_id), conversation.id)
         # Ends the removed member's open subscriptions to this conversation.
         await publish_conversation(
-            self.services.broker,
+            self.clients.broker,
             conversation.id,
             {"type": "MEMBER_REMOVED", "userId": str(user_id)},
         )
-        await publish_inbox(self.services.broker, user_id, conversation.id, "LEFT")
-        await self.chat.messages.post_system(
-            conversation, actor, f"{await self._name(user_id)} {verb}"
-        )
+        await publish_inbox(self.clients.broker, user_id, conversation.id, "LEFT")
+        await self.messages.post_system(conversation, actor, f"{await self._name(user_id)} {verb}")
 
     async def _conversation(self, group: ChatGroup) -> ConversationItem:
         conversation_id = group_conversation_id(group.id)
@@ -256,7 +254,7 @@ class GroupService:
         return found[conversation_id]
 
     async def _name(self, user_id: uuid.UUID) -> str:
-        async with self.services.db() as db:
+        async with self.clients.db() as db:
             user = await PeopleRepository(db).get(user_id)
         return (user.display_name or user.username) if user else "Someone"
 

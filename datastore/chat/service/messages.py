@@ -15,7 +15,8 @@ from datastore.chat.service.validation import MediaInput
 from datastore.kit.errors import BadUserInput, Conflict, Forbidden, NotFound
 
 if TYPE_CHECKING:
-    from datastore.chat.service import ChatService
+    from datastore.chat.service.fanout import Fanout
+    from datastore.chat.service.parts import ChatParts
 
 
 def now_iso() -> str:
@@ -23,9 +24,10 @@ def now_iso() -> str:
 
 
 class MessageService:
-    def __init__(self, chat: ChatService) -> None:
+    def __init__(self, chat: ChatParts, fanout: Fanout) -> None:
         self.chat = chat
-        self.services = chat.services
+        self.clients = chat.clients
+        self.fanout = fanout
         self.repository = chat.messages_repository
 
     async def send(
@@ -53,7 +55,7 @@ class MessageService:
         if reply_to is not None:
             await self._require_message(conversation_id, reply_to, field="replyToId")
         await self._refuse_blocked(conversation, me)
-        await self.services.limiter.check(
+        await self.clients.limiter.check(
             f"chat:send:{me}",
             limit=settings.send_limit,
             window=settings.send_window_seconds,
@@ -72,9 +74,9 @@ class MessageService:
         )
         stored, created = await self.repository.create_message(message)
         if created:
-            await self.chat.fanout.message_added(conversation, stored, members=members)
+            await self.fanout.message_added(conversation, stored, members=members)
         else:
-            await self.chat.fanout.resume(conversation, stored, members=members)
+            await self.fanout.resume(conversation, stored, members=members)
         return stored
 
     async def post_system(
@@ -91,14 +93,14 @@ class MessageService:
             created_at=now_iso(),
         )
         stored, _ = await self.repository.create_message(message)
-        await self.chat.fanout.message_added(conversation, stored)
+        await self.fanout.message_added(conversation, stored)
 
     async def _refuse_blocked(self, conversation: ConversationItem, me: uuid.UUID) -> None:
         pair = direct_pair(conversation.id)
         if pair is None:
             return
         other = pair[1] if pair[0] == me else pair[0]
-        if await self.services.domain("people").either_blocked(me, other):
+        if await self.chat.people.either_blocked(me, other):
             raise Forbidden("You cannot message this person.", field="conversationId")
 
     async def _require_message(self, conversation_id: str, message_id: str, *, field: str):
@@ -140,7 +142,7 @@ class MessageService:
         )
         if updated is None:
             raise Conflict("The message changed meanwhile; reload it and try again.", field="id")
-        await self.chat.fanout.message_changed(conversation, updated, "MESSAGE_EDITED")
+        await self.fanout.message_changed(conversation, updated, "MESSAGE_EDITED")
         return updated
 
     async def delete(self, me: uuid.UUID, conversation_id: str, message_id: str) -> MessageItem:
@@ -157,7 +159,7 @@ class MessageService:
         )
         if updated is None:
             return await self._require_message(conversation_id, message_id, field="id")
-        await self.chat.fanout.message_changed(conversation, updated, "MESSAGE_DELETED")
+        await self.fanout.message_changed(conversation, updated, "MESSAGE_DELETED")
         return updated
 
     async def _own_message(
@@ -198,7 +200,7 @@ class MessageService:
             )
         if updated is None:
             raise Conflict("The message changed meanwhile; try again.", field="id")
-        await self.chat.fanout.message_changed(
+        await self.fanout.message_changed(
             conversation,
             updated,
             "REACTION",
@@ -225,10 +227,10 @@ class MessageService:
         if state == "READ":
             unread = await self.repository.count_from_others_after(conversation_id, user_id, up_to)
             await self.chat.inbox.set_unread(user_id, conversation_id, unread)
-            await publish_inbox(self.services.broker, me, conversation_id, "READ")
+            await publish_inbox(self.clients.broker, me, conversation_id, "READ")
         if advanced:
             await publish_conversation(
-                self.services.broker,
+                self.clients.broker,
                 conversation_id,
                 {"type": "RECEIPT", "userId": user_id, "state": state, "upTo": up_to},
             )
@@ -242,7 +244,7 @@ class MessageService:
         )
         if advanced:
             await publish_conversation(
-                self.services.broker,
+                self.clients.broker,
                 conversation_id,
                 {"type": "RECEIPT", "userId": str(me), "state": "DELIVERED", "upTo": up_to},
             )
@@ -250,7 +252,7 @@ class MessageService:
     async def typing(self, me: uuid.UUID, conversation_id: str, typing: bool) -> float:
         """Tell the conversation I am typing (never stored); when the signal expires."""
         await self.chat.access.conversation_for(conversation_id, me)
-        await self.services.limiter.check(
+        await self.clients.limiter.check(
             f"chat:typing:{me}",
             limit=self.chat.settings.typing_limit,
             window=60,
@@ -263,5 +265,5 @@ class MessageService:
             "typing": typing,
             "expiresAt": expires,
         }
-        await publish_conversation(self.services.broker, conversation_id, event)
+        await publish_conversation(self.clients.broker, conversation_id, event)
         return expires

@@ -1,14 +1,13 @@
-"""The pod's use cases, one long-lived `PodService` per process (services.domain("pod"))."""
+"""The pod's use cases, one long-lived `PodService` per process (`services.pod`)."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from datastore.kit.crypto.config import CryptoSettings
 from datastore.kit.crypto.keyring import MasterKeyring
 from datastore.pod.cache import PodCache
-from datastore.pod.config import PodConfig
 from datastore.pod.datakeys import DataKeys
 from datastore.pod.repository.entries import EntryRepository
 from datastore.pod.repository.preferences import PreferencesRepository
@@ -20,31 +19,38 @@ from datastore.pod.service.reads import PodReads
 from datastore.pod.service.tags import TagService
 
 if TYPE_CHECKING:
-    from server.services import Services
+    from datastore.kit.clients import Clients
+    from datastore.outbox.repository import PendingEvent
 
 
 class PodService:
-    def __init__(self, services: Services) -> None:
-        config = PodConfig()
-        self.db = services.db
-        self.cache = PodCache(services.redis)
+    def __init__(self, clients: Clients) -> None:
+        config = clients.settings.pod
+        self.db = clients.db
+        self.cache = PodCache(clients.redis)
         self.keys = DataKeys(
-            MasterKeyring(services.settings.master_key_bytes, CryptoSettings().old_keys)
+            MasterKeyring(clients.settings.master_key_bytes, clients.settings.old_master_keys)
         )
         self.entries = EntryService(self.db, self.keys, self.invalidate)
         self.categories = CategoryService(self.db, self.invalidate)
         self.tags = TagService(self.db, self.invalidate)
-        self.reads = PodReads(self.db, self.cache, enabled=config.pod_cache_enabled)
+        self.reads = PodReads(self.db, self.cache, enabled=config.cache_enabled)
         self.maintenance = PodMaintenance(
             self.db,
             self.invalidate,
-            trash_days=config.pod_trash_days,
-            interval_seconds=config.pod_maintenance_seconds,
+            trash_days=config.trash_days,
+            interval_seconds=config.maintenance_seconds,
         )
 
     async def invalidate(self, user_id: uuid.UUID | str) -> None:
         """Drop the user's caches; called after each commit and again by the relay."""
         await self.cache.invalidate(user_id)
+
+    async def invalidate_from_events(self, events: Sequence[PendingEvent]) -> None:
+        """An outbox sink. The write path invalidated already; this covers writes by workers
+        and a crash between a commit and its invalidation."""
+        for user_id in {e.user_id for e in events if e.topic.startswith("pod.")}:
+            await self.invalidate(user_id)
 
     async def set_search_language(self, actor: Actor, language: str) -> str:
         async with self.db() as db, db.begin():

@@ -11,9 +11,9 @@ from datastore.chat.service.groups import group_details
 from resolvers.chat.ids import group_argument
 from resolvers.chat.inputs import CreateGroupInput, UpdateGroupInput
 from resolvers.chat.types.group import Group
+from resolvers.core.context import Context
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.people.types import person_id_argument
-from server.context import Context
 
 Info = strawberry.Info[Context, None]
 GroupId = Annotated[relay.GlobalID, strawberry.argument(description="The group.")]
@@ -21,7 +21,7 @@ PersonId = Annotated[relay.GlobalID, strawberry.argument(description="The person
 
 
 def _groups(info: Info) -> Any:
-    return info.context.services.domain("chat").groups
+    return info.context.services.chat.groups
 
 
 async def _on_member(

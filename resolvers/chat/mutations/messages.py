@@ -8,7 +8,6 @@ from typing import Annotated, Any
 import strawberry
 from strawberry import relay
 
-from datastore.chat.service.conversations import start_direct
 from datastore.chat.service.validation import MediaInput as Media
 from datastore.kit.errors import NotFound
 from resolvers.chat.ids import conversation_argument, message_argument
@@ -17,9 +16,9 @@ from resolvers.chat.types.conversation import Conversation
 from resolvers.chat.types.enums import ReactionKind
 from resolvers.chat.types.events import ReactionPayload
 from resolvers.chat.types.message import Message
+from resolvers.core.context import Context
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.people.types import person_id_argument
-from server.context import Context
 
 Info = strawberry.Info[Context, None]
 ConversationId = Annotated[relay.GlobalID, strawberry.argument(description="The conversation.")]
@@ -30,7 +29,7 @@ UpTo = Annotated[
 
 
 def _chat(info: Info) -> Any:
-    return info.context.services.domain("chat")
+    return info.context.services.chat
 
 
 @strawberry.type
@@ -46,7 +45,7 @@ class MessageMutations:
         user_id: Annotated[relay.GlobalID, strawberry.argument(description="The other person.")],
     ) -> Conversation:
         me = info.context.require_principal().user_id
-        item = await start_direct(_chat(info), me, person_id_argument(user_id))
+        item = await _chat(info).start_direct(me, person_id_argument(user_id))
         return Conversation.from_item(item)
 
     @strawberry.mutation(

@@ -18,9 +18,9 @@ from resolvers.chat.ids import message_gid
 from resolvers.chat.lists import list_connection
 from resolvers.chat.types.enums import ConversationKind, MessageKind
 from resolvers.chat.types.group import Group
+from resolvers.core.context import Context
 from resolvers.core.pagination import After, Connection, First
 from resolvers.people.types import Person
-from server.context import Context
 
 Info = strawberry.Info[Context, None]
 
@@ -114,7 +114,7 @@ class Conversation(relay.Node):
             first=first,
             after=after,
             node=Person.from_row,
-            maximum=info.context.services.settings.max_page_size,
+            maximum=info.context.settings.max_page_size,
         )
 
     @classmethod

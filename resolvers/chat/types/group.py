@@ -6,16 +6,18 @@ import asyncio
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
+from strawberry.types.lazy_type import LazyType
 
 from datastore.chat.ids import group_conversation_id
 from datastore.chat.repository.groups import MemberRepository
 from datastore.chat.tables import ChatGroup
 from datastore.chat.tables import GroupMember as GroupMemberRow
 from resolvers.chat.types.enums import GroupRole, GroupVisibility
+from resolvers.core.context import Context
 from resolvers.core.pagination import (
     After,
     Connection,
@@ -25,13 +27,11 @@ from resolvers.core.pagination import (
     page_size,
 )
 from resolvers.people.types import Person
-from server.context import Context
-
-if TYPE_CHECKING:
-    from resolvers.chat.types.conversation import Conversation
 
 Info = strawberry.Info[Context, None]
-ConversationRef = Annotated["Conversation", strawberry.lazy("resolvers.chat.types.conversation")]
+# conversation.py imports this module for `Group`; this side names Conversation lazily.
+_CONVERSATION_MODULE = "resolvers.chat.types.conversation"
+ConversationRef = Annotated["Conversation", strawberry.lazy(_CONVERSATION_MODULE)]  # noqa: F821
 
 
 @strawberry.type(description="A member of a group and their role.")
@@ -96,7 +96,7 @@ class Group(relay.Node):
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[GroupMember]:
         me = info.context.require_principal().user_id
-        limit = page_size(first, maximum=info.context.services.settings.max_page_size)
+        limit = page_size(first, maximum=info.context.settings.max_page_size)
         start = (
             None
             if after is None
@@ -106,7 +106,7 @@ class Group(relay.Node):
             return Connection.build(
                 [], node=GroupMember, cursor=str, has_next=False, has_previous=False
             )
-        async with info.context.services.db() as db:
+        async with info.context.services.clients.db() as db:
             rows = await MemberRepository(db).page(self.row.id, after=start, limit=limit + 1)
         return Connection.build(
             rows[:limit],
@@ -118,13 +118,14 @@ class Group(relay.Node):
 
     @strawberry.field(description="The group's conversation; null when I am not a member.")
     async def conversation(self, info: Info) -> ConversationRef | None:
-        from resolvers.chat.types.conversation import Conversation
-
         me = info.context.require_principal().user_id
         item = await info.context.loaders.chat.conversation_for(
             group_conversation_id(self.row.id), me
         )
-        return Conversation.from_item(item) if item else None
+        if item is None:
+            return None
+        conversation = LazyType("Conversation", _CONVERSATION_MODULE).resolve_type()
+        return conversation.from_item(item)
 
     @classmethod
     async def resolve_nodes(

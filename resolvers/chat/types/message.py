@@ -16,9 +16,9 @@ from datastore.people.service import person_global_id
 from resolvers.chat.ids import conversation_gid, message_node_id, split_message_id
 from resolvers.chat.lists import list_connection
 from resolvers.chat.types.enums import DeliveryState, MediaStatus, MessageKind, ReactionKind
+from resolvers.core.context import Context
 from resolvers.core.pagination import After, Connection, First
 from resolvers.people.types import Person
-from server.context import Context
 
 Info = strawberry.Info[Context, None]
 

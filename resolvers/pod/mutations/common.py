@@ -8,7 +8,7 @@ import strawberry
 from strawberry import relay
 
 from datastore.pod.service.changes import Actor
-from server.context import Context
+from resolvers.core.context import Context
 
 Info = strawberry.Info[Context, None]
 INPUT = strawberry.argument(description="The values; see the input type.")
@@ -22,4 +22,4 @@ def actor(info: Info) -> Actor:
 
 
 def pod(info: Info) -> Any:
-    return info.context.services.domain("pod")
+    return info.context.services.pod

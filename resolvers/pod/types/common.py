@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import strawberry
 from strawberry import relay
 
-from server.context import Context
+from resolvers.core.context import Context
 
 Info = strawberry.Info[Context, None]
 

@@ -1,0 +1,107 @@
+"""The long-lived clients of one process: PostgreSQL, DynamoDB, Redis, pub/sub, rate limits."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import redis.asyncio as redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from datastore.kit.dynamodb import Dynamo
+from datastore.kit.postgres import (
+    create_engine,
+    create_read_session_factory,
+    create_session_factory,
+)
+from datastore.kit.pubsub import Broker
+from datastore.kit.ratelimit import RateLimiter
+from datastore.kit.settings import Settings
+
+
+class ServiceUnavailable(Exception):
+    """A backing service cannot be reached; the message says which and how to fix it."""
+
+
+@dataclass
+class Clients:
+    settings: Settings
+    engine: AsyncEngine
+    # Sessions for writes (a transaction each) and for single-statement reads (autocommit).
+    db: async_sessionmaker[AsyncSession]
+    read_db: async_sessionmaker[AsyncSession]
+    dynamo: Dynamo
+    redis: redis.Redis
+    broker: Broker
+    limiter: RateLimiter
+
+    @classmethod
+    def build(cls, settings: Settings, *, count_statements: bool = False) -> Clients:
+        """Clients for `settings`; nothing connects until `start`."""
+        engine = create_engine(settings.database_url, count_statements=count_statements)
+        client = redis.Redis.from_url(settings.redis_url)
+        return cls(
+            settings=settings,
+            engine=engine,
+            db=create_session_factory(engine),
+            read_db=create_read_session_factory(engine),
+            dynamo=Dynamo(
+                endpoint=settings.dynamodb_endpoint,
+                region=settings.dynamodb_region,
+                prefix=settings.dynamodb_table_prefix,
+            ),
+            redis=client,
+            broker=Broker(client),
+            limiter=RateLimiter(client),
+        )
+
+    async def start(self) -> None:
+        await self.dynamo.start()
+        await self.check()
+        await self.broker.start()
+
+    async def stop(self) -> None:
+        await self.broker.stop()
+        await self.dynamo.stop()
+        await self.redis.aclose()
+        await self.engine.dispose()
+
+    async def check(self) -> dict[str, str]:
+        """Reach each backing service; raise ServiceUnavailable naming the first that fails."""
+        status = await self.readiness()
+        for name, state in status.items():
+            if state != "ok":
+                raise ServiceUnavailable(f"{name} is unreachable ({state}): {_HINTS[name]}")
+        return status
+
+    async def readiness(self) -> dict[str, str]:
+        checks = {
+            "postgres": self._ping_postgres(),
+            "dynamodb": self.dynamo.ping(),
+            "redis": self.redis.ping(),
+        }
+        results = await asyncio.gather(
+            *(asyncio.wait_for(c, timeout=3) for c in checks.values()), return_exceptions=True
+        )
+        return {
+            name: "ok" if not isinstance(r, BaseException) else _describe(r)
+            for name, r in zip(checks, results, strict=True)
+        }
+
+    async def _ping_postgres(self) -> None:
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+
+_HINTS = {
+    "postgres": "check DATABASE_URL, or unset it to use the embedded PostgreSQL (make run)",
+    "dynamodb": "check DYNAMODB_ENDPOINT, or unset it to use the embedded DynamoDB Local",
+    "redis": "check REDIS_URL, or unset it to use an embedded redis-server",
+}
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, TimeoutError):
+        return "timed out"
+    return f"{type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''}"

@@ -1,0 +1,54 @@
+"""Per-request dataloaders of every domain, one typed field each, built on first use.
+
+Loaders live for one request (or one subscription event), so a batch never serves another
+request's data and never outlives a permission check.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from datastore.accounts.loaders import SessionByIdLoader, UserByIdLoader
+from datastore.chat.loaders import ChatLoaders
+from datastore.journal.loaders import JournalLoaders
+from datastore.notifications.loaders import NotificationLoaders
+from datastore.people.loaders import PeopleLoaders
+from datastore.pod.loaders import PodLoaders
+from datastore.pod.service.secrets import SecretLoader
+from datastore.services import Services
+
+
+class Loaders:
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self._clients = services.clients
+
+    @cached_property
+    def user_by_id(self) -> UserByIdLoader:
+        return UserByIdLoader(self._clients.read_db)
+
+    @cached_property
+    def session_by_id(self) -> SessionByIdLoader:
+        return SessionByIdLoader(self._services.sessions)
+
+    @cached_property
+    def pod(self) -> PodLoaders:
+        db = self._clients.db
+        return PodLoaders(db, SecretLoader(db, self._services.pod.keys))
+
+    @cached_property
+    def chat(self) -> ChatLoaders:
+        chat = self._services.chat
+        return ChatLoaders(self._clients, chat.messages_repository, chat.inbox)
+
+    @cached_property
+    def people(self) -> PeopleLoaders:
+        return PeopleLoaders(self._clients, self._services.people.presence)
+
+    @cached_property
+    def journal(self) -> JournalLoaders:
+        return JournalLoaders(self._clients)
+
+    @cached_property
+    def notifications(self) -> NotificationLoaders:
+        return NotificationLoaders(self._services.notifications.repository)

@@ -1,0 +1,50 @@
+"""Every domain's long-lived service, one typed field each; `server/container.py` builds it.
+
+Resolvers reach a use case as `info.context.services.<domain>`, so go-to-definition leads
+from a mutation to its service, and from there to the repository.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from datastore.accounts.authenticator import Authenticator
+from datastore.accounts.service import AccountService
+from datastore.accounts.sessions import SessionRepository
+from datastore.assistant.service import AssistantService
+from datastore.chat.service import ChatService
+from datastore.insights.cache import InsightsCache
+from datastore.insights.service import InsightsService
+from datastore.journal.ai_worker import AIWorker
+from datastore.journal.reminders import ReminderService
+from datastore.journal.scheduler import ReminderScheduler
+from datastore.journal.service import JournalService
+from datastore.kit.ai.embedder import Embedder
+from datastore.kit.clients import Clients
+from datastore.notifications.service import NotificationService
+from datastore.people.service import PeopleService
+from datastore.pod.service import PodService
+from datastore.search.service import SearchService
+from datastore.sync.repository import SyncLogRepository
+
+
+@dataclass(frozen=True)
+class Services:
+    clients: Clients
+    sessions: SessionRepository
+    authenticator: Authenticator
+    accounts: AccountService
+    notifications: NotificationService
+    people: PeopleService
+    chat: ChatService
+    pod: PodService
+    embedder: Embedder
+    insights_cache: InsightsCache
+    journal: JournalService
+    reminders: ReminderService
+    reminder_scheduler: ReminderScheduler
+    journal_ai: AIWorker
+    search: SearchService
+    insights: InsightsService
+    assistant: AssistantService
+    sync_log: SyncLogRepository

@@ -1,0 +1,145 @@
+"""The one place that wires the process: every service, the workers and the outbox sinks.
+
+Read top to bottom, it answers "who builds X with what": each domain service gets its
+dependencies as typed constructor arguments, never by name.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from datastore.accounts.authenticator import Authenticator
+from datastore.accounts.passwords import PasswordHasher
+from datastore.accounts.service import AccountService
+from datastore.accounts.sessions import SessionRepository
+from datastore.assistant.service import AssistantService
+from datastore.chat.service import ChatService
+from datastore.insights.cache import InsightsCache
+from datastore.insights.service import InsightsService
+from datastore.journal.ai_worker import AIWorker
+from datastore.journal.reminders import ReminderService
+from datastore.journal.scheduler import ReminderScheduler
+from datastore.journal.service import JournalService
+from datastore.kit.ai.embedder import shared_embedder
+from datastore.kit.ai.emotions import EmotionScorer
+from datastore.kit.clients import Clients
+from datastore.kit.settings import Settings
+from datastore.notifications.service import NotificationService
+from datastore.outbox.relay import OutboxRelay, Sink, redis_sink
+from datastore.people.service import PeopleService
+from datastore.pod.service import PodService
+from datastore.search.service import SearchService
+from datastore.services import Services
+from datastore.sync.repository import SyncLogRepository
+
+Worker = Callable[[], Awaitable[None]]
+
+
+def build_services(clients: Clients) -> Services:
+    settings = clients.settings
+    sessions = SessionRepository(clients.dynamo)
+    authenticator = Authenticator(clients.redis, sessions)
+    accounts = AccountService(
+        settings=settings,
+        db=clients.db,
+        sessions=sessions,
+        authenticator=authenticator,
+        limiter=clients.limiter,
+        hasher=PasswordHasher(settings.password_hash_profile),
+    )
+    authenticator.touch_user = accounts.touch_user
+    notifications = NotificationService(clients.dynamo, clients.broker)
+    people = PeopleService(clients, accounts, notifications)
+    embedder = shared_embedder(settings.journal.model_path)
+    insights_cache = InsightsCache(
+        clients.redis, ttl_seconds=settings.journal.insights_cache_seconds
+    )
+    search = SearchService(clients, embedder)
+    return Services(
+        clients=clients,
+        sessions=sessions,
+        authenticator=authenticator,
+        accounts=accounts,
+        notifications=notifications,
+        people=people,
+        chat=ChatService(clients, people, notifications),
+        pod=PodService(clients),
+        embedder=embedder,
+        insights_cache=insights_cache,
+        journal=JournalService(clients, insights_cache),
+        reminders=ReminderService(clients),
+        reminder_scheduler=ReminderScheduler(clients, notifications),
+        journal_ai=AIWorker(clients, embedder, EmotionScorer(embedder), insights_cache),
+        search=search,
+        insights=InsightsService(clients, insights_cache),
+        assistant=AssistantService(clients, search, embedder),
+        sync_log=SyncLogRepository(clients.dynamo),
+    )
+
+
+def workers(services: Services) -> dict[str, Worker]:
+    """The long-running loops, by task name: in-process by default, or `personalpod worker`."""
+    return {
+        "outbox-relay": outbox_relay(services).run,
+        # Completes message fan-outs that a request left pending (it died after the write).
+        "chat-worker": services.chat.fanout.run,
+        "people-worker": services.people.sweep_dead_sockets,
+        "pod-worker": services.pod.maintenance.run,
+        "journal-worker": services.reminder_scheduler.run,
+        "journal-ai-worker": services.journal_ai.run,
+    }
+
+
+def outbox_sinks(services: Services) -> list[Sink]:
+    """Where committed outbox events go, in order. Redis pub/sub is last: a client woken by
+    a live event then finds the sync log written and the caches invalidated."""
+    return [
+        services.journal_ai.enqueue_pod_embeddings,
+        services.people.record_from_events,
+        services.pod.invalidate_from_events,
+        services.sync_log.append,
+        redis_sink(services.clients.broker.publish),
+    ]
+
+
+def outbox_relay(services: Services) -> OutboxRelay:
+    clients = services.clients
+    return OutboxRelay(clients.engine, clients.db, outbox_sinks(services))
+
+
+@dataclass
+class Container:
+    """One process's services and the background tasks it runs."""
+
+    services: Services
+    background: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, settings: Settings, *, count_statements: bool = False) -> Container:
+        return cls(build_services(Clients.build(settings, count_statements=count_statements)))
+
+    @property
+    def clients(self) -> Clients:
+        return self.services.clients
+
+    async def start(self, *, run_workers: bool) -> None:
+        await self.clients.start()
+        if run_workers:
+            for name, run in workers(self.services).items():
+                self.background.append(asyncio.create_task(run(), name=name))
+
+    async def stop(self) -> None:
+        for task in self.background:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.clients.stop()
+
+    def outbox_relay(self) -> OutboxRelay:
+        return outbox_relay(self.services)
+
+    async def readiness(self) -> dict[str, str]:
+        return await self.clients.readiness()
