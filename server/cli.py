@@ -73,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
         "rotate-master-key",
         _rotate_master_key,
         "Re-wrap every user's data key with a new master key, in batches, while servers run "
-        "(see server/crypto/__init__.py for the rollout order).",
+        "(see datastore/kit/crypto/__init__.py for the rollout order).",
     )
     rotate.add_argument("--new-key", required=True, help="base64 of the new 32-byte key")
     _command(commands, "check", _check, "Validate the configuration and reach every service.")
@@ -125,7 +125,8 @@ def _run(args: argparse.Namespace) -> None:
     from server.embedded import start_services
 
     data_dir = ROOT / ".data"
-    configured = {**dotenv_values(ROOT / ".env"), **os.environ}
+    from_file = {k: v for k, v in dotenv_values(ROOT / ".env").items() if v is not None}
+    configured = {**from_file, **os.environ}
     with start_services(
         data_dir=data_dir, configured=configured, cache_dir=ROOT / ".cache"
     ) as services:

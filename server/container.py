@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 from datastore.accounts.authenticator import Authenticator
 from datastore.accounts.passwords import PasswordHasher
@@ -35,7 +36,7 @@ from datastore.search.service import SearchService
 from datastore.services import Services
 from datastore.sync.repository import SyncLogRepository
 
-Worker = Callable[[], Awaitable[None]]
+Worker = Callable[[], Coroutine[Any, Any, None]]
 
 
 def build_services(clients: Clients) -> Services:

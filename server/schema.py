@@ -5,6 +5,7 @@ Fields merge in the order listed here, which is the order `schema.graphql` shows
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import strawberry
@@ -105,12 +106,12 @@ class Schema(strawberry.Schema):
 
 
 def build_schema(
-    extensions: list[SchemaExtension | type[SchemaExtension]] | None = None,
+    extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
 ) -> Schema:
     return Schema(
         query=merge_types("Query", (node_queries(), *QUERIES)),
         mutation=merge_types("Mutation", MUTATIONS),
         subscription=merge_types("Subscription", SUBSCRIPTIONS),
         types=list(TYPES),
-        extensions=[*(extensions or []), MaskUnexpectedErrors],
+        extensions=[*extensions, MaskUnexpectedErrors],
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import orjson
 import structlog
@@ -78,7 +78,8 @@ class GraphQLWebSocket(GraphQL):
                 {"code": "UNAUTHENTICATED", "message": context.auth_error.message}
             )
         if context.principal is not None:
-            await self._watch(context.request, context.principal)
+            # On a websocket the context's connection is the WebSocket itself.
+            await self._watch(cast(WebSocket, context.request), context.principal)
         return {"authenticated": context.principal is not None}
 
     async def _watch(self, websocket: WebSocket, principal: Principal) -> None:

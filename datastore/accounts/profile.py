@@ -13,7 +13,7 @@ from datastore.accounts import validation
 from datastore.accounts.authenticator import Principal
 from datastore.accounts.repository import UserRepository
 from datastore.accounts.tables import User
-from datastore.kit.errors import BadUserInput
+from datastore.kit.errors import BadUserInput, NotFound
 from datastore.outbox.repository import OutboxRepository
 
 PRESENCE_STATUSES = ("ONLINE", "OFFLINE", "AWAY", "DO_NOT_DISTURB")
@@ -48,7 +48,10 @@ class ProfileOperations:
         async with self.db() as db, db.begin():
             users = UserRepository(db)
             if not values:
-                return await users.get_by_id(principal.user_id)
+                user = await users.get_by_id(principal.user_id)
+                if user is None:
+                    raise NotFound("This account no longer exists.")
+                return user
             user = await users.update_fields(principal.user_id, **values)
             await OutboxRepository(db).append(
                 principal.user_id, "profile.updated", {"fields": sorted(values)}

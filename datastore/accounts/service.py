@@ -7,7 +7,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -94,7 +94,7 @@ class AccountService(ProfileOperations):
             )
         return await self._open_session(user, device_name, client)
 
-    async def _raise_taken(self, db: AsyncSession, email: str, username: str) -> None:
+    async def _raise_taken(self, db: AsyncSession, email: str, username: str) -> NoReturn:
         email_taken, _ = await UserRepository(db).email_or_username_taken(email, username)
         if email_taken:
             raise Conflict("An account with this email already exists.", field="email")
@@ -132,6 +132,7 @@ class AccountService(ProfileOperations):
                 {"loginHash": hash_secret(login.lower().encode())} if user is None else None,
             )
             raise Unauthenticated("Wrong email, username or password.", field="password")
+        assert user is not None  # verify() refuses a missing account
         await self.limiter.reset(account_key)
         return await self._open_session(user, device_name, client)
 

@@ -12,11 +12,9 @@ from typing import Any
 import orjson
 
 from datastore.accounts.items import SESSIONS, SessionItem
-from datastore.kit.dynamo_codec import from_item, to_item
+from datastore.kit.dynamo_codec import from_item, from_values, to_item
 from datastore.kit.dynamodb import Dynamo, expired
 from datastore.kit.errors import BadUserInput
-
-_FIELDS = set(SessionItem.__dataclass_fields__)
 
 
 def _session(item: dict[str, Any]) -> SessionItem | None:
@@ -24,7 +22,7 @@ def _session(item: dict[str, Any]) -> SessionItem | None:
     values = from_item(item)
     if expired(values):
         return None
-    return SessionItem(**{k: values.get(k) for k in _FIELDS})
+    return from_values(SessionItem, values)
 
 
 def session_cursor(session: SessionItem) -> str:

@@ -68,7 +68,7 @@ class ViewingTracker:
     async def viewers(self, conversation_id: str) -> set[str]:
         """Ids of the users looking at the conversation now."""
         members = await self.client.zrangebyscore(viewing_key(conversation_id), time.time(), "+inf")
-        return {m.decode().split("|", 1)[0] for m in members}
+        return {_text(m).split("|", 1)[0] for m in members}
 
 
 @contextlib.asynccontextmanager
@@ -83,3 +83,7 @@ async def looking_at(
     finally:
         with contextlib.suppress(Exception):
             await asyncio.shield(tracker.stop(conversation_id, user_id, subscription_id))
+
+
+def _text(member: object) -> str:
+    return member.decode() if isinstance(member, bytes) else str(member)

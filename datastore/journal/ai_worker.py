@@ -22,6 +22,7 @@ from datastore.journal.repository import JournalEntryRepository
 from datastore.kit.ai.emotions import EMOTION_MODEL
 from datastore.kit.ai.sentiment import SENTIMENT_MODEL, analyze_sentiment
 from datastore.kit.ai.text import content_hash, embed_text
+from datastore.kit.postgres import rowcount
 from datastore.search.pod import EMBEDDABLE
 
 if TYPE_CHECKING:
@@ -191,7 +192,7 @@ class AIWorker:
         """Enqueue pod notes with no vector or edited since: catches events we missed."""
         async with self.db() as session, session.begin():
             result = await session.execute(_ENQUEUE_STALE_NOTES)
-            return result.rowcount or 0
+            return rowcount(result)
 
     async def enqueue_pod_embeddings(self, events: Sequence[PendingEvent]) -> None:
         """An outbox sink: committed pod writes enqueue their embedding jobs."""
@@ -206,8 +207,8 @@ class AIWorker:
         try:
             async with self.db() as session, session.begin():
                 jobs = AIJobRepository(session)
-                for entry_id, user_id in targets:
-                    await jobs.enqueue(EMBED_POD, entry_id, user_id)
+                for target_id, user_id in targets:
+                    await jobs.enqueue(EMBED_POD, target_id, user_id)
         except Exception:
             # Never hold up the relay for other sinks: the pod sweep catches up.
             log.exception("pod_embedding_enqueue_failed")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def to_attr(value: Any) -> dict[str, Any]:
@@ -50,3 +54,9 @@ def to_item(values: dict[str, Any]) -> dict[str, Any]:
 
 def from_item(item: dict[str, Any]) -> dict[str, Any]:
     return {k: from_attr(v) for k, v in item.items()}
+
+
+def from_values(cls: type[T], values: Mapping[str, Any], **overrides: Any) -> T:
+    """The dataclass `cls` from decoded attributes: its fields only, absent ones None."""
+    given = {f.name: values.get(f.name) for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    return cls(**{**given, **overrides})

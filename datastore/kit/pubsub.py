@@ -66,14 +66,20 @@ class Broker:
     def __init__(self, client: redis.Redis) -> None:
         self.client = client
         self._subscribers: dict[str, set[Subscription]] = defaultdict(set)
-        self._pubsub: redis.client.PubSub | None = None
+        self._connection: redis.client.PubSub | None = None
         self._reader: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._has_channels = asyncio.Event()
         self._confirmations: dict[str, list[asyncio.Future[None]]] = defaultdict(list)
 
+    @property
+    def _pubsub(self) -> redis.client.PubSub:
+        if self._connection is None:
+            raise RuntimeError("Broker.start() was not called")
+        return self._connection
+
     async def start(self) -> None:
-        self._pubsub = self.client.pubsub()
+        self._connection = self.client.pubsub()
         self._reader = asyncio.create_task(self._read_forever(), name="pubsub-reader")
 
     async def stop(self) -> None:
@@ -81,8 +87,8 @@ class Broker:
             self._reader.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._reader
-        if self._pubsub:
-            await self._pubsub.aclose()
+        if self._connection:
+            await self._connection.aclose()
 
     async def publish(self, channel: str, data: bytes | str) -> int:
         return await self.client.publish(channel, data)
@@ -160,7 +166,7 @@ class Broker:
         async with self._lock:
             with contextlib.suppress(Exception):
                 await self._pubsub.aclose()
-            self._pubsub = self.client.pubsub()
+            self._connection = self.client.pubsub()
             channels = list(self._subscribers)
             if channels:
                 with contextlib.suppress(redis.ConnectionError, OSError):

@@ -11,12 +11,11 @@ from typing import Any
 
 import orjson
 
-from datastore.kit.dynamo_codec import from_item, to_item
+from datastore.kit.dynamo_codec import from_item, from_values, to_item
 from datastore.kit.dynamodb import Dynamo, expired
 from datastore.kit.errors import BadUserInput
 from datastore.notifications.items import NOTIFICATIONS, TTL_DAYS, NotificationItem
 
-_FIELDS = set(NotificationItem.__dataclass_fields__)
 TRANSACTION_LIMIT = 100
 
 
@@ -25,8 +24,7 @@ def _notification(item: dict[str, Any]) -> NotificationItem | None:
     values = from_item(item)
     if expired(values):
         return None
-    values["data"] = orjson.loads(values.get("data") or "{}")
-    return NotificationItem(**{k: values.get(k) for k in _FIELDS})
+    return from_values(NotificationItem, values, data=orjson.loads(values.get("data") or "{}"))
 
 
 def notification_cursor(item: NotificationItem) -> str:

@@ -78,6 +78,7 @@ class OutboxRelay:
     async def _lead(self) -> None:
         async with self.engine.connect() as connection:
             raw = (await connection.get_raw_connection()).driver_connection
+            assert raw is not None  # an open asyncpg connection
             while not await raw.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK_KEY):
                 await asyncio.sleep(POLL_SECONDS * 2)
             await raw.add_listener("outbox", self._notified)

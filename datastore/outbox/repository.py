@@ -11,6 +11,8 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from datastore.kit.postgres import rowcount
+
 # Bumping users.event_seq takes the user's row lock, so a user's events get a gap-free
 # sequence in commit order, in one round trip.
 _APPEND = text(
@@ -64,4 +66,4 @@ class OutboxRepository:
         result = await self.session.execute(
             text("DELETE FROM outbox WHERE published_at < :cutoff"), {"cutoff": cutoff}
         )
-        return result.rowcount or 0
+        return rowcount(result)

@@ -64,8 +64,9 @@ class PresenceTracker:
         expired = await self.client.zrangebyscore(ONLINE_KEY, "-inf", now, start=0, num=500)
         claimed = []
         for member in expired:
-            if await self.client.zrem(ONLINE_KEY, member):
-                claimed.append(uuid.UUID(member.decode() if isinstance(member, bytes) else member))
+            name = member.decode() if isinstance(member, bytes) else str(member)
+            if await self.client.zrem(ONLINE_KEY, name):
+                claimed.append(uuid.UUID(name))
         live = await self.connected(claimed)
         return [user_id for user_id in claimed if not live[user_id]]
 

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from datastore.accounts.tables import User
+from datastore.kit.postgres import rowcount
 from datastore.people.tables import Block, Friendship, UserActivity
 
 
@@ -73,7 +74,7 @@ class FriendshipRepository:
         result = await self.session.execute(
             delete(Friendship).where(Friendship.user_low == low, Friendship.user_high == high)
         )
-        return bool(result.rowcount)
+        return bool(rowcount(result))
 
     async def friend_ids(self, user_id: uuid.UUID) -> list[uuid.UUID]:
         rows = await self.session.execute(
@@ -161,7 +162,7 @@ class BlockRepository:
         result = await self.session.execute(
             delete(Block).where(Block.blocker_id == blocker, Block.blocked_id == blocked)
         )
-        return bool(result.rowcount)
+        return bool(rowcount(result))
 
     async def either_blocked(self, a: uuid.UUID, b: uuid.UUID) -> bool:
         row = await self.session.execute(

@@ -81,5 +81,5 @@ class PodLoaders:
         self.tag_by_id = TagByIdLoader(db)
         self.tags_by_entry_id = TagsByEntryIdLoader(db)
         self.preferences_by_user_id = PreferencesByUserIdLoader(db)
-        # Opens sealed secrets and records each view (see resolvers/pod/service/secrets.py).
+        # Opens sealed secrets and records each view (see datastore/pod/service/secrets.py).
         self.secret = secret

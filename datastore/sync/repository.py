@@ -35,7 +35,7 @@ class SyncItem:
 
 
 def change_values(payload: dict[str, Any]) -> dict[str, Any]:
-    """A pod event's payload (see resolvers/pod/service/journal.py) as SyncItem fields."""
+    """A pod event's payload (see datastore/pod/service/journal.py) as SyncItem fields."""
     return {
         "entity_type": payload["entityType"],
         "node_type": payload["nodeType"],

@@ -44,7 +44,7 @@ def start_postgres(*, data_dir: Path | None, log: Callable[[str], None]) -> Star
     return StartedService("postgres", _asyncpg_url(server), server.get_pid(), server.cleanup)
 
 
-def _import_pgserver():  # type: ignore[no-untyped-def]
+def _import_pgserver():
     # Imported late: only needed when no DATABASE_URL is configured. Without
     # XDG_RUNTIME_DIR (root, containers) platformdirs warns at import; /tmp is fine.
     with warnings.catch_warnings():
@@ -76,7 +76,7 @@ def _prepare_for_leftover(pgdata: Path) -> int | None:
     return None
 
 
-def _create_database(server) -> None:  # type: ignore[no-untyped-def]
+def _create_database(server) -> None:
     # \gexec: CREATE DATABASE has no IF NOT EXISTS.
     _psql(
         server,
@@ -87,7 +87,7 @@ def _create_database(server) -> None:  # type: ignore[no-untyped-def]
     _psql(server, DATABASE, "CREATE EXTENSION IF NOT EXISTS vector;")
 
 
-def _psql(server, database: str, script: str) -> None:  # type: ignore[no-untyped-def]
+def _psql(server, database: str, script: str) -> None:
     from pgserver._commands import POSTGRES_BIN_PATH
 
     subprocess.run(  # noqa: S603 - fixed arguments
@@ -97,7 +97,7 @@ def _psql(server, database: str, script: str) -> None:  # type: ignore[no-untype
     )  # fmt: skip
 
 
-def _asyncpg_url(server) -> str:  # type: ignore[no-untyped-def]
+def _asyncpg_url(server) -> str:
     # pgserver listens on a socket only (no TCP); asyncpg takes the socket directory as
     # `host`, and an explicit port so a PGPORT in the environment cannot redirect it.
     info = server.get_postmaster_info()

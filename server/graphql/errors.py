@@ -48,14 +48,14 @@ def format_error(error: GraphQLError, *, request_id: str | None) -> dict[str, An
     original = error.original_error
     if original is None or isinstance(original, GraphQLError):
         # Parse, validation and coercion errors: the client sent something wrong.
-        formatted = error.formatted
+        formatted: dict[str, Any] = dict(error.formatted)
         extensions = dict(formatted.get("extensions") or {})
         extensions.setdefault("code", ErrorCode.BAD_USER_INPUT.value)
         formatted["extensions"] = extensions
         return formatted
     if isinstance(original, DomainError):
-        formatted = error.formatted
+        formatted = dict(error.formatted)
         formatted["message"] = original.message
         formatted["extensions"] = dict(original.extensions)
         return formatted
-    return masked_error(error, request_id=request_id).formatted
+    return dict(masked_error(error, request_id=request_id).formatted)

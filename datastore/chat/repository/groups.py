@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from datastore.chat.tables import ChatGroup, GroupInvite, GroupMember
+from datastore.kit.postgres import rowcount
 
 
 class GroupRepository:
@@ -123,7 +124,7 @@ class MemberRepository:
                 GroupMember.group_id == group_id, GroupMember.user_id == user_id
             )
         )
-        return bool(result.rowcount)
+        return bool(rowcount(result))
 
     async def user_ids(self, group_id: uuid.UUID) -> list[uuid.UUID]:
         rows = await self.session.execute(
@@ -182,4 +183,4 @@ class InviteRepository:
                 GroupInvite.group_id == group_id, GroupInvite.user_id == user_id
             )
         )
-        return bool(result.rowcount)
+        return bool(rowcount(result))

@@ -22,18 +22,15 @@ from datastore.chat.repository.common import (
     string_key,
 )
 from datastore.chat.repository.fanout import FanoutRepository
-from datastore.kit.dynamo_codec import to_attr, to_item
+from datastore.kit.dynamo_codec import from_values, to_attr, to_item
 from datastore.kit.dynamodb import Dynamo
 
-_MESSAGE_FIELDS = set(MessageItem.__dataclass_fields__) - {"reactions"}
 FIRST_MESSAGE, LAST_MESSAGE = "m#", "m#~"  # "~" sorts after every id character
 
 
 def _message(values: dict[str, Any]) -> MessageItem:
     reactions = {k: set(values[f"rx_{k}"]) for k in REACTIONS if values.get(f"rx_{k}")}
-    fields = {k: values.get(k) for k in _MESSAGE_FIELDS}
-    fields["edits"] = fields["edits"] or []
-    return MessageItem(**fields, reactions=reactions)
+    return from_values(MessageItem, values, edits=values.get("edits") or [], reactions=reactions)
 
 
 def _stored(message: MessageItem) -> dict[str, Any]:

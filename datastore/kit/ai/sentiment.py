@@ -16,7 +16,7 @@ class Sentiment:
 
 
 @cache
-def _analyzer():  # type: ignore[no-untyped-def]
+def _analyzer():
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     return SentimentIntensityAnalyzer()

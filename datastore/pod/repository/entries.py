@@ -72,8 +72,8 @@ class EntryRepository:
         statement = delete(EntryTag).where(EntryTag.entry_id == entry_id)
         if tag_ids is not None:
             statement = statement.where(EntryTag.tag_id.in_(sorted(tag_ids)))
-        statement = statement.returning(EntryTag.tag_id)
-        return list((await self.session.execute(statement)).scalars())
+        returning = statement.returning(EntryTag.tag_id)
+        return list((await self.session.execute(returning)).scalars())
 
     async def tag_ids_of(self, entry_id: uuid.UUID) -> list[uuid.UUID]:
         statement = select(EntryTag.tag_id).where(EntryTag.entry_id == entry_id)

@@ -68,7 +68,8 @@ class SearchHit:
 def _sort_column(field: str) -> ColumnElement[Any]:
     if field == "TITLE":
         return func.lower(Entry.title)
-    return Entry.updated_at if field == "UPDATED" else Entry.created_at
+    column = Entry.updated_at if field == "UPDATED" else Entry.created_at
+    return column.expression
 
 
 def _subtree(user_id: uuid.UUID, category_id: uuid.UUID) -> Select[Any]:
@@ -179,7 +180,7 @@ async def search_page(
     """
     head, word = split_prefix(query) if prefix else (query, None)
     config = _search_language(user_id)
-    tsquery = func.websearch_to_tsquery(config, head)
+    tsquery: ColumnElement[Any] = func.websearch_to_tsquery(config, head)
     if word is not None:
         tsquery = tsquery.op("&&")(func.to_tsquery(config, literal(word + ":*")))
     q = select(tsquery.label("q"), config.label("cfg")).cte("q")
