@@ -11,8 +11,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from server.services import Services
-from tests.journal.conftest import eventually
 from tests.support.client import GraphQLClient, error_codes
+from tests.support.ids import raw_id
+from tests.support.wait import eventually
 from tests.support.ws import WebSocketClient
 
 CREATE = """
@@ -161,7 +162,7 @@ async def test_two_workers_fire_each_due_reminder_exactly_once(
                     fired.extend(
                         f
                         for f in await scheduler.run_once()
-                        if f.reminder_id in {_db_id(i) for i in ids}
+                        if f.reminder_id in {raw_id(i) for i in ids}
                     )
                     await asyncio.sleep(0.02)
 
@@ -169,7 +170,7 @@ async def test_two_workers_fire_each_due_reminder_exactly_once(
     finally:
         await other.stop()
     # then: every reminder fired once, and was notified once
-    assert sorted(f.reminder_id for f in fired) == sorted(_db_id(i) for i in ids)
+    assert sorted(f.reminder_id for f in fired) == sorted(raw_id(i) for i in ids)
     notified = await reminder_notifications(client, account.token)
     assert sorted(n["title"] for n in notified) == [f"r{n}" for n in range(5)]
     listed = await client.data(REMINDERS, token=account.token)
@@ -280,9 +281,3 @@ async def test_another_user_cannot_touch_my_reminders(client: GraphQLClient) -> 
 async def _at_least(listing, n: int):
     found = await listing
     return found if len(found) >= n else None
-
-
-def _db_id(global_id: str) -> str:
-    import base64
-
-    return base64.b64decode(global_id).decode().split(":", 1)[1]

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from tests.pod.support import (
-    UPDATE_ENTRY,
-    create_category,
-    create_entry,
-    create_tag,
-    raw_id,
-    titles,
-)
 from tests.support.client import GraphQLClient
+from tests.support.ids import raw_id
+from tests.support.pod import UPDATE_ENTRY, create_category, create_entry, create_tag, titles
 
 ACTIVITY = """
 query($id: ID, $first: Int, $after: String) {
