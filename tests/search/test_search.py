@@ -163,6 +163,9 @@ async def test_search_never_shows_another_users_entries(
     entry = await create_entry(client, theirs.token, title="secret", content="my secret diary")
     await wait_until_embedded(server, [entry["id"]])
     for mode in ("FULL_TEXT", "SEMANTIC", "HYBRID"):
+        # The owner's search finds it: my empty answer is isolation, not a search that is off.
+        own = await client.data(SEARCH, {"q": "secret diary", "mode": mode}, token=theirs.token)
+        assert [e["node"]["entry"]["id"] for e in own["search"]["edges"]] == [entry["id"]], mode
         data = await client.data(SEARCH, {"q": "secret diary", "mode": mode}, token=mine.token)
         assert data["search"]["edges"] == [], mode
 

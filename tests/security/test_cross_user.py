@@ -727,6 +727,12 @@ query($q: String!, $mode: SearchMode!) {
 """
 
 
+SEARCH_ENTRIES = (
+    "query($q: String!, $p: Boolean!) { searchEntries(query: $q, prefix: $p) "
+    "{ edges { node { snippet entry { title } } } } }"
+)
+
+
 @pytest.fixture(scope="module")
 async def embedded(world: World, server: Any) -> World:
     """A's journal entry and pod note have their vectors, so SEMANTIC could reach them."""
@@ -760,12 +766,12 @@ async def test_search_never_returns_a_rows(
 
 async def test_search_entries_never_returns_a_rows(world: World, client: GraphQLClient) -> None:
     for prefix in (True, False):
-        body = await client.execute(
-            "query($q: String!, $p: Boolean!) { searchEntries(query: $q, prefix: $p) "
-            "{ edges { node { snippet entry { title } } } } }",
-            {"q": MARK, "p": prefix},
-            token=world.b.token,
-        )
+        # A's own search finds A's note: B's empty answer is isolation, not a blind search.
+        mine = await client.data(SEARCH_ENTRIES, {"q": MARK, "p": prefix}, token=world.a.token)
+        assert [e["node"]["entry"]["title"] for e in mine["searchEntries"]["edges"]] == [
+            f"Note {MARK}"
+        ]
+        body = await client.execute(SEARCH_ENTRIES, {"q": MARK, "p": prefix}, token=world.b.token)
         assert body == {"data": {"searchEntries": {"edges": []}}}
 
 
