@@ -234,10 +234,16 @@ async def test_snoozed_reminder_fires_again(client: GraphQLClient, server, fast_
 async def test_completed_reminder_does_not_fire(
     client: GraphQLClient, server, fast_workers
 ) -> None:
-    account = await client.sign_up()
-    reminder = await create(client, account.token, title="nope", remindAt=soon(0.8))
+    account, witness = await client.sign_up(), await client.sign_up()
+    # Someone else's open reminder, due at the same moment: it firing proves the scheduler
+    # ran over that moment, so the silence below is the completion's doing.
+    due = soon(1.0)
+    await create(client, witness.token, title="witness", remindAt=due)
+    reminder = await create(client, account.token, title="nope", remindAt=due)
     await client.data(COMPLETE, {"id": reminder["id"]}, token=account.token)
     await asyncio.sleep(1.5)
+    fired = await eventually(lambda: reminder_notifications(client, witness.token), timeout=10)
+    assert [n["title"] for n in fired] == ["witness"]
     assert await reminder_notifications(client, account.token) == []
 
 
