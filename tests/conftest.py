@@ -1,4 +1,5 @@
-"""Throwaway services, a migrated database and a real uvicorn server for the whole suite.
+"""Throwaway services, a migrated database and a real uvicorn server for the whole suite,
+and the fixtures several test folders share.
 
 Every test talks to real PostgreSQL (pgserver), DynamoDB Local and Redis. Tests isolate
 themselves by signing up their own users, so they never need to reset shared state.
@@ -13,6 +14,7 @@ import secrets
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -24,6 +26,7 @@ from server.app import create_app
 from server.container import Container
 from server.embedded import start_services
 from server.migrate import migrate_dynamodb, migrate_postgres
+from tests.support.audit import install_graphql_http
 from tests.support.client import GraphQLClient
 from tests.support.ports import free_port
 
@@ -104,6 +107,28 @@ async def server(migrated: Settings) -> AsyncIterator[LiveServer]:
 async def client(server: LiveServer) -> AsyncIterator[GraphQLClient]:
     async with GraphQLClient(server.url) as graphql_client:
         yield graphql_client
+
+
+@pytest.fixture
+def journal(server: Any) -> Any:
+    """The journal's settings, shared by its workers and read on every poll."""
+    return server.services.clients.settings.journal
+
+
+@pytest.fixture
+def fast_workers(journal: Any) -> Any:
+    """Poll quickly during a test, as a deployment may choose to."""
+    saved = (journal.reminder_poll_seconds, journal.ai_poll_seconds)
+    journal.reminder_poll_seconds = 0.2
+    journal.ai_poll_seconds = 0.2
+    yield journal
+    journal.reminder_poll_seconds, journal.ai_poll_seconds = saved
+
+
+@pytest.fixture(scope="module")
+def graphql_http_installed() -> None:
+    """The graphql-http audit's npm package, installed once if missing."""
+    install_graphql_http()
 
 
 def pytest_configure(config: pytest.Config) -> None:

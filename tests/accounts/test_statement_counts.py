@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-
 from tests.support.client import GraphQLClient
+from tests.support.people import person_id
 
 SIGN_IN = "mutation($input: SignInInput!) { signIn(input: $input) { token } }"
 SECURITY_EVENTS = """
@@ -40,7 +39,7 @@ async def test_nodes_of_2_and_20_people_take_the_same_statements(client: GraphQL
     for _ in range(20):  # each from its own address: sign-ups are limited per address
         async with GraphQLClient(client.base_url) as elsewhere:
             others.append(await elsewhere.sign_up())
-    ids = [base64.b64encode(f"Person:{o.uuid}".encode()).decode() for o in others]
+    ids = [person_id(o) for o in others]
     # when
     two = await client.count_statements(PEOPLE, {"ids": ids[:2]}, token=me.token)
     twenty = await client.count_statements(PEOPLE, {"ids": ids}, token=me.token)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.chat.documents import (
+from tests.support.chat import (
     CONVERSATIONS,
     DELETE,
     EDIT,
@@ -13,11 +13,12 @@ from tests.chat.documents import (
     REACT,
     RECEIPTS,
     TYPING,
+    direct,
+    send,
 )
-from tests.chat.helpers import direct, send
-from tests.people.helpers import person_id, subscribed
 from tests.support.client import GraphQLClient
-from tests.support.ws import WebSocketClient
+from tests.support.people import person_id
+from tests.support.ws import WebSocketClient, subscribed
 
 
 async def next_event(ws: WebSocketClient, kind: str) -> dict:

@@ -6,16 +6,15 @@ or the recovery worker finishes it, and applying it again changes nothing.
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from datastore.chat.ids import new_message_id
 from datastore.chat.items import MessageItem
 from datastore.chat.service.messages import now_iso
-from tests.chat.documents import CONVERSATIONS, SEND
-from tests.chat.helpers import direct, message_input
-from tests.people.test_activities import ACTIVITIES
+from tests.support.chat import CONVERSATIONS, SEND, direct, message_input
 from tests.support.client import Account, GraphQLClient
+from tests.support.ids import raw_id
+from tests.support.people import ACTIVITIES
 
 STATS = """
 query { chatStatistics(period: DAY) { edges { node {
@@ -24,18 +23,13 @@ query { chatStatistics(period: DAY) { edges { node {
 NOTIFICATIONS = "query { notifications { edges { node { kind data } } } }"
 
 
-def stored_id(global_id: str) -> str:
-    """The DynamoDB id inside an opaque conversation id."""
-    return base64.b64decode(global_id).decode().split(":", 1)[1]
-
-
 async def durable_then_crash(
     server, sender: Account, conversation: str, body: str, client_id: str
 ) -> MessageItem:
     """Store a message as `send` does, then stop: the request died before its fan-out."""
     chat = server.services.chat
     message = MessageItem(
-        conversation_id=stored_id(conversation),
+        conversation_id=raw_id(conversation),
         id=new_message_id(),
         sender_id=sender.uuid,
         kind="TEXT",
@@ -136,7 +130,7 @@ async def test_applying_a_fan_out_twice_changes_nothing(client: GraphQLClient, s
     sent = (await client.data(SEND, variables, token=ada.token))["sendMessage"]
     before = await derived(client, ada, bob)
     chat = server.services.chat
-    message_id, key = before["sent"][0], stored_id(conversation)
+    message_id, key = before["sent"][0], raw_id(conversation)
     conversation_item = (await chat.messages_repository.conversations([key]))[key]
     message = (await chat.messages_repository.messages([(key, message_id)]))[(key, message_id)]
     # when: the fan-out runs again, twice (a worker and a retry racing, say)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from tests.chat.documents import EVENTS
-from tests.chat.helpers import send
-from tests.people.helpers import befriend, person_id
+from tests.support.chat import EVENTS, send
 from tests.support.client import GraphQLClient
+from tests.support.people import befriend, person_id
 from tests.support.ws import WebSocketClient
 
 CREATE = """

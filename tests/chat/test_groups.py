@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from tests.chat.documents import EVENTS, MESSAGES, SEND
-from tests.chat.helpers import message_input, send
-from tests.people.helpers import BLOCK, befriend, person_id, subscribed
+from tests.support.chat import EVENTS, MESSAGES, SEND, message_input, send
 from tests.support.client import GraphQLClient, error_codes
-from tests.support.ws import WebSocketClient
+from tests.support.people import BLOCK, befriend, person_id
+from tests.support.ws import WebSocketClient, subscribed
 
 CREATE = """
 mutation($input: CreateGroupInput!) {

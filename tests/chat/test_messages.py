@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.chat.documents import (
+from tests.support.chat import (
     CONVERSATIONS,
     DELETE,
     EDIT,
@@ -13,10 +13,13 @@ from tests.chat.documents import (
     MESSAGES,
     REACT,
     SEND,
+    direct,
+    message_input,
+    send,
 )
-from tests.chat.helpers import direct, message_input, send
-from tests.people.helpers import BLOCK, person_id
 from tests.support.client import GraphQLClient, error_codes
+from tests.support.ids import raw_id
+from tests.support.people import BLOCK, person_id
 from tests.support.ws import WebSocketClient
 
 NODE = "query($id: ID!) { node(id: $id) { id } }"
@@ -202,11 +205,11 @@ async def test_expired_messages_are_not_shown(client: GraphQLClient, server) -> 
     await send(client, ada, conversation, "keep")
     gone = await send(client, ada, conversation, "expired")
     dynamo = server.services.clients.dynamo
-    node_id = __import__("base64").b64decode(gone["id"]).decode().split(":", 1)[1]
+    node_id = raw_id(gone["id"])
     await dynamo.client.update_item(
         TableName=dynamo.table("chat_messages"),
         Key={
-            "conversation_id": {"S": conversation_raw(conversation)},
+            "conversation_id": {"S": raw_id(conversation)},
             "sk": {"S": "m#" + node_id.rsplit("/", 1)[1]},
         },
         UpdateExpression="SET expires_at = :t",
@@ -215,7 +218,3 @@ async def test_expired_messages_are_not_shown(client: GraphQLClient, server) -> 
     # when / then
     assert await history(client, ada, conversation) == ["keep"]
     assert (await client.data(NODE, {"id": gone["id"]}, token=ada.token))["node"] is None
-
-
-def conversation_raw(global_id: str) -> str:
-    return __import__("base64").b64decode(global_id).decode().split(":", 1)[1]

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.chat.documents import CONVERSATIONS, EVENTS
-from tests.chat.helpers import direct, send
-from tests.people.helpers import subscribed
+from tests.support.chat import CONVERSATIONS, EVENTS, direct, send
 from tests.support.client import GraphQLClient
-from tests.support.ws import WebSocketClient
+from tests.support.ws import WebSocketClient, subscribed
 
 STATS = """
 query($p: StatisticsPeriod!) {

@@ -12,12 +12,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.chat.documents import EVENTS
-from tests.chat.helpers import direct, send
-from tests.people.helpers import subscribed
+from tests.support.chat import EVENTS, direct, send
 from tests.support.client import GraphQLClient
 from tests.support.ports import free_port
-from tests.support.ws import WebSocketClient
+from tests.support.ws import WebSocketClient, subscribed
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from tests.journal.conftest import ANALYSIS, UPDATE_ENTRY, create_entry, eventually
 from tests.support.client import GraphQLClient
+from tests.support.journal import ANALYSIS, UPDATE_ENTRY, create_entry
+from tests.support.wait import eventually
 
 TOPICS = "query { topics(first: 100) { edges { node { entryCount topic { name system } } } } }"
 CREATE_TOPIC = (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.journal.conftest import CREATE_ENTRY, CREATE_TAG, UPDATE_ENTRY, create_entry
 from tests.support.client import GraphQLClient, error_codes
+from tests.support.journal import CREATE_ENTRY, CREATE_TAG, UPDATE_ENTRY, create_entry
 
 ENTRY = "query($id: ID!) { journalEntry(id: $id) { id title content mood version } }"
 DELETE = (

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.journal.conftest import CREATE_TAG, UPDATE_ENTRY, create_entry
 from tests.support.client import GraphQLClient, error_codes
+from tests.support.journal import CREATE_TAG, UPDATE_ENTRY, create_entry
 
 ENTRY = "query($id: ID!) { journalEntry(id: $id) { id } }"
 NODE = "query($id: ID!) { node(id: $id) { id } }"

@@ -11,8 +11,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from server.container import Container
-from tests.journal.conftest import eventually
 from tests.support.client import GraphQLClient, error_codes
+from tests.support.ids import raw_id
+from tests.support.wait import eventually
 from tests.support.ws import WebSocketClient
 
 CREATE = """
@@ -161,7 +162,7 @@ async def test_two_workers_fire_each_due_reminder_exactly_once(
                     fired.extend(
                         f
                         for f in await scheduler.run_once()
-                        if f.reminder_id in {_db_id(i) for i in ids}
+                        if f.reminder_id in {raw_id(i) for i in ids}
                     )
                     await asyncio.sleep(0.02)
 
@@ -169,7 +170,7 @@ async def test_two_workers_fire_each_due_reminder_exactly_once(
     finally:
         await other.stop()
     # then: every reminder fired once, and was notified once
-    assert sorted(f.reminder_id for f in fired) == sorted(_db_id(i) for i in ids)
+    assert sorted(f.reminder_id for f in fired) == sorted(raw_id(i) for i in ids)
     notified = await reminder_notifications(client, account.token)
     assert sorted(n["title"] for n in notified) == [f"r{n}" for n in range(5)]
     listed = await client.data(REMINDERS, token=account.token)
@@ -233,10 +234,16 @@ async def test_snoozed_reminder_fires_again(client: GraphQLClient, server, fast_
 async def test_completed_reminder_does_not_fire(
     client: GraphQLClient, server, fast_workers
 ) -> None:
-    account = await client.sign_up()
-    reminder = await create(client, account.token, title="nope", remindAt=soon(0.8))
+    account, witness = await client.sign_up(), await client.sign_up()
+    # Someone else's open reminder, due at the same moment: it firing proves the scheduler
+    # ran over that moment, so the silence below is the completion's doing.
+    due = soon(1.0)
+    await create(client, witness.token, title="witness", remindAt=due)
+    reminder = await create(client, account.token, title="nope", remindAt=due)
     await client.data(COMPLETE, {"id": reminder["id"]}, token=account.token)
     await asyncio.sleep(1.5)
+    fired = await eventually(lambda: reminder_notifications(client, witness.token), timeout=10)
+    assert [n["title"] for n in fired] == ["witness"]
     assert await reminder_notifications(client, account.token) == []
 
 
@@ -280,9 +287,3 @@ async def test_another_user_cannot_touch_my_reminders(client: GraphQLClient) -> 
 async def _at_least(listing, n: int):
     found = await listing
     return found if len(found) >= n else None
-
-
-def _db_id(global_id: str) -> str:
-    import base64
-
-    return base64.b64decode(global_id).decode().split(":", 1)[1]

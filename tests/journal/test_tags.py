@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.journal.conftest import CREATE_TAG
 from tests.support.client import GraphQLClient, error_codes
+from tests.support.journal import CREATE_TAG
 
 UPDATE = """
 mutation($id: ID!, $input: UpdateJournalTagInput!) {

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.chat.helpers import direct, send
+from tests.support.chat import direct, send
 from tests.support.client import GraphQLClient
+from tests.support.people import ACTIVITIES
 
-ACTIVITIES = """
-query($kinds: [ActivityKind!], $first: Int, $after: String) {
-  activities(kinds: $kinds, first: $first, after: $after) {
-    edges { node { kind details } } pageInfo { hasNextPage endCursor }
-  }
-}
-"""
 SIGN_IN = "mutation($input: SignInInput!) { signIn(input: $input) { token } }"
 SIGN_OUT = "mutation { signOut }"
 CREATE = 'mutation { createGroup(input: {name: "Book club"}) { id } }'

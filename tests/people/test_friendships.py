@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.people.helpers import ACCEPT, BLOCK, SEND_REQUEST, UNBLOCK, befriend, person_id
 from tests.support.client import GraphQLClient, error_codes
+from tests.support.people import ACCEPT, BLOCK, SEND_REQUEST, UNBLOCK, befriend, person_id
 
 DECLINE = "mutation($id: ID!) { declineFriendRequest(userId: $id) { relationship } }"
 CANCEL = "mutation($id: ID!) { cancelFriendRequest(userId: $id) { relationship } }"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from tests.people.helpers import BLOCK, befriend, person_id, subscribed
 from tests.support.client import GraphQLClient
+from tests.support.people import BLOCK, befriend, person_id
 from tests.support.processes import kill_server, server_process
-from tests.support.ws import WebSocketClient
+from tests.support.ws import WebSocketClient, subscribed
 
 PRESENCE_CHANGED = "subscription { presenceChanged { personId presence { status lastSeen } } }"
 INBOX = "subscription { inboxEvents { kind } }"

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from tests.pod.support import (
+from tests.support.client import GraphQLClient
+from tests.support.ids import raw_id
+from tests.support.pod import (
+    ENTRIES,
     UPDATE_ENTRY,
     create_category,
     create_entry,
     create_tag,
-    raw_id,
     titles,
 )
-from tests.support.client import GraphQLClient
 
 ACTIVITY = """
 query($id: ID, $first: Int, $after: String) {
@@ -20,6 +21,7 @@ query($id: ID, $first: Int, $after: String) {
   }
 }
 """
+TREE = "{ categoryTree { entryCount } }"
 
 
 async def test_activity_records_changes_moves_and_tags(client: GraphQLClient) -> None:
@@ -60,6 +62,8 @@ async def test_cached_lists_never_serve_data_older_than_my_write(client: GraphQL
     account = await client.sign_up()
     entry = await create_entry(client, account, title="first")
     assert await titles(client, account) == ["first"]  # cached now
+    # The cache answers without SQL: the fresh reads after each write are its invalidation's.
+    assert await client.count_statements(ENTRIES, token=account.token) == 0
     await client.data(
         UPDATE_ENTRY,
         {"id": entry["id"], "v": 1, "input": {"title": "renamed"}},
@@ -68,8 +72,9 @@ async def test_cached_lists_never_serve_data_older_than_my_write(client: GraphQL
     assert await titles(client, account) == ["renamed"]
     await create_entry(client, account, title="second")
     assert await titles(client, account) == ["second", "renamed"]
-    tree = await client.data("{ categoryTree { entryCount } }", token=account.token)
+    tree = await client.data(TREE, token=account.token)
     assert tree["categoryTree"][0]["entryCount"] == 2  # cached now
+    assert await client.count_statements(TREE, token=account.token) == 0
     await create_entry(client, account, title="third")
-    tree = await client.data("{ categoryTree { entryCount } }", token=account.token)
+    tree = await client.data(TREE, token=account.token)
     assert tree["categoryTree"][0]["entryCount"] == 3

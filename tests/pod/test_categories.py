@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.pod.support import create_category, create_entry
 from tests.support.client import GraphQLClient, error_codes
+from tests.support.pod import create_category, create_entry
 
 TREE = """
 { categoryTree { name isSystem entryCount totalEntryCount

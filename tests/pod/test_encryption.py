@@ -12,8 +12,9 @@ from sqlalchemy import text
 
 from datastore.kit.crypto.keyring import MasterKeyring
 from datastore.pod.rotation import rotate_master_key
-from tests.pod.support import UPDATE_ENTRY, create_entry, raw_id
 from tests.support.client import GraphQLClient
+from tests.support.ids import raw_id
+from tests.support.pod import UPDATE_ENTRY, create_entry
 
 SECRET = """
 query($id: ID!) { entry(id: $id) { body sensitive secret { password totpSeed body } } }

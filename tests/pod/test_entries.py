@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pod.support import (
-    ENTRY,
-    UPDATE_ENTRY,
-    create_entry,
-    create_tag,
-)
 from tests.support.client import GraphQLClient, error_codes
+from tests.support.ids import global_id, raw_id
+from tests.support.pod import ENTRY, UPDATE_ENTRY, create_entry, create_tag
 
 
 async def test_create_note_goes_to_my_inbox(client: GraphQLClient) -> None:
@@ -180,9 +176,6 @@ async def test_entry_with_a_wrong_type_id_is_null(client: GraphQLClient) -> None
     # given: a Note's uuid under the Password type name
     account = await client.sign_up()
     note = await create_entry(client, account)
-    import base64
-
-    raw = base64.b64decode(note["id"]).decode().split(":", 1)[1]
-    forged = base64.b64encode(f"Password:{raw}".encode()).decode()
+    forged = global_id("Password", raw_id(note["id"]))
     # when / then
     assert (await client.data(ENTRY, {"id": forged}, token=account.token))["entry"] is None

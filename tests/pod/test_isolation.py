@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.pod.support import create_category, create_entry, create_tag
 from tests.support.client import GraphQLClient, error_codes
+from tests.support.pod import create_category, create_entry, create_tag
 
 READS = {
     "entry": ("query($id: ID!) { entry(id: $id) { id } }", "entry"),
@@ -30,7 +30,7 @@ async def _victim(client: GraphQLClient):
 
 async def test_another_users_objects_are_invisible(client: GraphQLClient) -> None:
     # given
-    _victim_account, category, tag, entry = await _victim(client)
+    victim, category, tag, entry = await _victim(client)
     attacker = await client.sign_up()
     # then: by id, null
     for object_id in (entry["id"], category["id"], tag["id"]):
@@ -63,6 +63,16 @@ async def test_another_users_objects_are_invisible(client: GraphQLClient) -> Non
     )
     assert data["entries"]["edges"] == data["byTag"]["edges"] == []
     assert data["searchEntries"]["edges"] == data["phrase"]["edges"] == []
+    # the same searches find the entry for its owner: the empty answers above are isolation
+    own = await client.data(
+        """{
+          searchEntries(query: "zanzibar") { edges { node { entry { id } } } }
+          phrase: searchEntries(query: "findme") { edges { node { entry { id } } } }
+        }""",
+        token=victim.token,
+    )
+    for found in (own["searchEntries"], own["phrase"]):
+        assert [e["node"]["entry"]["id"] for e in found["edges"]] == [entry["id"]]
     assert data["categoryTree"] == [{"name": "Inbox", "entryCount": 0, "totalEntryCount": 0}]
     assert [e["node"]["name"] for e in data["categories"]["edges"]] == ["Inbox"]
     assert data["tags"]["edges"] == []

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
-from tests.pod.support import DELETE_ENTRY, ENTRY, RESTORE_ENTRY, create_entry, raw_id, titles
 from tests.support.client import GraphQLClient, error_codes
+from tests.support.ids import raw_id
+from tests.support.pod import DELETE_ENTRY, ENTRY, RESTORE_ENTRY, create_entry, titles
 
 ACTIVITY = """
 query($entryId: ID) { activity(entryId: $entryId) { edges { node { action entityId } } } }

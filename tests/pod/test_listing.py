@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.pod.support import ENTRIES, create_category, create_entry, create_tag, titles
 from tests.support.client import GraphQLClient, error_codes
+from tests.support.pod import ENTRIES, create_category, create_entry, create_tag, titles
 
 
 async def test_pages_do_not_repeat_or_skip_when_entries_are_added(client: GraphQLClient) -> None:

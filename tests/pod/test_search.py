@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.pod.support import create_entry, create_tag
 from tests.support.client import GraphQLClient, error_codes
+from tests.support.pod import create_entry, create_tag
 
 SEARCH = """
 query($q: String!, $filter: EntryFilter, $prefix: Boolean, $first: Int, $after: String) {

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from tests.pod.support import create_category, create_tag, raw_id
 from tests.support.client import GraphQLClient
+from tests.support.ids import raw_id
+from tests.support.pod import create_category, create_tag
 
 LIST = """
 query($first: Int!) {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.pod.support import create_entry, create_tag
 from tests.support.client import GraphQLClient, error_codes
+from tests.support.pod import create_entry, create_tag
 
 TAG_ENTRY = "mutation($id: ID!, $t: [ID!]!) { tagEntry(id: $id, tagIds: $t) { id version } }"
 UNTAG_ENTRY = "mutation($id: ID!, $t: [ID!]!) { untagEntry(id: $id, tagIds: $t) { id } }"

@@ -6,10 +6,10 @@ import uuid
 
 from sqlalchemy import text
 
-from tests.journal.conftest import eventually
-from tests.search.conftest import db_id
-from tests.search.test_search import SEARCH
 from tests.support.client import GraphQLClient
+from tests.support.ids import raw_id
+from tests.support.search import SEARCH
+from tests.support.wait import eventually
 
 
 async def _insert_note(
@@ -52,7 +52,9 @@ async def test_full_text_shows_live_pod_notes_only(client: GraphQLClient, server
     )
     # then
     nodes = [e["node"] for e in notes["search"]["edges"]]
-    assert [(db_id(n["entryId"]), n["title"], n["kind"]) for n in nodes] == [(live, "Live", "NOTE")]
+    assert [(raw_id(n["entryId"]), n["title"], n["kind"]) for n in nodes] == [
+        (live, "Live", "NOTE")
+    ]
     assert "<mark>saffron</mark>" in nodes[0]["snippet"]
     assert journal_only["search"]["edges"] == []
 

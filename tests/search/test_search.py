@@ -4,21 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.search.conftest import create_entry, embedded
 from tests.support.client import GraphQLClient, error_codes
+from tests.support.journal import create_entry
+from tests.support.search import SEARCH, wait_until_embedded
 
-SEARCH = """
-query($q: String!, $mode: SearchMode, $kinds: [SearchKind!], $first: Int, $after: String) {
-  search(query: $q, mode: $mode, kinds: $kinds, first: $first, after: $after) {
-    edges { cursor node {
-      __typename
-      ... on JournalSearchResult { score snippet entry { id title } }
-      ... on PodSearchResult { score snippet entryId kind title }
-    } }
-    pageInfo { hasNextPage endCursor }
-  }
-}
-"""
 SIMILAR = """
 query($id: ID!) { similarEntries(id: $id, first: 5) { edges { node { score entry { title } } } } }
 """
@@ -73,7 +62,7 @@ async def test_semantic_search_finds_meaning_without_shared_words(
             "The car needs new tyres",
         )
     ]
-    await embedded(server, [e["id"] for e in entries])
+    await wait_until_embedded(server, [e["id"] for e in entries])
     # when
     semantic = await client.data(
         SEARCH, {"q": "nervous about a test", "mode": "SEMANTIC"}, token=account.token
@@ -94,7 +83,7 @@ async def test_similar_entries_are_mine_and_ranked_by_meaning(
     near = await create_entry(client, account.token, title="b", content="Walked the puppy outside")
     far = await create_entry(client, account.token, title="c", content="Quarterly tax forms")
     theirs = await create_entry(client, other.token, title="x", content="My dog loves the park")
-    await embedded(server, [anchor["id"], near["id"], far["id"], theirs["id"]])
+    await wait_until_embedded(server, [anchor["id"], near["id"], far["id"], theirs["id"]])
     data = await client.data(SIMILAR, {"id": anchor["id"]}, token=account.token)
     assert [e["node"]["entry"]["title"] for e in data["similarEntries"]["edges"]] == ["b", "c"]
     body = await client.execute(SIMILAR, {"id": anchor["id"]}, token=other.token)
@@ -146,7 +135,7 @@ async def test_hybrid_beats_full_text_on_a_labelled_set(
         key: await create_entry(client, account.token, title=key, content=content)
         for key, content in CORPUS.items()
     }
-    await embedded(server, [e["id"] for e in created.values()])
+    await wait_until_embedded(server, [e["id"] for e in created.values()])
     # when
     ranked: dict[str, dict[str, list[str]]] = {"FULL_TEXT": {}, "HYBRID": {}}
     for mode in ranked:
@@ -172,8 +161,11 @@ async def test_search_never_shows_another_users_entries(
 ) -> None:
     mine, theirs = await client.sign_up(), await client.sign_up()
     entry = await create_entry(client, theirs.token, title="secret", content="my secret diary")
-    await embedded(server, [entry["id"]])
+    await wait_until_embedded(server, [entry["id"]])
     for mode in ("FULL_TEXT", "SEMANTIC", "HYBRID"):
+        # The owner's search finds it: my empty answer is isolation, not a search that is off.
+        own = await client.data(SEARCH, {"q": "secret diary", "mode": mode}, token=theirs.token)
+        assert [e["node"]["entry"]["id"] for e in own["search"]["edges"]] == [entry["id"]], mode
         data = await client.data(SEARCH, {"q": "secret diary", "mode": mode}, token=mine.token)
         assert data["search"]["edges"] == [], mode
 

@@ -1,15 +1,13 @@
 """Cross-user security: user B, holding ids and cursors of user A's data, learns and changes
 nothing of it; anonymous callers get UNAUTHENTICATED; counts and search stay per user.
 
-The world (tests/security/world.py) gives A data in every domain. Each case below is one
+The world (tests/support/security.py) gives A data in every domain. Each case below is one
 door B knocks on with one of A's references: it must answer with the expected code (or
 null), leak none of A's texts, and leave A's data as it was (read back as A).
 """
 
 from __future__ import annotations
 
-import asyncio
-import base64
 import contextlib
 import secrets
 import uuid
@@ -30,13 +28,14 @@ from graphql import (
     is_leaf_type,
 )
 from graphql.pyutils import Undefined
-from sqlalchemy import text
 
-from tests.chat.helpers import message_input, send
-from tests.people.helpers import befriend, person_id
-from tests.pod.support import create_entry
-from tests.security.world import CREATE_GROUP, MARK, World, build_world, global_id
+from tests.support.chat import message_input, send
 from tests.support.client import GraphQLClient, error_codes
+from tests.support.ids import global_id, raw_id
+from tests.support.people import befriend, person_id
+from tests.support.pod import create_entry
+from tests.support.search import wait_until_embedded
+from tests.support.security import CREATE_GROUP, MARK, World, build_world
 from tests.support.ws import WebSocketClient
 
 V = Callable[[World], dict[str, Any]]
@@ -497,12 +496,12 @@ async def test_nodes_of_a_are_all_null_for_b(world: World, client: GraphQLClient
 async def test_a_entry_under_another_node_type_is_null(world: World, client: GraphQLClient) -> None:
     # A's raw ids, relabelled as other types (and as B-visible ones) still resolve to null.
     relabelled = [
-        global_id("Note", _raw(world.ids["cat"])),
-        global_id("Category", _raw(world.ids["tag"])),
-        global_id("Password", _raw(world.ids["entry"])),
-        global_id("JournalTag", _raw(world.ids["jentry"])),
-        global_id("Reminder", _raw(world.ids["jtag"])),
-        global_id("Topic", _raw(world.ids["rem"])),
+        global_id("Note", raw_id(world.ids["cat"])),
+        global_id("Category", raw_id(world.ids["tag"])),
+        global_id("Password", raw_id(world.ids["entry"])),
+        global_id("JournalTag", raw_id(world.ids["jentry"])),
+        global_id("Reminder", raw_id(world.ids["jtag"])),
+        global_id("Topic", raw_id(world.ids["rem"])),
     ]
     data = await client.data(
         "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": relabelled}, token=world.b.token
@@ -537,10 +536,6 @@ async def test_a_public_group_shows_no_members_or_conversation_to_b(
         token=world.b.token,
     )
     assert data["node"] == {"myRole": None, "members": {"edges": []}, "conversation": None}
-
-
-def _raw(global_value: str) -> str:
-    return base64.b64decode(global_value).decode().split(":", 1)[1]
 
 
 # --------------------------------------------------------------------------------------
@@ -732,25 +727,20 @@ query($q: String!, $mode: SearchMode!) {
 """
 
 
+SEARCH_ENTRIES = (
+    "query($q: String!, $p: Boolean!) { searchEntries(query: $q, prefix: $p) "
+    "{ edges { node { snippet entry { title } } } } }"
+)
+
+
 @pytest.fixture(scope="module")
 async def embedded(world: World, server: Any) -> World:
     """A's journal entry and pod note have their vectors, so SEMANTIC could reach them."""
     journal = server.services.clients.settings.journal
     saved = journal.ai_poll_seconds
     journal.ai_poll_seconds = 0.2
-    ids = [_raw(world.ids["jentry"]), _raw(world.ids["entry"])]
     try:
-        for _ in range(600):
-            async with server.services.clients.db() as session:
-                found = await session.execute(
-                    text("SELECT count(*) FROM embeddings WHERE entry_id::text = ANY(:ids)"),
-                    {"ids": ids},
-                )
-            if found.scalar_one() == len(ids):
-                break
-            await asyncio.sleep(0.2)
-        else:
-            raise AssertionError("A's entries were never embedded")
+        await wait_until_embedded(server, [world.ids["jentry"], world.ids["entry"]])
     finally:
         journal.ai_poll_seconds = saved
     return world
@@ -776,12 +766,12 @@ async def test_search_never_returns_a_rows(
 
 async def test_search_entries_never_returns_a_rows(world: World, client: GraphQLClient) -> None:
     for prefix in (True, False):
-        body = await client.execute(
-            "query($q: String!, $p: Boolean!) { searchEntries(query: $q, prefix: $p) "
-            "{ edges { node { snippet entry { title } } } } }",
-            {"q": MARK, "p": prefix},
-            token=world.b.token,
-        )
+        # A's own search finds A's note: B's empty answer is isolation, not a blind search.
+        mine = await client.data(SEARCH_ENTRIES, {"q": MARK, "p": prefix}, token=world.a.token)
+        assert [e["node"]["entry"]["title"] for e in mine["searchEntries"]["edges"]] == [
+            f"Note {MARK}"
+        ]
+        body = await client.execute(SEARCH_ENTRIES, {"q": MARK, "p": prefix}, token=world.b.token)
         assert body == {"data": {"searchEntries": {"edges": []}}}
 
 

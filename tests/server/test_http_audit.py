@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.graphql_http.test_audit import MIN_AUDITS, run_audit
+from tests.support.audit import MIN_AUDITS, run_audit
 
 
 async def test_live_server_passes_every_graphql_over_http_audit(

@@ -74,3 +74,16 @@ async def received_after(ws: WebSocketClient, trigger: Any, *, tries: int = 20) 
         except TimeoutError:
             continue
     raise AssertionError("the subscription never received an event")
+
+
+async def subscribed(
+    ws: WebSocketClient, operation_id: str, query: str, variables: dict[str, Any]
+) -> None:
+    """Subscribe and wait until the server has registered it (a probe query answers)."""
+    await ws.subscribe(operation_id, query, variables)
+    await ws.subscribe(f"probe-{operation_id}", "query { __typename }")
+    while True:
+        frame = await ws.receive()
+        if frame.get("id") == f"probe-{operation_id}" and frame["type"] == "complete":
+            return
+        assert frame.get("id") != operation_id, frame

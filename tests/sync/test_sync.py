@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 from datastore.outbox.repository import PendingEvent
 from datastore.sync.repository import SyncLogRepository
 from resolvers.core.pagination import encode_cursor
-from tests.pod.support import UPDATE_ENTRY, create_entry, create_tag, raw_id
 from tests.support.client import GraphQLClient, error_codes
+from tests.support.ids import raw_id
+from tests.support.pod import UPDATE_ENTRY, create_entry, create_tag
 from tests.support.ws import WebSocketClient
 
 SIGN_IN = "mutation($input: SignInInput!) { signIn(input: $input) { token session { id } } }"

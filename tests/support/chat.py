@@ -1,4 +1,12 @@
-"""GraphQL documents of chat tests."""
+"""GraphQL documents and steps of chat, shared by the chat, people and security tests."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from tests.support.client import Account, GraphQLClient
+from tests.support.people import person_id
 
 START = "mutation($id: ID!) { startDirectConversation(userId: $id) { id kind } }"
 SEND = """
@@ -52,3 +60,26 @@ RECEIPTS = """
 query($id: ID!) { node(id: $id) { ... on Message {
   deliveryState receipts { edges { node { state person { username } } } } } } }
 """
+
+
+async def direct(client: GraphQLClient, a: Account, b: Account) -> str:
+    data = await client.data(START, {"id": person_id(b)}, token=a.token)
+    return data["startDirectConversation"]["id"]
+
+
+def message_input(conversation: str, body: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {
+        "input": {
+            "conversationId": conversation,
+            "clientId": extra.pop("clientId", secrets.token_hex(8)),
+            "body": body,
+            **extra,
+        }
+    }
+
+
+async def send(
+    client: GraphQLClient, account: Account, conversation: str, body: str, **extra: Any
+) -> dict[str, Any]:
+    data = await client.data(SEND, message_input(conversation, body, **extra), token=account.token)
+    return data["sendMessage"]

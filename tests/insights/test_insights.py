@@ -5,8 +5,8 @@ from __future__ import annotations
 import statistics
 from datetime import UTC, datetime, timedelta
 
-from tests.journal.conftest import CREATE_TAG, create_entry
 from tests.support.client import GraphQLClient, error_codes
+from tests.support.journal import CREATE_TAG, create_entry
 
 TREND = """
 query($from: Date!, $to: Date!, $bucket: TrendBucket!) {

@@ -1,4 +1,4 @@
-"""User A's data in every domain, built once, and the documents that read it back as A.
+"""Cross-user tests' world: user A's data in every domain, built once, and read back as A.
 
 Every text of A's carries MARK, a word made up per run: if it shows up in anything user B
 receives, A's data leaked.
@@ -6,7 +6,6 @@ receives, A's data leaked.
 
 from __future__ import annotations
 
-import base64
 import json
 import secrets
 import string
@@ -14,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.chat.helpers import direct, send
-from tests.people.helpers import ACCEPT, SEND_REQUEST, person_id
-from tests.pod.support import create_category, create_entry, create_tag
+from tests.support.chat import direct, send
 from tests.support.client import Account, GraphQLClient
+from tests.support.people import ACCEPT, SEND_REQUEST, person_id
+from tests.support.pod import create_category, create_entry, create_tag
 
 MARK = "zq" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(10))
 
@@ -92,10 +91,6 @@ fragment GroupState on Group {
   name description visibility members { edges { node { role person { id } } } }
 }
 """
-
-
-def global_id(type_name: str, raw: str) -> str:
-    return base64.b64encode(f"{type_name}:{raw}".encode()).decode()
 
 
 @dataclass

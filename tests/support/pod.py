@@ -71,10 +71,3 @@ async def create_category(
 async def titles(client: GraphQLClient, account: Account, **variables: Any) -> list[str]:
     data = await client.data(ENTRIES, variables, token=account.token)
     return [e["node"]["title"] for e in data["entries"]["edges"]]
-
-
-def raw_id(global_id: str) -> str:
-    """The UUID inside a global id (for reading raw rows)."""
-    import base64
-
-    return base64.b64decode(global_id).decode().split(":", 1)[1]

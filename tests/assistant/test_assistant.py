@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from tests.search.conftest import create_entry, embedded
 from tests.support.client import GraphQLClient, error_codes
+from tests.support.journal import create_entry
+from tests.support.search import wait_until_embedded
 
 ASK = """
 mutation($q: String!, $s: ID) {
@@ -34,7 +35,7 @@ async def test_the_assistant_cites_only_my_entries(
         title="Sleep",
         content="How did I sleep? Terribly, insomnia all night.",
     )
-    await embedded(server, [e["id"] for e in [*own, other]])
+    await wait_until_embedded(server, [e["id"] for e in [*own, other]])
     # when
     answer = (await client.data(ASK, {"q": "How have I been sleeping?"}, token=mine.token))[
         "askAssistant"
@@ -55,7 +56,7 @@ async def test_follow_ups_keep_the_session_and_others_cannot_use_it(
     entry = await create_entry(
         client, mine.token, content="Trained for the marathon: twenty kilometres in the rain."
     )
-    await embedded(server, [entry["id"]])
+    await wait_until_embedded(server, [entry["id"]])
     first = (await client.data(ASK, {"q": "my running training"}, token=mine.token))["askAssistant"]
     follow_up = (
         await client.data(ASK, {"q": "and the weather?", "s": first["sessionId"]}, token=mine.token)
