@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import text
+from sqlalchemy import CursorResult, text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from datastore.pod.repository.embeddable import EMBEDDABLE_NOTES
 
 EMBED_JOURNAL = "embed_journal"
 EMBED_POD = "embed_pod"
@@ -35,6 +38,16 @@ _CLAIM = text(
     )
     RETURNING id, kind, target_id, user_id, token
     """
+)
+
+# The pod says which notes may be embedded (a subquery), the journal which have a current
+# vector: one statement, however many notes there are.
+_ENQUEUE_STALE_POD_NOTES = text(
+    "INSERT INTO ai_jobs (kind, target_id, user_id) "  # noqa: S608
+    f"SELECT 'embed_pod', n.id, n.user_id FROM ({EMBEDDABLE_NOTES}) n "
+    "LEFT JOIN embeddings e ON e.source = 'POD' AND e.entry_id = n.id "
+    "WHERE e.entry_id IS NULL OR n.updated_at > e.updated_at "
+    "ON CONFLICT (kind, target_id) DO NOTHING"
 )
 
 
@@ -69,6 +82,12 @@ class AIJobRepository:
             text("DELETE FROM ai_jobs WHERE id = :id AND token = :token"),
             {"id": job.id, "token": job.token},
         )
+
+    async def enqueue_stale_pod_notes(self) -> int:
+        """Enqueue every pod note with no vector or edited since its vector; how many."""
+        # An INSERT's result is a cursor result: it has a row count.
+        result = cast("CursorResult[Any]", await self.session.execute(_ENQUEUE_STALE_POD_NOTES))
+        return result.rowcount or 0
 
     async def pending_count(self) -> int:
         return (await self.session.execute(text("SELECT count(*) FROM ai_jobs"))).scalar_one()
