@@ -42,14 +42,14 @@ class Rankings:
         """The best `limit` matches of both domains, by score then id."""
         hits: list[Hit] = []
         if JOURNAL in kinds:
-            found = await self.journal.full_text(user_id, query, limit=limit, snippets=snippets)
-            hits.extend(Hit(JOURNAL, m.id, m.score, JOURNAL, m.title, m.snippet) for m in found)
+            entries = await self.journal.full_text(user_id, query, limit=limit, snippets=snippets)
+            hits.extend(Hit(JOURNAL, m.id, m.score, JOURNAL, m.title, m.snippet) for m in entries)
         pod_kinds = [k for k in kinds if k != JOURNAL]
         if pod_kinds:
-            matches = await self.pod.full_text(
+            notes = await self.pod.full_text(
                 user_id, query, kinds=pod_kinds, limit=limit, snippets=snippets
             )
-            hits.extend(Hit(POD, m.id, m.score, m.kind, m.title, m.snippet) for m in matches)
+            hits.extend(Hit(POD, m.id, m.score, m.kind, m.title, m.snippet) for m in notes)
         hits.sort(key=lambda h: (-h.score, str(h.id)))
         return hits[:limit]
 
