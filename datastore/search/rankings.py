@@ -46,10 +46,10 @@ class Rankings:
             hits.extend(Hit(JOURNAL, m.id, m.score, JOURNAL, m.title, m.snippet) for m in entries)
         pod_kinds = [k for k in kinds if k != JOURNAL]
         if pod_kinds:
-            notes = await self.pod.full_text(
+            pod_entries = await self.pod.full_text(
                 user_id, query, kinds=pod_kinds, limit=limit, snippets=snippets
             )
-            hits.extend(Hit(POD, m.id, m.score, m.kind, m.title, m.snippet) for m in notes)
+            hits.extend(Hit(POD, m.id, m.score, m.kind, m.title, m.snippet) for m in pod_entries)
         hits.sort(key=lambda h: (-h.score, str(h.id)))
         return hits[:limit]
 
