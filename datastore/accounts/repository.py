@@ -12,6 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from datastore.accounts.tables import User
 
+# The user's next event number (`event_seq`). Bumping it takes the user's row lock, so a
+# user's events get a gap-free sequence in commit order; the outbox runs it as a CTE of
+# its append, in one round trip.
+NEXT_EVENT_SEQ = (
+    "UPDATE users SET event_seq = event_seq + 1 WHERE id = :user_id RETURNING event_seq"
+)
+
 
 class UserRepository:
     def __init__(self, session: AsyncSession) -> None:

@@ -12,14 +12,12 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
-
 from datastore.assistant.sessions import AssistantSessionRepository
 from datastore.journal.repository import JournalEntryRepository
 from datastore.kit.ai.text import sentences
 from datastore.kit.errors import BadUserInput, NotFound
-from datastore.search.pod import EMBEDDABLE
-from datastore.search.repository import JOURNAL, Hit
+from datastore.pod.repository.embeddable import EmbeddableNoteRepository
+from datastore.search.hits import JOURNAL, Hit
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -125,12 +123,8 @@ async def _texts(
                 found[row.id] = f"{row.title or ''}. {row.content}".strip(". ")
     pod_ids = [h.id for h in hits if h.source != JOURNAL]
     if pod_ids:
-        rows = await session.execute(
-            text(
-                "SELECT p.id, p.title, p.body FROM entries p "  # noqa: S608
-                f"WHERE p.id = ANY(:ids) AND p.user_id = :u AND {EMBEDDABLE}"
-            ),
-            {"ids": pod_ids, "u": user_id},
+        notes = await EmbeddableNoteRepository(session).texts_by_ids(user_id, pod_ids)
+        found.update(
+            {i: f"{title or ''}. {body or ''}".strip(". ") for i, (title, body) in notes.items()}
         )
-        found.update({r[0]: f"{r[1] or ''}. {r[2] or ''}".strip(". ") for r in rows})
     return found

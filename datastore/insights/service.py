@@ -1,4 +1,7 @@
-"""Insights of one user, computed in PostgreSQL and cached in Redis until the journal changes."""
+"""Insights of one user, computed in PostgreSQL and cached in Redis until the journal changes.
+
+The aggregates are the journal's queries (`JournalAggregateRepository`): insights owns no table.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from datastore.insights.repository import BUCKETS, InsightsRepository
+from datastore.journal.repository.aggregates import BUCKETS, JournalAggregateRepository
 from datastore.kit.errors import BadUserInput
 
 if TYPE_CHECKING:
@@ -57,7 +60,7 @@ class InsightsService:
     async def _cached(self, user_id: uuid.UUID, name: str, query: Any) -> Any:
         async def compute() -> Any:
             async with self.clients.db() as session:
-                return await query(InsightsRepository(session))
+                return await query(JournalAggregateRepository(session))
 
         value, _hit = await self.cache.get_or_compute(user_id, name, compute)
         return value

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import structlog
-from sqlalchemy import text
 
 from datastore.journal.analysis import AnalysisRepository
 from datastore.journal.jobs import EMBED_JOURNAL, EMBED_POD, AIJobRepository, ClaimedJob
@@ -22,12 +21,9 @@ from datastore.journal.repository import JournalEntryRepository
 from datastore.kit.ai.emotions import EMOTION_MODEL
 from datastore.kit.ai.sentiment import SENTIMENT_MODEL, analyze_sentiment
 from datastore.kit.ai.text import content_hash, embed_text
-from datastore.kit.postgres import rowcount
-from datastore.search.pod import EMBEDDABLE
+from datastore.pod.repository.embeddable import EmbeddableNoteRepository
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
-
     from datastore.insights.cache import InsightsCache
     from datastore.kit.ai.embedder import Embedder
     from datastore.kit.ai.emotions import EmotionScorer
@@ -35,18 +31,6 @@ if TYPE_CHECKING:
     from datastore.outbox.repository import PendingEvent
 
 log = structlog.get_logger("personalpod.ai")
-
-_EMBEDDABLE_NOTES = text(
-    "SELECT p.id, p.user_id, p.title, p.body FROM entries p "  # noqa: S608
-    f"WHERE p.id = ANY(:ids) AND {EMBEDDABLE}"
-)
-_ENQUEUE_STALE_NOTES = text(
-    "INSERT INTO ai_jobs (kind, target_id, user_id) "  # noqa: S608
-    "SELECT 'embed_pod', p.id, p.user_id FROM entries p "
-    "LEFT JOIN embeddings e ON e.source = 'POD' AND e.entry_id = p.id "
-    f"WHERE {EMBEDDABLE} AND (e.entry_id IS NULL OR p.updated_at > e.updated_at) "
-    "ON CONFLICT (kind, target_id) DO NOTHING"
-)
 
 
 class AIWorker:
@@ -115,9 +99,10 @@ class AIWorker:
             results.append((row, vector, sentiment, emotions))
         async with self.db() as session, session.begin():
             analysis = AnalysisRepository(session)
+            entries = JournalEntryRepository(session)
             for row, vector, sentiment, emotions in results:
                 digest = content_hash(texts[row.id])
-                if not await _still_exists(session, row.id):
+                if not await entries.exists_for_share(row.id):
                     continue
                 await analysis.save_embedding(
                     "JOURNAL",
@@ -141,14 +126,12 @@ class AIWorker:
         if not jobs:
             return
         async with self.db() as session:
-            rows = (
-                await session.execute(_EMBEDDABLE_NOTES, {"ids": [j.target_id for j in jobs]})
-            ).all()
-            known = await AnalysisRepository(session).embedding_hashes("POD", [r[0] for r in rows])
-        eligible = {r[0] for r in rows}
-        texts = {r[0]: embed_text(r[2], r[3]) for r in rows}
-        changed = [r for r in rows if known.get(r[0]) != content_hash(texts[r[0]])]
-        vectors = await self.embedder.encode([texts[r[0]] for r in changed])
+            notes = await EmbeddableNoteRepository(session).list_by_ids([j.target_id for j in jobs])
+            known = await AnalysisRepository(session).embedding_hashes("POD", [n.id for n in notes])
+        eligible = {n.id for n in notes}
+        texts = {n.id: embed_text(n.title, n.body) for n in notes}
+        changed = [n for n in notes if known.get(n.id) != content_hash(texts[n.id])]
+        vectors = await self.embedder.encode([texts[n.id] for n in changed])
         async with self.db() as session, session.begin():
             analysis = AnalysisRepository(session)
             # Deleted, trashed or now-sensitive notes lose their vector.
@@ -156,14 +139,14 @@ class AIWorker:
                 if job.target_id not in eligible:
                     await analysis.drop_embedding("POD", job.target_id)
             # Unchanged text: stamp the vector so the sweep stops offering it.
-            await analysis.touch_embeddings("POD", [r[0] for r in rows if r not in changed])
-            for row, vector in zip(changed, vectors, strict=True):
+            await analysis.touch_embeddings("POD", [n.id for n in notes if n not in changed])
+            for note, vector in zip(changed, vectors, strict=True):
                 await analysis.save_embedding(
                     "POD",
-                    row[0],
-                    row[1],
+                    note.id,
+                    note.user_id,
                     model=self.embedder.name,
-                    content_hash=content_hash(texts[row[0]]),
+                    content_hash=content_hash(texts[note.id]),
                     vector=vector,
                 )
 
@@ -191,8 +174,7 @@ class AIWorker:
     async def sweep_pod_notes(self) -> int:
         """Enqueue pod notes with no vector or edited since: catches events we missed."""
         async with self.db() as session, session.begin():
-            result = await session.execute(_ENQUEUE_STALE_NOTES)
-            return rowcount(result)
+            return await AIJobRepository(session).enqueue_stale_pod_notes()
 
     async def enqueue_pod_embeddings(self, events: Sequence[PendingEvent]) -> None:
         """An outbox sink: committed pod writes enqueue their embedding jobs."""
@@ -212,13 +194,6 @@ class AIWorker:
         except Exception:
             # Never hold up the relay for other sinks: the pod sweep catches up.
             log.exception("pod_embedding_enqueue_failed")
-
-
-async def _still_exists(session: AsyncSession, entry_id: object) -> bool:
-    found = await session.execute(
-        text("SELECT 1 FROM journal_entries WHERE id = :id FOR SHARE"), {"id": entry_id}
-    )
-    return found.first() is not None
 
 
 def _pod_entry_id(payload: dict[str, Any]) -> str | None:

@@ -1,4 +1,11 @@
-"""AI results: embeddings, sentiment, emotions and topic assignments."""
+"""AI results: embeddings, sentiment, emotions and topic assignments.
+
+The journal owns the `embeddings` table for both of its sources: vectors of journal
+entries (JOURNAL) and of pod notes (POD), both written by the journal's AI worker. Every
+query over it lives here; the unified search reads nearest neighbours and similar entries
+through this repository. Which pod notes may have a vector is the pod's rule
+(datastore/pod/repository/embeddable.py).
+"""
 
 from __future__ import annotations
 
@@ -47,6 +54,28 @@ _ASSIGN_TOPIC = text(
     ON CONFLICT (entry_id, topic_id) DO UPDATE SET relevance = excluded.relevance
     """
 ).bindparams(_vector)
+
+
+_NEAREST = text(
+    """
+    SELECT e.source, e.entry_id, 1 - (e.embedding <=> :vector) AS score
+    FROM embeddings e
+    WHERE e.user_id = :user_id AND e.source = ANY(:sources)
+    ORDER BY e.embedding <=> :vector, e.entry_id
+    LIMIT :limit
+    """
+).bindparams(_vector)
+
+_SIMILAR_JOURNAL_ENTRIES = text(
+    """
+    SELECT e.entry_id, 1 - (e.embedding <=> s.embedding) AS score
+    FROM embeddings s JOIN embeddings e
+      ON e.user_id = s.user_id AND e.source = 'JOURNAL' AND e.entry_id <> s.entry_id
+    WHERE s.source = 'JOURNAL' AND s.entry_id = :entry_id AND s.user_id = :user_id
+    ORDER BY e.embedding <=> s.embedding, e.entry_id
+    LIMIT :limit OFFSET :offset
+    """
+)
 
 
 class AnalysisRepository:
@@ -105,6 +134,32 @@ class AnalysisRepository:
         )
         vector = row.scalar_one_or_none()
         return None if vector is None else list(vector)
+
+    async def nearest(
+        self,
+        user_id: uuid.UUID,
+        vector: Sequence[float],
+        *,
+        sources: Sequence[str],
+        limit: int,
+    ) -> list[tuple[str, uuid.UUID, float]]:
+        """The user's vectors of `sources` nearest to `vector` (source, entry id, cosine
+        similarity), an exact scan of the caller's rows, nearest first."""
+        rows = await self.session.execute(
+            _NEAREST,
+            {"vector": list(vector), "user_id": user_id, "sources": list(sources), "limit": limit},
+        )
+        return [(r[0], r[1], float(r[2])) for r in rows]
+
+    async def similar_journal_entries(
+        self, user_id: uuid.UUID, entry_id: uuid.UUID, *, limit: int, offset: int
+    ) -> list[tuple[uuid.UUID, float]]:
+        """The user's other journal entries nearest to `entry_id`'s vector, with scores."""
+        rows = await self.session.execute(
+            _SIMILAR_JOURNAL_ENTRIES,
+            {"entry_id": entry_id, "user_id": user_id, "limit": limit, "offset": offset},
+        )
+        return [(r[0], float(r[1])) for r in rows]
 
     async def save_sentiment(
         self, entry_id: uuid.UUID, *, model: str, sentiment: Sentiment, content_hash: str

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from datastore.kit.postgres import rowcount
+from datastore.pod.repository.embeddable import EMBEDDABLE_NOTES
+
 EMBED_JOURNAL = "embed_journal"
 EMBED_POD = "embed_pod"
 EMBED_TOPIC = "embed_topic"
@@ -35,6 +38,16 @@ _CLAIM = text(
     )
     RETURNING id, kind, target_id, user_id, token
     """
+)
+
+# The pod says which notes may be embedded (a subquery), the journal which have a current
+# vector: one statement, however many notes there are.
+_ENQUEUE_STALE_POD_NOTES = text(
+    "INSERT INTO ai_jobs (kind, target_id, user_id) "  # noqa: S608
+    f"SELECT 'embed_pod', n.id, n.user_id FROM ({EMBEDDABLE_NOTES}) n "
+    "LEFT JOIN embeddings e ON e.source = 'POD' AND e.entry_id = n.id "
+    "WHERE e.entry_id IS NULL OR n.updated_at > e.updated_at "
+    "ON CONFLICT (kind, target_id) DO NOTHING"
 )
 
 
@@ -69,6 +82,10 @@ class AIJobRepository:
             text("DELETE FROM ai_jobs WHERE id = :id AND token = :token"),
             {"id": job.id, "token": job.token},
         )
+
+    async def enqueue_stale_pod_notes(self) -> int:
+        """Enqueue every pod note with no vector or edited since its vector; how many."""
+        return rowcount(await self.session.execute(_ENQUEUE_STALE_POD_NOTES))
 
     async def pending_count(self) -> int:
         return (await self.session.execute(text("SELECT count(*) FROM ai_jobs"))).scalar_one()

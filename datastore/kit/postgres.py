@@ -1,4 +1,5 @@
-"""The PostgreSQL engine, the declarative base and the per-request statement counter."""
+"""The PostgreSQL engine, the declarative base, the per-request statement counter and the
+unified search's snippet options."""
 
 from __future__ import annotations
 
@@ -23,6 +24,11 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# `ts_headline` options of the unified search: the journal's and the pod's shares of it
+# (datastore/search) must mark their snippets alike.
+SEARCH_HEADLINE = "StartSel=<mark>, StopSel=</mark>, MaxWords=24, MinWords=8, MaxFragments=2"
 
 
 class Base(DeclarativeBase):

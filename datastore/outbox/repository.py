@@ -11,18 +11,18 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from datastore.accounts.repository import NEXT_EVENT_SEQ
 from datastore.kit.postgres import rowcount
 
-# Bumping users.event_seq takes the user's row lock, so a user's events get a gap-free
-# sequence in commit order, in one round trip.
+# The sequence number is the accounts' (a column of `users`, bumped under the user's row
+# lock, so a user's events get a gap-free sequence in commit order): its statement runs as
+# a CTE, so an append stays one round trip.
 _APPEND = text(
-    """
-    WITH next AS (
-        UPDATE users SET event_seq = event_seq + 1 WHERE id = :user_id RETURNING event_seq
-    )
+    f"""
+    WITH next AS ({NEXT_EVENT_SEQ})
     INSERT INTO outbox (user_id, seq, topic, payload)
     SELECT :user_id, event_seq, :topic, CAST(:payload AS jsonb) FROM next
-    """
+    """  # noqa: S608
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from datastore.search.repository import Hit
+from datastore.search.hits import Hit
 
 RRF_K = 60  # the constant of Cormack et al. (2009): damps the head of each list
 

@@ -1,4 +1,8 @@
-"""The one search over a user's journal and pod: FULL_TEXT, SEMANTIC or HYBRID."""
+"""The one search over a user's journal and pod: FULL_TEXT, SEMANTIC or HYBRID.
+
+Search owns no table: it asks the journal and the pod for their rankings (rankings.py)
+and fuses them (fusion.py).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,11 @@ import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from datastore.journal.analysis import AnalysisRepository
 from datastore.kit.errors import BadUserInput
 from datastore.search.fusion import reciprocal_rank_fusion
-from datastore.search.repository import Hit, SearchRepository
+from datastore.search.hits import Hit
+from datastore.search.rankings import Rankings
 
 if TYPE_CHECKING:
     from datastore.kit.ai.embedder import Embedder
@@ -44,15 +50,15 @@ class SearchService:
             raise BadUserInput("Too deep; refine the query.", field="after")
         depth = offset + limit + 1
         async with self.clients.db() as session:
-            repository = SearchRepository(session)
+            rankings = Rankings(session)
             if mode == "FULL_TEXT":
-                hits = await repository.full_text(user_id, query, kinds=kinds, limit=depth)
+                hits = await rankings.full_text(user_id, query, kinds=kinds, limit=depth)
             elif mode == "SEMANTIC":
                 vector = (await self.embedder.encode([query]))[0]
-                hits = await repository.semantic(user_id, vector, query, kinds=kinds, limit=depth)
+                hits = await rankings.semantic(user_id, vector, query, kinds=kinds, limit=depth)
             else:
-                hits = await self._hybrid(repository, user_id, query, kinds, depth)
-                page = await repository.with_snippets(
+                hits = await self._hybrid(rankings, user_id, query, kinds, depth)
+                page = await rankings.with_snippets(
                     user_id, query, hits[offset : offset + limit], kinds=kinds
                 )
                 return page, len(hits) > offset + limit
@@ -60,7 +66,7 @@ class SearchService:
 
     async def _hybrid(
         self,
-        repository: SearchRepository,
+        rankings: Rankings,
         user_id: uuid.UUID,
         query: str,
         kinds: Sequence[str],
@@ -69,19 +75,17 @@ class SearchService:
         """Both rankings, deep and without snippets, fused."""
         vector = (await self.embedder.encode([query]))[0]
         depth = max(depth, FUSION_DEPTH)
-        semantic = await repository.semantic(
+        semantic = await rankings.semantic(
             user_id, vector, query, kinds=kinds, limit=depth, snippets=False
         )
-        lexical = await repository.full_text(
-            user_id, query, kinds=kinds, limit=depth, snippets=False
-        )
+        lexical = await rankings.full_text(user_id, query, kinds=kinds, limit=depth, snippets=False)
         return reciprocal_rank_fusion([lexical, semantic])
 
     async def similar(
         self, user_id: uuid.UUID, entry_id: uuid.UUID, *, limit: int, offset: int
     ) -> tuple[list[tuple[uuid.UUID, float]], bool]:
         async with self.clients.db() as session:
-            found = await SearchRepository(session).similar_entries(
+            found = await AnalysisRepository(session).similar_journal_entries(
                 user_id, entry_id, limit=limit + 1, offset=offset
             )
         return found[:limit], len(found) > limit

@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
-from datastore.search.repository import JOURNAL, Hit
+from datastore.search.hits import JOURNAL, Hit
 from resolvers.core.context import Context
 from resolvers.core.pagination import After, Connection, First, page_size
 from resolvers.core.permissions import IsAuthenticated

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, tuple_, update
+from sqlalchemy import delete, func, insert, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from datastore.journal.tables import JournalEntry, JournalEntryTag, JournalTag
@@ -60,6 +60,14 @@ class JournalEntryRepository:
 
     async def delete(self, entry_id: uuid.UUID) -> None:
         await self.session.execute(delete(JournalEntry).where(JournalEntry.id == entry_id))
+
+    async def exists_for_share(self, entry_id: uuid.UUID) -> bool:
+        """Whether the entry is still there, share-locked until the transaction ends so it
+        cannot be deleted while results about it are written."""
+        found = await self.session.execute(
+            text("SELECT 1 FROM journal_entries WHERE id = :id FOR SHARE"), {"id": entry_id}
+        )
+        return found.first() is not None
 
     async def list_by_ids(self, ids: Sequence[uuid.UUID]) -> list[JournalEntry]:
         rows = await self.session.execute(select(JournalEntry).where(JournalEntry.id.in_(ids)))

@@ -1,4 +1,8 @@
-"""Aggregates over one user's journal: mood trend, streaks, mood by tag and topic."""
+"""Aggregates over one user's journal: mood trend, streaks, mood by tag and topic.
+
+The insights domain computes and caches its answers from these; they are the journal's
+queries because they read only the journal's tables.
+"""
 
 from __future__ import annotations
 
@@ -54,7 +58,7 @@ _BY_TOPIC = text(
 )
 
 
-class InsightsRepository:
+class JournalAggregateRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
