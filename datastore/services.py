@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from datastore.accounts.authenticator import Authenticator
+from datastore.accounts.repository.sessions import SessionRepository
 from datastore.accounts.service import AccountService
-from datastore.accounts.sessions import SessionRepository
+from datastore.accounts.service.authenticator import Authenticator
 from datastore.assistant.service import AssistantService
 from datastore.chat.service import ChatService
 from datastore.insights.cache import InsightsCache

@@ -11,10 +11,10 @@ import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from datastore.accounts.authenticator import Authenticator
-from datastore.accounts.passwords import PasswordHasher
+from datastore.accounts.repository.sessions import SessionRepository
 from datastore.accounts.service import AccountService
-from datastore.accounts.sessions import SessionRepository
+from datastore.accounts.service.authenticator import Authenticator
+from datastore.accounts.service.passwords import PasswordHasher
 from datastore.assistant.service import AssistantService
 from datastore.chat.service import ChatService
 from datastore.insights.cache import InsightsCache

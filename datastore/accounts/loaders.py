@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
 from datastore.accounts.items import SessionItem
-from datastore.accounts.repository import UserRepository
-from datastore.accounts.sessions import SessionRepository
+from datastore.accounts.repository.sessions import SessionRepository
+from datastore.accounts.repository.users import UserRepository
 from datastore.accounts.tables import User
 
 
