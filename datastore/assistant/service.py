@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
-from datastore.assistant.sessions import AssistantSessionRepository
+from datastore.assistant.repository import AssistantSessionRepository
 from datastore.journal.repository import JournalEntryRepository
 from datastore.kit.ai.text import sentences
 from datastore.kit.errors import BadUserInput, NotFound
