@@ -15,10 +15,12 @@ from datastore.assistant.service import AssistantService
 from datastore.chat.service import ChatService
 from datastore.insights.cache import InsightsCache
 from datastore.insights.service import InsightsService
-from datastore.journal.ai_worker import AIWorker
-from datastore.journal.reminders import ReminderService
-from datastore.journal.scheduler import ReminderScheduler
-from datastore.journal.service import JournalService
+from datastore.journal.service import (
+    AIWorker,
+    JournalService,
+    ReminderScheduler,
+    ReminderService,
+)
 from datastore.kit.ai.embedder import Embedder
 from datastore.kit.clients import Clients
 from datastore.notifications.service import NotificationService

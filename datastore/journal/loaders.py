@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from datastore.journal.analysis import AnalysisRepository
 from datastore.journal.repository import (
     JournalEntryRepository,
     JournalTagRepository,
     ReminderRepository,
 )
-from datastore.journal.topics import TopicRepository
+from datastore.journal.repository.analysis import AnalysisRepository
+from datastore.journal.repository.topics import TopicRepository
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

@@ -17,7 +17,7 @@ from datastore.journal.repository import (
     ReminderRepository,
 )
 from datastore.journal.repository.entries import entry_key
-from datastore.journal.topics import TopicRepository
+from datastore.journal.repository.topics import TopicRepository
 from datastore.kit.errors import BadUserInput
 from resolvers.core.context import Context
 from resolvers.core.pagination import (
