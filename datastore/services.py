@@ -27,7 +27,7 @@ from datastore.notifications.service import NotificationService
 from datastore.people.service import PeopleService
 from datastore.pod.service import PodService
 from datastore.search.service import SearchService
-from datastore.sync.repository import SyncLogRepository
+from datastore.sync.service import SyncService
 
 
 @dataclass(frozen=True)
@@ -49,4 +49,4 @@ class Services:
     search: SearchService
     insights: InsightsService
     assistant: AssistantService
-    sync_log: SyncLogRepository
+    sync: SyncService

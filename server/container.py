@@ -35,7 +35,7 @@ from datastore.people.service import PeopleService
 from datastore.pod.service import PodService
 from datastore.search.service import SearchService
 from datastore.services import Services
-from datastore.sync.repository import SyncLogRepository
+from datastore.sync.service import SyncService
 
 Worker = Callable[[], Awaitable[None]]
 
@@ -78,7 +78,7 @@ def build_services(clients: Clients) -> Services:
         search=search,
         insights=InsightsService(clients, insights_cache),
         assistant=AssistantService(clients, search, embedder),
-        sync_log=SyncLogRepository(clients.dynamo),
+        sync=SyncService(clients.dynamo),
     )
 
 
@@ -102,7 +102,7 @@ def outbox_sinks(services: Services) -> list[Sink]:
         services.journal_ai.enqueue_pod_embeddings,
         services.people.record_from_events,
         services.pod.invalidate_from_events,
-        services.sync_log.append,
+        services.sync.append,
         redis_sink(services.clients.broker.publish),
     ]
 
