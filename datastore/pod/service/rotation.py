@@ -22,7 +22,7 @@ async def rotate_master_key(
     """Re-wrap every data key not under `keyring`'s current key; how many were re-wrapped.
 
     Each batch commits on its own, so servers keep reading and writing throughout (they
-    unwrap with either key, see server/crypto/__init__.py) and an interrupted run resumes
+    unwrap with either key, see datastore/kit/crypto/keyring.py) and an interrupted run resumes
     where it stopped. The data keys themselves never change, so no secret is re-encrypted.
     """
     async with db() as session:
