@@ -161,7 +161,7 @@ async def _real_vectors(services, user: uuid.UUID, count: int) -> None:
     """Real embeddings for `count` of the user's entries, so neighbours are meaningful."""
     from sqlalchemy import text
 
-    from datastore.journal.analysis import AnalysisRepository
+    from datastore.journal.repository.analysis import AnalysisRepository
     from datastore.kit.ai.text import content_hash, embed_text
 
     embedder = services.embedder

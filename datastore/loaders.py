@@ -33,8 +33,9 @@ class Loaders:
 
     @cached_property
     def pod(self) -> PodLoaders:
-        db = self._clients.db
-        return PodLoaders(db, SecretLoader(db, self._services.pod.keys))
+        # Opening a secret records the view (an INSERT), so its loader keeps `db`.
+        secret = SecretLoader(self._clients.db, self._services.pod.keys)
+        return PodLoaders(self._clients.read_db, secret)
 
     @cached_property
     def chat(self) -> ChatLoaders:
@@ -43,11 +44,11 @@ class Loaders:
 
     @cached_property
     def people(self) -> PeopleLoaders:
-        return PeopleLoaders(self._clients, self._services.people.presence)
+        return PeopleLoaders(self._clients.db, self._services.people.presence)
 
     @cached_property
     def journal(self) -> JournalLoaders:
-        return JournalLoaders(self._clients)
+        return JournalLoaders(self._clients.read_db)
 
     @cached_property
     def notifications(self) -> NotificationLoaders:

@@ -8,24 +8,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from datastore.accounts.authenticator import Authenticator
+from datastore.accounts.repository.sessions import SessionRepository
 from datastore.accounts.service import AccountService
-from datastore.accounts.sessions import SessionRepository
+from datastore.accounts.service.authenticator import Authenticator
 from datastore.assistant.service import AssistantService
 from datastore.chat.service import ChatService
 from datastore.insights.cache import InsightsCache
 from datastore.insights.service import InsightsService
-from datastore.journal.ai_worker import AIWorker
-from datastore.journal.reminders import ReminderService
-from datastore.journal.scheduler import ReminderScheduler
-from datastore.journal.service import JournalService
+from datastore.journal.service import (
+    AIWorker,
+    JournalService,
+    ReminderScheduler,
+    ReminderService,
+)
 from datastore.kit.ai.embedder import Embedder
 from datastore.kit.clients import Clients
 from datastore.notifications.service import NotificationService
 from datastore.people.service import PeopleService
 from datastore.pod.service import PodService
 from datastore.search.service import SearchService
-from datastore.sync.repository import SyncLogRepository
+from datastore.sync.service import SyncService
 
 
 @dataclass(frozen=True)
@@ -47,4 +49,4 @@ class Services:
     search: SearchService
     insights: InsightsService
     assistant: AssistantService
-    sync_log: SyncLogRepository
+    sync: SyncService

@@ -12,18 +12,20 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from datastore.accounts.authenticator import Authenticator
-from datastore.accounts.passwords import PasswordHasher
+from datastore.accounts.repository.sessions import SessionRepository
 from datastore.accounts.service import AccountService
-from datastore.accounts.sessions import SessionRepository
+from datastore.accounts.service.authenticator import Authenticator
+from datastore.accounts.service.passwords import PasswordHasher
 from datastore.assistant.service import AssistantService
 from datastore.chat.service import ChatService
 from datastore.insights.cache import InsightsCache
 from datastore.insights.service import InsightsService
-from datastore.journal.ai_worker import AIWorker
-from datastore.journal.reminders import ReminderService
-from datastore.journal.scheduler import ReminderScheduler
-from datastore.journal.service import JournalService
+from datastore.journal.service import (
+    AIWorker,
+    JournalService,
+    ReminderScheduler,
+    ReminderService,
+)
 from datastore.kit.ai.embedder import shared_embedder
 from datastore.kit.ai.emotions import EmotionScorer
 from datastore.kit.clients import Clients
@@ -34,7 +36,7 @@ from datastore.people.service import PeopleService
 from datastore.pod.service import PodService
 from datastore.search.service import SearchService
 from datastore.services import Services
-from datastore.sync.repository import SyncLogRepository
+from datastore.sync.service import SyncService
 
 Worker = Callable[[], Coroutine[Any, Any, None]]
 
@@ -77,7 +79,7 @@ def build_services(clients: Clients) -> Services:
         search=search,
         insights=InsightsService(clients, insights_cache),
         assistant=AssistantService(clients, search, embedder),
-        sync_log=SyncLogRepository(clients.dynamo),
+        sync=SyncService(clients.dynamo),
     )
 
 
@@ -101,7 +103,7 @@ def outbox_sinks(services: Services) -> list[Sink]:
         services.journal_ai.enqueue_pod_embeddings,
         services.people.record_from_events,
         services.pod.invalidate_from_events,
-        services.sync_log.append,
+        services.sync.append,
         redis_sink(services.clients.broker.publish),
     ]
 

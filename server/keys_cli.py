@@ -9,7 +9,7 @@ import sys
 from datastore.kit.crypto.keyring import MasterKeyring
 from datastore.kit.postgres import create_engine, create_session_factory
 from datastore.kit.settings import ConfigurationError, Settings
-from datastore.pod.rotation import rotate_master_key
+from datastore.pod.service.rotation import rotate_master_key
 
 
 def parse_key(value: str) -> bytes:

@@ -21,7 +21,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
-from datastore.accounts.authenticator import Principal
+from datastore.accounts.service.authenticator import Principal
 from datastore.kit.events import user_channel
 from datastore.kit.request_id import current_request_id
 from datastore.people.service import online

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from datastore.assistant.sessions import AssistantSessionRepository
+from datastore.assistant.repository import AssistantSessionRepository
 from datastore.journal.repository import JournalEntryRepository
 from datastore.kit.ai.text import sentences
 from datastore.kit.errors import BadUserInput, NotFound

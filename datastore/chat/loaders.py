@@ -3,67 +3,44 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
-
-from strawberry.dataloader import DataLoader
 
 from datastore.chat.ids import direct_pair, group_of
 from datastore.chat.items import ConversationItem, InboxItem, MessageItem, ParticipantItem
 from datastore.chat.repository.groups import GroupRepository, MemberRepository
+from datastore.chat.repository.inbox import InboxRepository
+from datastore.chat.repository.messages import MessageRepository
 from datastore.chat.tables import ChatGroup, GroupMember
+from datastore.kit.clients import Clients
+from datastore.kit.loaders import ByKeyLoader, KeyOrderLoader, RowByIdLoader, Sessions
 
-if TYPE_CHECKING:
-    from datastore.chat.repository.inbox import InboxRepository
-    from datastore.chat.repository.messages import MessageRepository
-    from datastore.kit.clients import Clients
-
-K = TypeVar("K")
-V = TypeVar("V")
+Pair = tuple[uuid.UUID, uuid.UUID]
 
 
-def loader(load: Callable[[list[Any]], Any]) -> DataLoader[Any, Any]:
-    """A DataLoader whose batch function returns a dict; missing keys load as None."""
-
-    async def load_fn(keys: Sequence[Any]) -> list[Any]:
-        found = await load(list(dict.fromkeys(keys)))
-        return [found.get(k) for k in keys]
-
-    return DataLoader(load_fn=load_fn)
+class GroupByIdLoader(RowByIdLoader[ChatGroup], repository=GroupRepository): ...
 
 
-class ChatLoaders:
-    def __init__(
-        self, clients: Clients, messages: MessageRepository, inbox: InboxRepository
-    ) -> None:
-        self.clients = clients
-        self.messages = messages
-        self.inbox = inbox
-        self.group_by_id = loader(self._groups)
-        self.membership_by_pair = loader(self._memberships)
-        self.member_count_by_group = loader(self._member_counts)
-        self.member_ids_by_conversation = loader(self._member_ids)
-        self.conversation_by_id = loader(self.messages.conversations)
-        self.message_by_key = loader(self.messages.messages)
-        self.inbox_by_key = loader(self.inbox.get_many)
-        self.participants_by_conversation = loader(self._participants)
+class MembershipByPairLoader(ByKeyLoader[Sessions, Pair, GroupMember]):
+    """Keys are (group, user)."""
 
-    async def _groups(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, ChatGroup]:
-        async with self.clients.db() as db:
-            return {g.id: g for g in await GroupRepository(db).list_by_ids(ids)}
-
-    async def _memberships(
-        self, pairs: list[tuple[uuid.UUID, uuid.UUID]]
-    ) -> dict[tuple[uuid.UUID, uuid.UUID], GroupMember]:
-        async with self.clients.db() as db:
+    async def fetch(self, pairs: list[Pair]) -> dict[Pair, GroupMember]:
+        async with self.source() as db:
             return await MemberRepository(db).memberships(pairs)
 
-    async def _member_counts(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
-        async with self.clients.db() as db:
-            counts = await MemberRepository(db).count_by_group(ids)
-        return {i: counts.get(i, 0) for i in ids}
 
-    async def _member_ids(self, ids: list[str]) -> dict[str, list[uuid.UUID]]:
+class MemberCountByGroupLoader(KeyOrderLoader[Sessions, uuid.UUID, int]):
+    async def fetch(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+        async with self.source() as db:
+            return await MemberRepository(db).count_by_group(ids)
+
+    def missing(self, key: uuid.UUID) -> int:
+        return 0  # a group without member rows
+
+
+class MemberIdsByConversationLoader(ByKeyLoader[Sessions, str, list[uuid.UUID]]):
+    """A DIRECT conversation's two users come from its id; a group's from its members
+    (one statement for every group of the batch)."""
+
+    async def fetch(self, ids: list[str]) -> dict[str, list[uuid.UUID]]:
         found: dict[str, list[uuid.UUID]] = {}
         groups: dict[uuid.UUID, str] = {}
         for conversation_id in ids:
@@ -74,14 +51,52 @@ class ChatLoaders:
             elif group is not None:
                 groups[group] = conversation_id
         if groups:
-            async with self.clients.db() as db:
+            async with self.source() as db:
                 members = await MemberRepository(db).user_ids_by_group(list(groups))
             found.update({groups[g]: users for g, users in members.items()})
         return found
 
-    async def _participants(self, ids: list[str]) -> dict[str, list[ParticipantItem]]:
+
+class ConversationByIdLoader(ByKeyLoader[MessageRepository, str, ConversationItem]):
+    async def fetch(self, ids: list[str]) -> dict[str, ConversationItem]:
+        return await self.source.conversations(ids)
+
+
+class MessageByKeyLoader(ByKeyLoader[MessageRepository, tuple[str, str], MessageItem]):
+    """Keys are (conversation id, message id)."""
+
+    async def fetch(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], MessageItem]:
+        return await self.source.messages(keys)
+
+
+class InboxByKeyLoader(ByKeyLoader[InboxRepository, tuple[str, str], InboxItem]):
+    """Keys are (user id, conversation id)."""
+
+    async def fetch(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], InboxItem]:
+        return await self.source.get_many(keys)
+
+
+class ParticipantsByConversationLoader(
+    KeyOrderLoader[MessageRepository, str, list[ParticipantItem]]
+):
+    async def fetch(self, ids: list[str]) -> dict[str, list[ParticipantItem]]:
         # One Query per conversation partition: receipts of a page share one conversation.
-        return {i: await self.messages.participants(i) for i in ids}
+        return {i: await self.source.participants(i) for i in ids}
+
+
+class ChatLoaders:
+    def __init__(
+        self, clients: Clients, messages: MessageRepository, inbox: InboxRepository
+    ) -> None:
+        read_db = clients.read_db
+        self.group_by_id = GroupByIdLoader(read_db)
+        self.membership_by_pair = MembershipByPairLoader(read_db)
+        self.member_count_by_group = MemberCountByGroupLoader(read_db)
+        self.member_ids_by_conversation = MemberIdsByConversationLoader(read_db)
+        self.conversation_by_id = ConversationByIdLoader(messages)
+        self.message_by_key = MessageByKeyLoader(messages)
+        self.inbox_by_key = InboxByKeyLoader(inbox)
+        self.participants_by_conversation = ParticipantsByConversationLoader(messages)
 
     async def is_member(self, conversation_id: str, user_id: uuid.UUID) -> bool:
         pair = direct_pair(conversation_id)

@@ -2,69 +2,74 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from strawberry.dataloader import DataLoader
-
-from datastore.journal.analysis import AnalysisRepository
-from datastore.journal.repository import (
-    JournalEntryRepository,
-    JournalTagRepository,
-    ReminderRepository,
+from datastore.journal.repository.analysis import AnalysisRepository
+from datastore.journal.repository.entries import JournalEntryRepository
+from datastore.journal.repository.reminders import ReminderRepository
+from datastore.journal.repository.tags import JournalTagRepository
+from datastore.journal.repository.topics import TopicRepository
+from datastore.journal.tables import (
+    JournalEmotions,
+    JournalEntry,
+    JournalSentiment,
+    JournalTag,
+    Reminder,
+    Topic,
 )
-from datastore.journal.topics import TopicRepository
-
-if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
-
-    from datastore.kit.clients import Clients
-
-V = TypeVar("V")
+from datastore.kit.loaders import GroupedLoader, Groups, Ids, RowByIdLoader, Sessions
 
 
-def _by_id(
-    clients: Clients, fetch: Callable[[AsyncSession, Sequence[uuid.UUID]], Awaitable[list[Any]]]
-) -> DataLoader[uuid.UUID, Any]:
-    async def load(ids: Sequence[uuid.UUID]) -> list[Any]:
-        async with clients.db() as session:
-            rows = {row.id: row for row in await fetch(session, ids)}
-        return [rows.get(i) for i in ids]
-
-    return DataLoader(load_fn=load)
+class EntryByIdLoader(RowByIdLoader[JournalEntry], repository=JournalEntryRepository): ...
 
 
-def _grouped(
-    clients: Clients,
-    fetch: Callable[[AsyncSession, Sequence[uuid.UUID]], Awaitable[dict[uuid.UUID, list[Any]]]],
-) -> DataLoader[uuid.UUID, list[Any]]:
-    async def load(ids: Sequence[uuid.UUID]) -> list[list[Any]]:
-        async with clients.db() as session:
-            groups = await fetch(session, ids)
-        return [groups.get(i, []) for i in ids]
+class TagByIdLoader(RowByIdLoader[JournalTag], repository=JournalTagRepository): ...
 
-    return DataLoader(load_fn=load)
+
+class ReminderByIdLoader(RowByIdLoader[Reminder], repository=ReminderRepository): ...
+
+
+class TopicByIdLoader(RowByIdLoader[Topic], repository=TopicRepository): ...
+
+
+class TagsByEntryIdLoader(GroupedLoader[JournalTag]):
+    """Each entry's tags, by name."""
+
+    async def select(self, session: AsyncSession, ids: Ids) -> Groups[JournalTag]:
+        return await JournalEntryRepository(session).tags_by_entry_ids(ids)
+
+
+class SentimentsByEntryIdLoader(GroupedLoader[JournalSentiment]):
+    """Each entry's sentiment, one per model."""
+
+    async def select(self, session: AsyncSession, ids: Ids) -> Groups[JournalSentiment]:
+        return await AnalysisRepository(session).sentiments_by_entry_ids(ids)
+
+
+class EmotionsByEntryIdLoader(GroupedLoader[JournalEmotions]):
+    """Each entry's emotion scores, one per model."""
+
+    async def select(self, session: AsyncSession, ids: Ids) -> Groups[JournalEmotions]:
+        return await AnalysisRepository(session).emotions_by_entry_ids(ids)
+
+
+class TopicsByEntryIdLoader(GroupedLoader[tuple[Topic, float]]):
+    """Each entry's topics with their relevance, most relevant first."""
+
+    async def select(self, session: AsyncSession, ids: Ids) -> Groups[tuple[Topic, float]]:
+        return await AnalysisRepository(session).topics_by_entry_ids(ids)
 
 
 class JournalLoaders:
     """`info.context.loaders.journal.<name>`; rows are returned whoever owns them, and
     resolvers compare `user_id` with the caller (see resolvers/journal/access.py)."""
 
-    def __init__(self, clients: Clients) -> None:
-        self.entry_by_id = _by_id(clients, lambda s, i: JournalEntryRepository(s).list_by_ids(i))
-        self.tag_by_id = _by_id(clients, lambda s, i: JournalTagRepository(s).list_by_ids(i))
-        self.reminder_by_id = _by_id(clients, lambda s, i: ReminderRepository(s).list_by_ids(i))
-        self.topic_by_id = _by_id(clients, lambda s, i: TopicRepository(s).list_by_ids(i))
-        self.tags_by_entry_id = _grouped(
-            clients, lambda s, i: JournalEntryRepository(s).tags_by_entry_ids(i)
-        )
-        self.sentiments_by_entry_id = _grouped(
-            clients, lambda s, i: AnalysisRepository(s).sentiments_by_entry_ids(i)
-        )
-        self.emotions_by_entry_id = _grouped(
-            clients, lambda s, i: AnalysisRepository(s).emotions_by_entry_ids(i)
-        )
-        self.topics_by_entry_id = _grouped(
-            clients, lambda s, i: AnalysisRepository(s).topics_by_entry_ids(i)
-        )
+    def __init__(self, read_db: Sessions) -> None:
+        self.entry_by_id = EntryByIdLoader(read_db)
+        self.tag_by_id = TagByIdLoader(read_db)
+        self.reminder_by_id = ReminderByIdLoader(read_db)
+        self.topic_by_id = TopicByIdLoader(read_db)
+        self.tags_by_entry_id = TagsByEntryIdLoader(read_db)
+        self.sentiments_by_entry_id = SentimentsByEntryIdLoader(read_db)
+        self.emotions_by_entry_id = EmotionsByEntryIdLoader(read_db)
+        self.topics_by_entry_id = TopicsByEntryIdLoader(read_db)

@@ -11,7 +11,7 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from datastore.accounts.repository import NEXT_EVENT_SEQ
+from datastore.accounts.repository.users import NEXT_EVENT_SEQ
 from datastore.kit.postgres import rowcount
 
 # The sequence number is the accounts' (a column of `users`, bumped under the user's row

@@ -3,51 +3,39 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-from strawberry.dataloader import DataLoader
-
+from datastore.kit.loaders import KeyOrderLoader, Sessions
+from datastore.people.presence import PresenceTracker
 from datastore.people.repository import FriendshipRepository, Relation
 
-if TYPE_CHECKING:
-    from datastore.kit.clients import Clients
-    from datastore.people.presence import PresenceTracker
 
+class RelationByPairLoader(KeyOrderLoader[Sessions, tuple[uuid.UUID, uuid.UUID], Relation]):
+    """Keys are (viewer, other): two statements per viewer per batch, so it reads in one
+    transactional session (`clients.db`), not the single-statement `read_db`."""
 
-class RelationByPairLoader(DataLoader[tuple[uuid.UUID, uuid.UUID], Relation]):
-    """Keys are (viewer, other): two statements per viewer per batch."""
-
-    def __init__(self, clients: Clients) -> None:
-        super().__init__(load_fn=self._load)
-        self.clients = clients
-
-    async def _load(self, keys: Sequence[tuple[uuid.UUID, uuid.UUID]]) -> list[Relation]:
+    async def fetch(
+        self, keys: list[tuple[uuid.UUID, uuid.UUID]]
+    ) -> dict[tuple[uuid.UUID, uuid.UUID], Relation]:
         by_viewer: dict[uuid.UUID, list[uuid.UUID]] = {}
         for viewer, other in keys:
             by_viewer.setdefault(viewer, []).append(other)
         found: dict[tuple[uuid.UUID, uuid.UUID], Relation] = {}
-        async with self.clients.db() as db:
+        async with self.source() as db:
             repository = FriendshipRepository(db)
             for viewer, others in by_viewer.items():
-                relations = await repository.relations(viewer, list(dict.fromkeys(others)))
+                relations = await repository.relations(viewer, others)
                 found.update({(viewer, o): r for o, r in relations.items()})
-        return [found[key] for key in keys]
+        return found
 
 
-class ConnectedByUserLoader(DataLoader[uuid.UUID, bool]):
+class ConnectedByUserLoader(KeyOrderLoader[PresenceTracker, uuid.UUID, bool]):
     """Whether each user has a live websocket: one pipelined Redis round trip per batch."""
 
-    def __init__(self, tracker: PresenceTracker) -> None:
-        super().__init__(load_fn=self._load)
-        self.tracker = tracker
-
-    async def _load(self, keys: Sequence[uuid.UUID]) -> list[bool]:
-        connected = await self.tracker.connected(list(dict.fromkeys(keys)))
-        return [connected[k] for k in keys]
+    async def fetch(self, keys: list[uuid.UUID]) -> dict[uuid.UUID, bool]:
+        return await self.source.connected(keys)
 
 
 class PeopleLoaders:
-    def __init__(self, clients: Clients, presence: PresenceTracker) -> None:
-        self.relation_by_pair = RelationByPairLoader(clients)
+    def __init__(self, db: Sessions, presence: PresenceTracker) -> None:
+        self.relation_by_pair = RelationByPairLoader(db)
         self.connected_by_user = ConnectedByUserLoader(presence)

@@ -7,79 +7,49 @@ Loaders return rows whatever their owner: the GraphQL types check ownership in o
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
-from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from strawberry.dataloader import DataLoader
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from datastore.kit.loaders import ByKeyLoader, GroupedLoader, Groups, Ids, RowByIdLoader, Sessions
 from datastore.pod.repository.categories import CategoryRepository
 from datastore.pod.repository.entries import EntryRepository
 from datastore.pod.repository.preferences import PreferencesRepository
 from datastore.pod.repository.tags import TagRepository
+from datastore.pod.service.secrets import SecretLoader
 from datastore.pod.tables import Category, Entry, PodPreferences, Tag
 
 
-def _by_id(
-    db: async_sessionmaker[AsyncSession],
-    fetch: Callable[[AsyncSession, Sequence[Any]], Any],
-    key: Callable[[Any], Any] = lambda row: row.id,
-) -> Callable[[Sequence[Any]], Any]:
-    async def load(ids: Sequence[Any]) -> list[Any]:
-        async with db() as session:
-            found = {key(row): row for row in await fetch(session, ids)}
-        return [found.get(i) for i in ids]
-
-    return load
-
-
-class EntryByIdLoader(DataLoader[uuid.UUID, Entry | None]):
+class EntryByIdLoader(RowByIdLoader[Entry], repository=EntryRepository):
     """Unexpired entries (trash included)."""
 
-    def __init__(self, db: async_sessionmaker[AsyncSession]) -> None:
-        super().__init__(_by_id(db, lambda s, ids: EntryRepository(s).list_by_ids(ids)))
+
+class CategoryByIdLoader(RowByIdLoader[Category], repository=CategoryRepository): ...
 
 
-class CategoryByIdLoader(DataLoader[uuid.UUID, Category | None]):
-    def __init__(self, db: async_sessionmaker[AsyncSession]) -> None:
-        super().__init__(_by_id(db, lambda s, ids: CategoryRepository(s).list_by_ids(ids)))
+class TagByIdLoader(RowByIdLoader[Tag], repository=TagRepository): ...
 
 
-class TagByIdLoader(DataLoader[uuid.UUID, Tag | None]):
-    def __init__(self, db: async_sessionmaker[AsyncSession]) -> None:
-        super().__init__(_by_id(db, lambda s, ids: TagRepository(s).list_by_ids(ids)))
+class PreferencesByUserIdLoader(ByKeyLoader[Sessions, uuid.UUID, PodPreferences]):
+    async def fetch(self, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, PodPreferences]:
+        async with self.source() as session:
+            rows = await PreferencesRepository(session).list_by_user_ids(user_ids)
+        return {row.user_id: row for row in rows}
 
 
-class TagsByEntryIdLoader(DataLoader[uuid.UUID, list[Tag]]):
+class TagsByEntryIdLoader(GroupedLoader[Tag]):
     """Each entry's tags, by slug."""
 
-    def __init__(self, db: async_sessionmaker[AsyncSession]) -> None:
-        super().__init__(self._load)
-        self.db = db
-
-    async def _load(self, entry_ids: Sequence[uuid.UUID]) -> list[list[Tag]]:
-        async with self.db() as session:
-            found = await EntryRepository(session).tags_by_entry_ids(entry_ids)
-        return [found.get(i, []) for i in entry_ids]
-
-
-class PreferencesByUserIdLoader(DataLoader[uuid.UUID, PodPreferences | None]):
-    def __init__(self, db: async_sessionmaker[AsyncSession]) -> None:
-        super().__init__(
-            _by_id(
-                db,
-                lambda s, ids: PreferencesRepository(s).list_by_user_ids(ids),
-                key=lambda row: row.user_id,
-            )
-        )
+    async def select(self, session: AsyncSession, ids: Ids) -> Groups[Tag]:
+        return await EntryRepository(session).tags_by_entry_ids(ids)
 
 
 class PodLoaders:
-    def __init__(self, db: async_sessionmaker[AsyncSession], secret: DataLoader) -> None:
-        self.entry_by_id = EntryByIdLoader(db)
-        self.category_by_id = CategoryByIdLoader(db)
-        self.tag_by_id = TagByIdLoader(db)
-        self.tags_by_entry_id = TagsByEntryIdLoader(db)
-        self.preferences_by_user_id = PreferencesByUserIdLoader(db)
-        # Opens sealed secrets and records each view (see datastore/pod/service/secrets.py).
+    def __init__(self, read_db: Sessions, secret: SecretLoader) -> None:
+        self.entry_by_id = EntryByIdLoader(read_db)
+        self.category_by_id = CategoryByIdLoader(read_db)
+        self.tag_by_id = TagByIdLoader(read_db)
+        self.tags_by_entry_id = TagsByEntryIdLoader(read_db)
+        self.preferences_by_user_id = PreferencesByUserIdLoader(read_db)
+        # Opens sealed secrets and records each view, so it writes: it keeps its own
+        # transactional sessions (see datastore/pod/service/secrets.py).
         self.secret = secret

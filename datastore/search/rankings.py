@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from datastore.journal.analysis import AnalysisRepository
+from datastore.journal.repository.analysis import AnalysisRepository
 from datastore.journal.repository.search import JournalSearchRepository
 from datastore.pod.repository.search import PodSearchRepository
 from datastore.search.hits import JOURNAL, POD, Hit

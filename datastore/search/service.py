@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from datastore.journal.analysis import AnalysisRepository
+from datastore.journal.repository.analysis import AnalysisRepository
 from datastore.kit.errors import BadUserInput
 from datastore.search.fusion import reciprocal_rank_fusion
 from datastore.search.hits import Hit

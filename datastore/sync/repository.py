@@ -1,4 +1,4 @@
-"""Writing committed pod events to the sync log and reading a user's changes after a seq."""
+"""Writing sync items to a user's log and reading the items after a seq."""
 
 from __future__ import annotations
 
@@ -6,60 +6,11 @@ import asyncio
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from datastore.kit.dynamo_codec import from_item, to_item
 from datastore.kit.dynamodb import Dynamo
-from datastore.outbox.repository import PendingEvent
-from datastore.sync.items import SYNC_LOG
-
-WINDOW = timedelta(days=30)
-TOPIC_PREFIX = "pod."
-
-
-@dataclass(frozen=True)
-class SyncItem:
-    user_id: str
-    seq: int
-    entity_type: str
-    node_type: str
-    entity_id: str
-    operation: str
-    version: int
-    at: str  # ISO 8601, the commit's time
-    expires_at: int  # epoch seconds, DynamoDB's TTL
-    device: str | None = None  # the session that made the change; None for the pod itself
-    merged_into: str | None = None  # a merged tag's target
-
-
-def change_values(payload: dict[str, Any]) -> dict[str, Any]:
-    """A pod event's payload (see datastore/pod/service/journal.py) as SyncItem fields."""
-    return {
-        "entity_type": payload["entityType"],
-        "node_type": payload["nodeType"],
-        "entity_id": payload["entityId"],
-        "operation": payload["operation"],
-        "version": payload["version"],
-        "device": payload.get("device"),
-        "merged_into": payload.get("mergedInto"),
-    }
-
-
-def item_of(event: PendingEvent) -> SyncItem:
-    return SyncItem(
-        user_id=str(event.user_id),
-        seq=event.seq,
-        at=event.created_at.isoformat(),
-        expires_at=int((event.created_at + WINDOW).timestamp()),
-        **change_values(event.payload),
-    )
-
-
-def window_start() -> datetime:
-    """Changes before this may be gone from the log."""
-    return datetime.now(UTC) - WINDOW
+from datastore.sync.items import SYNC_LOG, SyncItem
 
 
 class SyncLogRepository:
@@ -67,18 +18,16 @@ class SyncLogRepository:
         self.dynamo = dynamo
         self.table = dynamo.table(SYNC_LOG.name)
 
-    async def append(self, events: Sequence[PendingEvent]) -> None:
-        """Write pod events, idempotently (same key, same item).
+    async def append(self, items: Sequence[SyncItem]) -> None:
+        """Write items, idempotently (same key, same item).
 
         Within a user, one at a time in seq order: a reader must never see seq N+1 before
         N, or a device could move its cursor past a change it never received. Users are
         written concurrently.
         """
         by_user: dict[str, list[SyncItem]] = defaultdict(list)
-        for event in events:
-            if event.topic.startswith(TOPIC_PREFIX):
-                item = item_of(event)
-                by_user[item.user_id].append(item)
+        for item in items:
+            by_user[item.user_id].append(item)
         await asyncio.gather(*(self._write_in_order(items) for items in by_user.values()))
 
     async def _write_in_order(self, items: list[SyncItem]) -> None:

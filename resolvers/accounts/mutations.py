@@ -7,8 +7,8 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
-from datastore.accounts.profile import ProfileChanges
 from datastore.accounts.service import SignedIn
+from datastore.accounts.service.profile import ProfileChanges
 from datastore.kit.errors import BadUserInput
 from resolvers.accounts.inputs import (
     ChangePasswordInput,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from datastore.accounts.sessions import session_cursor
+from datastore.accounts.repository.sessions import session_cursor
 from datastore.audit.repository import AuditRepository
 from datastore.kit.errors import NotFound
 from resolvers.accounts.types import SecurityEvent, Session, User

@@ -9,7 +9,7 @@ from strawberry import relay
 
 from datastore.chat.ids import MESSAGE_ID
 from datastore.chat.repository.groups import GroupRepository
-from datastore.chat.statistics import month_totals
+from datastore.chat.service.statistics import month_totals
 from datastore.kit.errors import BadUserInput, NotFound
 from resolvers.chat.ids import conversation_argument
 from resolvers.chat.types.conversation import Conversation

@@ -8,8 +8,8 @@ from typing import Any
 import strawberry
 from starlette.requests import HTTPConnection
 
-from datastore.accounts.authenticator import Principal
 from datastore.accounts.service import ClientInfo
+from datastore.accounts.service.authenticator import Principal
 from datastore.kit.errors import DomainError, Unauthenticated
 from datastore.kit.settings import Settings
 from datastore.loaders import Loaders

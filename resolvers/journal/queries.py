@@ -17,7 +17,7 @@ from datastore.journal.repository import (
     ReminderRepository,
 )
 from datastore.journal.repository.entries import entry_key
-from datastore.journal.topics import TopicRepository
+from datastore.journal.repository.topics import TopicRepository
 from datastore.kit.errors import BadUserInput
 from resolvers.core.context import Context
 from resolvers.core.pagination import (
@@ -224,9 +224,9 @@ class JournalQueries:
         found, has_next = await search.similar(user_id, entry_id, limit=limit, offset=offset)
         rows = await loader.load_many([i for i, _ in found])
         pairs = [
-            (offset + n, SimilarEntry(entry=JournalEntry.from_row(row), score=round(score, 4)))
+            (offset + n, SimilarEntry(entry=JournalEntry.from_row(mine), score=round(score, 4)))
             for n, (row, (_, score)) in enumerate(zip(rows, found, strict=True))
-            if owned(row, user_id)
+            if (mine := owned(row, user_id))
         ]
         return Connection.build(
             pairs,

@@ -55,7 +55,7 @@ class SearchQueries:
         )
         loader = info.context.loaders.journal.entry_by_id
         rows = await loader.load_many([h.id for h in hits if h.source == JOURNAL])
-        entries = {row.id: row for row in rows if owned(row, user_id)}
+        entries = {mine.id: mine for row in rows if (mine := owned(row, user_id))}
         results = [
             (offset + n, result)
             for n, hit in enumerate(hits)

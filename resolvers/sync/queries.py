@@ -7,8 +7,8 @@ from typing import Annotated
 
 import strawberry
 
-from datastore.kit.errors import BadUserInput, NotFound
-from datastore.sync.repository import window_start
+from datastore.kit.errors import NotFound
+from datastore.sync.service import SyncPoint
 from resolvers.core.context import Context
 from resolvers.core.pagination import Connection, First, decode_cursor, page_size
 from resolvers.core.permissions import IsAuthenticated
@@ -16,24 +16,14 @@ from resolvers.sync.types import SyncChange, sync_cursor
 
 Info = strawberry.Info[Context, None]
 
-CURSOR_EXPIRED = "CURSOR_EXPIRED"
 
-
-def parse_since(since: str | None) -> int:
-    """The seq after which to list; BAD_USER_INPUT with reason CURSOR_EXPIRED when the log
-    may have dropped changes after it (its time is older than the log's window)."""
+def parse_since(since: str | None) -> SyncPoint | None:
+    """The point a `since` cursor names (see `sync_cursor`); None for no cursor."""
     if since is None:
-        return 0
+        return None
     value = decode_cursor("sync", since, pattern=r"\d+\.\d+")
     seq, at = (int(part) for part in value.split("."))
-    if datetime.fromtimestamp(at, UTC) < window_start():
-        raise BadUserInput(
-            "This cursor is older than the sync log keeps (30 days): fetch everything "
-            "again, then continue from `syncCursor`.",
-            field="since",
-            reason=CURSOR_EXPIRED,
-        )
-    return seq
+    return SyncPoint(seq, datetime.fromtimestamp(at, UTC))
 
 
 @strawberry.type
@@ -57,8 +47,8 @@ class SyncQueries:
     ) -> Connection[SyncChange]:
         principal = info.context.require_principal()
         limit = page_size(first, maximum=info.context.settings.max_page_size)
-        items, has_next = await info.context.services.sync_log.list_after(
-            str(principal.user_id), parse_since(since), limit=limit
+        items, has_next = await info.context.services.sync.changes_after(
+            principal.user_id, parse_since(since), limit=limit
         )
         return Connection.build(
             [SyncChange.from_item(item) for item in items],

@@ -8,7 +8,8 @@ from typing import Any
 
 import strawberry
 
-from datastore.sync.repository import SyncItem, change_values
+from datastore.sync.items import SyncItem
+from datastore.sync.service import change_values
 from resolvers.core.pagination import encode_cursor
 from resolvers.pod.enums import EntityType
 from resolvers.pod.types.common import global_id

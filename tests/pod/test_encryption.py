@@ -11,7 +11,7 @@ import sys
 from sqlalchemy import text
 
 from datastore.kit.crypto.keyring import MasterKeyring
-from datastore.pod.rotation import rotate_master_key
+from datastore.pod.service.rotation import rotate_master_key
 from tests.support.client import GraphQLClient
 from tests.support.ids import raw_id
 from tests.support.pod import UPDATE_ENTRY, create_entry

@@ -6,7 +6,6 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from datastore.outbox.repository import PendingEvent
-from datastore.sync.repository import SyncLogRepository
 from resolvers.core.pagination import encode_cursor
 from tests.support.client import GraphQLClient, error_codes
 from tests.support.ids import raw_id
@@ -135,7 +134,7 @@ async def test_relaying_an_event_twice_logs_it_once(client: GraphQLClient, serve
         created_at=datetime.now(UTC),
     )
     # when
-    await SyncLogRepository(server.services.clients.dynamo).append([event, event])
+    await server.services.sync.append([event, event])
     # then
     again = await _changes(client, account.token, None, 1)
     assert [c["seq"] for c in again] == [first[0]["seq"]]

@@ -7,11 +7,11 @@ import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from datastore.chat import validation
 from datastore.chat.ids import direct_pair, new_message_id
 from datastore.chat.items import REACTIONS, ConversationItem, InboxItem, MessageItem
 from datastore.chat.live import publish_conversation, publish_inbox
-from datastore.chat.service import validation
-from datastore.chat.service.validation import MediaInput
+from datastore.chat.validation import MediaInput
 from datastore.kit.errors import BadUserInput, Conflict, Forbidden, NotFound
 
 if TYPE_CHECKING:

@@ -1,7 +1,18 @@
-"""Queries of the journal: entries, tags, reminders."""
+"""Queries of the journal: entries, tags, reminders, AI results, topics, the AI job queue."""
 
+from datastore.journal.repository.analysis import AnalysisRepository
 from datastore.journal.repository.entries import EntryFilter, JournalEntryRepository
+from datastore.journal.repository.jobs import AIJobRepository
 from datastore.journal.repository.reminders import ReminderRepository
 from datastore.journal.repository.tags import JournalTagRepository
+from datastore.journal.repository.topics import TopicRepository
 
-__all__ = ["EntryFilter", "JournalEntryRepository", "JournalTagRepository", "ReminderRepository"]
+__all__ = [
+    "AIJobRepository",
+    "AnalysisRepository",
+    "EntryFilter",
+    "JournalEntryRepository",
+    "JournalTagRepository",
+    "ReminderRepository",
+    "TopicRepository",
+]

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from datastore.kit.crypto.keyring import MasterKeyring
 from datastore.pod.cache import PodCache
-from datastore.pod.datakeys import DataKeys
 from datastore.pod.repository.entries import EntryRepository
 from datastore.pod.repository.preferences import PreferencesRepository
 from datastore.pod.service.categories import CategoryService
 from datastore.pod.service.changes import Actor
+from datastore.pod.service.datakeys import DataKeys
 from datastore.pod.service.entries import EntryService
 from datastore.pod.service.maintenance import PodMaintenance
 from datastore.pod.service.reads import PodReads

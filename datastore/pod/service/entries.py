@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from datastore.kit.crypto.sealing import open_sealed, seal
 from datastore.kit.errors import BadUserInput, Conflict, NotFound
-from datastore.pod.datakeys import DataKeys
 from datastore.pod.repository.categories import CategoryRepository
 from datastore.pod.repository.entries import EntryRepository
 from datastore.pod.repository.tags import TagRepository
 from datastore.pod.service.changes import Actor, EntryDraft, EntryPatch
+from datastore.pod.service.datakeys import DataKeys
 from datastore.pod.service.journal import Journal, diff
 from datastore.pod.tables import Entry
 

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
 from datastore.kit.crypto.sealing import open_sealed
-from datastore.pod.datakeys import DataKeys
 from datastore.pod.repository.activity import ActivityRepository
+from datastore.pod.service.datakeys import DataKeys
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry import relay
 
-from datastore.chat.service.validation import MediaInput as Media
+from datastore.chat.validation import MediaInput as Media
 from datastore.kit.errors import NotFound
 from resolvers.chat.ids import conversation_argument, message_argument
 from resolvers.chat.inputs import SendMessageInput

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
-from datastore.journal.analysis import AnalysisRepository
-from datastore.journal.jobs import EMBED_JOURNAL, EMBED_POD, AIJobRepository, ClaimedJob
 from datastore.journal.repository import JournalEntryRepository
+from datastore.journal.repository.analysis import AnalysisRepository
+from datastore.journal.repository.jobs import EMBED_JOURNAL, EMBED_POD, AIJobRepository, ClaimedJob
 from datastore.kit.ai.emotions import EMOTION_MODEL
 from datastore.kit.ai.sentiment import SENTIMENT_MODEL, analyze_sentiment
 from datastore.kit.ai.text import content_hash, embed_text

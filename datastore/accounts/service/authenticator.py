@@ -14,8 +14,8 @@ import redis.asyncio as redis
 import structlog
 
 from datastore.accounts.items import SessionItem
-from datastore.accounts.sessions import SessionRepository
-from datastore.accounts.tokens import parse_token, secret_matches
+from datastore.accounts.repository.sessions import SessionRepository
+from datastore.accounts.service.tokens import parse_token, secret_matches
 from datastore.kit.errors import Unauthenticated
 
 log = structlog.get_logger("personalpod.auth")

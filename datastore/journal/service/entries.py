@@ -14,11 +14,11 @@ import structlog
 
 from datastore.insights.cache import InsightsCache
 from datastore.journal import validation as check
-from datastore.journal.analysis import AnalysisRepository
-from datastore.journal.jobs import EMBED_JOURNAL, AIJobRepository
 from datastore.journal.repository import JournalEntryRepository, JournalTagRepository
+from datastore.journal.repository.analysis import AnalysisRepository
+from datastore.journal.repository.jobs import EMBED_JOURNAL, AIJobRepository
+from datastore.journal.repository.topics import TopicRepository
 from datastore.journal.tables import JournalEntry, JournalTag, Topic
-from datastore.journal.topics import TopicRepository
 from datastore.kit.errors import BadUserInput, NotFound
 from datastore.outbox.repository import OutboxRepository
 

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from datastore.accounts import validation
-from datastore.accounts.authenticator import Principal
-from datastore.accounts.repository import UserRepository
+from datastore.accounts.repository.users import UserRepository
+from datastore.accounts.service.authenticator import Principal
 from datastore.accounts.tables import User
 from datastore.kit.errors import BadUserInput, NotFound
 from datastore.outbox.repository import OutboxRepository

@@ -1,5 +1,5 @@
 """Account use cases: sign up, sign in and out, passwords and devices (profile and presence
-are in `datastore.accounts.profile`)."""
+are in `datastore.accounts.service.profile`)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from typing import Any, NoReturn
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from datastore.accounts import validation
-from datastore.accounts.authenticator import Authenticator, Principal, now_iso
 from datastore.accounts.items import SessionItem
-from datastore.accounts.passwords import PasswordHasher
-from datastore.accounts.profile import ProfileOperations
-from datastore.accounts.repository import UserRepository
-from datastore.accounts.sessions import SessionRepository
+from datastore.accounts.repository.sessions import SessionRepository
+from datastore.accounts.repository.users import UserRepository
+from datastore.accounts.service.authenticator import Authenticator, Principal, now_iso
+from datastore.accounts.service.passwords import PasswordHasher
+from datastore.accounts.service.profile import ProfileOperations
+from datastore.accounts.service.tokens import hash_secret, issue_token
 from datastore.accounts.tables import User
-from datastore.accounts.tokens import hash_secret, issue_token
 from datastore.audit.repository import AuditAction, AuditRepository
 from datastore.kit.errors import BadUserInput, Conflict, NotFound, Unauthenticated
 from datastore.kit.ratelimit import RateLimiter

@@ -1,0 +1,1 @@
+"""Repositories of accounts: users in PostgreSQL, device sessions in DynamoDB."""
