@@ -21,6 +21,7 @@ from datastore.accounts.sessions import SessionRepository
 from datastore.accounts.tables import User
 from datastore.accounts.tokens import hash_secret, issue_token
 from datastore.audit.repository import AuditAction, AuditRepository
+from datastore.audit.tables import AuditLog
 from datastore.kit.errors import BadUserInput, Conflict, NotFound, Unauthenticated
 from datastore.kit.ratelimit import RateLimiter
 from datastore.kit.settings import Settings
@@ -227,6 +228,15 @@ class AccountService(ProfileOperations):
                     {"sessionId": session_id, "reason": "PASSWORD_CHANGED"},
                 )
         return len(others)
+
+    async def security_events(
+        self, user_id: uuid.UUID, *, before_id: int | None, limit: int
+    ) -> list[AuditLog]:
+        """My account's audit log, newest first, before the row `before_id`."""
+        async with self.db() as db:
+            return await AuditRepository(db).page_for_user(
+                user_id, before_id=before_id, limit=limit
+            )
 
     async def _audit(
         self,

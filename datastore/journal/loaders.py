@@ -49,7 +49,7 @@ def _grouped(
 
 class JournalLoaders:
     """`info.context.loaders.journal.<name>`; rows are returned whoever owns them, and
-    resolvers compare `user_id` with the caller (see resolvers/journal/access.py)."""
+    resolvers compare `user_id` with the caller (see resolvers/core/nodes.py)."""
 
     def __init__(self, clients: Clients) -> None:
         self.entry_by_id = _by_id(clients, lambda s, i: JournalEntryRepository(s).list_by_ids(i))

@@ -24,6 +24,21 @@ class ReminderService:
         self.db = clients.db
         self.settings = clients.settings.journal
 
+    async def list_reminders(
+        self,
+        user_id: uuid.UUID,
+        *,
+        limit: int,
+        after: tuple[datetime, uuid.UUID] | None,
+        due_before: datetime | None,
+        completed: bool | None,
+    ) -> list[Reminder]:
+        """My reminders, soonest first, after a (remind_at, id) keyset."""
+        async with self.db() as session:
+            return await ReminderRepository(session).page(
+                user_id, limit=limit, after=after, due_before=due_before, completed=completed
+            )
+
     async def create(self, user_id: uuid.UUID, values: dict[str, Any]) -> Reminder:
         checked = _checked(values, creating=True)
         checked["fire_at"] = checked["remind_at"]

@@ -8,12 +8,9 @@ import strawberry
 from strawberry import relay
 
 from resolvers.assistant.types import AssistantAnswer, AssistantPassage
-from resolvers.core.context import Context
-from resolvers.core.pagination import Connection, First, page_size
+from resolvers.core.context import Info
+from resolvers.core.pagination import Connection, First, offset_cursor, page_size
 from resolvers.core.permissions import IsAuthenticated
-from resolvers.journal.access import offset_cursor
-
-Info = strawberry.Info[Context, None]
 
 
 @strawberry.type

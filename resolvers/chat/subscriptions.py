@@ -15,10 +15,9 @@ from datastore.kit.errors import Forbidden, NotFound
 from datastore.kit.pubsub import Subscription
 from resolvers.chat.ids import conversation_argument
 from resolvers.chat.types.events import ConversationEvent, InboxEvent
-from resolvers.core.context import Context
+from resolvers.core.context import Info
 from resolvers.core.permissions import IsAuthenticated
 
-Info = strawberry.Info[Context, None]
 # How often a quiet subscription re-reads membership, in case a removal event was lost.
 MEMBERSHIP_RECHECK_SECONDS = 30.0
 

@@ -9,9 +9,9 @@ from typing import Any
 import strawberry
 
 from datastore.sync.repository import SyncItem, change_values
+from resolvers.core.ids import global_id
 from resolvers.core.pagination import encode_cursor
 from resolvers.pod.enums import EntityType
-from resolvers.pod.types.common import global_id
 
 
 @strawberry.enum(description="What happened to the object.")

@@ -58,6 +58,27 @@ class GroupService:
         self.clients = chat.clients
         self.messages = messages
 
+    async def list_mine(
+        self, me: uuid.UUID, *, after: uuid.UUID | None, limit: int
+    ) -> list[ChatGroup]:
+        """Groups I am a member of, by id."""
+        async with self.clients.db() as db:
+            return await GroupRepository(db).page_for_member(me, after=after, limit=limit)
+
+    async def search_public(
+        self, prefix: str, *, after: tuple[str, uuid.UUID] | None, limit: int
+    ) -> list[ChatGroup]:
+        """Public groups whose name starts with `prefix`, by lower-case name then id."""
+        async with self.clients.db() as db:
+            return await GroupRepository(db).search_public(prefix, after=after, limit=limit)
+
+    async def list_members(
+        self, group_id: uuid.UUID, *, after: uuid.UUID | None, limit: int
+    ) -> list[GroupMember]:
+        """A group's members by user id (the caller checked that I am one)."""
+        async with self.clients.db() as db:
+            return await MemberRepository(db).page(group_id, after=after, limit=limit)
+
     async def create(
         self, me: uuid.UUID, details: dict[str, Any], member_ids: Sequence[uuid.UUID]
     ) -> ChatGroup:

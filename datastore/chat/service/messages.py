@@ -237,6 +237,15 @@ class MessageService:
         found = await self.chat.inbox.get_many([(user_id, conversation_id)])
         return conversation, found.get((user_id, conversation_id))
 
+    async def history(
+        self, conversation_id: str, *, start: str | None, forward: bool, limit: int
+    ) -> list[MessageItem]:
+        """Up to `limit` messages after (forward) or before message id `start`, nearest first
+        (the caller checked that I am a member)."""
+        return await self.repository.page(
+            conversation_id, start=start, forward=forward, limit=limit
+        )
+
     async def delivered(self, me: uuid.UUID, conversation_id: str, up_to: str) -> None:
         """I fetched messages up to `up_to`: they are DELIVERED to me (caller checked access)."""
         advanced = await self.repository.advance(
