@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from datastore.journal import validation as check
 from datastore.journal.recurrence import next_occurrence
-from datastore.journal.repository import ReminderRepository
+from datastore.journal.repository import ReminderFilter, ReminderRepository
+from datastore.journal.repository.reminders import ReminderKey
 from datastore.journal.tables import Reminder
 from datastore.kit.errors import BadUserInput
 from datastore.outbox.repository import OutboxRepository
@@ -25,18 +26,12 @@ class ReminderService:
         self.settings = clients.settings.journal
 
     async def list_reminders(
-        self,
-        user_id: uuid.UUID,
-        *,
-        limit: int,
-        after: tuple[datetime, uuid.UUID] | None,
-        due_before: datetime | None,
-        completed: bool | None,
+        self, user_id: uuid.UUID, filters: ReminderFilter, *, limit: int, after: ReminderKey | None
     ) -> list[Reminder]:
-        """My reminders, soonest first, after a (remind_at, id) keyset."""
+        """My reminders that match `filters`, soonest first, after a keyset."""
         async with self.db() as session:
             return await ReminderRepository(session).page(
-                user_id, limit=limit, after=after, due_before=due_before, completed=completed
+                user_id, filters, limit=limit, after=after
             )
 
     async def create(self, user_id: uuid.UUID, values: dict[str, Any]) -> Reminder:

@@ -125,14 +125,9 @@ class ChatQueries:
         me = info.context.require_principal().user_id
         limit = page_limit(info, first)
         start = decode_after("group", after, pattern=_UUID, parse=uuid.UUID)
-        groups = info.context.services.chat.groups
-        rows = await groups.list_mine(me, after=start, limit=limit + 1)
+        rows = await info.context.services.chat.groups.joined(me, after=start, limit=limit + 1)
         return keyset_page(
-            rows,
-            limit,
-            after,
-            node=Group.from_row,
-            cursor=lambda row: encode_cursor("group", row.id),
+            rows, limit, after, node=Group.from_row, cursor=lambda g: encode_cursor("group", g.id)
         )
 
     @strawberry.field(
@@ -149,12 +144,10 @@ class ChatQueries:
         after: After = None,
     ) -> Connection[Group]:
         info.context.require_principal()
-        if len(query) > 100:
-            raise BadUserInput("At most 100 characters.", field="query")
         limit = page_limit(info, first)
         start = decode_after("pgroup", after, pattern=rf"{_UUID}\|.{{0,100}}", parse=_group_key)
         groups = info.context.services.chat.groups
-        rows = await groups.search_public(query.strip(), after=start, limit=limit + 1)
+        rows = await groups.search_public(query, after=start, limit=limit + 1)
         return keyset_page(
             rows,
             limit,

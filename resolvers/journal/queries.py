@@ -9,7 +9,7 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
-from datastore.journal.repository import EntryFilter
+from datastore.journal.repository import EntryFilter, ReminderFilter
 from datastore.journal.repository.entries import entry_key
 from datastore.kit.errors import BadUserInput
 from resolvers.core.context import Info
@@ -120,7 +120,7 @@ class JournalQueries:
         limit = page_limit(info, first)
         start = decode_after("reminder", after, pattern=rf"[^|]+\|{_UUID}", parse=_reminder_key)
         rows = await info.context.services.reminders.list_reminders(
-            user_id, limit=limit + 1, after=start, due_before=due_before, completed=completed
+            user_id, ReminderFilter(due_before, completed), limit=limit + 1, after=start
         )
         return keyset_page(
             rows,
