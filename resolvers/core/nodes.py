@@ -20,9 +20,9 @@ K = TypeVar("K")
 R = TypeVar("R")
 N = TypeVar("N")
 
-# What `resolve_nodes` returns: relay.Node declares it with overloads on `required` that no
-# single annotation of an override satisfies but this one; the list it gives has a node or
-# None for each id, in order.
+# What `resolve_nodes` returns: an awaitable of the list of a node or None per id, in order.
+# relay.Node types the method with overloads on `required`; an override with one signature
+# matches them all only if the awaited value is Any.
 Nodes = Awaitable[Any]
 
 

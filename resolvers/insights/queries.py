@@ -8,6 +8,7 @@ from datetime import date
 from typing import Annotated, Any, TypeVar
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from resolvers.core.context import Info
 from resolvers.core.nodes import owned
@@ -36,7 +37,7 @@ def _page(items: Sequence[T], kind: str, first: int | None, after: str | None) -
 async def _joined_page(
     info: Info,
     rows: list[dict],
-    loader: Any,
+    loader: DataLoader[uuid.UUID, Any],
     build: Callable[[Any, dict], Any],
     *,
     kind: str,

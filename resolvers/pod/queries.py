@@ -45,7 +45,7 @@ class PodQueries:
         info: Info,
         id: Annotated[relay.GlobalID, strawberry.argument(description="The entry's id.")],
     ) -> Entry | None:
-        argument_uuid(id, _ENTRY_TYPE_NAMES, field="id")
+        argument_uuid(id, _ENTRY_TYPE_NAMES, field="id")  # an entry's id, or BAD_USER_INPUT
         entry_type = next(t for t in KIND_TYPES.values() if t.__name__ == id.type_name)
         return (await entry_type.resolve_nodes(info=info, node_ids=[id.node_id]))[0]
 

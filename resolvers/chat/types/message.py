@@ -61,12 +61,11 @@ class Receipt:
     person_id: strawberry.ID = strawberry.field(description="Global id of the recipient.")
     state: DeliveryState = strawberry.field(description="SENT, DELIVERED or READ.")
     at: datetime | None = strawberry.field(description="When it reached that state (at latest).")
+    user_id: strawberry.Private[uuid.UUID]
 
     @strawberry.field(description="The recipient.")
     async def person(self, info: Info) -> Person | None:
-        row = await info.context.loaders.user_by_id.load(
-            uuid.UUID(relay.from_base64(self.person_id)[1])
-        )
+        row = await info.context.loaders.user_by_id.load(self.user_id)
         return Person.from_row(row) if row else None
 
 
@@ -201,6 +200,7 @@ class Message(relay.Node):
             after=after,
             node=lambda r: Receipt(
                 person_id=strawberry.ID(person_global_id(r.user_id)),
+                user_id=uuid.UUID(r.user_id),
                 state=DeliveryState(r.state),
                 at=_time(r.at),
             ),
