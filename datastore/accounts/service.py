@@ -229,6 +229,12 @@ class AccountService(ProfileOperations):
                 )
         return len(others)
 
+    async def list_sessions(
+        self, user_id: uuid.UUID, *, limit: int, after: str | None
+    ) -> tuple[list[SessionItem], bool]:
+        """My live device sessions, newest first, and whether more follow."""
+        return await self.sessions.list_for_user(str(user_id), limit=limit, after=after)
+
     async def security_events(
         self, user_id: uuid.UUID, *, before_id: int | None, limit: int
     ) -> list[AuditLog]:

@@ -38,8 +38,8 @@ class AccountQueries:
     ) -> Connection[Session]:
         principal = info.context.require_principal()
         limit = page_limit(info, first)
-        items, has_next = await info.context.services.sessions.list_for_user(
-            str(principal.user_id), limit=limit, after=after
+        items, has_next = await info.context.services.accounts.list_sessions(
+            principal.user_id, limit=limit, after=after
         )
         return Connection.build(
             items,

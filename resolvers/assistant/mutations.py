@@ -33,9 +33,6 @@ class AssistantMutations:
         ctx = info.context
         user_id = ctx.require_principal().user_id
         limit = page_size(first, maximum=10)
-        await ctx.services.clients.limiter.check(
-            f"assistant:{user_id}", limit=30, window=60, what="questions"
-        )
         answer = await ctx.services.assistant.ask(
             user_id, question, str(session_id) if session_id else None
         )

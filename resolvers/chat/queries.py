@@ -98,16 +98,9 @@ class ChatQueries:
         )
         if await info.context.loaders.chat.conversation_for(conversation, me) is None:
             raise NotFound("No such conversation.", field="conversationId")
-        chat = info.context.services.chat
-        items = await chat.messages.history(
-            conversation, start=start, forward=forward, limit=limit + 1
+        page, more = await info.context.services.chat.messages.history(
+            me, conversation, start=start, forward=forward, limit=limit
         )
-        more, page = len(items) > limit, items[:limit]
-        if not forward:
-            page.reverse()
-        newest_from_others = [m for m in page if m.sender_id != str(me)]
-        if newest_from_others:
-            await chat.messages.delivered(me, conversation, newest_from_others[-1].id)
         for item in page:
             info.context.loaders.chat.message_by_key.prime((conversation, item.id), item)
         return Connection.build(
