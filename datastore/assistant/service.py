@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from datastore.search.service import SearchService
 
 MAX_QUESTION = 500
+QUESTIONS_PER_MINUTE = 30
 RETRIEVED = 6
 SUMMARY_SENTENCES = 3
 CONTEXT_TURNS = 2
@@ -57,6 +58,10 @@ class AssistantService:
         self.sessions = AssistantSessionRepository(clients.dynamo)
 
     async def ask(self, user_id: uuid.UUID, question: str, session_id: str | None) -> Answer:
+        """Passages of my own entries that answer `question` (RATE_LIMITED when I ask often)."""
+        await self.clients.limiter.check(
+            f"assistant:{user_id}", limit=QUESTIONS_PER_MINUTE, window=60, what="questions"
+        )
         question = question.strip()
         if not question or len(question) > MAX_QUESTION:
             raise BadUserInput(f"1 to {MAX_QUESTION} characters.", field="question")

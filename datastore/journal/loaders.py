@@ -62,7 +62,7 @@ class TopicsByEntryIdLoader(GroupedLoader[tuple[Topic, float]]):
 
 class JournalLoaders:
     """`info.context.loaders.journal.<name>`; rows are returned whoever owns them, and
-    resolvers compare `user_id` with the caller (see resolvers/journal/access.py)."""
+    resolvers compare `user_id` with the caller (see resolvers/core/nodes.py)."""
 
     def __init__(self, read_db: Sessions) -> None:
         self.entry_by_id = EntryByIdLoader(read_db)

@@ -57,3 +57,22 @@ class NotificationService:
         if item is not None:
             await self.broker.publish(notification_channel(user_id), orjson.dumps(asdict(item)))
         return item
+
+    async def list_notifications(
+        self, user_id: uuid.UUID, *, limit: int, after: str | None, unread_only: bool
+    ) -> tuple[list[NotificationItem], bool]:
+        """My live notifications, newest first, and whether more follow."""
+        return await self.repository.page(
+            str(user_id), limit=limit, after=after, unread_only=unread_only
+        )
+
+    async def unread_count(self, user_id: uuid.UUID) -> int:
+        return await self.repository.unread_count(str(user_id))
+
+    async def mark_read(self, user_id: uuid.UUID, keys: list[str] | None) -> int:
+        """Mark my notifications of these sort keys (every unread one when None) read;
+        how many were unread."""
+        user = str(user_id)
+        if keys is None:
+            keys = await self.repository.unread_keys(user)
+        return await self.repository.mark_read(user, keys)

@@ -24,6 +24,7 @@ from datastore.people.repository import (
     PeopleRepository,
     Relation,
 )
+from datastore.people.tables import Friendship, UserActivity
 
 log = structlog.get_logger("personalpod.presence")
 
@@ -152,6 +153,47 @@ class PeopleService:
         if user is None:
             raise NotFound("No such person.", field="userId")
         return user
+
+    # -- lists, by username unless said otherwise ----------------------------------------
+
+    async def search(
+        self, me: uuid.UUID, prefix: str, *, after: str | None, limit: int
+    ) -> list[User]:
+        """People whose username starts with `prefix`, but those who blocked me."""
+        async with self.clients.db() as db:
+            return await PeopleRepository(db).search_by_username_prefix(
+                me, prefix, after=after, limit=limit
+            )
+
+    async def friendships(
+        self,
+        me: uuid.UUID,
+        *,
+        status: str,
+        direction: str | None,
+        after: str | None,
+        limit: int,
+    ) -> list[tuple[User, Friendship]]:
+        """The people I have a friendship of `status` with (PENDING: sent or received,
+        as `direction` says), each with the friendship."""
+        async with self.clients.db() as db:
+            return await FriendshipRepository(db).page_people(
+                me, status=status, direction=direction, after=after, limit=limit
+            )
+
+    async def blocked(self, me: uuid.UUID, *, after: str | None, limit: int) -> list[User]:
+        """The people I blocked."""
+        async with self.clients.db() as db:
+            return await BlockRepository(db).page_blocked(me, after=after, limit=limit)
+
+    async def activities(
+        self, me: uuid.UUID, *, kinds: Sequence[str], before_id: int | None, limit: int
+    ) -> list[UserActivity]:
+        """My activities of `kinds` (all when empty), newest first, before row `before_id`."""
+        async with self.clients.db() as db:
+            return await ActivityRepository(db).page(
+                me, kinds=kinds, before_id=before_id, limit=limit
+            )
 
     # -- presence ------------------------------------------------------------------------
 

@@ -6,10 +6,7 @@ import base64
 import binascii
 import re
 import unicodedata
-import uuid
 from datetime import UTC, datetime
-
-from strawberry import relay
 
 from datastore.accounts.validation import email, http_url, text
 from datastore.kit.errors import BadUserInput
@@ -21,16 +18,6 @@ PHONE = re.compile(r"^\+?[0-9 ().-]{3,32}$")
 ICON = re.compile(r"^[a-z0-9-]{1,64}$")
 MAX_TITLE, MAX_BODY = 500, 100_000
 MAX_TAGS_PER_ENTRY = 50
-
-
-def node_id(value: relay.GlobalID, type_names: tuple[str, ...], *, field: str) -> uuid.UUID:
-    """The UUID inside a global id of one of `type_names`."""
-    if value.type_name not in type_names:
-        raise BadUserInput(f"This id is not a {' or '.join(type_names)}'s.", field=field)
-    try:
-        return uuid.UUID(value.node_id)
-    except ValueError:
-        raise BadUserInput("This id is malformed.", field=field) from None
 
 
 def title(value: str, field: str = "title") -> str:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry import relay
 
 from datastore.accounts.service import SignedIn
 from datastore.accounts.service.profile import ProfileChanges
-from datastore.kit.errors import BadUserInput
 from resolvers.accounts.inputs import (
     ChangePasswordInput,
     SignInInput,
@@ -17,10 +16,10 @@ from resolvers.accounts.inputs import (
     UpdateProfileInput,
 )
 from resolvers.accounts.types import AuthPayload, PresenceStatus, Session, User
-from resolvers.core.context import Context
+from resolvers.core.context import Info
+from resolvers.core.ids import argument_key
 from resolvers.core.permissions import IsAuthenticated
 
-Info = strawberry.Info[Context, None]
 _input = strawberry.argument(description="The values; see the input type.")
 
 
@@ -88,9 +87,8 @@ class AccountMutations:
         id: Annotated[relay.GlobalID, strawberry.argument(description="The session's global id.")],
     ) -> bool:
         ctx = info.context
-        if id.type_name != "Session":
-            raise BadUserInput("This id is not a session's.", field="id")
-        await ctx.services.accounts.revoke_session(ctx.require_principal(), id.node_id, ctx.client)
+        session_id = argument_key(id, "Session", field="id", parse=str)
+        await ctx.services.accounts.revoke_session(ctx.require_principal(), session_id, ctx.client)
         return True
 
     @strawberry.mutation(
@@ -124,7 +122,8 @@ class AccountMutations:
         changes = ProfileChanges(
             display_name=input.display_name or None if "display_name" in given else None,
             avatar_url=input.avatar_url if "avatar_url" in given else None,
-            profile=input.profile if "profile" in given else None,
+            # JSON is any value; the profile validator refuses what is not an object.
+            profile=cast("dict[str, Any] | None", input.profile) if "profile" in given else None,
             given=given,
         )
         ctx = info.context

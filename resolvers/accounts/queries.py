@@ -5,21 +5,19 @@ from __future__ import annotations
 import strawberry
 
 from datastore.accounts.repository.sessions import session_cursor
-from datastore.audit.repository import AuditRepository
 from datastore.kit.errors import NotFound
 from resolvers.accounts.types import SecurityEvent, Session, User
-from resolvers.core.context import Context
+from resolvers.core.context import Info
 from resolvers.core.pagination import (
     After,
     Connection,
     First,
-    decode_cursor,
+    decode_after,
     encode_cursor,
-    page_size,
+    keyset_page,
+    page_limit,
 )
 from resolvers.core.permissions import IsAuthenticated
-
-Info = strawberry.Info[Context, None]
 
 
 @strawberry.type
@@ -39,9 +37,9 @@ class AccountQueries:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[Session]:
         principal = info.context.require_principal()
-        limit = page_size(first, maximum=info.context.settings.max_page_size)
-        items, has_next = await info.context.services.sessions.list_for_user(
-            str(principal.user_id), limit=limit, after=after
+        limit = page_limit(info, first)
+        items, has_next = await info.context.services.accounts.list_sessions(
+            principal.user_id, limit=limit, after=after
         )
         return Connection.build(
             items,
@@ -59,20 +57,15 @@ class AccountQueries:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[SecurityEvent]:
         principal = info.context.require_principal()
-        limit = page_size(first, maximum=info.context.settings.max_page_size)
-        before_id = _audit_cursor(after)
-        async with info.context.services.clients.db() as db:
-            rows = await AuditRepository(db).page_for_user(
-                principal.user_id, before_id=before_id, limit=limit + 1
-            )
-        return Connection.build(
-            rows[:limit],
+        limit = page_limit(info, first)
+        before_id = decode_after("audit", after, pattern=r"\d+", parse=int)
+        rows = await info.context.services.accounts.security_events(
+            principal.user_id, before_id=before_id, limit=limit + 1
+        )
+        return keyset_page(
+            rows,
+            limit,
+            after,
             node=SecurityEvent.from_row,
             cursor=lambda row: encode_cursor("audit", row.id),
-            has_next=len(rows) > limit,
-            has_previous=after is not None,
         )
-
-
-def _audit_cursor(after: str | None) -> int | None:
-    return None if after is None else int(decode_cursor("audit", after, pattern=r"\d+"))

@@ -10,10 +10,8 @@ from strawberry import relay
 
 from datastore.kit.events import user_events
 from resolvers.accounts.types import Session, SessionEvent, SessionEventKind
-from resolvers.core.context import Context
+from resolvers.core.context import Info
 from resolvers.core.permissions import IsAuthenticated
-
-Info = strawberry.Info[Context, None]
 
 _KINDS = {
     ("session.created", None): SessionEventKind.SIGNED_IN,

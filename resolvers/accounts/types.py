@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from enum import Enum
@@ -14,7 +13,10 @@ from strawberry.scalars import JSON
 from datastore.accounts.items import SessionItem
 from datastore.accounts.tables import User as UserRow
 from datastore.audit.tables import AuditLog
-from resolvers.core.context import Context
+from resolvers.core.context import Info
+from resolvers.core.ids import node_uuid
+from resolvers.core.nodes import Nodes, visible_nodes
+from resolvers.core.rows import from_row
 
 
 @strawberry.enum(description="How available a person says they are.")
@@ -44,33 +46,20 @@ class User(relay.Node):
 
     @classmethod
     def from_row(cls, row: UserRow) -> User:
-        return cls(
-            id=str(row.id),
-            email=row.email,
-            username=row.username,
-            display_name=row.display_name,
-            avatar_url=row.avatar_url,
-            profile=row.profile or {},
-            presence=Presence(
-                status=PresenceStatus(row.presence_status), last_seen=row.last_seen_at
-            ),
-            created_at=row.created_at,
-        )
+        presence = Presence(status=PresenceStatus(row.presence_status), last_seen=row.last_seen_at)
+        return from_row(cls, row, profile=row.profile or {}, presence=presence)
 
     @classmethod
-    async def resolve_nodes(
-        cls,
-        *,
-        info: strawberry.Info[Context, None],
-        node_ids: Iterable[str],
-        required: bool = False,
-    ) -> list[User | None]:
-        principal = info.context.principal
-        wanted = [_uuid(i) for i in node_ids]
-        own = [i if principal and i == principal.user_id else None for i in wanted]
-        rows = await info.context.loaders.user_by_id.load_many([i for i in own if i])
-        by_id = {row.id: row for row in rows if row}
-        return [cls.from_row(by_id[i]) if i in by_id else None for i in own]
+    def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> Nodes:
+        """Only my own account; anyone's public side is a Person."""
+        return visible_nodes(
+            info,
+            node_ids,
+            key=node_uuid,
+            loader=info.context.loaders.user_by_id,
+            visible=lambda row, me: row.id == me,
+            build=cls.from_row,
+        )
 
 
 @strawberry.type(description="A signed-in device. Sessions expire; revoking one signs it out.")
@@ -98,24 +87,16 @@ class Session(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(
-        cls,
-        *,
-        info: strawberry.Info[Context, None],
-        node_ids: Iterable[str],
-        required: bool = False,
-    ) -> list[Session | None]:
-        principal = info.context.principal
-        ids = list(node_ids)
-        if principal is None:
-            return [None] * len(ids)
-        items = await info.context.loaders.session_by_id.load_many(ids)
-        return [
-            cls.from_item(item, current_id=principal.session_id)
-            if item and item.user_id == str(principal.user_id)
-            else None
-            for item in items
-        ]
+    def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> Nodes:
+        current = info.context.principal.session_id if info.context.principal else None
+        return visible_nodes(
+            info,
+            node_ids,
+            key=str,
+            loader=info.context.loaders.session_by_id,
+            visible=lambda item, me: item.user_id == str(me),
+            build=lambda item: cls.from_item(item, current_id=current),
+        )
 
 
 @strawberry.enum(description="Kinds of security event on an account.")
@@ -138,12 +119,7 @@ class SecurityEvent:
 
     @classmethod
     def from_row(cls, row: AuditLog) -> SecurityEvent:
-        return cls(
-            action=SecurityAction(row.action),
-            ip=row.ip,
-            user_agent=row.user_agent,
-            at=row.created_at,
-        )
+        return from_row(cls, row, action=SecurityAction(row.action), at=row.created_at)
 
 
 @strawberry.type(description="A new session: keep the token secret, send it as a Bearer token.")
@@ -168,10 +144,3 @@ class SessionEvent:
     device_name: str | None = strawberry.field(description="Device name, for sign-ins.")
     seq: int = strawberry.field(description="Position in my account's event sequence.")
     at: datetime = strawberry.field(description="When it was committed.")
-
-
-def _uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None

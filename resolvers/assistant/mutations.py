@@ -8,12 +8,9 @@ import strawberry
 from strawberry import relay
 
 from resolvers.assistant.types import AssistantAnswer, AssistantPassage
-from resolvers.core.context import Context
-from resolvers.core.pagination import Connection, First, page_size
+from resolvers.core.context import Info
+from resolvers.core.pagination import Connection, First, offset_cursor, page_size
 from resolvers.core.permissions import IsAuthenticated
-from resolvers.journal.access import offset_cursor
-
-Info = strawberry.Info[Context, None]
 
 
 @strawberry.type
@@ -36,9 +33,6 @@ class AssistantMutations:
         ctx = info.context
         user_id = ctx.require_principal().user_id
         limit = page_size(first, maximum=10)
-        await ctx.services.clients.limiter.check(
-            f"assistant:{user_id}", limit=30, window=60, what="questions"
-        )
         answer = await ctx.services.assistant.ask(
             user_id, question, str(session_id) if session_id else None
         )

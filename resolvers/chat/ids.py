@@ -1,4 +1,7 @@
-"""Global ids of chat objects, and reading them from arguments."""
+"""Global ids of chat objects: building them, and reading them from arguments and nodes.
+
+A conversation's node id is its DynamoDB id; a message's is `<conversation>/<message>`.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import uuid
 from strawberry import relay
 
 from datastore.chat.ids import MESSAGE_ID, is_conversation_id
-from datastore.kit.errors import BadUserInput
+from resolvers.core.ids import argument_key, argument_uuid
 
 
 def conversation_gid(conversation_id: str) -> str:
@@ -22,30 +25,28 @@ def message_gid(conversation_id: str, message_id: str) -> str:
     return relay.to_base64("Message", message_node_id(conversation_id, message_id))
 
 
-def conversation_argument(value: relay.GlobalID, *, field: str = "conversationId") -> str:
-    if value.type_name != "Conversation" or not is_conversation_id(value.node_id):
-        raise BadUserInput("This id is not a conversation's.", field=field)
-    return value.node_id
+def conversation_key(node_id: str) -> str:
+    """A conversation's node id, checked; ValueError when malformed."""
+    if not is_conversation_id(node_id):
+        raise ValueError(f"not a conversation id: {node_id!r}")
+    return node_id
 
 
-def split_message_id(node_id: str) -> tuple[str, str] | None:
+def message_key(node_id: str) -> tuple[str, str]:
+    """(conversation id, message id) inside a message's node id; ValueError when malformed."""
     conversation_id, _, message_id = node_id.rpartition("/")
-    if not is_conversation_id(conversation_id) or not MESSAGE_ID.match(message_id):
-        return None
-    return conversation_id, message_id
+    if not MESSAGE_ID.match(message_id):
+        raise ValueError(f"not a message id: {node_id!r}")
+    return conversation_key(conversation_id), message_id
+
+
+def conversation_argument(value: relay.GlobalID, *, field: str = "conversationId") -> str:
+    return argument_key(value, "Conversation", field=field, parse=conversation_key)
 
 
 def message_argument(value: relay.GlobalID, *, field: str = "id") -> tuple[str, str]:
-    found = split_message_id(value.node_id) if value.type_name == "Message" else None
-    if found is None:
-        raise BadUserInput("This id is not a message's.", field=field)
-    return found
+    return argument_key(value, "Message", field=field, parse=message_key)
 
 
 def group_argument(value: relay.GlobalID, *, field: str = "groupId") -> uuid.UUID:
-    if value.type_name == "Group":
-        try:
-            return uuid.UUID(value.node_id)
-        except ValueError:
-            pass
-    raise BadUserInput("This id is not a group's.", field=field)
+    return argument_uuid(value, "Group", field=field)

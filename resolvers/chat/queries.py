@@ -2,33 +2,34 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 import strawberry
 from strawberry import relay
 
 from datastore.chat.ids import MESSAGE_ID
-from datastore.chat.repository.groups import GroupRepository
-from datastore.chat.service.statistics import month_totals
 from datastore.kit.errors import BadUserInput, NotFound
 from resolvers.chat.ids import conversation_argument
 from resolvers.chat.types.conversation import Conversation
 from resolvers.chat.types.events import ChatStatistics, StatisticsPeriod
 from resolvers.chat.types.group import Group
 from resolvers.chat.types.message import Message
-from resolvers.core.context import Context
+from resolvers.core.context import Info
 from resolvers.core.pagination import (
     After,
     Connection,
     First,
+    decode_after,
     decode_cursor,
     encode_cursor,
-    page_size,
+    keyset_page,
+    page_limit,
 )
 from resolvers.core.permissions import IsAuthenticated
 
-Info = strawberry.Info[Context, None]
 _INBOX_CURSOR = r"[0-9]{13}[0-9a-f]{8}\|[a-z0-9_-]{1,80}"
+_UUID = r"[0-9a-f-]{36}"
 Last = Annotated[int | None, strawberry.argument(description="Page size from the end: 1 to 100.")]
 Before = Annotated[
     str | None, strawberry.argument(description="Return items before this edge's cursor.")
@@ -46,15 +47,9 @@ class ChatQueries:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[Conversation]:
         me = info.context.require_principal().user_id
-        limit = page_size(first, maximum=info.context.settings.max_page_size)
-        start = None
-        if after is not None:
-            activity, _, conversation_id = decode_cursor(
-                "inbox", after, pattern=_INBOX_CURSOR
-            ).partition("|")
-            start = (activity, conversation_id)
-        chat = info.context.services.chat
-        rows = await chat.inbox.page(str(me), after=start, limit=limit + 1)
+        limit = page_limit(info, first)
+        start = decode_after("inbox", after, pattern=_INBOX_CURSOR, parse=_inbox_key)
+        rows = await info.context.services.chat.list_inbox(me, after=start, limit=limit + 1)
         loaders = info.context.loaders.chat
         for row in rows:
             loaders.inbox_by_key.prime((row.user_id, row.conversation_id), row)
@@ -94,8 +89,7 @@ class ChatQueries:
                 "Page forward (first/after) or back (last/before), not both.", field="last"
             )
         forward = first is not None or after is not None
-        maximum = info.context.settings.max_page_size
-        limit = page_size(first if forward else last, maximum=maximum)
+        limit = page_limit(info, first if forward else last)
         cursor = after if forward else before
         start = (
             None
@@ -104,16 +98,9 @@ class ChatQueries:
         )
         if await info.context.loaders.chat.conversation_for(conversation, me) is None:
             raise NotFound("No such conversation.", field="conversationId")
-        chat = info.context.services.chat
-        items = await chat.messages_repository.page(
-            conversation, start=start, forward=forward, limit=limit + 1
+        page, more = await info.context.services.chat.messages.history(
+            me, conversation, start=start, forward=forward, limit=limit
         )
-        more, page = len(items) > limit, items[:limit]
-        if not forward:
-            page.reverse()
-        newest_from_others = [m for m in page if m.sender_id != str(me)]
-        if newest_from_others:
-            await chat.messages.delivered(me, conversation, newest_from_others[-1].id)
         for item in page:
             info.context.loaders.chat.message_by_key.prime((conversation, item.id), item)
         return Connection.build(
@@ -129,16 +116,11 @@ class ChatQueries:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[Group]:
         me = info.context.require_principal().user_id
-        limit = page_size(first, maximum=info.context.settings.max_page_size)
-        start = None if after is None else decode_cursor("group", after, pattern=r"[0-9a-f-]{36}")
-        async with info.context.services.clients.db() as db:
-            rows = await GroupRepository(db).page_for_member(me, after=start, limit=limit + 1)
-        return Connection.build(
-            rows[:limit],
-            node=Group.from_row,
-            cursor=lambda row: encode_cursor("group", row.id),
-            has_next=len(rows) > limit,
-            has_previous=after is not None,
+        limit = page_limit(info, first)
+        start = decode_after("group", after, pattern=_UUID, parse=uuid.UUID)
+        rows = await info.context.services.chat.groups.joined(me, after=start, limit=limit + 1)
+        return keyset_page(
+            rows, limit, after, node=Group.from_row, cursor=lambda g: encode_cursor("group", g.id)
         )
 
     @strawberry.field(
@@ -155,24 +137,16 @@ class ChatQueries:
         after: After = None,
     ) -> Connection[Group]:
         info.context.require_principal()
-        if len(query) > 100:
-            raise BadUserInput("At most 100 characters.", field="query")
-        limit = page_size(first, maximum=info.context.settings.max_page_size)
-        start = None
-        if after is not None:
-            raw = decode_cursor("pgroup", after, pattern=r"[0-9a-f-]{36}\|.{0,100}")
-            group_id, _, name = raw.partition("|")
-            start = (name, group_id)
-        async with info.context.services.clients.db() as db:
-            rows = await GroupRepository(db).search_public(
-                query.strip(), after=start, limit=limit + 1
-            )
-        return Connection.build(
-            rows[:limit],
+        limit = page_limit(info, first)
+        start = decode_after("pgroup", after, pattern=rf"{_UUID}\|.{{0,100}}", parse=_group_key)
+        groups = info.context.services.chat.groups
+        rows = await groups.search_public(query, after=start, limit=limit + 1)
+        return keyset_page(
+            rows,
+            limit,
+            after,
             node=Group.from_row,
             cursor=lambda row: encode_cursor("pgroup", f"{row.id}|{row.name.lower()}"),
-            has_next=len(rows) > limit,
-            has_previous=after is not None,
         )
 
     @strawberry.field(
@@ -189,18 +163,30 @@ class ChatQueries:
         after: After = None,
     ) -> Connection[ChatStatistics]:
         me = info.context.require_principal().user_id
-        limit = page_size(first, maximum=info.context.settings.max_page_size)
+        limit = page_limit(info, first)
         pattern = r"\d{4}-\d{2}-\d{2}" if period == StatisticsPeriod.DAY else r"\d{4}-\d{2}"
         before = None if after is None else decode_cursor("stats", after, pattern=pattern)
-        repository = info.context.services.chat.statistics
+        chat = info.context.services.chat
         if period == StatisticsPeriod.DAY:
-            items = await repository.days(str(me), before=before, since=None, limit=limit + 1)
+            items = await chat.daily_statistics(me, before=before, limit=limit + 1)
         else:
-            items = await month_totals(repository, str(me), before=before, limit=limit + 1)
-        return Connection.build(
-            items[:limit],
+            items = await chat.monthly_statistics(me, before=before, limit=limit + 1)
+        return keyset_page(
+            items,
+            limit,
+            after,
             node=lambda item: ChatStatistics.from_item(item, period),
             cursor=lambda item: encode_cursor("stats", item.day),
-            has_next=len(items) > limit,
-            has_previous=after is not None,
         )
+
+
+def _inbox_key(value: str) -> tuple[str, str]:
+    """(activity, conversation id) of an inbox cursor."""
+    activity, _, conversation_id = value.partition("|")
+    return activity, conversation_id
+
+
+def _group_key(value: str) -> tuple[str, uuid.UUID]:
+    """(lower-case name, id) of a public groups cursor, which holds `id|name`."""
+    group_id, _, name = value.partition("|")
+    return name, uuid.UUID(group_id)

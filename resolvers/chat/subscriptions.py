@@ -11,14 +11,14 @@ import strawberry
 from strawberry import relay
 
 from datastore.chat.live import conversation_channel, inbox_channel, looking_at
+from datastore.chat.service import ChatService
 from datastore.kit.errors import Forbidden, NotFound
 from datastore.kit.pubsub import Subscription
 from resolvers.chat.ids import conversation_argument
 from resolvers.chat.types.events import ConversationEvent, InboxEvent
-from resolvers.core.context import Context
+from resolvers.core.context import Info
 from resolvers.core.permissions import IsAuthenticated
 
-Info = strawberry.Info[Context, None]
 # How often a quiet subscription re-reads membership, in case a removal event was lost.
 MEMBERSHIP_RECHECK_SECONDS = 30.0
 
@@ -68,7 +68,7 @@ class ChatSubscriptions:
 
 
 async def _member_events(
-    subscription: Subscription, chat: Any, conversation: str, me: uuid.UUID
+    subscription: Subscription, chat: ChatService, conversation: str, me: uuid.UUID
 ) -> AsyncGenerator[dict[str, Any], None]:
     """A conversation's events for one member, ending with FORBIDDEN once they are removed:
     at the MEMBER_REMOVED event, or at the next periodic recheck if that event was lost."""

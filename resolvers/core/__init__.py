@@ -1,1 +1,2 @@
-"""What every domain's GraphQL shares: the typed context, permissions, pagination, ids, nodes."""
+"""What every domain's GraphQL shares: the typed context, permissions, pagination, global
+ids, owned nodes and rows mapped onto types."""

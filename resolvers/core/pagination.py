@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import base64
 import re
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
 from datastore.kit.errors import BadUserInput
+from resolvers.core.context import Info
 
 NodeT = TypeVar("NodeT")
 ItemT = TypeVar("ItemT")
+ValueT = TypeVar("ValueT")
 
 DEFAULT_PAGE_SIZE = 20
+# Lists loaded whole (an entry's tags, a message's reactions) page up to this many at once.
+MAX_LIST_PAGE = 100
 
 First = Annotated[
     int | None, strawberry.argument(description="Page size: 1 to 100, 20 when omitted.")
@@ -88,6 +93,26 @@ def decode_cursor(kind: str, cursor: str, *, pattern: str) -> str:
     return value
 
 
+def decode_after(
+    kind: str, after: str | None, *, pattern: str, parse: Callable[[str], ValueT]
+) -> ValueT | None:
+    """The keyset position in an `after` cursor of `kind` (None without one), `parse`d;
+    a cursor that does not parse is BAD_USER_INPUT naming `after`."""
+    if after is None:
+        return None
+    value = decode_cursor(kind, after, pattern=pattern)
+    try:
+        return parse(value)
+    except ValueError:
+        raise BadUserInput("This cursor does not belong to this list.", field="after") from None
+
+
+def name_and_id(value: str) -> tuple[str, uuid.UUID]:
+    """The (name, id) keyset inside a `name|id` cursor value of a list sorted by name."""
+    name, _, row_id = value.rpartition("|")
+    return name, uuid.UUID(row_id)
+
+
 def page_size(first: int | None, *, maximum: int) -> int:
     """Validate `first`: 1..maximum, default 20."""
     if first is None:
@@ -95,3 +120,61 @@ def page_size(first: int | None, *, maximum: int) -> int:
     if first < 1 or first > maximum:
         raise BadUserInput(f"`first` must be between 1 and {maximum}.", field="first")
     return first
+
+
+def page_limit(info: Info, first: int | None) -> int:
+    """`page_size` of `first` up to the server's limit (`settings.max_page_size`)."""
+    return page_size(first, maximum=info.context.settings.max_page_size)
+
+
+def keyset_page(
+    rows: Sequence[ItemT],
+    limit: int,
+    after: str | None,
+    *,
+    node: Callable[[ItemT], NodeT],
+    cursor: Callable[[ItemT], str],
+) -> Connection[NodeT]:
+    """A page of `rows` fetched `limit + 1` deep: the extra row says that more follow."""
+    return Connection.build(
+        rows[:limit],
+        node=node,
+        cursor=cursor,
+        has_next=len(rows) > limit,
+        has_previous=after is not None,
+    )
+
+
+def offset_after(kind: str, after: str | None) -> int:
+    """Where to start after an offset cursor of `kind` (0 without one). Offsets page ranked
+    lists (search results) and lists loaded whole; keysets page everything else."""
+    return 0 if after is None else int(decode_cursor(kind, after, pattern=r"\d{1,6}")) + 1
+
+
+def offset_cursor(kind: str, position: int) -> str:
+    return encode_cursor(kind, position)
+
+
+def list_page(
+    items: Sequence[ItemT],
+    *,
+    kind: str,
+    node: Callable[[ItemT], NodeT],
+    first: int | None,
+    after: str | None,
+    maximum: int = MAX_LIST_PAGE,
+    counted: bool = True,
+) -> Connection[NodeT]:
+    """A page of a list already in memory, by position; its length is `totalCount` when
+    `counted`."""
+    limit = page_size(first, maximum=maximum)
+    start = offset_after(kind, after)
+    page = list(enumerate(items))[start : start + limit]
+    return Connection.build(
+        page,
+        node=lambda pair: node(pair[1]),
+        cursor=lambda pair: offset_cursor(kind, pair[0]),
+        has_next=len(items) > start + limit,
+        has_previous=start > 0,
+        total_count=len(items) if counted else None,
+    )

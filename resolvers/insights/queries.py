@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
-from resolvers.core.context import Context
-from resolvers.core.pagination import After, Connection, First
+from resolvers.core.context import Info
+from resolvers.core.nodes import owned
+from resolvers.core.pagination import After, Connection, First, list_page
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.insights.types import (
     MoodBucket,
@@ -20,32 +22,22 @@ from resolvers.insights.types import (
     TrendBucket,
     WritingStreaks,
 )
-from resolvers.journal.access import offset_cursor, owned, slice_page
 from resolvers.journal.types import JournalTag, Topic
 
-Info = strawberry.Info[Context, None]
+T = TypeVar("T")
 
 
-def _insights(info: Info) -> Any:
-    return info.context.services.insights
-
-
-def _page(items: Sequence[Any], kind: str, first: int | None, after: str | None) -> Connection[Any]:
-    """One page of `items` with offset cursors of `kind`."""
-    pairs, has_next, start = slice_page(items, kind=kind, first=first, after=after)
-    return Connection.build(
-        pairs,
-        node=lambda pair: pair[1],
-        cursor=lambda pair: offset_cursor(kind, pair[0]),
-        has_next=has_next,
-        has_previous=start > 0,
+def _page(items: Sequence[T], kind: str, first: int | None, after: str | None) -> Connection[T]:
+    """One page of `items` with offset cursors of `kind` (and no total count)."""
+    return list_page(
+        items, kind=kind, node=lambda item: item, first=first, after=after, counted=False
     )
 
 
 async def _joined_page(
     info: Info,
     rows: list[dict],
-    loader: Any,
+    loader: DataLoader[uuid.UUID, Any],
     build: Callable[[Any, dict], Any],
     *,
     kind: str,
@@ -81,7 +73,7 @@ class InsightQueries:
         after: After = None,
     ) -> Connection[MoodBucket]:
         user_id = info.context.require_principal().user_id
-        rows = await _insights(info).mood_trend(
+        rows = await info.context.services.insights.mood_trend(
             user_id, date_from=from_, date_to=to, bucket=bucket.value
         )
         buckets = [
@@ -97,8 +89,13 @@ class InsightQueries:
 
     @strawberry.field(description="My writing streaks.", permission_classes=[IsAuthenticated])
     async def writing_streaks(self, info: Info) -> WritingStreaks:
-        values = await _insights(info).streaks(info.context.require_principal().user_id)
-        dates = {k: date.fromisoformat(v) if isinstance(v, str) else v for k, v in values.items()}
+        values = await info.context.services.insights.streaks(
+            info.context.require_principal().user_id
+        )
+        # The cache keeps dates as ISO text.
+        dates: dict[str, Any] = {
+            k: date.fromisoformat(v) if isinstance(v, str) else v for k, v in values.items()
+        }
         return WritingStreaks(**dates)
 
     @strawberry.field(
@@ -108,7 +105,9 @@ class InsightQueries:
     async def mood_by_tag(
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[TagMood]:
-        rows = await _insights(info).mood_by_tag(info.context.require_principal().user_id)
+        rows = await info.context.services.insights.mood_by_tag(
+            info.context.require_principal().user_id
+        )
         return await _joined_page(
             info,
             rows,
@@ -128,7 +127,9 @@ class InsightQueries:
     async def mood_by_topic(
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[TopicMood]:
-        rows = await _insights(info).mood_by_topic(info.context.require_principal().user_id)
+        rows = await info.context.services.insights.mood_by_topic(
+            info.context.require_principal().user_id
+        )
         return await _joined_page(
             info,
             rows,
@@ -147,7 +148,9 @@ class InsightQueries:
     async def frequent_topics(
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[TopicFrequency]:
-        rows = await _insights(info).frequent_topics(info.context.require_principal().user_id)
+        rows = await info.context.services.insights.frequent_topics(
+            info.context.require_principal().user_id
+        )
         return await _joined_page(
             info,
             rows,

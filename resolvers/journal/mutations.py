@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 import strawberry
 from strawberry import relay
 
-from resolvers.core.context import Context
+from resolvers.core.context import Info
+from resolvers.core.ids import argument_uuid, argument_uuids
 from resolvers.core.permissions import IsAuthenticated
-from resolvers.journal.access import node_uuid, node_uuids
 from resolvers.journal.inputs import (
     CreateJournalEntryInput,
     CreateJournalTagInput,
@@ -21,7 +22,6 @@ from resolvers.journal.inputs import (
 )
 from resolvers.journal.types import JournalEntry, JournalTag, Reminder, Topic
 
-Info = strawberry.Info[Context, None]
 _input = strawberry.argument(description="The values; see the input type.")
 Id = Annotated[relay.GlobalID, strawberry.argument(description="The object's global id.")]
 ExpectedVersion = Annotated[
@@ -42,12 +42,8 @@ _REMINDER_FIELDS = (
 )
 
 
-def _journal(info: Info):  # type: ignore[no-untyped-def]
-    return info.context.services.journal
-
-
-def _tag_ids(ids: list[relay.GlobalID] | None) -> list | None:
-    return None if ids is None else node_uuids(ids, "JournalTag", field="tagIds")
+def _tag_ids(ids: list[relay.GlobalID] | None) -> list[uuid.UUID] | None:
+    return None if ids is None else argument_uuids(ids, "JournalTag", field="tagIds")
 
 
 @strawberry.type(description="The id of something deleted.")
@@ -65,7 +61,9 @@ class JournalMutations:
         values = {k: getattr(input, k) for k in _ENTRY_FIELDS}
         if values["entry_date"] is None:
             del values["entry_date"]  # the database's CURRENT_DATE
-        row = await _journal(info).create_entry(user_id, values, _tag_ids(input.tag_ids))
+        row = await info.context.services.journal.create_entry(
+            user_id, values, _tag_ids(input.tag_ids)
+        )
         return JournalEntry.from_row(row)
 
     @strawberry.mutation(
@@ -81,9 +79,9 @@ class JournalMutations:
     ) -> JournalEntry:
         user_id = info.context.require_principal().user_id
         tag_ids = None if input.tag_ids is strawberry.UNSET else _tag_ids(input.tag_ids or [])
-        row = await _journal(info).update_entry(
+        row = await info.context.services.journal.update_entry(
             user_id,
-            node_uuid(id, "JournalEntry"),
+            argument_uuid(id, "JournalEntry", field="id"),
             expected_version=expected_version,
             values=given(input, _ENTRY_FIELDS),
             tag_ids=tag_ids,
@@ -97,8 +95,10 @@ class JournalMutations:
         self, info: Info, id: Id, expected_version: OptionalVersion = None
     ) -> DeletePayload:
         user_id = info.context.require_principal().user_id
-        await _journal(info).delete_entry(
-            user_id, node_uuid(id, "JournalEntry"), expected_version=expected_version
+        await info.context.services.journal.delete_entry(
+            user_id,
+            argument_uuid(id, "JournalEntry", field="id"),
+            expected_version=expected_version,
         )
         return DeletePayload(deleted_id=id)
 
@@ -107,7 +107,9 @@ class JournalMutations:
         self, info: Info, input: Annotated[CreateJournalTagInput, _input]
     ) -> JournalTag:
         user_id = info.context.require_principal().user_id
-        tag = await _journal(info).create_tag(user_id, name=input.name, color=input.color)
+        tag = await info.context.services.journal.create_tag(
+            user_id, name=input.name, color=input.color
+        )
         return JournalTag.from_row(tag)
 
     @strawberry.mutation(
@@ -117,8 +119,8 @@ class JournalMutations:
         self, info: Info, id: Id, input: Annotated[UpdateJournalTagInput, _input]
     ) -> JournalTag:
         user_id = info.context.require_principal().user_id
-        tag = await _journal(info).update_tag(
-            user_id, node_uuid(id, "JournalTag"), name=input.name, color=input.color
+        tag = await info.context.services.journal.update_tag(
+            user_id, argument_uuid(id, "JournalTag", field="id"), name=input.name, color=input.color
         )
         return JournalTag.from_row(tag)
 
@@ -127,7 +129,9 @@ class JournalMutations:
     )
     async def delete_journal_tag(self, info: Info, id: Id) -> DeletePayload:
         user_id = info.context.require_principal().user_id
-        await _journal(info).delete_tag(user_id, node_uuid(id, "JournalTag"))
+        await info.context.services.journal.delete_tag(
+            user_id, argument_uuid(id, "JournalTag", field="id")
+        )
         return DeletePayload(deleted_id=id)
 
     @strawberry.mutation(description="Create a reminder.", permission_classes=[IsAuthenticated])
@@ -153,7 +157,7 @@ class JournalMutations:
         user_id = info.context.require_principal().user_id
         row = await info.context.services.reminders.update(
             user_id,
-            node_uuid(id, "Reminder"),
+            argument_uuid(id, "Reminder", field="id"),
             given(input, _REMINDER_FIELDS),
             expected_version=expected_version,
         )
@@ -165,7 +169,9 @@ class JournalMutations:
     )
     async def complete_reminder(self, info: Info, id: Id) -> Reminder:
         user_id = info.context.require_principal().user_id
-        row = await info.context.services.reminders.complete(user_id, node_uuid(id, "Reminder"))
+        row = await info.context.services.reminders.complete(
+            user_id, argument_uuid(id, "Reminder", field="id")
+        )
         return Reminder.from_row(row)
 
     @strawberry.mutation(
@@ -174,7 +180,9 @@ class JournalMutations:
     )
     async def uncomplete_reminder(self, info: Info, id: Id) -> Reminder:
         user_id = info.context.require_principal().user_id
-        row = await info.context.services.reminders.uncomplete(user_id, node_uuid(id, "Reminder"))
+        row = await info.context.services.reminders.uncomplete(
+            user_id, argument_uuid(id, "Reminder", field="id")
+        )
         return Reminder.from_row(row)
 
     @strawberry.mutation(
@@ -189,7 +197,7 @@ class JournalMutations:
     ) -> Reminder:
         user_id = info.context.require_principal().user_id
         row = await info.context.services.reminders.snooze(
-            user_id, node_uuid(id, "Reminder"), minutes=minutes
+            user_id, argument_uuid(id, "Reminder", field="id"), minutes=minutes
         )
         return Reminder.from_row(row)
 
@@ -198,7 +206,9 @@ class JournalMutations:
     )
     async def delete_reminder(self, info: Info, id: Id) -> DeletePayload:
         user_id = info.context.require_principal().user_id
-        await info.context.services.reminders.delete(user_id, node_uuid(id, "Reminder"))
+        await info.context.services.reminders.delete(
+            user_id, argument_uuid(id, "Reminder", field="id")
+        )
         return DeletePayload(deleted_id=id)
 
     @strawberry.mutation(
@@ -214,7 +224,9 @@ class JournalMutations:
         ] = "",
     ) -> Topic:
         user_id = info.context.require_principal().user_id
-        topic = await _journal(info).create_topic(user_id, name=name, description=description)
+        topic = await info.context.services.journal.create_topic(
+            user_id, name=name, description=description
+        )
         return Topic.from_row(topic)
 
     @strawberry.mutation(
@@ -222,5 +234,7 @@ class JournalMutations:
     )
     async def delete_topic(self, info: Info, id: Id) -> DeletePayload:
         user_id = info.context.require_principal().user_id
-        await _journal(info).delete_topic(user_id, node_uuid(id, "Topic"))
+        await info.context.services.journal.delete_topic(
+            user_id, argument_uuid(id, "Topic", field="id")
+        )
         return DeletePayload(deleted_id=id)

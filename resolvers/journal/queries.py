@@ -3,39 +3,31 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
 
-from datastore.journal.repository import (
-    EntryFilter,
-    JournalEntryRepository,
-    JournalTagRepository,
-    ReminderRepository,
-)
+from datastore.journal.repository import EntryFilter, ReminderFilter
 from datastore.journal.repository.entries import entry_key
-from datastore.journal.repository.topics import TopicRepository
 from datastore.kit.errors import BadUserInput
-from resolvers.core.context import Context
+from resolvers.core.context import Info
+from resolvers.core.ids import argument_uuid
+from resolvers.core.nodes import owned, require_owned
 from resolvers.core.pagination import (
     After,
     Connection,
     First,
-    decode_cursor,
+    decode_after,
     encode_cursor,
-    page_size,
-)
-from resolvers.core.permissions import IsAuthenticated
-from resolvers.journal.access import (
-    node_uuid,
+    keyset_page,
+    name_and_id,
     offset_after,
     offset_cursor,
-    owned,
-    require_owned,
+    page_limit,
 )
+from resolvers.core.permissions import IsAuthenticated
 from resolvers.journal.inputs import JournalEntryFilter
 from resolvers.journal.types import (
     JournalEntry,
@@ -46,51 +38,9 @@ from resolvers.journal.types import (
     TopicUsage,
 )
 
-Info = strawberry.Info[Context, None]
 _UUID = r"[0-9a-f-]{36}"
 _ENTRY_CURSOR = rf"\d{{4}}-\d\d-\d\d\|[^|]+\|{_UUID}"
-T = TypeVar("T")
-R = TypeVar("R")
 EntryId = Annotated[relay.GlobalID, strawberry.argument(description="A JournalEntry's id.")]
-
-
-def _limit(info: Info, first: int | None) -> int:
-    return page_size(first, maximum=info.context.settings.max_page_size)
-
-
-def _after(kind: str, after: str | None, *, pattern: str, parse: Callable[[str], T]) -> T | None:
-    """The keyset position in a `kind` cursor; a malformed one is BAD_USER_INPUT."""
-    if after is None:
-        return None
-    value = decode_cursor(kind, after, pattern=pattern)
-    try:
-        return parse(value)
-    except ValueError:
-        raise BadUserInput("This cursor does not belong to this list.", field="after") from None
-
-
-def _name_key(value: str) -> tuple[str, uuid.UUID]:
-    name, _, row_id = value.rpartition("|")
-    return name, uuid.UUID(row_id)
-
-
-def _keyset_page(
-    rows: Sequence[R],
-    limit: int,
-    after: str | None,
-    *,
-    kind: str,
-    key: Callable[[R], str],
-    node: Callable[[R], Any],
-) -> Connection[Any]:
-    """A page of `rows` fetched `limit + 1` deep, each cursor holding its row's `key`."""
-    return Connection.build(
-        rows[:limit],
-        node=node,
-        cursor=lambda row: encode_cursor(kind, key(row)),
-        has_next=len(rows) > limit,
-        has_previous=after is not None,
-    )
 
 
 @strawberry.type
@@ -101,7 +51,8 @@ class JournalQueries:
     )
     async def journal_entry(self, info: Info, id: EntryId) -> JournalEntry:
         user_id = info.context.require_principal().user_id
-        row = await info.context.loaders.journal.entry_by_id.load(node_uuid(id, "JournalEntry"))
+        entry_id = argument_uuid(id, "JournalEntry", field="id")
+        row = await info.context.loaders.journal.entry_by_id.load(entry_id)
         return JournalEntry.from_row(require_owned(row, user_id, "journal entry"))
 
     @strawberry.field(
@@ -118,22 +69,20 @@ class JournalQueries:
         ] = None,
     ) -> Connection[JournalEntry]:
         user_id = info.context.require_principal().user_id
-        limit = _limit(info, first)
+        limit = page_limit(info, first)
         entry_filter = _entry_filter(filter)
-        start = _after("entry", after, pattern=_ENTRY_CURSOR, parse=_entry_key)
-        async with info.context.services.clients.db() as session:
-            rows = await JournalEntryRepository(session).page(
-                user_id, entry_filter, limit=limit + 1, after=start
-            )
+        start = decode_after("entry", after, pattern=_ENTRY_CURSOR, parse=_entry_key)
+        rows = await info.context.services.journal.list_entries(
+            user_id, entry_filter, limit=limit + 1, after=start
+        )
         for row in rows:
             info.context.loaders.journal.entry_by_id.prime(row.id, row)
-        return _keyset_page(
+        return keyset_page(
             rows,
             limit,
             after,
-            kind="entry",
-            key=lambda row: "|".join(map(str, entry_key(row))),
             node=JournalEntry.from_row,
+            cursor=lambda row: encode_cursor("entry", "|".join(map(str, entry_key(row)))),
         )
 
     @strawberry.field(description="My journal tags by name.", permission_classes=[IsAuthenticated])
@@ -141,17 +90,15 @@ class JournalQueries:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[JournalTag]:
         user_id = info.context.require_principal().user_id
-        limit = _limit(info, first)
-        start = _after("tag", after, pattern=rf".{{1,50}}\|{_UUID}", parse=_name_key)
-        async with info.context.services.clients.db() as session:
-            rows = await JournalTagRepository(session).page(user_id, limit=limit + 1, after=start)
-        return _keyset_page(
+        limit = page_limit(info, first)
+        start = decode_after("tag", after, pattern=rf".{{1,50}}\|{_UUID}", parse=name_and_id)
+        rows = await info.context.services.journal.list_tags(user_id, limit=limit + 1, after=start)
+        return keyset_page(
             rows,
             limit,
             after,
-            kind="tag",
-            key=lambda row: f"{row.name.lower()}|{row.id}",
             node=JournalTag.from_row,
+            cursor=lambda row: encode_cursor("tag", f"{row.name.lower()}|{row.id}"),
         )
 
     @strawberry.field(
@@ -170,19 +117,17 @@ class JournalQueries:
         ] = None,
     ) -> Connection[Reminder]:
         user_id = info.context.require_principal().user_id
-        limit = _limit(info, first)
-        start = _after("reminder", after, pattern=rf"[^|]+\|{_UUID}", parse=_reminder_key)
-        async with info.context.services.clients.db() as session:
-            rows = await ReminderRepository(session).page(
-                user_id, limit=limit + 1, after=start, due_before=due_before, completed=completed
-            )
-        return _keyset_page(
+        limit = page_limit(info, first)
+        start = decode_after("reminder", after, pattern=rf"[^|]+\|{_UUID}", parse=_reminder_key)
+        rows = await info.context.services.reminders.list_reminders(
+            user_id, ReminderFilter(due_before, completed), limit=limit + 1, after=start
+        )
+        return keyset_page(
             rows,
             limit,
             after,
-            kind="reminder",
-            key=lambda row: f"{row.remind_at.isoformat()}|{row.id}",
             node=Reminder.from_row,
+            cursor=lambda row: encode_cursor("reminder", f"{row.remind_at.isoformat()}|{row.id}"),
         )
 
     @strawberry.field(
@@ -193,19 +138,17 @@ class JournalQueries:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[TopicUsage]:
         user_id = info.context.require_principal().user_id
-        limit = _limit(info, first)
-        start = _after("topic", after, pattern=rf".{{1,60}}\|{_UUID}", parse=_name_key)
-        async with info.context.services.clients.db() as session:
-            rows = await TopicRepository(session).page_with_counts(
-                user_id, limit=limit + 1, after=start
-            )
-        return _keyset_page(
+        limit = page_limit(info, first)
+        start = decode_after("topic", after, pattern=rf".{{1,60}}\|{_UUID}", parse=name_and_id)
+        rows = await info.context.services.journal.list_topics(
+            user_id, limit=limit + 1, after=start
+        )
+        return keyset_page(
             rows,
             limit,
             after,
-            kind="topic",
-            key=lambda r: f"{r.topic.name.lower()}|{r.topic.id}",
             node=lambda r: TopicUsage(topic=Topic.from_row(r.topic), entry_count=r.entry_count),
+            cursor=lambda r: encode_cursor("topic", f"{r.topic.name.lower()}|{r.topic.id}"),
         )
 
     @strawberry.field(
@@ -216,10 +159,10 @@ class JournalQueries:
         self, info: Info, id: EntryId, first: First = None, after: After = None
     ) -> Connection[SimilarEntry]:
         user_id = info.context.require_principal().user_id
-        entry_id = node_uuid(id, "JournalEntry")
+        entry_id = argument_uuid(id, "JournalEntry", field="id")
         loader = info.context.loaders.journal.entry_by_id
         require_owned(await loader.load(entry_id), user_id, "journal entry")
-        limit, offset = _limit(info, first), offset_after("similar", after)
+        limit, offset = page_limit(info, first), offset_after("similar", after)
         search = info.context.services.search
         found, has_next = await search.similar(user_id, entry_id, limit=limit, offset=offset)
         rows = await loader.load_many([i for i, _ in found])
@@ -243,7 +186,7 @@ def _entry_filter(given: JournalEntryFilter | None) -> EntryFilter:
     for name, value in (("moodMin", given.mood_min), ("moodMax", given.mood_max)):
         if value is not None and not 1 <= value <= 10:
             raise BadUserInput("Mood is 1 to 10.", field=name)
-    tag_id = node_uuid(given.tag_id, "JournalTag", field="tagId") if given.tag_id else None
+    tag_id = argument_uuid(given.tag_id, "JournalTag", field="tagId") if given.tag_id else None
     return EntryFilter(given.date_from, given.date_to, given.mood_min, given.mood_max, tag_id)
 
 

@@ -15,28 +15,19 @@ from datastore.journal.tables import JournalEmotions as EmotionsRow
 from datastore.journal.tables import JournalEntry as EntryRow
 from datastore.journal.tables import JournalSentiment as SentimentRow
 from datastore.journal.tables import JournalTag as TagRow
+from datastore.journal.tables import Reminder as ReminderRow
 from datastore.journal.tables import Topic as TopicRow
 from datastore.kit.ai.emotions import EMOTION_MODEL
 from datastore.kit.ai.sentiment import SENTIMENT_MODEL
-from resolvers.core.context import Context
-from resolvers.core.pagination import After, Connection, First
-from resolvers.journal.access import offset_cursor, owned, slice_page, uuid_or_none
+from resolvers.core.context import Info
+from resolvers.core.ids import node_uuid
+from resolvers.core.nodes import Nodes, owned_nodes, visible_nodes
+from resolvers.core.pagination import After, Connection, First, list_page
+from resolvers.core.rows import from_row
 
-Info = strawberry.Info[Context, None]
 ModelName = Annotated[
     str, strawberry.argument(description="The analyser's model name; the default when omitted.")
 ]
-
-
-async def _resolve_owned(cls: Any, info: Info, node_ids: Iterable[str], loader_name: str) -> list:
-    principal = info.context.principal
-    ids = [uuid_or_none(i) for i in node_ids]
-    if principal is None:
-        return [None] * len(ids)
-    loader = getattr(info.context.loaders.journal, loader_name)
-    rows = await loader.load_many([i for i in ids if i])
-    by_id = {row.id: row for row in rows if owned(row, principal.user_id)}
-    return [cls.from_row(by_id[i]) if i in by_id else None for i in ids]
 
 
 @strawberry.type(description="A label of my own for journal entries, with a colour.")
@@ -48,13 +39,11 @@ class JournalTag(relay.Node):
 
     @classmethod
     def from_row(cls, row: TagRow) -> JournalTag:
-        return cls(id=str(row.id), name=row.name, color=row.color, created_at=row.created_at)
+        return from_row(cls, row)
 
     @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[JournalTag | None]:
-        return await _resolve_owned(cls, info, node_ids, "tag_by_id")
+    def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> Nodes:
+        return owned_nodes(info, node_ids, info.context.loaders.journal.tag_by_id, cls.from_row)
 
 
 @strawberry.enum(description="Overall polarity of a text.")
@@ -73,12 +62,7 @@ class Sentiment:
 
     @classmethod
     def from_row(cls, row: SentimentRow) -> Sentiment:
-        return cls(
-            model=row.model,
-            label=SentimentLabel(row.label),
-            confidence=row.confidence,
-            compound=row.compound,
-        )
+        return from_row(cls, row, label=SentimentLabel(row.label))
 
 
 @strawberry.type(description="Emotion shares of an entry (they add up to 1) by one model.")
@@ -95,8 +79,7 @@ class Emotions:
 
     @classmethod
     def from_row(cls, row: EmotionsRow) -> Emotions:
-        names = ("joy", "sadness", "anger", "fear", "surprise", "love", "neutral")
-        return cls(model=row.model, dominant=row.dominant, **{n: getattr(row, n) for n in names})
+        return from_row(cls, row)
 
 
 @strawberry.type(description="A theme entries are about: a system topic or one of mine.")
@@ -108,21 +91,19 @@ class Topic(relay.Node):
 
     @classmethod
     def from_row(cls, row: TopicRow) -> Topic:
-        return cls(
-            id=str(row.id), name=row.name, description=row.description, system=row.user_id is None
-        )
+        return from_row(cls, row, system=row.user_id is None)
 
     @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Topic | None]:
-        principal = info.context.principal
-        ids = [uuid_or_none(i) for i in node_ids]
-        if principal is None:
-            return [None] * len(ids)
-        rows = await info.context.loaders.journal.topic_by_id.load_many([i for i in ids if i])
-        visible = {r.id: r for r in rows if r and r.user_id in (None, principal.user_id)}
-        return [cls.from_row(visible[i]) if i in visible else None for i in ids]
+    def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> Nodes:
+        """System topics are everyone's; the others only their owner's."""
+        return visible_nodes(
+            info,
+            node_ids,
+            key=node_uuid,
+            loader=info.context.loaders.journal.topic_by_id,
+            visible=lambda row, me: row.user_id in (None, me),
+            build=cls.from_row,
+        )
 
 
 @strawberry.type(description="A topic assigned to an entry.")
@@ -151,34 +132,18 @@ class JournalEntry(relay.Node):
 
     @classmethod
     def from_row(cls, row: EntryRow) -> JournalEntry:
-        return cls(
-            id=str(row.id),
-            row_id=row.id,
-            title=row.title,
-            content=row.content,
-            entry_date=row.entry_date,
-            mood=row.mood,
-            mood_score=row.mood_score,
-            is_private=row.is_private,
-            published_at=row.published_at,
-            word_count=row.word_count,
-            version=row.version,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-        )
+        return from_row(cls, row, row_id=row.id)
 
     @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[JournalEntry | None]:
-        return await _resolve_owned(cls, info, node_ids, "entry_by_id")
+    def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> Nodes:
+        return owned_nodes(info, node_ids, info.context.loaders.journal.entry_by_id, cls.from_row)
 
     @strawberry.field(description="My tags on this entry, by name.")
     async def tags(
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[JournalTag]:
         rows = await info.context.loaders.journal.tags_by_entry_id.load(self.row_id)
-        return _counted_page(rows, "entrytags", first, after, JournalTag.from_row)
+        return list_page(rows, kind="entrytags", node=JournalTag.from_row, first=first, after=after)
 
     @strawberry.field(description="Sentiment by one model; null until analysed.")
     async def sentiment(self, info: Info, model: ModelName = SENTIMENT_MODEL) -> Sentiment | None:
@@ -197,12 +162,12 @@ class JournalEntry(relay.Node):
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[EntryTopic]:
         rows = await info.context.loaders.journal.topics_by_entry_id.load(self.row_id)
-        return _counted_page(
+        return list_page(
             rows,
-            "entrytopics",
-            first,
-            after,
-            lambda row: EntryTopic(topic=Topic.from_row(row[0]), relevance=round(row[1], 4)),
+            kind="entrytopics",
+            node=lambda row: EntryTopic(topic=Topic.from_row(row[0]), relevance=round(row[1], 4)),
+            first=first,
+            after=after,
         )
 
 
@@ -249,46 +214,23 @@ class Reminder(relay.Node):
     created_at: datetime = strawberry.field(description="When I created it.")
 
     @classmethod
-    def from_row(cls, row: Any) -> Reminder:
-        return cls(
-            id=str(row.id),
-            title=row.title,
-            description=row.description,
-            remind_at=row.remind_at,
-            time_zone=row.time_zone,
-            priority=row.priority,
+    def from_row(cls, row: ReminderRow) -> Reminder:
+        return from_row(
+            cls,
+            row,
             repeat=ReminderRepeat(row.repeat),
             interval_days=row.repeat_interval_days,
             completed=row.is_completed,
-            completed_at=row.completed_at,
             next_fire_at=row.fire_at,
-            last_fired_at=row.last_fired_at,
-            version=row.version,
-            created_at=row.created_at,
         )
 
     @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Reminder | None]:
-        return await _resolve_owned(cls, info, node_ids, "reminder_by_id")
+    def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> Nodes:
+        return owned_nodes(
+            info, node_ids, info.context.loaders.journal.reminder_by_id, cls.from_row
+        )
 
 
 def _by_model(rows: Sequence[Any], model: str) -> Any:
     """The analysis row of `model`, or None until analysed."""
     return next((r for r in rows if r.model == model), None)
-
-
-def _counted_page(
-    rows: Sequence[Any], kind: str, first: int | None, after: str | None, node: Any
-) -> Connection[Any]:
-    """A page of an entry's (small, loaded whole) list, with offset cursors and its count."""
-    page, has_next, start = slice_page(rows, kind=kind, first=first, after=after)
-    return Connection.build(
-        page,
-        node=lambda pair: node(pair[1]),
-        cursor=lambda pair: offset_cursor(kind, pair[0]),
-        has_next=has_next,
-        has_previous=start > 0,
-        total_count=len(rows),
-    )

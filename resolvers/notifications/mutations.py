@@ -8,11 +8,11 @@ import strawberry
 from strawberry import relay
 
 from datastore.kit.errors import BadUserInput
-from resolvers.core.context import Context
+from resolvers.core.context import Info
+from resolvers.core.ids import argument_keys
 from resolvers.core.permissions import IsAuthenticated
-from resolvers.notifications.types import MarkNotificationsReadPayload, Notification
+from resolvers.notifications.types import MarkNotificationsReadPayload
 
-Info = strawberry.Info[Context, None]
 MAX_IDS = 100
 Ids = Annotated[
     list[relay.GlobalID] | None,
@@ -30,19 +30,13 @@ class NotificationMutations:
     async def mark_notifications_read(
         self, info: Info, ids: Ids = None, all: All = False
     ) -> MarkNotificationsReadPayload:
-        principal = info.context.require_principal()
-        user_id = str(principal.user_id)
-        repository = info.context.services.notifications.repository
+        user_id = info.context.require_principal().user_id
         if all == (ids is not None):
             raise BadUserInput("Give either `ids` or `all: true`.", field="ids")
         if ids is not None and len(ids) > MAX_IDS:
             raise BadUserInput(f"At most {MAX_IDS} ids at a time.", field="ids")
-        if ids is not None and any(i.type_name != Notification.__name__ for i in ids):
-            raise BadUserInput("Some ids are not notifications'.", field="ids")
-        keys = (
-            [i.node_id for i in ids] if ids is not None else await repository.unread_keys(user_id)
-        )
-        marked = await repository.mark_read(user_id, keys)
-        return MarkNotificationsReadPayload(
-            marked=marked, unread_count=await repository.unread_count(user_id)
-        )
+        keys = None if ids is None else argument_keys(ids, "Notification", field="ids", parse=str)
+        notifications = info.context.services.notifications
+        marked = await notifications.mark_read(user_id, keys)
+        unread = await notifications.unread_count(user_id)
+        return MarkNotificationsReadPayload(marked=marked, unread_count=unread)

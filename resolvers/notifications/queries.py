@@ -7,12 +7,11 @@ from typing import Annotated
 import strawberry
 
 from datastore.notifications.repository import notification_cursor
-from resolvers.core.context import Context
-from resolvers.core.pagination import After, Connection, First, page_size
+from resolvers.core.context import Info
+from resolvers.core.pagination import After, Connection, First, page_limit
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.notifications.types import Notification
 
-Info = strawberry.Info[Context, None]
 UnreadOnly = Annotated[bool, strawberry.argument(description="Only the unread ones.")]
 
 
@@ -26,10 +25,8 @@ class NotificationQueries:
         self, info: Info, first: First = None, after: After = None, unread_only: UnreadOnly = False
     ) -> Connection[Notification]:
         principal = info.context.require_principal()
-        limit = page_size(first, maximum=info.context.settings.max_page_size)
-        repository = info.context.services.notifications.repository
-        items, has_next = await repository.page(
-            str(principal.user_id), limit=limit, after=after, unread_only=unread_only
+        items, has_next = await info.context.services.notifications.list_notifications(
+            principal.user_id, limit=page_limit(info, first), after=after, unread_only=unread_only
         )
         return Connection.build(
             items,
@@ -44,5 +41,4 @@ class NotificationQueries:
     )
     async def unread_notification_count(self, info: Info) -> int:
         principal = info.context.require_principal()
-        repository = info.context.services.notifications.repository
-        return await repository.unread_count(str(principal.user_id))
+        return await info.context.services.notifications.unread_count(principal.user_id)

@@ -9,11 +9,9 @@ import strawberry
 
 from datastore.notifications.items import NotificationItem
 from datastore.notifications.service import notification_channel
-from resolvers.core.context import Context
+from resolvers.core.context import Info
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.notifications.types import Notification
-
-Info = strawberry.Info[Context, None]
 
 
 @strawberry.type

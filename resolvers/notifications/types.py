@@ -11,7 +11,9 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from datastore.notifications.items import NotificationItem
-from resolvers.core.context import Context
+from resolvers.core.context import Info
+from resolvers.core.nodes import Nodes, visible_nodes
+from resolvers.core.rows import from_row
 
 
 @strawberry.enum(description="What a notification is about.")
@@ -39,32 +41,29 @@ class Notification(relay.Node):
 
     @classmethod
     def from_item(cls, item: NotificationItem) -> Notification:
-        return cls(
+        return from_row(
+            cls,
+            item,
             id=item.sk,
             kind=NotificationKind(item.kind),
-            title=item.title,
-            body=item.body,
-            data=item.data,
             read=item.read_at is not None,
             read_at=datetime.fromisoformat(item.read_at) if item.read_at else None,
             created_at=datetime.fromisoformat(item.created_at),
         )
 
     @classmethod
-    async def resolve_nodes(
-        cls,
-        *,
-        info: strawberry.Info[Context, None],
-        node_ids: Iterable[str],
-        required: bool = False,
-    ) -> list[Notification | None]:
-        ids = list(node_ids)
+    def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> Nodes:
+        """Keys are in my partition, so someone else's notification is simply missing."""
         principal = info.context.principal
-        if principal is None:
-            return [None] * len(ids)
-        loader = info.context.loaders.notifications.by_key
-        items = await loader.load_many([(str(principal.user_id), i) for i in ids])
-        return [cls.from_item(item) if item else None for item in items]
+        partition = str(principal.user_id) if principal else ""
+        return visible_nodes(
+            info,
+            node_ids,
+            key=lambda sort_key: (partition, sort_key),
+            loader=info.context.loaders.notifications.by_key,
+            visible=lambda item, me: item.user_id == str(me),
+            build=cls.from_item,
+        )
 
 
 @strawberry.type(description="The result of marking notifications read.")

@@ -8,9 +8,11 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from datastore.kit.errors import NotFound
 from datastore.people.repository import Relation
+from resolvers.core.context import Info
 from resolvers.core.permissions import IsAuthenticated
-from resolvers.people.types import Info, Person, person_id_argument
+from resolvers.people.types import Person, person_id_argument
 
 PersonId = Annotated[
     relay.GlobalID, strawberry.argument(description="Global id of the Person (or User).")
@@ -25,11 +27,9 @@ async def _person(
     other = person_id_argument(user_id)
     await action(me, other)
     row = await info.context.loaders.user_by_id.load(other)
+    if row is None:  # the account was deleted meanwhile
+        raise NotFound("No such person.", field="userId")
     return Person.from_row(row)
-
-
-def _people(info: Info):  # the people service of this process
-    return info.context.services.people
 
 
 @strawberry.type
@@ -40,19 +40,19 @@ class PeopleMutations:
         permission_classes=[IsAuthenticated],
     )
     async def send_friend_request(self, info: Info, user_id: PersonId) -> Person:
-        return await _person(info, user_id, _people(info).send_friend_request)
+        return await _person(info, user_id, info.context.services.people.send_friend_request)
 
     @strawberry.mutation(
         description="Accept a friend request they sent me.", permission_classes=[IsAuthenticated]
     )
     async def accept_friend_request(self, info: Info, user_id: PersonId) -> Person:
-        return await _person(info, user_id, _people(info).accept_friend_request)
+        return await _person(info, user_id, info.context.services.people.accept_friend_request)
 
     @strawberry.mutation(
         description="Decline a friend request they sent me.", permission_classes=[IsAuthenticated]
     )
     async def decline_friend_request(self, info: Info, user_id: PersonId) -> Person:
-        service = _people(info)
+        service = info.context.services.people
         return await _person(
             info, user_id, lambda me, o: service.remove_friendship(me, o, state="DECLINE")
         )
@@ -61,14 +61,14 @@ class PeopleMutations:
         description="Withdraw a friend request I sent.", permission_classes=[IsAuthenticated]
     )
     async def cancel_friend_request(self, info: Info, user_id: PersonId) -> Person:
-        service = _people(info)
+        service = info.context.services.people
         return await _person(
             info, user_id, lambda me, o: service.remove_friendship(me, o, state="CANCEL")
         )
 
     @strawberry.mutation(description="End a friendship.", permission_classes=[IsAuthenticated])
     async def unfriend(self, info: Info, user_id: PersonId) -> Person:
-        service = _people(info)
+        service = info.context.services.people
         return await _person(
             info, user_id, lambda me, o: service.remove_friendship(me, o, state="UNFRIEND")
         )
@@ -79,8 +79,8 @@ class PeopleMutations:
         permission_classes=[IsAuthenticated],
     )
     async def block_person(self, info: Info, user_id: PersonId) -> Person:
-        return await _person(info, user_id, _people(info).block)
+        return await _person(info, user_id, info.context.services.people.block)
 
     @strawberry.mutation(description="Unblock someone.", permission_classes=[IsAuthenticated])
     async def unblock_person(self, info: Info, user_id: PersonId) -> Person:
-        return await _person(info, user_id, _people(info).unblock)
+        return await _person(info, user_id, info.context.services.people.unblock)

@@ -6,27 +6,24 @@ from typing import Annotated
 
 import strawberry
 
+from datastore.accounts.tables import User
 from datastore.kit.errors import BadUserInput
-from datastore.people.repository import (
-    ActivityRepository,
-    BlockRepository,
-    FriendshipRepository,
-    PeopleRepository,
-)
+from resolvers.core.context import Info
 from resolvers.core.pagination import (
     After,
     Connection,
     First,
+    decode_after,
     decode_cursor,
     encode_cursor,
-    page_size,
+    keyset_page,
+    page_limit,
 )
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.people.types import (
     Activity,
     ActivityKind,
     FriendRequest,
-    Info,
     Person,
     RequestDirection,
 )
@@ -38,14 +35,12 @@ def _name_cursor(after: str | None) -> str | None:
     return None if after is None else decode_cursor("person", after, pattern=_NAME)
 
 
-def _people(rows: list, limit: int, after: str | None) -> Connection[Person]:
-    return Connection.build(
-        rows[:limit],
-        node=Person.from_row,
-        cursor=lambda row: encode_cursor("person", row.username.lower()),
-        has_next=len(rows) > limit,
-        has_previous=after is not None,
-    )
+def _person_cursor(row: User) -> str:
+    return encode_cursor("person", row.username.lower())
+
+
+def _people(rows: list[User], limit: int, after: str | None) -> Connection[Person]:
+    return keyset_page(rows, limit, after, node=Person.from_row, cursor=_person_cursor)
 
 
 @strawberry.type
@@ -68,11 +63,10 @@ class PeopleQueries:
         prefix = query.strip()
         if not 1 <= len(prefix) <= 32:
             raise BadUserInput("Search with 1 to 32 characters.", field="query")
-        limit = page_size(first, maximum=info.context.settings.max_page_size)
-        async with info.context.services.clients.db() as db:
-            rows = await PeopleRepository(db).search_by_username_prefix(
-                me, prefix, after=_name_cursor(after), limit=limit + 1
-            )
+        limit = page_limit(info, first)
+        rows = await info.context.services.people.search(
+            me, prefix, after=_name_cursor(after), limit=limit + 1
+        )
         return _people(rows, limit, after)
 
     @strawberry.field(description="My friends, by username.", permission_classes=[IsAuthenticated])
@@ -80,11 +74,10 @@ class PeopleQueries:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[Person]:
         me = info.context.require_principal().user_id
-        limit = page_size(first, maximum=info.context.settings.max_page_size)
-        async with info.context.services.clients.db() as db:
-            rows = await FriendshipRepository(db).page_people(
-                me, status="ACCEPTED", direction=None, after=_name_cursor(after), limit=limit + 1
-            )
+        limit = page_limit(info, first)
+        rows = await info.context.services.people.friendships(
+            me, status="ACCEPTED", direction=None, after=_name_cursor(after), limit=limit + 1
+        )
         return _people([user for user, _ in rows], limit, after)
 
     @strawberry.field(
@@ -101,23 +94,22 @@ class PeopleQueries:
         after: After = None,
     ) -> Connection[FriendRequest]:
         me = info.context.require_principal().user_id
-        limit = page_size(first, maximum=info.context.settings.max_page_size)
-        async with info.context.services.clients.db() as db:
-            rows = await FriendshipRepository(db).page_people(
-                me,
-                status="PENDING",
-                direction=direction.value,
-                after=_name_cursor(after),
-                limit=limit + 1,
-            )
-        return Connection.build(
-            rows[:limit],
+        limit = page_limit(info, first)
+        rows = await info.context.services.people.friendships(
+            me,
+            status="PENDING",
+            direction=direction.value,
+            after=_name_cursor(after),
+            limit=limit + 1,
+        )
+        return keyset_page(
+            rows,
+            limit,
+            after,
             node=lambda row: FriendRequest(
                 person=Person.from_row(row[0]), direction=direction, created_at=row[1].created_at
             ),
-            cursor=lambda row: encode_cursor("person", row[0].username.lower()),
-            has_next=len(rows) > limit,
-            has_previous=after is not None,
+            cursor=lambda row: _person_cursor(row[0]),
         )
 
     @strawberry.field(
@@ -127,11 +119,10 @@ class PeopleQueries:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[Person]:
         me = info.context.require_principal().user_id
-        limit = page_size(first, maximum=info.context.settings.max_page_size)
-        async with info.context.services.clients.db() as db:
-            rows = await BlockRepository(db).page_blocked(
-                me, after=_name_cursor(after), limit=limit + 1
-            )
+        limit = page_limit(info, first)
+        rows = await info.context.services.people.blocked(
+            me, after=_name_cursor(after), limit=limit + 1
+        )
         return _people(rows, limit, after)
 
     @strawberry.field(
@@ -148,16 +139,15 @@ class PeopleQueries:
         ] = None,
     ) -> Connection[Activity]:
         me = info.context.require_principal().user_id
-        limit = page_size(first, maximum=info.context.settings.max_page_size)
-        before = None if after is None else int(decode_cursor("activity", after, pattern=r"\d+"))
-        async with info.context.services.clients.db() as db:
-            rows = await ActivityRepository(db).page(
-                me, kinds=[k.value for k in kinds or []], before_id=before, limit=limit + 1
-            )
-        return Connection.build(
-            rows[:limit],
+        limit = page_limit(info, first)
+        before = decode_after("activity", after, pattern=r"\d+", parse=int)
+        rows = await info.context.services.people.activities(
+            me, kinds=[k.value for k in kinds or []], before_id=before, limit=limit + 1
+        )
+        return keyset_page(
+            rows,
+            limit,
+            after,
             node=Activity.from_row,
             cursor=lambda row: encode_cursor("activity", row.id),
-            has_next=len(rows) > limit,
-            has_previous=after is not None,
         )

@@ -10,8 +10,9 @@ import strawberry
 
 from datastore.people.service import person_global_id, presence_channel
 from resolvers.accounts.types import Presence, PresenceStatus
+from resolvers.core.context import Info
 from resolvers.core.permissions import IsAuthenticated
-from resolvers.people.types import Info, PresenceChange
+from resolvers.people.types import PresenceChange
 
 
 @strawberry.type

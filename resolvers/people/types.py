@@ -12,14 +12,14 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from datastore.accounts.tables import User as UserRow
-from datastore.kit.errors import BadUserInput
 from datastore.people.repository import Relation
 from datastore.people.service import effective_status
 from datastore.people.tables import UserActivity
 from resolvers.accounts.types import Presence, PresenceStatus
-from resolvers.core.context import Context
-
-Info = strawberry.Info[Context, None]
+from resolvers.core.context import Info
+from resolvers.core.ids import argument_uuid, node_uuids
+from resolvers.core.nodes import Nodes
+from resolvers.core.rows import from_row
 
 
 @strawberry.enum(description="How I stand with a person.")
@@ -56,14 +56,7 @@ class Person(relay.Node):
 
     @classmethod
     def from_row(cls, row: UserRow) -> Person:
-        return cls(
-            id=str(row.id),
-            username=row.username,
-            display_name=row.display_name,
-            avatar_url=row.avatar_url,
-            status_set=row.presence_status,
-            last_seen_at=row.last_seen_at,
-        )
+        return from_row(cls, row, status_set=row.presence_status)
 
     @strawberry.field(description="How I stand with this person.")
     async def relationship(self, info: Info) -> Relationship:
@@ -91,21 +84,8 @@ class Person(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Person | None]:
-        ids = [_uuid(i) for i in node_ids]
-        principal = info.context.principal
-        if principal is None:
-            return [None] * len(ids)
-        rows = await info.context.loaders.user_by_id.load_many([i for i in ids if i])
-        by_id = {row.id: row for row in rows if row}
-        relations = await info.context.loaders.people.relation_by_pair.load_many(
-            [(principal.user_id, i) for i in by_id]
-        )
-        # Someone who blocked me is invisible to me, as in search.
-        hidden = {i for i, r in zip(by_id, relations, strict=True) if r.blocked_viewer}
-        return [cls.from_row(by_id[i]) if i in by_id and i not in hidden else None for i in ids]
+    def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> Nodes:
+        return _people(info, node_uuids(node_ids))
 
 
 @strawberry.enum(description="Whether a friend request was sent to me or by me.")
@@ -138,7 +118,9 @@ class Activity:
 
     @classmethod
     def from_row(cls, row: UserActivity) -> Activity:
-        return cls(kind=ActivityKind(row.kind), details=row.details or {}, at=row.created_at)
+        return from_row(
+            cls, row, kind=ActivityKind(row.kind), details=row.details or {}, at=row.created_at
+        )
 
 
 @strawberry.type(description="A friend's presence changed.")
@@ -147,16 +129,21 @@ class PresenceChange:
     presence: Presence = strawberry.field(description="Their presence now.")
 
 
+async def _people(info: Info, ids: list[uuid.UUID | None]) -> list[Person | None]:
+    """Anyone signed in sees anyone's public profile, but for those who blocked them."""
+    principal = info.context.principal
+    if principal is None:
+        return [None] * len(ids)
+    rows = await info.context.loaders.user_by_id.load_many([i for i in ids if i])
+    by_id = {row.id: row for row in rows if row}
+    relations = await info.context.loaders.people.relation_by_pair.load_many(
+        [(principal.user_id, i) for i in by_id]
+    )
+    # Someone who blocked me is invisible to me, as in search.
+    hidden = {i for i, r in zip(by_id, relations, strict=True) if r.blocked_viewer}
+    return [Person.from_row(by_id[i]) if i in by_id and i not in hidden else None for i in ids]
+
+
 def person_id_argument(value: relay.GlobalID, *, field: str = "userId") -> uuid.UUID:
-    """The user id inside a Person (or User) global id, else BAD_USER_INPUT."""
-    found = _uuid(value.node_id) if value.type_name in ("Person", "User") else None
-    if found is None:
-        raise BadUserInput("This id is not a person's.", field=field)
-    return found
-
-
-def _uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
+    """The user id inside a Person (or User) global id."""
+    return argument_uuid(value, ("Person", "User"), field=field)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
@@ -11,6 +12,7 @@ from strawberry import relay
 from datastore.kit.errors import BadUserInput
 from datastore.pod import validation as check
 from datastore.pod.service.changes import EntryDraft, EntryPatch
+from resolvers.core.ids import argument_uuid
 from resolvers.pod.enums import EntryStatus
 from resolvers.pod.inputs import (
     BookmarkFieldsInput,
@@ -129,13 +131,17 @@ def kind_fields(kind: str, source: Any) -> tuple[dict[str, Any], dict[str, Any]]
         value = getattr(source, name)
         if other != kind and _given(value) and value is not None:
             raise BadUserInput(f"`{name}` is only for {other} entries.", field=name)
-    name = KIND_INPUTS.get(kind)
-    data = getattr(source, name) if name else None
+    own = KIND_INPUTS.get(kind)
+    data = getattr(source, own) if own else None
     if data is None or not _given(data):
         return {}, {}
     if kind == "PASSWORD":
         return _password(data)
-    builders = {"BOOKMARK": _bookmark, "TASK": _task, "CONTACT": _contact}
+    builders: dict[str, Callable[[Any], dict[str, Any]]] = {
+        "BOOKMARK": _bookmark,
+        "TASK": _task,
+        "CONTACT": _contact,
+    }
     return builders[kind](data), {}
 
 
@@ -146,14 +152,14 @@ def _status(status: EntryStatus) -> str:
 
 
 def tag_ids(ids: list[relay.GlobalID] | None) -> list[uuid.UUID]:
-    found = list(dict.fromkeys(check.node_id(i, ("Tag",), field="tagIds") for i in ids or []))
+    found = list(dict.fromkeys(argument_uuid(i, "Tag", field="tagIds") for i in ids or []))
     if len(found) > check.MAX_TAGS_PER_ENTRY:
         raise BadUserInput(f"At most {check.MAX_TAGS_PER_ENTRY} tags.", field="tagIds")
     return found
 
 
 def category_id(value: relay.GlobalID | None, field: str = "categoryId") -> uuid.UUID | None:
-    return None if value is None else check.node_id(value, ("Category",), field=field)
+    return None if value is None else argument_uuid(value, "Category", field=field)
 
 
 def draft(data: CreateEntryInput) -> EntryDraft:

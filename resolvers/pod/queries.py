@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated
 
 import strawberry
 from strawberry import relay
 
 from datastore.pod import validation
-from datastore.pod.repository.activity import ActivityRepository
 from datastore.pod.repository.preferences import DEFAULT_LANGUAGE
-from datastore.pod.repository.tags import TagRepository
-from resolvers.core.context import Context
+from resolvers.core.context import Info
+from resolvers.core.ids import argument_uuid
 from resolvers.core.pagination import (
     After,
     Connection,
     First,
+    decode_after,
     decode_cursor,
     encode_cursor,
-    page_size,
+    name_and_id,
+    page_limit,
 )
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.pod import filters
@@ -30,17 +30,8 @@ from resolvers.pod.types.categories import Category, CategoryTreeNode
 from resolvers.pod.types.entries import KIND_TYPES, Entry
 from resolvers.pod.types.tags import Tag
 
-Info = strawberry.Info[Context, None]
 _FILTER = strawberry.argument(description="Conditions, combined with AND.")
 _ENTRY_TYPE_NAMES = tuple(t.__name__ for t in KIND_TYPES.values())
-
-
-def _limit(info: Info, first: int | None) -> int:
-    return page_size(first, maximum=info.context.settings.max_page_size)
-
-
-def _pod(info: Info):
-    return info.context.services.pod
 
 
 @strawberry.type
@@ -54,7 +45,7 @@ class PodQueries:
         info: Info,
         id: Annotated[relay.GlobalID, strawberry.argument(description="The entry's id.")],
     ) -> Entry | None:
-        validation.node_id(id, _ENTRY_TYPE_NAMES, field="id")
+        argument_uuid(id, _ENTRY_TYPE_NAMES, field="id")  # an entry's id, or BAD_USER_INPUT
         entry_type = next(t for t in KIND_TYPES.values() if t.__name__ == id.type_name)
         return (await entry_type.resolve_nodes(info=info, node_ids=[id.node_id]))[0]
 
@@ -74,9 +65,9 @@ class PodQueries:
         ] = None,
     ) -> Connection[Entry]:
         principal = info.context.require_principal()
-        limit = _limit(info, first)
+        limit = page_limit(info, first)
         order = filters.entry_sort(sort)
-        items, has_next = await _pod(info).reads.entries(
+        items, has_next = await info.context.services.pod.reads.entries(
             principal.user_id,
             filters.entry_filter(filter),
             order,
@@ -109,13 +100,13 @@ class PodQueries:
         ] = True,
     ) -> Connection[SearchHit]:
         principal = info.context.require_principal()
-        items, has_next = await _pod(info).reads.search(
+        items, has_next = await info.context.services.pod.reads.search(
             principal.user_id,
             validation.search_query(query),
             filters.entry_filter(filter),
             prefix=prefix,
             after=filters.search_page_key(after),
-            limit=_limit(info, first),
+            limit=page_limit(info, first),
         )
         return Connection.build(
             items,
@@ -133,7 +124,7 @@ class PodQueries:
     )
     async def category_tree(self, info: Info) -> list[CategoryTreeNode]:
         principal = info.context.require_principal()
-        roots = await _pod(info).reads.category_tree(principal.user_id)
+        roots = await info.context.services.pod.reads.category_tree(principal.user_id)
         return [CategoryTreeNode.from_dict(root) for root in roots]
 
     @strawberry.field(
@@ -143,16 +134,14 @@ class PodQueries:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[Category]:
         principal = info.context.require_principal()
-        limit = _limit(info, first)
-        key = None
-        if after is not None:
-            name, _, raw_id = decode_cursor(
-                "cat",
-                after,
-                pattern=r"(?s).*\|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
-            ).rpartition("|")
-            key = (name, uuid.UUID(raw_id))
-        rows, has_next = await _pod(info).reads.categories(
+        limit = page_limit(info, first)
+        key = decode_after(
+            "cat",
+            after,
+            pattern=r"(?s).*\|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+            parse=name_and_id,
+        )
+        rows, has_next = await info.context.services.pod.reads.categories(
             principal.user_id, after=key, limit=limit
         )
         return Connection.build(
@@ -175,10 +164,9 @@ class PodQueries:
     ) -> Connection[Tag]:
         principal = info.context.require_principal()
         start = decode_cursor("tag", after, pattern=r"[a-z0-9-]+") if after else None
-        async with info.context.services.clients.db() as db:
-            rows, has_next = await TagRepository(db).page(
-                principal.user_id, slug_prefix=slug_prefix, after=start, limit=_limit(info, first)
-            )
+        rows, has_next = await info.context.services.pod.reads.tags(
+            principal.user_id, slug_prefix=slug_prefix, after=start, limit=page_limit(info, first)
+        )
         return Connection.build(
             rows,
             node=Tag.from_row,
@@ -201,14 +189,11 @@ class PodQueries:
         ] = None,
     ) -> Connection[ActivityEvent]:
         principal = info.context.require_principal()
-        entry = (
-            validation.node_id(entry_id, _ENTRY_TYPE_NAMES, field="entryId") if entry_id else None
-        )
+        entry = argument_uuid(entry_id, _ENTRY_TYPE_NAMES, field="entryId") if entry_id else None
         before = int(decode_cursor("act", after, pattern=r"\d+")) if after else None
-        async with info.context.services.clients.db() as db:
-            rows, has_next = await ActivityRepository(db).page_for_user(
-                principal.user_id, entry_id=entry, before_id=before, limit=_limit(info, first)
-            )
+        rows, has_next = await info.context.services.pod.reads.activity(
+            principal.user_id, entry_id=entry, before_id=before, limit=page_limit(info, first)
+        )
         return Connection.build(
             rows,
             node=ActivityEvent.from_row,

@@ -8,10 +8,17 @@ import strawberry
 from strawberry import relay
 
 from datastore.search.hits import JOURNAL, Hit
-from resolvers.core.context import Context
-from resolvers.core.pagination import After, Connection, First, page_size
+from resolvers.core.context import Info
+from resolvers.core.nodes import owned
+from resolvers.core.pagination import (
+    After,
+    Connection,
+    First,
+    offset_after,
+    offset_cursor,
+    page_limit,
+)
 from resolvers.core.permissions import IsAuthenticated
-from resolvers.journal.access import offset_after, offset_cursor, owned
 from resolvers.journal.types import JournalEntry
 from resolvers.search.types import (
     JournalSearchResult,
@@ -20,8 +27,6 @@ from resolvers.search.types import (
     SearchMode,
     SearchResult,
 )
-
-Info = strawberry.Info[Context, None]
 
 
 @strawberry.type
@@ -47,7 +52,7 @@ class SearchQueries:
         after: After = None,
     ) -> Connection[SearchResult]:
         user_id = info.context.require_principal().user_id
-        limit = page_size(first, maximum=info.context.settings.max_page_size)
+        limit = page_limit(info, first)
         offset = offset_after("search", after)
         wanted = [k.value for k in kinds] if kinds else [k.value for k in SearchKind]
         hits, has_next = await info.context.services.search.search(

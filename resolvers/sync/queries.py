@@ -9,12 +9,10 @@ import strawberry
 
 from datastore.kit.errors import NotFound
 from datastore.sync.service import SyncPoint
-from resolvers.core.context import Context
-from resolvers.core.pagination import Connection, First, decode_cursor, page_size
+from resolvers.core.context import Info
+from resolvers.core.pagination import Connection, First, decode_cursor, page_limit
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.sync.types import SyncChange, sync_cursor
-
-Info = strawberry.Info[Context, None]
 
 
 def parse_since(since: str | None) -> SyncPoint | None:
@@ -46,7 +44,7 @@ class SyncQueries:
         first: First = None,
     ) -> Connection[SyncChange]:
         principal = info.context.require_principal()
-        limit = page_size(first, maximum=info.context.settings.max_page_size)
+        limit = page_limit(info, first)
         items, has_next = await info.context.services.sync.changes_after(
             principal.user_id, parse_since(since), limit=limit
         )

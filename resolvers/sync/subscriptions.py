@@ -7,11 +7,9 @@ from collections.abc import AsyncGenerator
 import strawberry
 
 from datastore.kit.events import user_events
-from resolvers.core.context import Context
+from resolvers.core.context import Info
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.sync.types import SyncChange
-
-Info = strawberry.Info[Context, None]
 
 
 @strawberry.type

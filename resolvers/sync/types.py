@@ -10,9 +10,9 @@ import strawberry
 
 from datastore.sync.items import SyncItem
 from datastore.sync.service import change_values
+from resolvers.core.ids import global_id
 from resolvers.core.pagination import encode_cursor
 from resolvers.pod.enums import EntityType
-from resolvers.pod.types.common import global_id
 
 
 @strawberry.enum(description="What happened to the object.")

@@ -21,6 +21,7 @@ from datastore.accounts.service.profile import ProfileOperations
 from datastore.accounts.service.tokens import hash_secret, issue_token
 from datastore.accounts.tables import User
 from datastore.audit.repository import AuditAction, AuditRepository
+from datastore.audit.tables import AuditLog
 from datastore.kit.errors import BadUserInput, Conflict, NotFound, Unauthenticated
 from datastore.kit.ratelimit import RateLimiter
 from datastore.kit.settings import Settings
@@ -228,6 +229,21 @@ class AccountService(ProfileOperations):
                     {"sessionId": session_id, "reason": "PASSWORD_CHANGED"},
                 )
         return len(others)
+
+    async def list_sessions(
+        self, user_id: uuid.UUID, *, limit: int, after: str | None
+    ) -> tuple[list[SessionItem], bool]:
+        """My live device sessions, newest first, and whether more follow."""
+        return await self.sessions.list_for_user(str(user_id), limit=limit, after=after)
+
+    async def security_events(
+        self, user_id: uuid.UUID, *, before_id: int | None, limit: int
+    ) -> list[AuditLog]:
+        """My account's audit log, newest first, before the row `before_id`."""
+        async with self.db() as db:
+            return await AuditRepository(db).page_for_user(
+                user_id, before_id=before_id, limit=limit
+            )
 
     async def _audit(
         self,

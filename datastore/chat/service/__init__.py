@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from datastore.chat.items import ConversationItem
+from datastore.chat.items import ConversationItem, InboxItem, StatsItem
 from datastore.chat.live import ViewingTracker
 from datastore.chat.repository.inbox import InboxRepository
 from datastore.chat.repository.messages import MessageRepository
@@ -15,6 +15,7 @@ from datastore.chat.service.fanout import Fanout
 from datastore.chat.service.groups import GroupService
 from datastore.chat.service.messages import MessageService
 from datastore.chat.service.parts import ChatParts
+from datastore.chat.service.statistics import month_totals
 from datastore.kit.clients import Clients
 from datastore.notifications.service import NotificationService
 from datastore.people.service import PeopleService
@@ -53,3 +54,21 @@ class ChatService:
     async def start_direct(self, me: uuid.UUID, other: uuid.UUID) -> ConversationItem:
         """The DIRECT conversation of me and `other`, created on first ask."""
         return await start_direct(self.parts, me, other)
+
+    async def list_inbox(
+        self, me: uuid.UUID, *, after: tuple[str, str] | None, limit: int
+    ) -> list[InboxItem]:
+        """My inbox rows, most recently active first, after an (activity, conversation id)."""
+        return await self.inbox.page(str(me), after=after, limit=limit)
+
+    async def daily_statistics(
+        self, me: uuid.UUID, *, before: str | None, limit: int
+    ) -> list[StatsItem]:
+        """My chat statistics per day (YYYY-MM-DD) before `before`, newest first."""
+        return await self.statistics.days(str(me), before=before, since=None, limit=limit)
+
+    async def monthly_statistics(
+        self, me: uuid.UUID, *, before: str | None, limit: int
+    ) -> list[StatsItem]:
+        """My chat statistics per month (YYYY-MM) before `before`, newest first."""
+        return await month_totals(self.statistics, str(me), before=before, limit=limit)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 RANK = {"MEMBER": 0, "ADMIN": 1, "OWNER": 2}
 MAX_INITIAL_MEMBERS = 100
+MAX_SEARCH = 100  # characters of a public group search
 
 
 def group_details(
@@ -57,6 +58,29 @@ class GroupService:
         self.chat = chat
         self.clients = chat.clients
         self.messages = messages
+
+    async def joined(
+        self, me: uuid.UUID, *, after: uuid.UUID | None, limit: int
+    ) -> list[ChatGroup]:
+        """The groups I am a member of, by id."""
+        async with self.clients.db() as db:
+            return await GroupRepository(db).page_for_member(me, after=after, limit=limit)
+
+    async def search_public(
+        self, query: str, *, after: tuple[str, uuid.UUID] | None, limit: int
+    ) -> list[ChatGroup]:
+        """Public groups whose name starts with `query` (trimmed), by lower-case name then id."""
+        if len(query) > MAX_SEARCH:
+            raise BadUserInput(f"At most {MAX_SEARCH} characters.", field="query")
+        async with self.clients.db() as db:
+            return await GroupRepository(db).search_public(query.strip(), after=after, limit=limit)
+
+    async def list_members(
+        self, group_id: uuid.UUID, *, after: uuid.UUID | None, limit: int
+    ) -> list[GroupMember]:
+        """A group's members by user id (the caller checked that I am one)."""
+        async with self.clients.db() as db:
+            return await MemberRepository(db).page(group_id, after=after, limit=limit)
 
     async def create(
         self, me: uuid.UUID, details: dict[str, Any], member_ids: Sequence[uuid.UUID]

@@ -237,6 +237,23 @@ class MessageService:
         found = await self.chat.inbox.get_many([(user_id, conversation_id)])
         return conversation, found.get((user_id, conversation_id))
 
+    async def history(
+        self, me: uuid.UUID, conversation_id: str, *, start: str | None, forward: bool, limit: int
+    ) -> tuple[list[MessageItem], bool]:
+        """Up to `limit` messages after (forward) or before message id `start`, in time order,
+        and whether more lie that way. Those I fetched from others are DELIVERED to me.
+        The caller checked that I am a member."""
+        items = await self.repository.page(
+            conversation_id, start=start, forward=forward, limit=limit + 1
+        )
+        more, page = len(items) > limit, items[:limit]
+        if not forward:
+            page.reverse()
+        from_others = [m for m in page if m.sender_id != str(me)]
+        if from_others:
+            await self.delivered(me, conversation_id, from_others[-1].id)
+        return page, more
+
     async def delivered(self, me: uuid.UUID, conversation_id: str, up_to: str) -> None:
         """I fetched messages up to `up_to`: they are DELIVERED to me (caller checked access)."""
         advanced = await self.repository.advance(

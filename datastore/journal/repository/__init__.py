@@ -3,7 +3,7 @@
 from datastore.journal.repository.analysis import AnalysisRepository
 from datastore.journal.repository.entries import EntryFilter, JournalEntryRepository
 from datastore.journal.repository.jobs import AIJobRepository
-from datastore.journal.repository.reminders import ReminderRepository
+from datastore.journal.repository.reminders import ReminderFilter, ReminderRepository
 from datastore.journal.repository.tags import JournalTagRepository
 from datastore.journal.repository.topics import TopicRepository
 
@@ -13,6 +13,7 @@ __all__ = [
     "EntryFilter",
     "JournalEntryRepository",
     "JournalTagRepository",
+    "ReminderFilter",
     "ReminderRepository",
     "TopicRepository",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,16 @@ from sqlalchemy import delete, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from datastore.journal.tables import Reminder
+
+
+@dataclass(frozen=True)
+class ReminderFilter:
+    due_before: datetime | None = None
+    completed: bool | None = None
+
+
+# Soonest first, the id breaking ties so pages are stable.
+ReminderKey = tuple[datetime, uuid.UUID]
 
 
 class ReminderRepository:
@@ -49,18 +60,18 @@ class ReminderRepository:
     async def page(
         self,
         user_id: uuid.UUID,
+        reminder_filter: ReminderFilter,
         *,
         limit: int,
-        after: tuple[datetime, uuid.UUID] | None,
-        due_before: datetime | None,
-        completed: bool | None,
+        after: ReminderKey | None,
     ) -> list[Reminder]:
         """Soonest first."""
         statement = select(Reminder).where(Reminder.user_id == user_id)
-        if due_before is not None:
-            statement = statement.where(Reminder.remind_at <= due_before)
-        if completed is not None:
-            statement = statement.where(Reminder.is_completed.is_(completed))
+        f = reminder_filter
+        if f.due_before is not None:
+            statement = statement.where(Reminder.remind_at <= f.due_before)
+        if f.completed is not None:
+            statement = statement.where(Reminder.is_completed.is_(f.completed))
         if after is not None:
             statement = statement.where(tuple_(Reminder.remind_at, Reminder.id) > tuple_(*after))
         statement = statement.order_by(Reminder.remind_at, Reminder.id).limit(limit)

@@ -14,10 +14,11 @@ import structlog
 
 from datastore.insights.cache import InsightsCache
 from datastore.journal import validation as check
-from datastore.journal.repository import JournalEntryRepository, JournalTagRepository
+from datastore.journal.repository import EntryFilter, JournalEntryRepository, JournalTagRepository
 from datastore.journal.repository.analysis import AnalysisRepository
+from datastore.journal.repository.entries import EntryKey
 from datastore.journal.repository.jobs import EMBED_JOURNAL, AIJobRepository
-from datastore.journal.repository.topics import TopicRepository
+from datastore.journal.repository.topics import TopicCount, TopicRepository
 from datastore.journal.tables import JournalEntry, JournalTag, Topic
 from datastore.kit.errors import BadUserInput, NotFound
 from datastore.outbox.repository import OutboxRepository
@@ -36,6 +37,33 @@ class JournalService:
     def __init__(self, clients: Clients, insights: InsightsCache) -> None:
         self.db = clients.db
         self.insights = insights
+
+    # ------------------------------------------------------------------ reads
+
+    async def list_entries(
+        self, user_id: uuid.UUID, entry_filter: EntryFilter, *, limit: int, after: EntryKey | None
+    ) -> list[JournalEntry]:
+        """My entries matching `entry_filter`, newest entry date first, after a keyset."""
+        async with self.db() as session:
+            return await JournalEntryRepository(session).page(
+                user_id, entry_filter, limit=limit, after=after
+            )
+
+    async def list_tags(
+        self, user_id: uuid.UUID, *, limit: int, after: tuple[str, uuid.UUID] | None
+    ) -> list[JournalTag]:
+        """My tags by name (ignoring case), after a (lower-case name, id) keyset."""
+        async with self.db() as session:
+            return await JournalTagRepository(session).page(user_id, limit=limit, after=after)
+
+    async def list_topics(
+        self, user_id: uuid.UUID, *, limit: int, after: tuple[str, uuid.UUID] | None
+    ) -> list[TopicCount]:
+        """System topics and mine by name, each with how many of my entries have it."""
+        async with self.db() as session:
+            return await TopicRepository(session).page_with_counts(
+                user_id, limit=limit, after=after
+            )
 
     # ------------------------------------------------------------------ entries
 

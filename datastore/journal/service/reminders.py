@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from datastore.journal import validation as check
 from datastore.journal.recurrence import next_occurrence
-from datastore.journal.repository import ReminderRepository
+from datastore.journal.repository import ReminderFilter, ReminderRepository
+from datastore.journal.repository.reminders import ReminderKey
 from datastore.journal.tables import Reminder
 from datastore.kit.errors import BadUserInput
 from datastore.outbox.repository import OutboxRepository
@@ -23,6 +24,15 @@ class ReminderService:
     def __init__(self, clients: Clients) -> None:
         self.db = clients.db
         self.settings = clients.settings.journal
+
+    async def list_reminders(
+        self, user_id: uuid.UUID, filters: ReminderFilter, *, limit: int, after: ReminderKey | None
+    ) -> list[Reminder]:
+        """My reminders that match `filters`, soonest first, after a keyset."""
+        async with self.db() as session:
+            return await ReminderRepository(session).page(
+                user_id, filters, limit=limit, after=after
+            )
 
     async def create(self, user_id: uuid.UUID, values: dict[str, Any]) -> Reminder:
         checked = _checked(values, creating=True)

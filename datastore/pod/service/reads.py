@@ -1,4 +1,5 @@
-"""Reads behind the Redis cache: entry pages, search pages, the category tree."""
+"""The pod's reads: entry pages, search pages and the category tree behind the Redis cache;
+categories, tags and the activity log straight from PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from datastore.pod.cache import PodCache
 from datastore.pod.repository import pages
+from datastore.pod.repository.activity import ActivityRepository
 from datastore.pod.repository.categories import CategoryRepository
+from datastore.pod.repository.tags import TagRepository
 from datastore.pod.rows import entry_from_json, entry_to_json
-from datastore.pod.tables import Entry
+from datastore.pod.tables import ActivityLog, Entry, Tag
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,24 @@ class PodReads:
             return _nest(rows)
 
         return await self._cached(user_id, "tree", load, encode=lambda v: v, decode=lambda v: v)
+
+    async def tags(
+        self, user_id: uuid.UUID, *, slug_prefix: str | None, after: str | None, limit: int
+    ) -> tuple[list[Tag], bool]:
+        """My tags by slug, optionally only those starting with `slug_prefix`."""
+        async with self.db() as db:
+            return await TagRepository(db).page(
+                user_id, slug_prefix=slug_prefix, after=after, limit=limit
+            )
+
+    async def activity(
+        self, user_id: uuid.UUID, *, entry_id: uuid.UUID | None, before_id: int | None, limit: int
+    ) -> tuple[list[ActivityLog], bool]:
+        """My pod's activity log, newest first; only one entry's when `entry_id` is given."""
+        async with self.db() as db:
+            return await ActivityRepository(db).page_for_user(
+                user_id, entry_id=entry_id, before_id=before_id, limit=limit
+            )
 
 
 def _encode_page(page: tuple[list[ListedEntry], bool]) -> dict[str, Any]:

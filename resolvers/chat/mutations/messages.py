@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -16,20 +16,15 @@ from resolvers.chat.types.conversation import Conversation
 from resolvers.chat.types.enums import ReactionKind
 from resolvers.chat.types.events import ReactionPayload
 from resolvers.chat.types.message import Message
-from resolvers.core.context import Context
+from resolvers.core.context import Info
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.people.types import person_id_argument
 
-Info = strawberry.Info[Context, None]
 ConversationId = Annotated[relay.GlobalID, strawberry.argument(description="The conversation.")]
 MessageId = Annotated[relay.GlobalID, strawberry.argument(description="The message.")]
 UpTo = Annotated[
     relay.GlobalID, strawberry.argument(description="The newest message covered (inclusive).")
 ]
-
-
-def _chat(info: Info) -> Any:
-    return info.context.services.chat
 
 
 @strawberry.type
@@ -45,7 +40,7 @@ class MessageMutations:
         user_id: Annotated[relay.GlobalID, strawberry.argument(description="The other person.")],
     ) -> Conversation:
         me = info.context.require_principal().user_id
-        item = await _chat(info).start_direct(me, person_id_argument(user_id))
+        item = await info.context.services.chat.start_direct(me, person_id_argument(user_id))
         return Conversation.from_item(item)
 
     @strawberry.mutation(
@@ -66,7 +61,7 @@ class MessageMutations:
             if replied_conversation != conversation_id:
                 raise NotFound("No such message in this conversation.", field="replyToId")
         media = input.media
-        item = await _chat(info).messages.send(
+        item = await info.context.services.chat.messages.send(
             me,
             conversation_id,
             kind=input.kind.value,
@@ -98,7 +93,7 @@ class MessageMutations:
     ) -> Message:
         me = info.context.require_principal().user_id
         conversation_id, message_id = message_argument(id)
-        item = await _chat(info).messages.edit(me, conversation_id, message_id, body)
+        item = await info.context.services.chat.messages.edit(me, conversation_id, message_id, body)
         return Message.from_item(item)
 
     @strawberry.mutation(
@@ -108,7 +103,9 @@ class MessageMutations:
     async def delete_message(self, info: Info, id: MessageId) -> Message:
         me = info.context.require_principal().user_id
         conversation_id, message_id = message_argument(id)
-        return Message.from_item(await _chat(info).messages.delete(me, conversation_id, message_id))
+        return Message.from_item(
+            await info.context.services.chat.messages.delete(me, conversation_id, message_id)
+        )
 
     @strawberry.mutation(
         description="Add my reaction of this kind to a message, or take it back if I had it.",
@@ -122,7 +119,7 @@ class MessageMutations:
     ) -> ReactionPayload:
         me = info.context.require_principal().user_id
         conversation_id, raw_id = message_argument(message_id, field="messageId")
-        item, added = await _chat(info).messages.toggle_reaction(
+        item, added = await info.context.services.chat.messages.toggle_reaction(
             me, conversation_id, raw_id, reaction.value
         )
         return ReactionPayload(message=Message.from_item(item), added=added)
@@ -158,7 +155,7 @@ class MessageMutations:
         typing: Annotated[bool, strawberry.argument(description="Started or stopped.")] = True,
     ) -> datetime:
         me = info.context.require_principal().user_id
-        expires = await _chat(info).messages.typing(
+        expires = await info.context.services.chat.messages.typing(
             me, conversation_argument(conversation_id), typing
         )
         return datetime.fromtimestamp(expires, UTC)
@@ -172,7 +169,9 @@ async def _mark(
     in_conversation, message_id = message_argument(up_to, field="upTo")
     if in_conversation != conversation:
         raise NotFound("No such message in this conversation.", field="upTo")
-    item, row = await _chat(info).messages.mark(me, conversation, message_id, state=state)
+    item, row = await info.context.services.chat.messages.mark(
+        me, conversation, message_id, state=state
+    )
     if row is not None:
         info.context.loaders.chat.inbox_by_key.prime((str(me), conversation), row)
     return Conversation.from_item(item)

@@ -12,17 +12,15 @@ import strawberry
 from strawberry import relay
 
 from datastore.chat.ids import message_millis
-from datastore.chat.items import ConversationItem
+from datastore.chat.items import ConversationItem, InboxItem
 from datastore.people.service import person_global_id
 from resolvers.chat.ids import message_gid
-from resolvers.chat.lists import list_connection
 from resolvers.chat.types.enums import ConversationKind, MessageKind
 from resolvers.chat.types.group import Group
-from resolvers.core.context import Context
-from resolvers.core.pagination import After, Connection, First
+from resolvers.core.context import Info
+from resolvers.core.nodes import Nodes
+from resolvers.core.pagination import After, Connection, First, list_page
 from resolvers.people.types import Person
-
-Info = strawberry.Info[Context, None]
 
 
 @strawberry.type(description="A short view of a conversation's newest message.")
@@ -72,7 +70,7 @@ class Conversation(relay.Node):
     def created_at(self) -> datetime:
         return datetime.fromisoformat(self.item.created_at)
 
-    async def _inbox(self, info: Info) -> Any:
+    async def _inbox(self, info: Info) -> InboxItem | None:
         me = info.context.require_principal().user_id
         return await info.context.loaders.chat.inbox_row(me, self.item.id)
 
@@ -108,7 +106,7 @@ class Conversation(relay.Node):
     ) -> Connection[Person]:
         ids = await info.context.loaders.chat.member_ids_by_conversation.load(self.item.id) or []
         rows = await info.context.loaders.user_by_id.load_many(sorted(ids))
-        return list_connection(
+        return list_page(
             [r for r in rows if r],
             kind="cmember",
             first=first,
@@ -118,14 +116,15 @@ class Conversation(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Conversation | None]:
-        """Members only: anyone else gets null, as for a missing one."""
-        principal = info.context.principal
-        ids = list(node_ids)
-        if principal is None:
-            return [None] * len(ids)
-        loaders = info.context.loaders.chat
-        items = await asyncio.gather(*(loaders.conversation_for(i, principal.user_id) for i in ids))
-        return [cls.from_item(i) if i else None for i in items]
+    def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> Nodes:
+        return _conversations(info, list(node_ids))
+
+
+async def _conversations(info: Info, ids: list[str]) -> list[Conversation | None]:
+    """Members only: anyone else gets null, as for a missing one."""
+    principal = info.context.principal
+    if principal is None:
+        return [None] * len(ids)
+    loaders = info.context.loaders.chat
+    items = await asyncio.gather(*(loaders.conversation_for(i, principal.user_id) for i in ids))
+    return [Conversation.from_item(i) if i else None for i in items]

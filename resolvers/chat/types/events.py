@@ -15,10 +15,8 @@ from resolvers.chat.ids import conversation_gid, message_gid
 from resolvers.chat.types.conversation import Conversation
 from resolvers.chat.types.enums import DeliveryState, ReactionKind
 from resolvers.chat.types.message import Message
-from resolvers.core.context import Context
+from resolvers.core.context import Info
 from resolvers.people.types import Person
-
-Info = strawberry.Info[Context, None]
 
 
 @strawberry.enum(description="What happened in a conversation.")

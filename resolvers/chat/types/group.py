@@ -13,25 +13,29 @@ from strawberry import relay
 from strawberry.types.lazy_type import LazyType
 
 from datastore.chat.ids import group_conversation_id
-from datastore.chat.repository.groups import MemberRepository
 from datastore.chat.tables import ChatGroup
 from datastore.chat.tables import GroupMember as GroupMemberRow
 from resolvers.chat.types.enums import GroupRole, GroupVisibility
-from resolvers.core.context import Context
+from resolvers.core.context import Info
+from resolvers.core.ids import node_uuids
+from resolvers.core.nodes import Nodes
 from resolvers.core.pagination import (
     After,
     Connection,
     First,
-    decode_cursor,
+    decode_after,
     encode_cursor,
-    page_size,
+    keyset_page,
+    page_limit,
 )
 from resolvers.people.types import Person
 
-Info = strawberry.Info[Context, None]
 # conversation.py imports this module for `Group`; this side names Conversation lazily.
 _CONVERSATION_MODULE = "resolvers.chat.types.conversation"
-ConversationRef = Annotated["Conversation", strawberry.lazy(_CONVERSATION_MODULE)]  # noqa: F821
+ConversationRef = Annotated[
+    "Conversation",  # type: ignore[name-defined]  # noqa: F821
+    strawberry.lazy(_CONVERSATION_MODULE),
+]
 
 
 @strawberry.type(description="A member of a group and their role.")
@@ -96,25 +100,14 @@ class Group(relay.Node):
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[GroupMember]:
         me = info.context.require_principal().user_id
-        limit = page_size(first, maximum=info.context.settings.max_page_size)
-        start = (
-            None
-            if after is None
-            else uuid.UUID(decode_cursor("member", after, pattern=r"[0-9a-f-]{36}"))
-        )
+        limit = page_limit(info, first)
+        start = decode_after("member", after, pattern=r"[0-9a-f-]{36}", parse=uuid.UUID)
         if await info.context.loaders.chat.membership_by_pair.load((self.row.id, me)) is None:
-            return Connection.build(
-                [], node=GroupMember, cursor=str, has_next=False, has_previous=False
-            )
-        async with info.context.services.clients.db() as db:
-            rows = await MemberRepository(db).page(self.row.id, after=start, limit=limit + 1)
-        return Connection.build(
-            rows[:limit],
-            node=lambda row: GroupMember(row=row),
-            cursor=lambda row: encode_cursor("member", row.user_id),
-            has_next=len(rows) > limit,
-            has_previous=after is not None,
-        )
+            # Not a member: no members shown, and no hint of where a cursor would be.
+            return keyset_page([], limit, None, node=_member, cursor=_member_cursor)
+        groups = info.context.services.chat.groups
+        rows = await groups.list_members(self.row.id, after=start, limit=limit + 1)
+        return keyset_page(rows, limit, after, node=_member, cursor=_member_cursor)
 
     @strawberry.field(description="The group's conversation; null when I am not a member.")
     async def conversation(self, info: Info) -> ConversationRef | None:
@@ -128,30 +121,32 @@ class Group(relay.Node):
         return conversation.from_item(item)
 
     @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Group | None]:
-        """Members see their groups; anyone signed in sees public ones."""
-        principal = info.context.principal
-        ids = [_uuid(i) for i in node_ids]
-        if principal is None:
-            return [None] * len(ids)
-        loaders = info.context.loaders.chat
-
-        async def one(group_id: uuid.UUID | None) -> Group | None:
-            row = await loaders.group_by_id.load(group_id) if group_id else None
-            if row is None:
-                return None
-            if row.visibility == "PUBLIC":
-                return cls.from_row(row)
-            member = await loaders.membership_by_pair.load((row.id, principal.user_id))
-            return cls.from_row(row) if member else None
-
-        return list(await asyncio.gather(*(one(i) for i in ids)))
+    def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> Nodes:
+        return _groups(info, node_uuids(node_ids))
 
 
-def _uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
+def _member(row: GroupMemberRow) -> GroupMember:
+    return GroupMember(row=row)
+
+
+def _member_cursor(row: GroupMemberRow) -> str:
+    return encode_cursor("member", row.user_id)
+
+
+async def _groups(info: Info, ids: list[uuid.UUID | None]) -> list[Group | None]:
+    """Members see their groups; anyone signed in sees public ones."""
+    principal = info.context.principal
+    if principal is None:
+        return [None] * len(ids)
+    loaders = info.context.loaders.chat
+
+    async def one(group_id: uuid.UUID | None) -> Group | None:
+        row = await loaders.group_by_id.load(group_id) if group_id else None
+        if row is None:
+            return None
+        if row.visibility == "PUBLIC":
+            return Group.from_row(row)
+        member = await loaders.membership_by_pair.load((row.id, principal.user_id))
+        return Group.from_row(row) if member else None
+
+    return list(await asyncio.gather(*(one(i) for i in ids)))

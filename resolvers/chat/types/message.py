@@ -13,14 +13,13 @@ from strawberry import relay
 
 from datastore.chat.items import REACTIONS, MessageItem, ParticipantItem
 from datastore.people.service import person_global_id
-from resolvers.chat.ids import conversation_gid, message_node_id, split_message_id
-from resolvers.chat.lists import list_connection
+from resolvers.chat.ids import conversation_gid, message_key, message_node_id
 from resolvers.chat.types.enums import DeliveryState, MediaStatus, MessageKind, ReactionKind
-from resolvers.core.context import Context
-from resolvers.core.pagination import After, Connection, First
+from resolvers.core.context import Info
+from resolvers.core.ids import node_key
+from resolvers.core.nodes import Nodes
+from resolvers.core.pagination import After, Connection, First, list_page
 from resolvers.people.types import Person
-
-Info = strawberry.Info[Context, None]
 
 
 def _time(value: str | None) -> datetime | None:
@@ -62,12 +61,11 @@ class Receipt:
     person_id: strawberry.ID = strawberry.field(description="Global id of the recipient.")
     state: DeliveryState = strawberry.field(description="SENT, DELIVERED or READ.")
     at: datetime | None = strawberry.field(description="When it reached that state (at latest).")
+    user_id: strawberry.Private[uuid.UUID]
 
     @strawberry.field(description="The recipient.")
     async def person(self, info: Info) -> Person | None:
-        row = await info.context.loaders.user_by_id.load(
-            uuid.UUID(relay.from_base64(self.person_id)[1])
-        )
+        row = await info.context.loaders.user_by_id.load(self.user_id)
         return Person.from_row(row) if row else None
 
 
@@ -154,7 +152,7 @@ class Message(relay.Node):
 
     @strawberry.field(description="Earlier versions, oldest first.")
     def edit_history(self, first: First = None, after: After = None) -> Connection[MessageEdit]:
-        return list_connection(
+        return list_page(
             self.item.edits,
             kind="edit",
             first=first,
@@ -176,7 +174,7 @@ class Message(relay.Node):
             for k in REACTIONS
             if (users := self.item.reactions.get(k))
         ]
-        return list_connection(counts, kind="reaction", first=first, after=after, node=lambda c: c)
+        return list_page(counts, kind="reaction", first=first, after=after, node=lambda c: c)
 
     async def _receipts(self, info: Info) -> list[_Receipt]:
         loaders = info.context.loaders.chat
@@ -195,13 +193,14 @@ class Message(relay.Node):
     async def receipts(
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[Receipt]:
-        return list_connection(
+        return list_page(
             await self._receipts(info),
             kind="receipt",
             first=first,
             after=after,
             node=lambda r: Receipt(
                 person_id=strawberry.ID(person_global_id(r.user_id)),
+                user_id=uuid.UUID(r.user_id),
                 state=DeliveryState(r.state),
                 at=_time(r.at),
             ),
@@ -222,20 +221,22 @@ class Message(relay.Node):
         return DeliveryState.READ
 
     @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Message | None]:
-        principal = info.context.principal
-        keys = [split_message_id(i) for i in node_ids]
-        if principal is None:
-            return [None] * len(keys)
-        loaders = info.context.loaders.chat
+    def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> Nodes:
+        return _messages(info, [node_key(i, message_key) for i in node_ids])
 
-        async def one(key: tuple[str, str] | None) -> Message | None:
-            if key is None or not await loaders.is_member(key[0], principal.user_id):
-                return None
-            item = await loaders.message_for(*key)
-            return cls.from_item(item) if item else None
 
-        # Concurrently, so the loaders batch every key into one round trip each.
-        return list(await asyncio.gather(*(one(k) for k in keys)))
+async def _messages(info: Info, keys: list[tuple[str, str] | None]) -> list[Message | None]:
+    """Messages of the conversations I am in; null for anyone else, as for a missing one."""
+    principal = info.context.principal
+    if principal is None:
+        return [None] * len(keys)
+    loaders = info.context.loaders.chat
+
+    async def one(key: tuple[str, str] | None) -> Message | None:
+        if key is None or not await loaders.is_member(key[0], principal.user_id):
+            return None
+        item = await loaders.message_for(*key)
+        return Message.from_item(item) if item else None
+
+    # Concurrently, so the loaders batch every key into one round trip each.
+    return list(await asyncio.gather(*(one(k) for k in keys)))

@@ -8,14 +8,15 @@ import strawberry
 from strawberry import relay
 
 from datastore.pod import validation
+from resolvers.core.context import Info
+from resolvers.core.ids import argument_uuid, global_id
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.pod import drafts
 from resolvers.pod.enums import SearchLanguage
 from resolvers.pod.inputs import CreateCategoryInput, UpdateCategoryInput, UpdatePodSettingsInput
-from resolvers.pod.mutations.common import INPUT, Info, actor, pod
+from resolvers.pod.mutations.common import INPUT, actor
 from resolvers.pod.types.activity import PodSettings
 from resolvers.pod.types.categories import Category
-from resolvers.pod.types.common import global_id
 
 CategoryId = Annotated[relay.GlobalID, strawberry.argument(description="The category's global id.")]
 
@@ -33,7 +34,7 @@ class CategoryMutations:
     async def create_category(
         self, info: Info, input: Annotated[CreateCategoryInput, INPUT]
     ) -> Category:
-        row = await pod(info).categories.create(
+        row = await info.context.services.pod.categories.create(
             actor(info),
             parent_id=drafts.category_id(input.parent_id, field="parentId"),
             name=_name(input.name),
@@ -59,9 +60,9 @@ class CategoryMutations:
             values["icon"] = validation.icon(input.icon)
         if input.position is not strawberry.UNSET and input.position is not None:
             values["position"] = input.position
-        category_id = validation.node_id(id, ("Category",), field="id")
+        category_id = argument_uuid(id, "Category", field="id")
         return Category.from_row(
-            await pod(info).categories.update(actor(info), category_id, values)
+            await info.context.services.pod.categories.update(actor(info), category_id, values)
         )
 
     @strawberry.mutation(
@@ -80,9 +81,9 @@ class CategoryMutations:
             int | None, strawberry.argument(description="New position among siblings.")
         ] = None,
     ) -> Category:
-        row = await pod(info).categories.move(
+        row = await info.context.services.pod.categories.move(
             actor(info),
-            validation.node_id(id, ("Category",), field="id"),
+            argument_uuid(id, "Category", field="id"),
             drafts.category_id(parent_id, field="parentId"),
             position,
         )
@@ -94,8 +95,8 @@ class CategoryMutations:
         permission_classes=[IsAuthenticated],
     )
     async def delete_category(self, info: Info, id: CategoryId) -> strawberry.ID:
-        deleted = await pod(info).categories.delete(
-            actor(info), validation.node_id(id, ("Category",), field="id")
+        deleted = await info.context.services.pod.categories.delete(
+            actor(info), argument_uuid(id, "Category", field="id")
         )
         return global_id("Category", deleted)
 
@@ -106,5 +107,7 @@ class CategoryMutations:
     async def update_pod_settings(
         self, info: Info, input: Annotated[UpdatePodSettingsInput, INPUT]
     ) -> PodSettings:
-        language = await pod(info).set_search_language(actor(info), input.search_language.value)
+        language = await info.context.services.pod.set_search_language(
+            actor(info), input.search_language.value
+        )
         return PodSettings(search_language=SearchLanguage(language))

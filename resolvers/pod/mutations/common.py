@@ -1,16 +1,15 @@
-"""What every pod mutation needs: the actor and the service."""
+"""What every pod mutation needs: the actor its change comes from."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
 
 from datastore.pod.service.changes import Actor
-from resolvers.core.context import Context
+from resolvers.core.context import Info
 
-Info = strawberry.Info[Context, None]
 INPUT = strawberry.argument(description="The values; see the input type.")
 EntryId = Annotated[relay.GlobalID, strawberry.argument(description="The entry's global id.")]
 
@@ -19,7 +18,3 @@ def actor(info: Info) -> Actor:
     """The signed-in user and the device session the change comes from."""
     principal = info.context.require_principal()
     return Actor(principal.user_id, principal.session_id)
-
-
-def pod(info: Info) -> Any:
-    return info.context.services.pod

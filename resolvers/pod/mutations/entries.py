@@ -7,11 +7,12 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
-from datastore.pod import validation
+from resolvers.core.context import Info
+from resolvers.core.ids import argument_uuid
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.pod import drafts
 from resolvers.pod.inputs import CreateEntryInput, UpdateEntryInput
-from resolvers.pod.mutations.common import INPUT, EntryId, Info, actor, pod
+from resolvers.pod.mutations.common import INPUT, EntryId, actor
 from resolvers.pod.types.entries import KIND_TYPES, Entry
 
 _TYPE_NAMES = tuple(t.__name__ for t in KIND_TYPES.values())
@@ -20,7 +21,7 @@ TagIds = Annotated[list[relay.GlobalID], strawberry.argument(description="My tag
 
 
 def _entry_id(id: relay.GlobalID):
-    return validation.node_id(id, _TYPE_NAMES, field="id")
+    return argument_uuid(id, _TYPE_NAMES, field="id")
 
 
 @strawberry.type
@@ -29,7 +30,9 @@ class EntryMutations:
         description="Add an entry to my pod.", permission_classes=[IsAuthenticated]
     )
     async def create_entry(self, info: Info, input: Annotated[CreateEntryInput, INPUT]) -> Entry:
-        return Entry.from_row(await pod(info).entries.create(actor(info), drafts.draft(input)))
+        return Entry.from_row(
+            await info.context.services.pod.entries.create(actor(info), drafts.draft(input))
+        )
 
     @strawberry.mutation(
         description="Change an entry. CONFLICT (with extensions.currentVersion) when "
@@ -47,7 +50,9 @@ class EntryMutations:
     ) -> Entry:
         entry_id = _entry_id(id)
         patch = drafts.patch(_KIND_BY_TYPE[id.type_name], input)
-        row = await pod(info).entries.update(actor(info), entry_id, expected_version, patch)
+        row = await info.context.services.pod.entries.update(
+            actor(info), entry_id, expected_version, patch
+        )
         return Entry.from_row(row)
 
     @strawberry.mutation(
@@ -55,21 +60,25 @@ class EntryMutations:
         permission_classes=[IsAuthenticated],
     )
     async def delete_entry(self, info: Info, id: EntryId) -> Entry:
-        return Entry.from_row(await pod(info).entries.trash(actor(info), _entry_id(id)))
+        return Entry.from_row(
+            await info.context.services.pod.entries.trash(actor(info), _entry_id(id))
+        )
 
     @strawberry.mutation(
         description="Bring an entry back from the trash, to the status it had.",
         permission_classes=[IsAuthenticated],
     )
     async def restore_entry(self, info: Info, id: EntryId) -> Entry:
-        return Entry.from_row(await pod(info).entries.restore(actor(info), _entry_id(id)))
+        return Entry.from_row(
+            await info.context.services.pod.entries.restore(actor(info), _entry_id(id))
+        )
 
     @strawberry.mutation(
         description="Add tags to an entry (no version check: tagging commutes).",
         permission_classes=[IsAuthenticated],
     )
     async def tag_entry(self, info: Info, id: EntryId, tag_ids: TagIds) -> Entry:
-        row = await pod(info).entries.change_tags(
+        row = await info.context.services.pod.entries.change_tags(
             actor(info), _entry_id(id), add=drafts.tag_ids(tag_ids)
         )
         return Entry.from_row(row)
@@ -78,7 +87,7 @@ class EntryMutations:
         description="Remove tags from an entry.", permission_classes=[IsAuthenticated]
     )
     async def untag_entry(self, info: Info, id: EntryId, tag_ids: TagIds) -> Entry:
-        row = await pod(info).entries.change_tags(
+        row = await info.context.services.pod.entries.change_tags(
             actor(info), _entry_id(id), remove=drafts.tag_ids(tag_ids)
         )
         return Entry.from_row(row)

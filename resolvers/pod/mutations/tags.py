@@ -8,11 +8,12 @@ import strawberry
 from strawberry import relay
 
 from datastore.pod import validation
+from resolvers.core.context import Info
+from resolvers.core.ids import argument_uuid, global_id
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.pod import drafts
 from resolvers.pod.inputs import CreateTagInput, UpdateTagInput
-from resolvers.pod.mutations.common import INPUT, Info, actor, pod
-from resolvers.pod.types.common import global_id
+from resolvers.pod.mutations.common import INPUT, actor
 from resolvers.pod.types.tags import Tag
 
 TagId = Annotated[relay.GlobalID, strawberry.argument(description="The tag's global id.")]
@@ -33,7 +34,7 @@ class TagMutations:
     )
     async def create_tag(self, info: Info, input: Annotated[CreateTagInput, INPUT]) -> Tag:
         name = _name(input.name)
-        row = await pod(info).tags.create(
+        row = await info.context.services.pod.tags.create(
             actor(info), name=name, slug=validation.slug(name), color=validation.color(input.color)
         )
         return Tag.from_row(row)
@@ -50,8 +51,10 @@ class TagMutations:
             values["slug"] = validation.slug(values["name"])
         if input.color is not strawberry.UNSET:
             values["color"] = validation.color(input.color)
-        tag_id = validation.node_id(id, ("Tag",), field="id")
-        return Tag.from_row(await pod(info).tags.update(actor(info), tag_id, values))
+        tag_id = argument_uuid(id, "Tag", field="id")
+        return Tag.from_row(
+            await info.context.services.pod.tags.update(actor(info), tag_id, values)
+        )
 
     @strawberry.mutation(
         description="Merge tags into one: their entries get the target tag, they are deleted.",
@@ -66,15 +69,17 @@ class TagMutations:
         target_id: Annotated[relay.GlobalID, strawberry.argument(description="Tag to keep.")],
     ) -> Tag:
         sources = drafts.tag_ids(source_ids)
-        target = validation.node_id(target_id, ("Tag",), field="targetId")
-        return Tag.from_row(await pod(info).tags.merge(actor(info), sources, target))
+        target = argument_uuid(target_id, "Tag", field="targetId")
+        return Tag.from_row(
+            await info.context.services.pod.tags.merge(actor(info), sources, target)
+        )
 
     @strawberry.mutation(
         description="Delete a tag; it leaves every entry. Returns the deleted id.",
         permission_classes=[IsAuthenticated],
     )
     async def delete_tag(self, info: Info, id: TagId) -> strawberry.ID:
-        deleted = await pod(info).tags.delete(
-            actor(info), validation.node_id(id, ("Tag",), field="id")
+        deleted = await info.context.services.pod.tags.delete(
+            actor(info), argument_uuid(id, "Tag", field="id")
         )
         return global_id("Tag", deleted)

@@ -8,8 +8,10 @@ import strawberry
 from strawberry.scalars import JSON
 
 from datastore.pod.tables import ActivityLog
+from resolvers.core.context import Info
+from resolvers.core.ids import global_id
+from resolvers.core.rows import from_row
 from resolvers.pod.enums import ActivityAction, EntityType, SearchLanguage
-from resolvers.pod.types.common import Info, global_id
 from resolvers.pod.types.entries import Entry
 
 
@@ -43,12 +45,12 @@ class ActivityEvent:
 
     @classmethod
     def from_row(cls, row: ActivityLog) -> ActivityEvent:
-        return cls(
+        return from_row(
+            cls,
+            row,
             action=ActivityAction(row.action),
             entity_type=EntityType(row.entity_type),
             entity_id=global_id(row.node_type, row.entity_id),
-            old_values=row.old_values,
-            new_values=row.new_values,
             session_id=global_id("Session", row.session_id) if row.session_id else None,
             at=row.created_at,
             row=row,

@@ -11,7 +11,10 @@ import strawberry
 from strawberry import relay
 
 from datastore.pod.tables import Category as CategoryRow
-from resolvers.pod.types.common import Info, global_id, owner, parse_uuids
+from resolvers.core.context import Info
+from resolvers.core.ids import global_id
+from resolvers.core.nodes import Nodes, owned, owned_nodes
+from resolvers.core.rows import from_row
 
 
 @strawberry.type(description="A folder of entries; categories nest into a tree per user.")
@@ -30,34 +33,20 @@ class Category(relay.Node):
 
     @strawberry.field(description="The parent category; null at the root.")
     async def parent(self, info: Info) -> Category | None:
-        if self.parent_uuid is None:
+        principal = info.context.principal
+        if self.parent_uuid is None or principal is None:
             return None
         row = await info.context.loaders.pod.category_by_id.load(self.parent_uuid)
-        return Category.from_row(row) if row and row.user_id == owner(info) else None
+        mine = owned(row, principal.user_id)
+        return Category.from_row(mine) if mine else None
 
     @classmethod
     def from_row(cls, row: CategoryRow) -> Category:
-        return cls(
-            id=str(row.id),
-            name=row.name,
-            color=row.color,
-            icon=row.icon,
-            position=row.position,
-            is_system=row.system_key is not None,
-            version=row.version,
-            created_at=row.created_at,
-            parent_uuid=row.parent_id,
-        )
+        return from_row(cls, row, is_system=row.system_key is not None, parent_uuid=row.parent_id)
 
     @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Category | None]:
-        user_id = owner(info)
-        ids = parse_uuids(node_ids)
-        rows = await info.context.loaders.pod.category_by_id.load_many([i for i in ids if i])
-        mine = {r.id: r for r in rows if r is not None and r.user_id == user_id}
-        return [cls.from_row(mine[i]) if i in mine else None for i in ids]
+    def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> Nodes:
+        return owned_nodes(info, node_ids, info.context.loaders.pod.category_by_id, cls.from_row)
 
 
 @strawberry.type(

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Self
 
 import strawberry
 from strawberry import relay
 
 from datastore.pod.service.secrets import SecretRequest
 from datastore.pod.tables import Entry as EntryRow
+from resolvers.core.context import Info
+from resolvers.core.nodes import Nodes, owned_nodes
 from resolvers.core.pagination import (
     After,
     Connection,
@@ -19,9 +21,9 @@ from resolvers.core.pagination import (
     encode_cursor,
     page_size,
 )
+from resolvers.core.rows import from_row
 from resolvers.pod.enums import EntryKind, EntryStatus
 from resolvers.pod.types.categories import Category
-from resolvers.pod.types.common import Info, owner, parse_uuids
 from resolvers.pod.types.tags import Tag
 
 MAX_TAGS_PAGE = 50
@@ -97,53 +99,38 @@ class Entry(relay.Node):
         )
 
     @classmethod
-    def common(cls, row: EntryRow) -> dict[str, Any]:
-        return {
-            "id": str(row.id),
-            "kind": EntryKind(row.kind),
-            "title": row.title,
-            "body": row.body,
-            "status": EntryStatus(row.status),
-            "sensitive": row.sensitive,
-            "version": row.version,
-            "expires_at": row.expires_at,
-            "deleted_at": row.deleted_at,
-            "created_at": row.created_at,
-            "updated_at": row.updated_at,
-            "row": row,
-        }
-
-    @classmethod
     def from_row(cls, row: EntryRow) -> Entry:
+        """The concrete type of the row's kind."""
         return KIND_TYPES[row.kind].from_row(row)
 
     @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Entry | None]:
-        user_id = owner(info)
-        ids = parse_uuids(node_ids)
-        rows = await info.context.loaders.pod.entry_by_id.load_many([i for i in ids if i])
-        mine = {
-            r.id: r
-            for r in rows
-            if r is not None and r.user_id == user_id and KIND_TYPES[r.kind] is cls
-        }
-        return [cls.from_row(mine[i]) if i in mine else None for i in ids]
+    def _filled(cls, row: EntryRow, **kind_fields: Any) -> Self:
+        """A `cls` with the fields every entry has from `row`, plus its kind's own."""
+        kind, status = EntryKind(row.kind), EntryStatus(row.status)
+        return from_row(cls, row, kind=kind, status=status, row=row, **kind_fields)
+
+    @classmethod
+    def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> Nodes:
+        """Mine and of this type's kind: a Note's id relabelled Password is null."""
+        return owned_nodes(info, node_ids, info.context.loaders.pod.entry_by_id, cls._of_kind)
+
+    @classmethod
+    def _of_kind(cls, row: EntryRow) -> Entry | None:
+        return cls.from_row(row) if KIND_TYPES[row.kind] is cls else None
 
 
 @strawberry.type(description="A note: a title and a markdown body.")
 class Note(Entry):
     @classmethod
     def from_row(cls, row: EntryRow) -> Note:
-        return cls(**Entry.common(row))
+        return cls._filled(row)
 
 
 @strawberry.type(description="A document; its files come with attachments.")
 class Document(Entry):
     @classmethod
     def from_row(cls, row: EntryRow) -> Document:
-        return cls(**Entry.common(row))
+        return cls._filled(row)
 
 
 @strawberry.type(description="A saved login. The password itself is only in `secret`.")
@@ -155,8 +142,8 @@ class Password(Entry):
     @classmethod
     def from_row(cls, row: EntryRow) -> Password:
         fields = row.fields or {}
-        return cls(
-            **Entry.common(row),
+        return cls._filled(
+            row,
             url=fields.get("url"),
             username=fields.get("username"),
             has_totp=bool(fields.get("hasTotp")),
@@ -171,7 +158,7 @@ class Bookmark(Entry):
     @classmethod
     def from_row(cls, row: EntryRow) -> Bookmark:
         fields = row.fields or {}
-        return cls(**Entry.common(row), url=fields.get("url"), favicon_url=fields.get("faviconUrl"))
+        return cls._filled(row, url=fields.get("url"), favicon_url=fields.get("faviconUrl"))
 
 
 @strawberry.type(description="Something to do.")
@@ -184,8 +171,8 @@ class Task(Entry):
     @classmethod
     def from_row(cls, row: EntryRow) -> Task:
         fields = row.fields or {}
-        return cls(
-            **Entry.common(row),
+        return cls._filled(
+            row,
             due_at=_time(fields.get("dueAt")),
             done=bool(fields.get("done")),
             done_at=_time(fields.get("doneAt")),
@@ -229,8 +216,8 @@ class Contact(Entry):
     def from_row(cls, row: EntryRow) -> Contact:
         fields = row.fields or {}
         birthday = fields.get("birthday")
-        return cls(
-            **Entry.common(row),
+        return cls._filled(
+            row,
             given_name=fields.get("givenName"),
             family_name=fields.get("familyName"),
             organisation=fields.get("organisation"),

@@ -9,7 +9,9 @@ import strawberry
 from strawberry import relay
 
 from datastore.pod.tables import Tag as TagRow
-from resolvers.pod.types.common import Info, owner, parse_uuids
+from resolvers.core.context import Info
+from resolvers.core.nodes import Nodes, owned_nodes
+from resolvers.core.rows import from_row
 
 
 @strawberry.type(description="A label on entries, unique per user by its slug.")
@@ -26,22 +28,8 @@ class Tag(relay.Node):
 
     @classmethod
     def from_row(cls, row: TagRow) -> Tag:
-        return cls(
-            id=str(row.id),
-            name=row.name,
-            slug=row.slug,
-            color=row.color,
-            usage_count=row.usage_count,
-            version=row.version,
-            created_at=row.created_at,
-        )
+        return from_row(cls, row)
 
     @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Tag | None]:
-        user_id = owner(info)
-        ids = parse_uuids(node_ids)
-        rows = await info.context.loaders.pod.tag_by_id.load_many([i for i in ids if i])
-        mine = {r.id: r for r in rows if r is not None and r.user_id == user_id}
-        return [cls.from_row(mine[i]) if i in mine else None for i in ids]
+    def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> Nodes:
+        return owned_nodes(info, node_ids, info.context.loaders.pod.tag_by_id, cls.from_row)
