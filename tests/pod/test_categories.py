@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.support.client import GraphQLClient, error_codes
 from tests.support.pod import create_category, create_entry
 
@@ -97,3 +99,29 @@ async def test_bad_category_input_is_refused(client: GraphQLClient) -> None:
         )
         assert error_codes(body) == ["BAD_USER_INPUT"]
         assert body["errors"][0]["extensions"]["field"] == field
+
+
+CATEGORIES = "{ categories(first: 10) { edges { node { name isSystem } } } }"
+
+
+async def test_first_reads_at_once_all_find_the_one_inbox(client: GraphQLClient) -> None:
+    # given: new users whose Inbox does not exist yet
+    accounts = [await client.sign_up() for _ in range(4)]
+    # when: each user's first reads race to create it
+    replies = await asyncio.gather(
+        *(
+            client.execute(TREE if n % 2 else CATEGORIES, token=account.token)
+            for account in accounts
+            for n in range(12)
+        )
+    )
+    # then: every one succeeds and sees exactly one Inbox
+    assert [r.get("errors") for r in replies] == [None] * len(replies)
+    for reply in replies:
+        data = reply["data"]
+        names = (
+            [c["name"] for c in data["categoryTree"]]
+            if "categoryTree" in data
+            else [e["node"]["name"] for e in data["categories"]["edges"]]
+        )
+        assert names == ["Inbox"]

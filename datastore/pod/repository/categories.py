@@ -82,7 +82,20 @@ class CategoryRepository:
         self.session = session
 
     async def ensure_inbox(self, user_id: uuid.UUID) -> uuid.UUID:
-        return (await self.session.execute(_ENSURE_INBOX, {"user_id": user_id})).scalar_one()
+        """The user's Inbox category, created by the first caller."""
+        found = await self.session.execute(_ENSURE_INBOX, {"user_id": user_id})
+        inbox = found.scalar_one_or_none()
+        if inbox is None:
+            # A concurrent first read inserted it: ON CONFLICT waited for that commit, but
+            # this statement's snapshot predates it. A new statement sees it.
+            inbox = (
+                await self.session.execute(
+                    select(Category.id).where(
+                        Category.user_id == user_id, Category.system_key == "inbox"
+                    )
+                )
+            ).scalar_one()
+        return inbox
 
     async def lock_tree(self, user_id: uuid.UUID) -> None:
         """Serialise structural changes of one user's tree (two crossing moves could
