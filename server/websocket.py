@@ -89,7 +89,8 @@ class GraphQLWebSocket(GraphQL):
         task = asyncio.create_task(self._close_when_session_ends(websocket, principal, ready))
         self._watchers[id(websocket.scope)] = task
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(ready.wait(), WATCH_READY_SECONDS)
+            async with asyncio.timeout(WATCH_READY_SECONDS):
+                await ready.wait()
 
     async def _close_when_session_ends(
         self, websocket: WebSocket, principal: Principal, ready: asyncio.Event

@@ -44,7 +44,9 @@ class Subscription:
     async def next(self, *, timeout: float) -> tuple[str, bytes] | None:
         """The next message, or None when none came within `timeout` seconds."""
         try:
-            item = await asyncio.wait_for(self.queue.get(), timeout)
+            # Not wait_for, which on 3.11 can swallow a cancel racing a message.
+            async with asyncio.timeout(timeout):
+                item = await self.queue.get()
         except TimeoutError:
             return None
         if item is None:

@@ -89,8 +89,11 @@ class OutboxRelay:
                         pass
                     await self._cleanup()
                     self._wake.clear()
+                    # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a
+                    # cancel that lands as the event fires, and the relay never stops.
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+                        async with asyncio.timeout(POLL_SECONDS):
+                            await self._wake.wait()
             finally:
                 # Closing the connection releases the advisory lock and the LISTEN even
                 # when cancelled mid-await; a pooled connection would keep holding them.
