@@ -7,8 +7,8 @@ exponential). Nothing here depends on a request's variables, so a shape is cache
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from dataclasses import dataclass
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
 
 from graphql import (
     DocumentNode,
@@ -38,6 +38,18 @@ class Shape:
     depth: int  # fields with selections on the deepest path, introspection ignored
     aliases: int
     fields: int
+    # The most fields sharing one response name in any selection set: graphql-core's
+    # OverlappingFieldsCanBeMerged compares each such group pairwise.
+    duplicates: int = 0
+    names: Counter[str] = field(default_factory=Counter, compare=False)
+
+
+class TooManyFields(Exception):
+    """A selection set past the field limit: measuring stops there, the work bounded."""
+
+    def __init__(self, shape: Shape) -> None:
+        super().__init__(shape.fields)
+        self.shape = shape
 
 
 EMPTY = Shape(0, 0, 0)
@@ -47,7 +59,6 @@ EMPTY = Shape(0, 0, 0)
 class RootShape:
     """The shape of one operation or fragment definition, named as errors show it."""
 
-    kind: str  # "operation" or "fragment"
     name: str
     node: OperationDefinitionNode | FragmentDefinitionNode
     shape: Shape
@@ -99,66 +110,90 @@ def dependency_order(fragments: dict[str, FragmentDefinitionNode]) -> list[str]:
 class ShapeMeter:
     """Measures selection sets, reusing each fragment's shape once it is known."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_fields: int) -> None:
+        self.max_fields = max_fields
         self.fragments: dict[str, Shape] = {}
 
     def selection_set(self, selection_set: SelectionSetNode | None) -> Shape:
         if selection_set is None:
             return EMPTY
-        depth = aliases = fields = 0
+        depth = aliases = fields = duplicates = 0
+        names: Counter[str] = Counter()
+        spread: set[str] = set()
         for selection in selection_set.selections:
             work.visited += 1
             if isinstance(selection, FieldNode):
                 child = self.selection_set(selection.selection_set)
-                fields += 1 + child.fields
-                aliases += (selection.alias is not None) + child.aliases
+                fields += 1
+                aliases += selection.alias is not None
+                names[(selection.alias or selection.name).value] += 1
                 # Introspection is ignored for depth: GraphiQL's own query nests deeply.
                 if selection.selection_set and not selection.name.value.startswith("__"):
                     depth = max(depth, 1 + child.depth)
-                continue
-            if isinstance(selection, InlineFragmentNode):
-                child = self.selection_set(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode):
-                # Unknown or cyclic spreads count nothing: the standard rules refuse them.
-                child = self.fragments.get(selection.name.value, EMPTY)
             else:
-                continue
-            depth = max(depth, child.depth)
+                if isinstance(selection, InlineFragmentNode):
+                    child = self.selection_set(selection.selection_set)
+                elif isinstance(selection, FragmentSpreadNode):
+                    # Unknown or cyclic spreads count nothing: the standard rules refuse them.
+                    child = self.fragments.get(selection.name.value, EMPTY)
+                else:
+                    continue
+                depth = max(depth, child.depth)
+                # graphql-core compares a fragment spread twice in one set only once.
+                if (
+                    not isinstance(selection, FragmentSpreadNode)
+                    or selection.name.value not in spread
+                ):
+                    names.update(child.names)
+                if isinstance(selection, FragmentSpreadNode):
+                    spread.add(selection.name.value)
             aliases += child.aliases
             fields += child.fields
-        return Shape(depth, aliases, fields)
+            duplicates = max(duplicates, child.duplicates)
+            if fields > self.max_fields:
+                # Stop before merging more: every merge above is paid for by counted fields.
+                raise TooManyFields(Shape(depth, aliases, fields, duplicates))
+        duplicates = max(duplicates, max(names.values(), default=0))
+        return Shape(depth, aliases, fields, duplicates, names)
 
 
-def measure_document(document: DocumentNode) -> list[RootShape]:
-    """The shape of every operation and fragment definition of the document."""
+def measure_document(document: DocumentNode, max_fields: int) -> list[RootShape]:
+    """The shape of every operation and fragment definition, up to the first too large."""
     fragments = fragment_definitions(document)
-    meter = ShapeMeter()
+    meter = ShapeMeter(max_fields)
     roots: list[RootShape] = []
-    for name in dependency_order(fragments):
-        fragment = fragments[name]
-        shape = meter.selection_set(fragment.selection_set)
-        meter.fragments[name] = shape
-        roots.append(RootShape("fragment", name, fragment, shape))
-    for definition in document.definitions:
-        if isinstance(definition, OperationDefinitionNode):
-            name = definition.name.value if definition.name else "anonymous"
+    pending: list[tuple[str, OperationDefinitionNode | FragmentDefinitionNode]] = [
+        (name, fragments[name]) for name in dependency_order(fragments)
+    ]
+    pending += [
+        (d.name.value if d.name else "anonymous", d)
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode)
+    ]
+    for name, definition in pending:
+        try:
             shape = meter.selection_set(definition.selection_set)
-            roots.append(RootShape("operation", name, definition, shape))
+        except TooManyFields as error:
+            roots.append(RootShape(name, definition, error.shape))
+            break
+        if isinstance(definition, FragmentDefinitionNode):
+            meter.fragments[name] = shape
+        roots.append(RootShape(name, definition, shape))
     return roots
 
 
 class ShapeCache:
     """A bounded LRU of document shapes keyed by the query text."""
 
-    def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
+    def __init__(self, maxsize: int, max_fields: int) -> None:
+        self.maxsize, self.max_fields = maxsize, max_fields
         self.entries: OrderedDict[str, list[RootShape]] = OrderedDict()
 
     def get(self, query: str, document: DocumentNode) -> list[RootShape]:
         """The document's shapes, measured once per text."""
         shapes = self.entries.get(query)
         if shapes is None:
-            shapes = self.entries[query] = measure_document(document)
+            shapes = self.entries[query] = measure_document(document, self.max_fields)
             if len(self.entries) > self.maxsize:
                 self.entries.popitem(last=False)
         else:

@@ -38,10 +38,11 @@ def limit_extensions(
     max_aliases: int = 30,
     max_tokens: int = 5000,
     max_fields: int = 500,
+    max_duplicates: int = 10,
     max_list_length: int = 100,
 ) -> list[ExtensionFactory]:
     """Schema extensions (as per-request factories) that cache and bound every document."""
-    bounds = Bounds(max_depth, max_aliases, max_fields, max_cost, max_list_length)
+    bounds = Bounds(max_depth, max_aliases, max_fields, max_duplicates, max_cost, max_list_length)
     return [
         partial(MaxTokensLimiter, max_token_count=max_tokens),
         partial(ParserCache, maxsize=CACHE_SIZE),
@@ -54,11 +55,21 @@ class Bounds:
     """The limits, and the shapes of documents already measured against them."""
 
     def __init__(
-        self, max_depth: int, max_aliases: int, max_fields: int, max_cost: int, max_list: int
+        self,
+        max_depth: int,
+        max_aliases: int,
+        max_fields: int,
+        max_duplicates: int,
+        max_cost: int,
+        max_list: int,
     ) -> None:
         self.max_depth, self.max_aliases, self.max_fields = max_depth, max_aliases, max_fields
-        self.max_cost, self.max_list_length = max_cost, max_list
-        self.shapes = ShapeCache(CACHE_SIZE)
+        self.max_duplicates, self.max_cost, self.max_list_length = (
+            max_duplicates,
+            max_cost,
+            max_list,
+        )
+        self.shapes = ShapeCache(CACHE_SIZE, max_fields)
 
     def shape_error(self, root: RootShape) -> GraphQLError | None:
         """The first limit a root's shape breaks, if any."""
@@ -79,6 +90,13 @@ class Bounds:
                 f"over the limit of {self.max_fields}.",
                 root.node,
                 extensions={"fields": shape.fields, "maxFields": self.max_fields},
+            )
+        if shape.duplicates > self.max_duplicates:
+            return GraphQLError(
+                f"{label} selects one field {shape.duplicates} times in one selection set, "
+                f"over the limit of {self.max_duplicates}.",
+                root.node,
+                extensions={"duplicates": shape.duplicates, "maxDuplicates": self.max_duplicates},
             )
         return None
 
