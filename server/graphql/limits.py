@@ -74,7 +74,10 @@ class Bounds:
     def shape_error(self, root: RootShape) -> GraphQLError | None:
         """The first limit a root's shape breaks, if any."""
         shape, label = root.shape, f"'{root.name}'"
-        if shape.depth > self.max_depth:
+        # Depth is an operation's (introspection ignored): a fragment's own depth depends on
+        # where it is spread, and GraphiQL's TypeRef fragment nests `ofType` deeply.
+        is_operation = isinstance(root.node, OperationDefinitionNode)
+        if is_operation and shape.depth > self.max_depth:
             return GraphQLError(
                 f"{label} exceeds maximum operation depth of {self.max_depth}", root.node
             )

@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 import pytest
+from graphql import get_introspection_query
 
 from server.graphql.document_shape import work
 from tests.support.client import GraphQLClient, error_codes
@@ -194,3 +195,14 @@ async def test_page_size_variable_over_websocket_is_refused(server: Any) -> None
 
     assert frame["type"] == "error", frame
     assert "over the limit of 20000" in frame["payload"][0]["message"]
+
+
+async def test_full_introspection_query_runs(client: GraphQLClient) -> None:
+    # GraphiQL's own query nests `ofType` deeply and expands its fragments widely.
+    query = get_introspection_query(
+        descriptions=True, specified_by_url=True, directive_is_repeatable=True
+    )
+
+    data = await client.data(query)
+
+    assert data["__schema"]["queryType"]["name"] == "Query"
