@@ -8,7 +8,7 @@ exponential). Nothing here depends on a request's variables, so a shape is cache
 from __future__ import annotations
 
 from collections import Counter, OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from graphql import (
     DocumentNode,
@@ -178,7 +178,8 @@ def measure_document(document: DocumentNode, max_fields: int) -> list[RootShape]
             break
         if isinstance(definition, FragmentDefinitionNode):
             meter.fragments[name] = shape
-        roots.append(RootShape(name, definition, shape))
+        # The names were needed only while measuring; cached shapes keep the counts.
+        roots.append(RootShape(name, definition, replace(shape, names=Counter())))
     return roots
 
 

@@ -158,7 +158,9 @@ class DocumentLimits(SchemaExtension):
         if operation is None:
             return None
         schema = self.execution_context.schema._schema
-        variables = self.execution_context.variables or {}
+        variables = self.execution_context.variables
+        if not isinstance(variables, dict):
+            variables = {}  # not an object: graphql-core refuses it when coercing
         return self.bounds.cost_error(schema, document, operation, variables)
 
 
