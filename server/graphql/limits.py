@@ -1,7 +1,9 @@
-"""Bounds on what one GraphQL document may ask for: size, depth, aliases and cost.
+"""Bounds on what one GraphQL document may ask for: tokens, depth, aliases, fields, lists, cost.
 
-Every limit is a validation rule or a parse option, so an oversized document fails before
-any resolver runs, and its verdict is cached with the rest of validation.
+`DocumentLimits` checks them before graphql-core's standard rules, in work linear in the
+document's size, and stops at the first refusal: the standard rules (some of them
+quadratic, such as OverlappingFieldsCanBeMerged) only ever see documents within bounds.
+The same schema extensions serve HTTP and websockets.
 """
 
 from __future__ import annotations
@@ -11,56 +13,165 @@ from functools import partial
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     ExecutionResult,
-    FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
-    InlineFragmentNode,
-    IntValueNode,
+    GraphQLSchema,
     OperationDefinitionNode,
-    SelectionSetNode,
-    ValidationContext,
-    ValidationRule,
-    VariableNode,
 )
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import MaxTokensLimiter, ParserCache, SchemaExtension
+from strawberry.extensions.validation_cache import _get_validate_cache
+
+from server.graphql.document_shape import RootShape, ShapeCache, fragment_definitions
+from server.graphql.query_cost import CostMeter, ListTooLong
 
 CACHE_SIZE = 1024
-# What `first: $n` counts as when the document gives $n no default: validation is cached
-# per document, so the request's own variables must not decide it (resolvers cap pages).
-DEFAULT_PAGE_SIZE = 100
-PAGE_ARGUMENTS = ("first", "last")
 
 ExtensionFactory = Callable[[], SchemaExtension]
 
 
 def limit_extensions(
-    *, max_depth: int, max_cost: int, max_aliases: int = 30, max_tokens: int = 5000
+    *,
+    max_depth: int,
+    max_cost: int,
+    max_aliases: int = 30,
+    max_tokens: int = 5000,
+    max_fields: int = 500,
+    max_duplicates: int = 10,
+    max_list_length: int = 100,
 ) -> list[ExtensionFactory]:
     """Schema extensions (as per-request factories) that cache and bound every document."""
-    # The limiters build a new rule class per instance; built once here, the rule tuple
-    # stays identical across requests, which is what ValidationCache keys on.
-    rules = [
-        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
-        query_cost_rule(max_cost),
-    ]
+    bounds = Bounds(max_depth, max_aliases, max_fields, max_duplicates, max_cost, max_list_length)
     return [
         partial(MaxTokensLimiter, max_token_count=max_tokens),
         partial(ParserCache, maxsize=CACHE_SIZE),
-        partial(AddValidationRules, rules),
-        partial(ValidationCache, maxsize=CACHE_SIZE),
+        partial(DocumentLimits, bounds),
         OperationNameRequired,
     ]
+
+
+class Bounds:
+    """The limits, and the shapes of documents already measured against them."""
+
+    def __init__(
+        self,
+        max_depth: int,
+        max_aliases: int,
+        max_fields: int,
+        max_duplicates: int,
+        max_cost: int,
+        max_list: int,
+    ) -> None:
+        self.max_depth, self.max_aliases, self.max_fields = max_depth, max_aliases, max_fields
+        self.max_duplicates, self.max_cost, self.max_list_length = (
+            max_duplicates,
+            max_cost,
+            max_list,
+        )
+        self.shapes = ShapeCache(CACHE_SIZE, max_fields)
+
+    def shape_error(self, root: RootShape) -> GraphQLError | None:
+        """The first limit a root's shape breaks, if any."""
+        shape, label = root.shape, f"'{root.name}'"
+        # Depth is an operation's (introspection ignored): a fragment's own depth depends on
+        # where it is spread, and GraphiQL's TypeRef fragment nests `ofType` deeply.
+        is_operation = isinstance(root.node, OperationDefinitionNode)
+        if is_operation and shape.depth > self.max_depth:
+            return GraphQLError(
+                f"{label} exceeds maximum operation depth of {self.max_depth}", root.node
+            )
+        if shape.aliases > self.max_aliases:
+            return GraphQLError(
+                f"{shape.aliases} aliases found in {label}. Allowed: {self.max_aliases}",
+                root.node,
+                extensions={"aliases": shape.aliases, "maxAliases": self.max_aliases},
+            )
+        if shape.fields > self.max_fields:
+            return GraphQLError(
+                f"{label} selects {shape.fields} fields (fragments expanded), "
+                f"over the limit of {self.max_fields}.",
+                root.node,
+                extensions={"fields": shape.fields, "maxFields": self.max_fields},
+            )
+        if shape.duplicates > self.max_duplicates:
+            return GraphQLError(
+                f"{label} selects one field {shape.duplicates} times in one selection set, "
+                f"over the limit of {self.max_duplicates}.",
+                root.node,
+                extensions={"duplicates": shape.duplicates, "maxDuplicates": self.max_duplicates},
+            )
+        return None
+
+    def cost_error(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        variables: dict[str, Any],
+    ) -> GraphQLError | None:
+        """An error when the operation, with these variables, costs too much or lists too long."""
+        fragments: dict[str, FragmentDefinitionNode] = fragment_definitions(document)
+        meter = CostMeter(schema, operation, variables, self.max_list_length)
+        try:
+            cost = meter.operation_cost(operation, fragments)
+        except ListTooLong as error:
+            return error.graphql_error(operation)
+        if cost <= self.max_cost:
+            return None
+        name = operation.name.value if operation.name else "anonymous"
+        return GraphQLError(
+            f"Operation '{name}' has a cost of {cost}, over the limit of {self.max_cost}.",
+            operation,
+            extensions={"cost": cost, "maxCost": self.max_cost},
+        )
+
+
+class DocumentLimits(SchemaExtension):
+    """Validation: the limits first, then graphql-core's rules (cached) only if all hold."""
+
+    def __init__(self, bounds: Bounds) -> None:
+        super().__init__()
+        self.bounds = bounds
+        self.validate = _get_validate_cache(CACHE_SIZE)
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and context.query is not None:
+            error = self.limit_error(document, context.query)
+            if error is not None:
+                context.pre_execution_errors = [error]
+            else:
+                # Setting the errors (even none) tells strawberry validation is done.
+                context.pre_execution_errors = self.validate(
+                    context.schema._schema, document, context.validation_rules
+                )
+        yield
+
+    def limit_error(self, document: DocumentNode, query: str) -> GraphQLError | None:
+        """The first limit the request breaks: shape (cached per text), then cost."""
+        for root in self.bounds.shapes.get(query, document):
+            if error := self.bounds.shape_error(root):
+                return error
+        operation = selected_operation(document, self.execution_context.operation_name)
+        if operation is None:
+            return None
+        schema = self.execution_context.schema._schema
+        variables = self.execution_context.variables
+        if not isinstance(variables, dict):
+            variables = {}  # not an object: graphql-core refuses it when coercing
+        return self.bounds.cost_error(schema, document, operation, variables)
+
+
+def selected_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    """The operation a request runs: the one named, or the first (as strawberry picks)."""
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode) and (
+            name is None or (definition.name is not None and definition.name.value == name)
+        ):
+            return definition
+    return None
 
 
 class OperationNameRequired(SchemaExtension):
@@ -78,98 +189,3 @@ class OperationNameRequired(SchemaExtension):
                 )
                 context.result = ExecutionResult(data=None, errors=[error])
         yield
-
-
-def query_cost_rule(max_cost: int) -> type[ValidationRule]:
-    """A validation rule failing any operation whose cost exceeds `max_cost`."""
-
-    class QueryCostRule(ValidationRule):
-        def __init__(self, context: ValidationContext) -> None:
-            super().__init__(context)
-            definitions = context.document.definitions
-            fragments = {
-                d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)
-            }
-            for operation in definitions:
-                if not isinstance(operation, OperationDefinitionNode):
-                    continue
-                defaults = variable_defaults(operation)
-                cost = selection_cost(operation.selection_set, fragments, defaults, {})
-                if cost > max_cost:
-                    name = operation.name.value if operation.name else "anonymous"
-                    context.report_error(
-                        GraphQLError(
-                            f"Operation '{name}' has a cost of {cost}, "
-                            f"over the limit of {max_cost}.",
-                            operation,
-                            extensions={"cost": cost, "maxCost": max_cost},
-                        )
-                    )
-
-        def enter_document(self, *_args: Any) -> Any:
-            # All the work is done from the document in __init__.
-            return self.BREAK
-
-    return QueryCostRule
-
-
-def variable_defaults(operation: OperationDefinitionNode) -> dict[str, int]:
-    """The integer default values the operation declares for its variables."""
-    return {
-        d.variable.name.value: int(d.default_value.value)
-        for d in operation.variable_definitions or ()
-        if isinstance(d.default_value, IntValueNode)
-    }
-
-
-def selection_cost(
-    selection_set: SelectionSetNode | None,
-    fragments: dict[str, FragmentDefinitionNode],
-    defaults: dict[str, int],
-    fragment_costs: dict[str, int | None],
-) -> int:
-    """Each field costs 1, plus its selections times its page size."""
-    if selection_set is None:
-        return 0
-    cost = 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            children = selection_cost(selection.selection_set, fragments, defaults, fragment_costs)
-            cost += 1 + page_size(selection, defaults) * children
-        elif isinstance(selection, InlineFragmentNode):
-            cost += selection_cost(selection.selection_set, fragments, defaults, fragment_costs)
-        elif isinstance(selection, FragmentSpreadNode):
-            cost += fragment_cost(selection.name.value, fragments, defaults, fragment_costs)
-    return cost
-
-
-def fragment_cost(
-    name: str,
-    fragments: dict[str, FragmentDefinitionNode],
-    defaults: dict[str, int],
-    fragment_costs: dict[str, int | None],
-) -> int:
-    """A fragment's cost, computed once per operation however often it is spread."""
-    if name in fragment_costs:
-        # None marks a fragment still being computed: a cycle, reported by the standard rules.
-        return fragment_costs[name] or 0
-    fragment = fragments.get(name)
-    if fragment is None:
-        return 0
-    fragment_costs[name] = None
-    cost = selection_cost(fragment.selection_set, fragments, defaults, fragment_costs)
-    fragment_costs[name] = cost
-    return cost
-
-
-def page_size(field: FieldNode, defaults: dict[str, int]) -> int:
-    """The `first`/`last` argument of a field, or 1 when it has none."""
-    for argument in field.arguments or ():
-        if argument.name.value not in PAGE_ARGUMENTS:
-            continue
-        value = argument.value
-        if isinstance(value, IntValueNode):
-            return max(int(value.value), 0)
-        if isinstance(value, VariableNode):
-            return max(defaults.get(value.name.value, DEFAULT_PAGE_SIZE), 0)
-    return 1
