@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.support.client import Account, GraphQLClient
+from tests.support.wait import eventually
 
 ENTRY_FIELDS = """
   __typename id kind title body status sensitive version expiresAt deletedAt createdAt updatedAt
@@ -71,3 +72,17 @@ async def create_category(
 async def titles(client: GraphQLClient, account: Account, **variables: Any) -> list[str]:
     data = await client.data(ENTRIES, variables, token=account.token)
     return [e["node"]["title"] for e in data["entries"]["edges"]]
+
+
+SYNCED = "query { changes(first: 100) { edges { node { entityId } } } }"
+
+
+async def relayed(client: GraphQLClient, account: Any, entity_id: str) -> None:
+    """Wait until the outbox relay has handled the change of `entity_id`: its sinks run in
+    order, so once the sync log holds it, the relay's cache invalidation has run too."""
+
+    async def logged() -> bool:
+        data = await client.data(SYNCED, token=account.token)
+        return any(e["node"]["entityId"] == entity_id for e in data["changes"]["edges"])
+
+    await eventually(logged, timeout=30, interval=0.05)
