@@ -22,6 +22,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
 from datastore.accounts.service.authenticator import Principal
+from datastore.kit.errors import EventsMayBeMissed, TemporarilyUnavailable
 from datastore.kit.events import user_channel
 from datastore.kit.request_id import current_request_id
 from datastore.people.service import online
@@ -65,18 +66,27 @@ class GraphQLWebSocket(GraphQL):
         return orjson.loads(data)
 
     async def get_context(self, request: Any, response: Any) -> Context:  # type: ignore[override]
-        return await build_context(self.services, request, current_request_id.get())
+        request_id = current_request_id.get()
+        try:
+            return await build_context(self.services, request, request_id)
+        except TemporarilyUnavailable as error:
+            # Refused in on_ws_connect with the code, as a bad token is.
+            context = await build_context(self.services, request, request_id, authenticate=False)
+            context.auth_error = error
+            return context
 
     async def on_ws_connect(self, context: Context) -> dict[str, object]:  # type: ignore[override]
         params = context.connection_params or {}
         token = _token_from(params)
         if token:
             context.principal, context.auth_error = None, None
-            await authenticate_context(context, token)
-        if context.auth_error is not None:
-            raise ConnectionRejectionError(
-                {"code": "UNAUTHENTICATED", "message": context.auth_error.message}
-            )
+            try:
+                await authenticate_context(context, token)
+            except TemporarilyUnavailable as unavailable:
+                context.auth_error = unavailable
+        refused = context.auth_error
+        if refused is not None:
+            raise ConnectionRejectionError({**refused.extensions, "message": refused.message})
         if context.principal is not None:
             # On a websocket the context's connection is the WebSocket itself.
             await self._watch(cast(WebSocket, context.request), context.principal)
@@ -113,7 +123,11 @@ class GraphQLWebSocket(GraphQL):
         async with broker.subscribe(user_channel(principal.user_id)) as subscription:
             ready.set()
             while True:
-                message = await subscription.next(timeout=REVALIDATE_SECONDS)
+                try:
+                    message = await subscription.next(timeout=REVALIDATE_SECONDS)
+                except EventsMayBeMissed:
+                    # Redis reconnected: a revocation may have been published in the gap.
+                    message = None
                 if message is None:
                     if not await self.services.authenticator.is_active(principal.session_id):
                         return
