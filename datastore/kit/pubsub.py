@@ -176,6 +176,8 @@ class Broker:
             if not new:
                 return confirmed
             try:
+                if not self._pubsub.subscribed:
+                    await self._fresh_connection()
                 await self._pubsub.subscribe(*new)
             except REDIS_ERRORS as error:
                 self.unregister(subscription)
@@ -247,16 +249,21 @@ class Broker:
         """A fresh pub/sub connection, subscribed to every channel with local subscribers."""
         async with self._lock:
             await self.listener.ping()  # still down: raise, and the reader backs off
-            old, self._connection = self._connection, self.listener.pubsub()
-            if old is not None:
-                with contextlib.suppress(*REDIS_ERRORS):
-                    await old.aclose()
+            await self._fresh_connection()
             channels = [c for c, subscribers in self._subscribers.items() if subscribers]
             if channels:
                 self._gaps.update(channels)
                 await self._pubsub.subscribe(*channels)
             self._connected = True
         log.warning("pubsub_reconnected", channels=len(channels))
+
+    async def _fresh_connection(self) -> None:
+        """Replace the pub/sub connection. An idle one may have died unnoticed (nobody reads
+        it), and the pool checks a connection's health when it hands one out."""
+        old, self._connection = self._connection, self.listener.pubsub()
+        if old is not None:
+            with contextlib.suppress(*REDIS_ERRORS):
+                await old.aclose()
 
     def _expect_confirmation(self, channel: str) -> asyncio.Future[None]:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()

@@ -78,3 +78,18 @@ async def test_a_request_while_the_redis_pool_is_exhausted_is_service_unavailabl
     assert busy.headers["content-type"].startswith("application/graphql-response+json")
     assert error_codes(busy.json()) == ["SERVICE_UNAVAILABLE"]
     assert "errors" not in recovered, recovered
+
+
+async def test_the_first_subscription_after_an_idle_outage_hears_events(server) -> None:
+    # given: the broker's pub/sub connection was used, then left idle while Redis restarted
+    broker = server.services.clients.broker
+    async with broker.subscribe("test:idle-outage"):
+        pass
+    async with redis_stopped(server.container.clients.settings.redis_url):
+        pass
+    # when
+    async with broker.subscribe("test:idle-outage") as subscription:
+        await broker.publish("test:idle-outage", b"after the outage")
+        got = await subscription.next(timeout=5)
+    # then
+    assert got == ("test:idle-outage", b"after the outage")
