@@ -9,6 +9,7 @@ from datastore.kit.errors import Unauthenticated
 from datastore.loaders import Loaders
 from datastore.services import Services
 from resolvers.core.context import Context
+from server.graphql.errors import OUTAGES, service_unavailable
 
 
 def bearer_token(value: str | None) -> str | None:
@@ -21,8 +22,15 @@ def bearer_token(value: str | None) -> str | None:
 
 
 async def build_context(
-    services: Services, connection: HTTPConnection, request_id: str | None
+    services: Services,
+    connection: HTTPConnection,
+    request_id: str | None,
+    *,
+    authenticate: bool = True,
 ) -> Context:
+    """A request's context, authenticated by its Authorization header (unless told not to).
+
+    Raises TemporarilyUnavailable when the token cannot be checked (Redis is down)."""
     client = connection.client
     context = Context(
         services=services,
@@ -34,13 +42,17 @@ async def build_context(
         loaders=Loaders(services),
     )
     header = connection.headers.get("authorization")
-    if header:
+    if header and authenticate:
         await authenticate_context(context, bearer_token(header) or "")
     return context
 
 
 async def authenticate_context(context: Context, token: str) -> None:
+    """Set the caller (or the reason there is none); raise TemporarilyUnavailable in an outage."""
     try:
         context.principal = await context.services.authenticator.authenticate(token)
     except Unauthenticated as error:
         context.auth_error = error
+    except OUTAGES as error:
+        # Runs before GraphQL execution, where no error formatter would see it.
+        raise service_unavailable() from error

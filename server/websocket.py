@@ -22,16 +22,20 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
 from datastore.accounts.service.authenticator import Principal
+from datastore.kit.errors import EventsMayBeMissed, TemporarilyUnavailable
 from datastore.kit.events import user_channel
+from datastore.kit.pubsub import SubscriberOverflow, Subscription
 from datastore.kit.request_id import current_request_id
 from datastore.people.service import online
 from datastore.services import Services
 from server.context import Context, authenticate_context, bearer_token, build_context
+from server.graphql.errors import OUTAGES
 
 log = structlog.get_logger("personalpod.websocket")
 
 REVALIDATE_SECONDS = 60
 WATCH_READY_SECONDS = 5
+WATCH_RETRY_SECONDS = 1.0
 CLOSE_SESSION_ENDED = 4401
 
 
@@ -65,18 +69,27 @@ class GraphQLWebSocket(GraphQL):
         return orjson.loads(data)
 
     async def get_context(self, request: Any, response: Any) -> Context:  # type: ignore[override]
-        return await build_context(self.services, request, current_request_id.get())
+        request_id = current_request_id.get()
+        try:
+            return await build_context(self.services, request, request_id)
+        except TemporarilyUnavailable as error:
+            # Refused in on_ws_connect with the code, as a bad token is.
+            context = await build_context(self.services, request, request_id, authenticate=False)
+            context.auth_error = error
+            return context
 
     async def on_ws_connect(self, context: Context) -> dict[str, object]:  # type: ignore[override]
         params = context.connection_params or {}
         token = _token_from(params)
         if token:
             context.principal, context.auth_error = None, None
-            await authenticate_context(context, token)
-        if context.auth_error is not None:
-            raise ConnectionRejectionError(
-                {"code": "UNAUTHENTICATED", "message": context.auth_error.message}
-            )
+            try:
+                await authenticate_context(context, token)
+            except TemporarilyUnavailable as unavailable:
+                context.auth_error = unavailable
+        refused = context.auth_error
+        if refused is not None:
+            raise ConnectionRejectionError({**refused.extensions, "message": refused.message})
         if context.principal is not None:
             # On a websocket the context's connection is the WebSocket itself.
             await self._watch(cast(WebSocket, context.request), context.principal)
@@ -109,20 +122,46 @@ class GraphQLWebSocket(GraphQL):
             log.info("websocket_closed_session_ended", session_id=principal.session_id)
 
     async def _session_ended(self, principal: Principal, ready: asyncio.Event) -> None:
-        """Return once the session is revoked (live event) or found gone on a recheck."""
+        """Return once the session is revoked (live event) or found gone on a recheck. While
+        live delivery is down, or after falling behind, listen again a moment later."""
         broker = self.services.clients.broker
-        async with broker.subscribe(user_channel(principal.user_id)) as subscription:
-            ready.set()
-            while True:
-                message = await subscription.next(timeout=REVALIDATE_SECONDS)
-                if message is None:
-                    if not await self.services.authenticator.is_active(principal.session_id):
-                        return
-                    continue
-                event = orjson.loads(message[1])
-                revoked = event["topic"] == "session.revoked"
-                if revoked and event["payload"].get("sessionId") == principal.session_id:
+        while True:
+            try:
+                async with broker.subscribe(user_channel(principal.user_id)) as subscription:
+                    ready.set()
+                    await self._revoked(subscription, principal)
                     return
+            except (TemporarilyUnavailable, SubscriberOverflow):
+                ready.set()  # the socket serves queries meanwhile
+                await asyncio.sleep(WATCH_RETRY_SECONDS)
+            if not await self._still_active(principal):
+                return
+
+    async def _still_active(self, principal: Principal) -> bool:
+        """Whether the session is still active; assumed so while that cannot be checked."""
+        try:
+            return await self.services.authenticator.is_active(principal.session_id)
+        except OUTAGES:
+            return True
+
+    async def _revoked(self, subscription: Subscription, principal: Principal) -> None:
+        """Return at the session's revocation event or when a recheck finds it gone."""
+        while True:
+            try:
+                message = await subscription.next(timeout=REVALIDATE_SECONDS)
+            except SubscriberOverflow:
+                raise
+            except EventsMayBeMissed:
+                # Redis reconnected: a revocation may have been published in the gap.
+                message = None
+            if message is None:
+                if not await self._still_active(principal):
+                    return
+                continue
+            event = orjson.loads(message[1])
+            revoked = event["topic"] == "session.revoked"
+            if revoked and event["payload"].get("sessionId") == principal.session_id:
+                return
 
 
 def _token_from(params: dict[str, Any]) -> str | None:

@@ -6,6 +6,8 @@ import asyncio
 from dataclasses import dataclass
 
 import redis.asyncio as redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff, NoBackoff
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -18,6 +20,10 @@ from datastore.kit.postgres import (
 from datastore.kit.pubsub import Broker
 from datastore.kit.ratelimit import RateLimiter
 from datastore.kit.settings import Settings
+
+REDIS_CONNECT_TIMEOUT_SECONDS = 2.0
+# The pub/sub reader notices a silently dead connection within this many seconds.
+PUBSUB_HEALTH_CHECK_SECONDS = 15
 
 
 class ServiceUnavailable(Exception):
@@ -40,7 +46,7 @@ class Clients:
     def build(cls, settings: Settings, *, count_statements: bool = False) -> Clients:
         """Clients for `settings`; nothing connects until `start`."""
         engine = create_engine(settings.database_url, count_statements=count_statements)
-        client = redis.Redis.from_url(settings.redis_url)
+        client = redis_client(settings)
         return cls(
             settings=settings,
             engine=engine,
@@ -52,7 +58,7 @@ class Clients:
                 prefix=settings.dynamodb_table_prefix,
             ),
             redis=client,
-            broker=Broker(client),
+            broker=Broker(client, listener=pubsub_client(settings)),
             limiter=RateLimiter(client),
         )
 
@@ -65,6 +71,8 @@ class Clients:
         await self.broker.stop()
         await self.dynamo.stop()
         await self.redis.aclose()
+        if self.broker.listener is not self.redis:
+            await self.broker.listener.aclose()
         await self.engine.dispose()
 
     async def check(self) -> dict[str, str]:
@@ -84,14 +92,45 @@ class Clients:
         results = await asyncio.gather(
             *(asyncio.wait_for(c, timeout=3) for c in checks.values()), return_exceptions=True
         )
-        return {
+        status = {
             name: "ok" if not isinstance(r, BaseException) else _describe(r)
             for name, r in zip(checks, results, strict=True)
         }
+        # Redis may answer PING while this process's subscriptions still hear nothing.
+        problem = self.broker.delivery_problem()
+        if status["redis"] == "ok" and problem:
+            status["redis"] = problem
+        return status
 
     async def _ping_postgres(self) -> None:
         async with self.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
+
+
+def redis_client(settings: Settings) -> redis.Redis:
+    """The shared Redis client: a bounded pool that makes a request wait for a connection
+    (up to the pool timeout) rather than fail, and retries a stale connection once."""
+    pool = redis.BlockingConnectionPool.from_url(
+        settings.redis_url,
+        max_connections=settings.redis_max_connections,
+        timeout=settings.redis_pool_timeout_seconds,
+        socket_connect_timeout=REDIS_CONNECT_TIMEOUT_SECONDS,
+        # After a Redis restart every pooled socket is dead: one quick retry reconnects.
+        retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), retries=1),
+        retry_on_error=[redis.ConnectionError, redis.TimeoutError],
+    )
+    return redis.Redis(connection_pool=pool)
+
+
+def pubsub_client(settings: Settings) -> redis.Redis:
+    """The pub/sub reader's own client: no silent retries, since `Broker` must see every
+    disconnect to tell subscribers about the gap."""
+    return redis.Redis.from_url(
+        settings.redis_url,
+        socket_connect_timeout=REDIS_CONNECT_TIMEOUT_SECONDS,
+        health_check_interval=PUBSUB_HEALTH_CHECK_SECONDS,
+        retry=Retry(NoBackoff(), retries=0),
+    )
 
 
 _HINTS = {

@@ -17,6 +17,11 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "NOT_FOUND"
     CONFLICT = "CONFLICT"
     RATE_LIMITED = "RATE_LIMITED"
+    # Retryable: a backing service (Redis) is down or saturated; try again after retryAfter.
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+    # A subscription ended because live delivery had a gap: resubscribe, then catch up with
+    # a cursor query (messages after, changes since).
+    EVENTS_MAY_BE_MISSED = "EVENTS_MAY_BE_MISSED"
     INTERNAL = "INTERNAL"
 
 
@@ -67,3 +72,33 @@ class RateLimited(DomainError):
     def __init__(self, message: str, *, retry_after: int, **extensions: Any) -> None:
         super().__init__(message, retryAfter=retry_after, **extensions)
         self.retry_after = retry_after
+
+
+class TemporarilyUnavailable(DomainError):
+    """A backing service is down or saturated for now; the client retries after `retryAfter`."""
+
+    code = ErrorCode.SERVICE_UNAVAILABLE
+
+    def __init__(
+        self,
+        message: str = "The service is busy or restarting: try again shortly.",
+        *,
+        retry_after: int = 1,
+        **extensions: Any,
+    ) -> None:
+        super().__init__(message, retryAfter=retry_after, **extensions)
+        self.retry_after = retry_after
+
+
+class EventsMayBeMissed(DomainError):
+    """Live delivery had a gap (Redis reconnected, or the subscriber fell behind)."""
+
+    code = ErrorCode.EVENTS_MAY_BE_MISSED
+
+    def __init__(
+        self,
+        message: str = "Live events may have been missed: subscribe again, then catch up "
+        "with a cursor query.",
+        **extensions: Any,
+    ) -> None:
+        super().__init__(message, **extensions)

@@ -79,6 +79,15 @@ class Settings(BaseSettings):
     dynamodb_region: str = "us-east-1"
     dynamodb_table_prefix: str = "personalpod_"
     redis_url: str = Field(description="Redis for pub/sub, caches and rate limits")
+    redis_max_connections: int = Field(
+        default=50, ge=1, description="Redis connections per process, shared by every request"
+    )
+    redis_pool_timeout_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        description="how long a request waits for a free Redis connection before it is "
+        "answered SERVICE_UNAVAILABLE",
+    )
     master_key: str = Field(description="base64 of 32 random bytes; wraps every user's data key")
     master_keys_old: str = Field(
         default="",

@@ -1,21 +1,40 @@
 """The one place errors become GraphQL errors: codes for domain errors, INTERNAL for bugs.
 
 `format_error` turns any GraphQLError into the wire shape with `extensions.code`. Anything
-unexpected is masked to INTERNAL with the request id, and logged with its traceback.
+unexpected is masked to INTERNAL with the request id, and logged with its traceback; an
+outage of Redis (down, restarting, pool exhausted) becomes the retryable SERVICE_UNAVAILABLE.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import redis.exceptions
 import structlog
 from graphql import GraphQLError
 
-from datastore.kit.errors import DomainError, ErrorCode
+from datastore.kit.errors import DomainError, ErrorCode, TemporarilyUnavailable
 
 log = structlog.get_logger("personalpod.errors")
 
 INTERNAL_MESSAGE = "Internal server error."
+# MaxConnectionsError and the blocking pool's "No connection available." are ConnectionErrors.
+OUTAGES = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+RETRY_AFTER_SECONDS = 1
+
+
+def service_unavailable() -> TemporarilyUnavailable:
+    """The retryable error every outage becomes."""
+    return TemporarilyUnavailable(retry_after=RETRY_AFTER_SECONDS)
+
+
+def unavailable_error(error: BaseException) -> TemporarilyUnavailable | None:
+    """The retryable error an outage of a backing service maps to, or None if it is none."""
+    if isinstance(error, TemporarilyUnavailable):
+        return error
+    if isinstance(error, OUTAGES):
+        return service_unavailable()
+    return None
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -25,8 +44,22 @@ def is_unexpected(error: GraphQLError) -> bool:
 
 
 def masked_error(error: GraphQLError, *, request_id: str | None) -> GraphQLError:
-    """Log an unexpected error with its traceback and return the INTERNAL error shown."""
+    """Log an unexpected error with its traceback and return the INTERNAL error shown
+    (SERVICE_UNAVAILABLE for an outage, logged without a traceback)."""
     original = error.original_error
+    unavailable = unavailable_error(original) if original is not None else None
+    if unavailable is not None:
+        log.warning(
+            "service_unavailable", request_id=request_id, path=error.path, error=str(original)
+        )
+        return GraphQLError(
+            unavailable.message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions=unavailable.extensions,
+        )
     log.error(
         "unexpected_error",
         request_id=request_id,

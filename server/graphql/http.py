@@ -22,7 +22,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.graphql import OperationType
 
-from datastore.kit.errors import ErrorCode
+from datastore.kit.errors import DomainError, ErrorCode
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -139,7 +139,11 @@ class GraphQLHTTP:
         operations: frozenset[OperationType],
     ) -> Response:
         """Run the operation and map its outcome to a status code."""
-        context = await self.context_getter(request)
+        try:
+            context = await self.context_getter(request)
+        except DomainError as error:
+            # Building the context failed (the token could not be checked): no execution.
+            return self.context_error(request, media_type, error)
         try:
             result = await self.schema.execute(
                 params.query,
@@ -181,6 +185,18 @@ class GraphQLHTTP:
         if result.extensions:
             body["extensions"] = result.extensions
         return json_response(body, status, media_type)
+
+    def context_error(self, request: Request, media_type: str, error: DomainError) -> Response:
+        """A request that failed before execution: 503 with Retry-After when retryable."""
+        body = {
+            "errors": [
+                self.error_formatter(GraphQLError(error.message, original_error=error), request)
+            ]
+        }
+        if error.code is ErrorCode.SERVICE_UNAVAILABLE:
+            retry_after = str(error.extensions.get("retryAfter", 1))
+            return json_response(body, 503, media_type, {"Retry-After": retry_after})
+        return json_response(body, 500, media_type)
 
     def bad_request(self, request: Request, media_type: str, error: BadRequest) -> Response:
         body = {"errors": [self.error_formatter(GraphQLError(error.message), request)]}
