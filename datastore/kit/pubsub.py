@@ -218,7 +218,8 @@ class Broker:
                     # No connection to read from yet: get_message would fail.
                     self._wake.clear()
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), IDLE_SECONDS)
+                        async with asyncio.timeout(IDLE_SECONDS):  # wait_for may eat a cancel
+                            await self._wake.wait()
                     continue
                 message = await self._pubsub.get_message(timeout=1.0)
                 if message and message["type"] == "message":
