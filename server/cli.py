@@ -11,6 +11,10 @@ import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from datastore.kit.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -170,12 +174,21 @@ def _serve(args: argparse.Namespace) -> None:
         http="httptools",
         ws="websockets-sansio",
         ws_per_message_deflate=False,  # 24 KB instead of 65 KB per socket
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
+        **proxy_options(settings),
         access_log=False,  # RequestIdMiddleware logs each request as JSON
         log_level=settings.log_level,
         timeout_graceful_shutdown=10,
     )
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's X-Forwarded-For handling: only from the configured proxies, if any.
+
+    uvicorn then takes the right-most address that is not a trusted proxy: the one the
+    last trusted proxy saw, which a client cannot forge by sending the header itself."""
+    if not settings.forwarded_allow_ips.strip():
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": settings.forwarded_allow_ips}
 
 
 async def _reach_services(settings) -> None:

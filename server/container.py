@@ -102,6 +102,7 @@ def outbox_sinks(services: Services) -> list[Sink]:
     return [
         services.journal_ai.enqueue_pod_embeddings,
         services.people.record_from_events,
+        services.chat.end_blocked_from_events,
         services.pod.invalidate_from_events,
         services.sync.append,
         redis_sink(services.clients.broker.publish),

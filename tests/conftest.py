@@ -23,6 +23,7 @@ from starlette.applications import Starlette
 from datastore.kit.settings import Settings, load_settings
 from datastore.services import Services
 from server.app import create_app
+from server.cli import proxy_options
 from server.container import Container
 from server.embedded import start_services
 from server.migrate import migrate_dynamodb, migrate_postgres
@@ -43,6 +44,8 @@ def service_env() -> Iterator[dict[str, str]]:
             "PASSWORD_HASH_PROFILE": "minimal",
             "DYNAMODB_TABLE_PREFIX": "test_",
             "LOG_LEVEL": "warning",
+            # The tests play the proxy: each client names its address in X-Forwarded-For.
+            "FORWARDED_ALLOW_IPS": "127.0.0.1",
         }
 
 
@@ -89,8 +92,7 @@ async def server(migrated: Settings) -> AsyncIterator[LiveServer]:
         lifespan="on",
         ws="websockets-sansio",
         ws_per_message_deflate=False,
-        proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
+        **proxy_options(migrated),
     )
     uvicorn_server = uvicorn.Server(config)
     task = asyncio.create_task(uvicorn_server.serve())

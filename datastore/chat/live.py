@@ -22,6 +22,9 @@ import redis.asyncio as redis
 from datastore.kit.pubsub import Broker
 from datastore.people.heartbeat import Heartbeat
 
+# Published to a DIRECT conversation when one of the pair blocks the other: its live events end.
+BLOCKED_EVENT: dict[str, Any] = {"type": "BLOCKED"}
+
 
 def conversation_channel(conversation_id: str) -> str:
     return f"conversation:{conversation_id}"

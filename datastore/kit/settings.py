@@ -98,9 +98,22 @@ class Settings(BaseSettings):
     password_hash_profile: Literal["interactive", "moderate", "sensitive", "minimal"] = (
         "interactive"
     )
-    sign_in_limit_per_account: int = Field(default=5, ge=1)
-    sign_in_limit_per_address: int = Field(default=30, ge=1)
-    sign_in_window_seconds: int = Field(default=900, ge=1)
+    # OWASP-style lockout: an attacker's address is shut out fast, the owner's is not.
+    sign_in_limit_per_account_and_address: int = Field(
+        default=5, ge=1, description="failed sign-ins per account from one address per window"
+    )
+    sign_in_limit_per_address: int = Field(
+        default=30, ge=1, description="sign-in attempts per address per address window"
+    )
+    sign_in_address_window_seconds: int = Field(
+        default=900, ge=1, description="window of the per-address limits"
+    )
+    sign_in_limit_per_account: int = Field(
+        default=100, ge=1, description="failed sign-ins per account from all addresses per window"
+    )
+    sign_in_window_seconds: int = Field(
+        default=3600, ge=1, description="window of the per-account limit"
+    )
     sign_up_limit_per_address: int = Field(default=10, ge=1)
 
     max_query_depth: int = Field(default=12, ge=2)
@@ -113,7 +126,9 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["json", "console"] = "json"
     forwarded_allow_ips: str = Field(
-        default="127.0.0.1", description="proxies trusted for X-Forwarded-For"
+        default="",
+        description="comma-separated proxy addresses or networks whose X-Forwarded-For is"
+        " trusted; empty trusts none (clients could forge their address)",
     )
     run_workers_in_process: bool = True
 

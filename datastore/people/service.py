@@ -15,7 +15,7 @@ from strawberry.relay import to_base64
 
 from datastore.accounts.tables import User
 from datastore.kit.errors import BadUserInput, Conflict, Forbidden, NotFound
-from datastore.outbox.repository import PendingEvent
+from datastore.outbox.repository import OutboxRepository, PendingEvent
 from datastore.people.presence import PresenceTracker
 from datastore.people.repository import (
     ActivityRepository,
@@ -129,6 +129,9 @@ class PeopleService:
         async with self.clients.db() as db, db.begin():
             await BlockRepository(db).block(me, other)
             await FriendshipRepository(db).delete_pair(me, other)
+            # Durable, so live conversations between us end even if this process dies now;
+            # only in my own outbox: the blocked person is not told.
+            await OutboxRepository(db).append(me, BLOCKED_TOPIC, {"blockedId": str(other)})
         return await self.relation(me, other)
 
     async def unblock(self, me: uuid.UUID, other: uuid.UUID) -> Relation:
@@ -262,6 +265,7 @@ class PeopleService:
                 await self.publish_presence(event.user_id)
 
 
+BLOCKED_TOPIC = "person.blocked"
 _SESSION_ACTIVITY = {"session.created": "LOGIN", "session.revoked": "LOGOUT"}
 _MISSING = {
     "DECLINE": "No friend request from this person.",

@@ -21,13 +21,16 @@ from resolvers.core.permissions import IsAuthenticated
 
 # How often a quiet subscription re-reads membership, in case a removal event was lost.
 MEMBERSHIP_RECHECK_SECONDS = 30.0
+NO_LONGER_MEMBER = "You are no longer a member of this conversation."
 
 
 @strawberry.type
 class ChatSubscriptions:
     @strawberry.subscription(
         description="Messages added, edited, deleted, reactions, receipts and typing in one "
-        "conversation, live. Members only; ends with FORBIDDEN when I am removed. While "
+        "conversation, live. Members only; FORBIDDEN in a DIRECT conversation where either "
+        "person blocked the other, and ends with FORBIDDEN when I am removed or a block "
+        "happens. While "
         "subscribed I am looking at it (no MESSAGE notifications for it). At least once: "
         "a recovered send can repeat MESSAGE_ADDED, so keep messages by id.",
         permission_classes=[IsAuthenticated],
@@ -49,6 +52,7 @@ class ChatSubscriptions:
             # Checked once subscribed, so a removal racing this check is still heard.
             if not await chat.access.is_member(conversation, me):
                 raise NotFound("No such conversation.", field="conversationId")
+            await chat.access.refuse_blocked(conversation, me)
             async with looking_at(chat.viewing, conversation, me):
                 async for event in _member_events(subscription, chat, conversation, me):
                     info.context.loaders = info.context.fresh_loaders()
@@ -70,18 +74,24 @@ class ChatSubscriptions:
 async def _member_events(
     subscription: Subscription, chat: ChatService, conversation: str, me: uuid.UUID
 ) -> AsyncGenerator[dict[str, Any], None]:
-    """A conversation's events for one member, ending with FORBIDDEN once they are removed:
-    at the MEMBER_REMOVED event, or at the next periodic recheck if that event was lost."""
+    """A conversation's events for one member, ending with FORBIDDEN once they are removed or
+    the pair blocks: at the MEMBER_REMOVED or BLOCKED event, or at the next periodic recheck
+    if that event was lost."""
     while True:
         message = await subscription.next(timeout=MEMBERSHIP_RECHECK_SECONDS)
         if message is None:
             if not await chat.access.is_member(conversation, me):
-                raise Forbidden("You are no longer a member of this conversation.")
+                raise Forbidden(NO_LONGER_MEMBER)
+            await chat.access.refuse_blocked(conversation, me, field=None)
             continue
         event = orjson.loads(message[1])
         if event["type"] == "MEMBER_REMOVED":
             if event["userId"] == str(me):
-                raise Forbidden("You are no longer a member of this conversation.")
+                raise Forbidden(NO_LONGER_MEMBER)
+            continue
+        if event["type"] == "BLOCKED":
+            # Re-read: a BLOCKED redelivered (at least once) after an unblock must not end it.
+            await chat.access.refuse_blocked(conversation, me, field=None)
             continue
         if event["type"] == "TYPING" and event["userId"] == str(me):
             continue

@@ -15,6 +15,7 @@ from datastore.accounts import validation
 from datastore.accounts.items import SessionItem
 from datastore.accounts.repository.sessions import SessionRepository
 from datastore.accounts.repository.users import UserRepository
+from datastore.accounts.service.attempts import PasswordChecks, SignInAttempts
 from datastore.accounts.service.authenticator import Authenticator, Principal, now_iso
 from datastore.accounts.service.passwords import PasswordHasher
 from datastore.accounts.service.profile import ProfileOperations
@@ -58,6 +59,8 @@ class AccountService(ProfileOperations):
         self.authenticator = authenticator
         self.limiter = limiter
         self.hasher = hasher
+        self.attempts = SignInAttempts(limiter, settings)
+        self.password_checks = PasswordChecks(limiter, settings)
 
     async def sign_up(
         self,
@@ -108,24 +111,12 @@ class AccountService(ProfileOperations):
         if not login:
             raise BadUserInput("Enter your email or username.", field="login")
         device_name = validation.text(device_name, field="deviceName", max_length=100)
-        window = self.settings.sign_in_window_seconds
-        await self.limiter.check(
-            f"signin:ip:{client.ip}",
-            limit=self.settings.sign_in_limit_per_address,
-            window=window,
-            what="sign-in attempts from this address",
-        )
         async with self.db() as db:
             user = await UserRepository(db).get_by_login(login)
         # Keyed by the account, so alternating email and username gains nothing.
-        account_key = f"signin:account:{user.id if user else login.lower()}"
-        await self.limiter.check_blocked(
-            account_key,
-            limit=self.settings.sign_in_limit_per_account,
-            what="failed sign-in attempts for this account",
-        )
+        account = str(user.id) if user else login.lower()
+        await self.attempts.reserve(account, client.ip)
         if not await self.hasher.verify(user.password_hash if user else None, password):
-            await self.limiter.count(account_key, window=window)
             await self._audit(
                 AuditAction.FAILED_LOGIN,
                 user.id if user else None,
@@ -134,7 +125,7 @@ class AccountService(ProfileOperations):
             )
             raise Unauthenticated("Wrong email, username or password.", field="password")
         assert user is not None  # verify() refuses a missing account
-        await self.limiter.reset(account_key)
+        await self.attempts.succeeded(account, client.ip)
         return await self._open_session(user, device_name, client)
 
     async def _open_session(
@@ -192,17 +183,12 @@ class AccountService(ProfileOperations):
     ) -> int:
         """Set a new password and end every other session; how many were ended."""
         new = validation.password(new, field="newPassword")
-        account_key = f"password:account:{principal.user_id}"
-        await self.limiter.check_blocked(
-            account_key,
-            limit=self.settings.sign_in_limit_per_account,
-            what="wrong current passwords",
-        )
+        await self.password_checks.reserve(str(principal.user_id))
         async with self.db() as db:
             user = await UserRepository(db).get_by_id(principal.user_id)
         if user is None or not await self.hasher.verify(user.password_hash, current):
-            await self.limiter.count(account_key, window=self.settings.sign_in_window_seconds)
             raise BadUserInput("The current password is wrong.", field="currentPassword")
+        await self.password_checks.succeeded(str(principal.user_id))
         new_hash = await self.hasher.hash(new)
         others = [
             s

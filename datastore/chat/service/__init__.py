@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
+from datastore.chat.ids import direct_conversation_id
 from datastore.chat.items import ConversationItem, InboxItem, StatsItem
-from datastore.chat.live import ViewingTracker
+from datastore.chat.live import BLOCKED_EVENT, ViewingTracker, publish_conversation
 from datastore.chat.repository.inbox import InboxRepository
 from datastore.chat.repository.messages import MessageRepository
 from datastore.chat.repository.statistics import StatisticsRepository
@@ -18,7 +20,8 @@ from datastore.chat.service.parts import ChatParts
 from datastore.chat.service.statistics import month_totals
 from datastore.kit.clients import Clients
 from datastore.notifications.service import NotificationService
-from datastore.people.service import PeopleService
+from datastore.outbox.repository import PendingEvent
+from datastore.people.service import BLOCKED_TOPIC, PeopleService
 
 
 class ChatService:
@@ -35,7 +38,7 @@ class ChatService:
             ttl=self.settings.presence_ttl_seconds,
             every=self.settings.heartbeat_seconds,
         )
-        self.access = Access(clients, self.messages_repository)
+        self.access = Access(clients, self.messages_repository, people)
         self.parts = parts = ChatParts(
             clients=clients,
             settings=self.settings,
@@ -72,3 +75,11 @@ class ChatService:
     ) -> list[StatsItem]:
         """My chat statistics per month (YYYY-MM) before `before`, newest first."""
         return await month_totals(self.statistics, str(me), before=before, limit=limit)
+
+    async def end_blocked_from_events(self, events: Sequence[PendingEvent]) -> None:
+        """A block ends the live events of the pair's DIRECT conversation, on both sides."""
+        for event in events:
+            if event.topic == BLOCKED_TOPIC:
+                blocked = uuid.UUID(event.payload["blockedId"])
+                conversation_id = direct_conversation_id(event.user_id, blocked)
+                await publish_conversation(self.clients.broker, conversation_id, BLOCKED_EVENT)

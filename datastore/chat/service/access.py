@@ -9,18 +9,23 @@ from datastore.chat.ids import direct_pair, group_of
 from datastore.chat.items import ConversationItem
 from datastore.chat.repository.groups import MemberRepository
 from datastore.chat.repository.messages import MessageRepository
-from datastore.kit.errors import NotFound
+from datastore.kit.errors import Forbidden, NotFound
+from datastore.people.service import PeopleService
 
 if TYPE_CHECKING:
     from datastore.kit.clients import Clients
 
 NOT_FOUND = "No such conversation."
+BLOCKED = "You cannot talk with this person."
 
 
 class Access:
-    def __init__(self, clients: Clients, messages: MessageRepository) -> None:
+    def __init__(
+        self, clients: Clients, messages: MessageRepository, people: PeopleService
+    ) -> None:
         self.clients = clients
         self.messages = messages
+        self.people = people
 
     async def conversation_for(
         self, conversation_id: str, user_id: uuid.UUID, *, field: str = "conversationId"
@@ -46,6 +51,26 @@ class Access:
         if found is None or user_id not in members:
             raise NotFound(NOT_FOUND, field=field)
         return found, members
+
+    async def refuse_blocked(
+        self,
+        conversation_id: str,
+        me: uuid.UUID,
+        *,
+        message: str = BLOCKED,
+        field: str | None = "conversationId",
+    ) -> None:
+        """FORBIDDEN in a DIRECT conversation where either person blocked the other."""
+        if await self.blocked(conversation_id, me):
+            raise Forbidden(message, field=field)
+
+    async def blocked(self, conversation_id: str, me: uuid.UUID) -> bool:
+        """Whether this is a DIRECT conversation where either person blocked the other."""
+        pair = direct_pair(conversation_id)
+        if pair is None:
+            return False
+        other = pair[1] if pair[0] == me else pair[0]
+        return await self.people.either_blocked(me, other)
 
     async def is_member(self, conversation_id: str, user_id: uuid.UUID) -> bool:
         pair = direct_pair(conversation_id)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from datastore.chat import validation
-from datastore.chat.ids import direct_pair, new_message_id
+from datastore.chat.ids import new_message_id
 from datastore.chat.items import REACTIONS, ConversationItem, InboxItem, MessageItem
 from datastore.chat.live import publish_conversation, publish_inbox
 from datastore.chat.validation import MediaInput
@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+CANNOT_MESSAGE = "You cannot message this person."
 
 
 class MessageService:
@@ -54,7 +57,7 @@ class MessageService:
         )
         if reply_to is not None:
             await self._require_message(conversation_id, reply_to, field="replyToId")
-        await self._refuse_blocked(conversation, me)
+        await self.chat.access.refuse_blocked(conversation.id, me, message=CANNOT_MESSAGE)
         await self.clients.limiter.check(
             f"chat:send:{me}",
             limit=settings.send_limit,
@@ -94,14 +97,6 @@ class MessageService:
         )
         stored, _ = await self.repository.create_message(message)
         await self.fanout.message_added(conversation, stored)
-
-    async def _refuse_blocked(self, conversation: ConversationItem, me: uuid.UUID) -> None:
-        pair = direct_pair(conversation.id)
-        if pair is None:
-            return
-        other = pair[1] if pair[0] == me else pair[0]
-        if await self.chat.people.either_blocked(me, other):
-            raise Forbidden("You cannot message this person.", field="conversationId")
 
     async def _require_message(self, conversation_id: str, message_id: str, *, field: str):
         validation.message_id(message_id, field=field)
@@ -269,6 +264,7 @@ class MessageService:
     async def typing(self, me: uuid.UUID, conversation_id: str, typing: bool) -> float:
         """Tell the conversation I am typing (never stored); when the signal expires."""
         await self.chat.access.conversation_for(conversation_id, me)
+        await self.chat.access.refuse_blocked(conversation_id, me)
         await self.clients.limiter.check(
             f"chat:typing:{me}",
             limit=self.chat.settings.typing_limit,

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import String, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from datastore.pod.tables import ActivityLog
@@ -21,6 +21,29 @@ class ActivityRepository:
         entry_id, old_values, new_values)."""
         if rows:
             await self.session.execute(insert(ActivityLog), list(rows))
+
+    async def seal_values_of_entry(
+        self, user_id: uuid.UUID, entry_id: uuid.UUID, keys: Sequence[str], mark: str
+    ) -> None:
+        """Replace `keys` in the old and new values of every row of an entry with `mark`:
+        what was logged while a value was plaintext must not outlive its becoming secret."""
+        for column in (ActivityLog.old_values, ActivityLog.new_values):
+            for key in keys:
+                await self.session.execute(
+                    update(ActivityLog)
+                    .where(
+                        ActivityLog.user_id == user_id,
+                        ActivityLog.entry_id == entry_id,
+                        column.has_key(key),
+                    )
+                    .values(
+                        {
+                            column: column.op("||")(
+                                func.jsonb_build_object(literal(key, String), literal(mark, String))
+                            )
+                        }
+                    )
+                )
 
     async def page_for_user(
         self,

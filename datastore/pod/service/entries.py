@@ -10,8 +10,10 @@ from typing import Any
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from datastore.journal.repository.analysis import AnalysisRepository
 from datastore.kit.crypto.sealing import open_sealed, seal
 from datastore.kit.errors import BadUserInput, Conflict, NotFound
+from datastore.pod.repository.activity import ActivityRepository
 from datastore.pod.repository.categories import CategoryRepository
 from datastore.pod.repository.entries import EntryRepository
 from datastore.pod.repository.tags import TagRepository
@@ -121,8 +123,12 @@ class EntryService:
             await self._reseal(db, actor, row, patch, values)
             # The update refreshes `row` itself (one identity per id): read "before" first.
             before, before_category = public_values(row), row.category_id
+            was_sensitive = row.sensitive
             updated = await EntryRepository(db).update(row.id, **values)
             journal = Journal(db, actor)
+            if updated.sensitive and not was_sensitive:
+                await self._forget_plaintext(db, actor, row.id)
+                before["body"] = SEALED_MARK
             old, new = diff(before, public_values(updated))
             if patch.secrets:
                 old["secret"], new["secret"] = SEALED_MARK, "changed"
@@ -231,6 +237,14 @@ class EntryService:
         added = await repository.add_tags(entry_id, actor.user_id, list(wanted - current))
         if added or removed:
             _tags_changed(journal, row, added, removed)
+
+    async def _forget_plaintext(self, db: AsyncSession, actor: Actor, entry_id: uuid.UUID) -> None:
+        """An entry turning sensitive: its body leaves every earlier activity row, and its
+        vector (made from the plaintext) goes, in the transaction that seals it."""
+        await ActivityRepository(db).seal_values_of_entry(
+            actor.user_id, entry_id, ("body",), SEALED_MARK
+        )
+        await AnalysisRepository(db).drop_embedding("POD", entry_id)
 
     async def _locked(self, db: AsyncSession, actor: Actor, entry_id: uuid.UUID) -> Entry:
         row = await EntryRepository(db).get_for_update(entry_id, actor.user_id)
