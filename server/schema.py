@@ -48,6 +48,7 @@ from resolvers.search.types import JournalSearchResult, PodSearchResult
 from resolvers.sync.queries import SyncQueries
 from resolvers.sync.subscriptions import SyncSubscriptions
 from server.graphql.masking import MaskUnexpectedErrors
+from server.graphql.nul_bytes import RejectNulBytes
 
 QUERIES: tuple[type, ...] = (
     AccountQueries,
@@ -113,5 +114,5 @@ def build_schema(
         mutation=merge_types("Mutation", MUTATIONS),
         subscription=merge_types("Subscription", SUBSCRIPTIONS),
         types=list(TYPES),
-        extensions=[*extensions, MaskUnexpectedErrors],
+        extensions=[*extensions, RejectNulBytes, MaskUnexpectedErrors],
     )
