@@ -26,6 +26,7 @@ from resolvers.chat.types.conversation import Conversation
 from resolvers.chat.types.group import Group
 from resolvers.chat.types.message import Message
 from resolvers.core.node import node_queries
+from resolvers.core.scalars import SCALAR_OVERRIDES
 from resolvers.insights.queries import InsightQueries
 from resolvers.journal.mutations import JournalMutations
 from resolvers.journal.queries import JournalQueries
@@ -114,5 +115,6 @@ def build_schema(
         mutation=merge_types("Mutation", MUTATIONS),
         subscription=merge_types("Subscription", SUBSCRIPTIONS),
         types=list(TYPES),
+        scalar_overrides=SCALAR_OVERRIDES,
         extensions=[*extensions, RejectNulBytes, MaskUnexpectedErrors],
     )
