@@ -4,6 +4,7 @@ attack values, every other required argument with a harmless valid value."""
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,10 +19,8 @@ from graphql import (
     GraphQLNonNull,
     GraphQLScalarType,
     GraphQLSchema,
-    ast_from_value,
     get_named_type,
     is_composite_type,
-    print_ast,
 )
 from graphql.pyutils import Undefined
 
@@ -89,10 +88,7 @@ class Position:
     def literal_field(self, value: Any, own_id: str, alias: str) -> str:
         """`alias: field(...)` with every argument written inline."""
         values = self.arguments(value, own_id)
-        uses = ", ".join(
-            f"{n}: {print_ast(ast_from_value(v, self.field.args[n].type))}"  # type: ignore[arg-type]
-            for n, v in values.items()
-        )
+        uses = ", ".join(f"{n}: {literal(v, self.field.args[n].type)}" for n, v in values.items())
         return f"{alias}: {self.field_name}({uses}) {selection(self.field)}"
 
 
@@ -126,6 +122,21 @@ def fill(type_: GraphQLInputType) -> Any:
         }
     assert isinstance(type_, GraphQLScalarType)
     return SCALAR_FILLERS.get(type_.name, "x")
+
+
+def literal(value: Any, type_: GraphQLInputType) -> str:
+    """`value` written as a GraphQL literal of `type_`."""
+    if isinstance(type_, GraphQLNonNull):
+        return literal(value, type_.of_type)
+    if isinstance(type_, GraphQLList):
+        items = value if isinstance(value, list) else [value]
+        return "[" + ", ".join(literal(v, type_.of_type) for v in items) + "]"
+    if isinstance(type_, GraphQLInputObjectType):
+        fields = type_.fields
+        return "{" + ", ".join(f"{k}: {literal(v, fields[k].type)}" for k, v in value.items()) + "}"
+    if isinstance(type_, GraphQLEnumType):
+        return str(value)
+    return json.dumps(value)
 
 
 def selection(field: GraphQLField) -> str:
