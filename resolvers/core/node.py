@@ -1,8 +1,9 @@
 """The Relay `node`/`nodes` entry points; each type checks ownership in resolve_nodes.
 
-An id that is not a global id, names no type, or names a type that is not a node
-(`Query`, `PageInfo`, the `Node` interface) cannot be any object: it reads as null, on its
-own, like a missing object, and never fails its neighbours in `nodes`.
+A string that is not a global id at all is BAD_USER_INPUT (the argument's coercion). A
+global id of no type, or of a type that is not a node (`Query`, `PageInfo`, the `Node`
+interface), cannot be any object: it reads as null, on its own, like a missing object,
+and never fails its neighbours in `nodes`.
 """
 
 from __future__ import annotations
@@ -19,12 +20,8 @@ from strawberry.types.cast import cast as strawberry_cast
 from resolvers.core.context import Info
 
 
-def node_type(info: Info, value: str) -> tuple[type[relay.Node], str] | None:
+def node_type(info: Info, global_id: relay.GlobalID) -> tuple[type[relay.Node], str] | None:
     """The node type a global id names and the node id inside it; None when none can be."""
-    try:
-        global_id = relay.GlobalID.from_id(value)
-    except (relay.GlobalIDValueError, ValueError):
-        return None
     definition = info.schema.get_type_by_name(global_id.type_name)
     if not isinstance(definition, StrawberryObjectDefinition) or definition.is_interface:
         return None
@@ -34,7 +31,7 @@ def node_type(info: Info, value: str) -> tuple[type[relay.Node], str] | None:
     return origin, global_id.node_id
 
 
-async def resolve_global_ids(info: Info, values: list[str]) -> list[Any]:
+async def resolve_global_ids(info: Info, values: list[relay.GlobalID]) -> list[Any]:
     """The node of each global id the caller may see, or None, in order; one
     `resolve_nodes` call per type."""
     parsed = [node_type(info, value) for value in values]
@@ -65,7 +62,7 @@ def node_queries() -> type:
         async def node(
             self,
             info: Info,
-            id: Annotated[strawberry.ID, strawberry.argument(description="The ID of the object.")],
+            id: Annotated[relay.GlobalID, strawberry.argument(description="The ID of the object.")],
         ) -> relay.Node | None:
             return (await resolve_global_ids(info, [id]))[0]
 
@@ -76,7 +73,7 @@ def node_queries() -> type:
             self,
             info: Info,
             ids: Annotated[
-                list[strawberry.ID], strawberry.argument(description="The IDs of the objects.")
+                list[relay.GlobalID], strawberry.argument(description="The IDs of the objects.")
             ],
         ) -> list[relay.Node | None]:
             return await resolve_global_ids(info, list(ids))
