@@ -26,6 +26,7 @@ from resolvers.chat.types.conversation import Conversation
 from resolvers.chat.types.group import Group
 from resolvers.chat.types.message import Message
 from resolvers.core.node import node_queries
+from resolvers.core.scalars import SCALAR_OVERRIDES
 from resolvers.insights.queries import InsightQueries
 from resolvers.journal.mutations import JournalMutations
 from resolvers.journal.queries import JournalQueries
@@ -48,6 +49,7 @@ from resolvers.search.types import JournalSearchResult, PodSearchResult
 from resolvers.sync.queries import SyncQueries
 from resolvers.sync.subscriptions import SyncSubscriptions
 from server.graphql.masking import MaskUnexpectedErrors
+from server.graphql.nul_bytes import RejectNulBytes
 
 QUERIES: tuple[type, ...] = (
     AccountQueries,
@@ -113,5 +115,6 @@ def build_schema(
         mutation=merge_types("Mutation", MUTATIONS),
         subscription=merge_types("Subscription", SUBSCRIPTIONS),
         types=list(TYPES),
-        extensions=[*extensions, MaskUnexpectedErrors],
+        scalar_overrides=SCALAR_OVERRIDES,
+        extensions=[*extensions, RejectNulBytes, MaskUnexpectedErrors],
     )

@@ -9,6 +9,7 @@ from datastore.kit.errors import NotFound
 from resolvers.accounts.types import SecurityEvent, Session, User
 from resolvers.core.context import Info
 from resolvers.core.pagination import (
+    BIGINT_PATTERN,
     After,
     Connection,
     First,
@@ -58,7 +59,7 @@ class AccountQueries:
     ) -> Connection[SecurityEvent]:
         principal = info.context.require_principal()
         limit = page_limit(info, first)
-        before_id = decode_after("audit", after, pattern=r"\d+", parse=int)
+        before_id = decode_after("audit", after, pattern=BIGINT_PATTERN, parse=int)
         rows = await info.context.services.accounts.security_events(
             principal.user_id, before_id=before_id, limit=limit + 1
         )

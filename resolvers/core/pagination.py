@@ -24,6 +24,9 @@ MAX_LIST_PAGE = 100
 First = Annotated[
     int | None, strawberry.argument(description="Page size: 1 to 100, 20 when omitted.")
 ]
+# A bigint position (activity, audit and sync ids): longer numbers would overflow
+# PostgreSQL's bigint, so such a cursor cannot be one of ours.
+BIGINT_PATTERN = r"\d{1,18}"
 After = Annotated[
     str | None, strawberry.argument(description="Return items after this edge's cursor.")
 ]

@@ -12,6 +12,7 @@ from datastore.pod.repository.preferences import DEFAULT_LANGUAGE
 from resolvers.core.context import Info
 from resolvers.core.ids import argument_uuid
 from resolvers.core.pagination import (
+    BIGINT_PATTERN,
     After,
     Connection,
     First,
@@ -190,7 +191,7 @@ class PodQueries:
     ) -> Connection[ActivityEvent]:
         principal = info.context.require_principal()
         entry = argument_uuid(entry_id, _ENTRY_TYPE_NAMES, field="entryId") if entry_id else None
-        before = int(decode_cursor("act", after, pattern=r"\d+")) if after else None
+        before = int(decode_cursor("act", after, pattern=BIGINT_PATTERN)) if after else None
         rows, has_next = await info.context.services.pod.reads.activity(
             principal.user_id, entry_id=entry, before_id=before, limit=page_limit(info, first)
         )

@@ -10,7 +10,7 @@ import strawberry
 from datastore.kit.errors import NotFound
 from datastore.sync.service import SyncPoint
 from resolvers.core.context import Info
-from resolvers.core.pagination import Connection, First, decode_cursor, page_limit
+from resolvers.core.pagination import BIGINT_PATTERN, Connection, First, decode_cursor, page_limit
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.sync.types import SyncChange, sync_cursor
 
@@ -19,7 +19,7 @@ def parse_since(since: str | None) -> SyncPoint | None:
     """The point a `since` cursor names (see `sync_cursor`); None for no cursor."""
     if since is None:
         return None
-    value = decode_cursor("sync", since, pattern=r"\d+\.\d+")
+    value = decode_cursor("sync", since, pattern=rf"{BIGINT_PATTERN}\.\d{{1,11}}")
     seq, at = (int(part) for part in value.split("."))
     return SyncPoint(seq, datetime.fromtimestamp(at, UTC))
 

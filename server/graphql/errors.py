@@ -76,6 +76,14 @@ def masked_error(error: GraphQLError, *, request_id: str | None) -> GraphQLError
     )
 
 
+def client_error(error: GraphQLError) -> GraphQLError:
+    """An expected error with its `extensions.code` set, as `format_error` shows it; the
+    websocket transports send `error.formatted` as it is."""
+    if (error.extensions or {}).get("code") is None:
+        error.extensions = {**(error.extensions or {}), "code": ErrorCode.BAD_USER_INPUT.value}
+    return error
+
+
 def format_error(error: GraphQLError, *, request_id: str | None) -> dict[str, Any]:
     """The JSON shape of one GraphQL error, masking anything unexpected."""
     original = error.original_error

@@ -6,14 +6,18 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from datastore.kit.request_id import current_request_id
-from server.graphql.errors import is_unexpected, masked_error
+from server.graphql.errors import client_error, is_unexpected, masked_error
 
 
 class MaskUnexpectedErrors(MaskErrors):
-    """Domain errors pass through with their code; anything else becomes INTERNAL."""
+    """Domain errors pass through with their code, parse and validation errors get
+    BAD_USER_INPUT, anything else becomes INTERNAL: the same on HTTP and websockets."""
 
     def __init__(self) -> None:
-        super().__init__(should_mask_error=is_unexpected)
+        # Every error passes through `anonymise_error`, which keeps the expected ones.
+        super().__init__(should_mask_error=lambda _error: True)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        return masked_error(error, request_id=current_request_id.get())
+        if is_unexpected(error):
+            return masked_error(error, request_id=current_request_id.get())
+        return client_error(error)

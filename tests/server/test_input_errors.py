@@ -1,0 +1,85 @@
+"""Input errors carry `extensions.code` on every transport and say what to send."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from resolvers.core.scalars import DATETIME_HINT
+from tests.support.client import GraphQLClient
+from tests.support.ws import TRANSPORT_WS, WebSocketClient
+
+UNKNOWN_FIELD = "subscription { noSuchField }"
+BAD_ARGUMENT = "subscription { conversationEvents(conversationId: 1) { __typename } }"
+NUL_ARGUMENT = 'subscription { conversationEvents(conversationId: "a\\u0000") { __typename } }'
+CREATE_REMINDER = "mutation($i: CreateReminderInput!) { createReminder(input: $i) { id } }"
+
+
+def codes(errors: list[dict[str, Any]]) -> list[str]:
+    return [(e.get("extensions") or {}).get("code") for e in errors]
+
+
+@pytest.mark.parametrize("query", [UNKNOWN_FIELD, BAD_ARGUMENT])
+async def test_validation_error_over_websocket_has_code(
+    client: GraphQLClient, server: Any, query: str
+) -> None:
+    # given
+    account = await client.sign_up()
+    async with WebSocketClient(server.ws_url, TRANSPORT_WS) as ws:
+        await ws.init({"authorization": f"Bearer {account.token}"})
+
+        # when
+        await ws.subscribe("1", query)
+        frame = await ws.receive()
+
+    # then
+    assert frame["type"] == "error"
+    assert codes(frame["payload"]) == ["BAD_USER_INPUT"]
+
+
+async def test_nul_byte_over_websocket_is_bad_user_input_naming_the_field(
+    client: GraphQLClient, server: Any
+) -> None:
+    # given
+    account = await client.sign_up()
+    async with WebSocketClient(server.ws_url, TRANSPORT_WS) as ws:
+        await ws.init({"authorization": f"Bearer {account.token}"})
+
+        # when
+        await ws.subscribe("1", NUL_ARGUMENT)
+        frame = await ws.receive()
+
+    # then
+    errors = frame["payload"] if frame["type"] == "error" else frame["payload"]["errors"]
+    assert codes(errors) == ["BAD_USER_INPUT"]
+    assert errors[0]["extensions"]["field"] == "conversationId"
+
+
+@pytest.mark.parametrize("remind_at", ["tomorrow", "2026-12-01Tx", "2026-13-45T99:99:00Z"])
+async def test_bad_datetime_says_to_give_iso_8601(client: GraphQLClient, remind_at: str) -> None:
+    # given
+    account = await client.sign_up()
+    reminder = {"title": "Call", "remindAt": remind_at}
+
+    # when
+    body = await client.execute(CREATE_REMINDER, {"i": reminder}, token=account.token)
+
+    # then
+    assert codes(body["errors"]) == ["BAD_USER_INPUT"]
+    message = body["errors"][0]["message"]
+    assert DATETIME_HINT in message
+    assert "invalid literal" not in message
+
+
+async def test_bad_datetime_literal_says_to_give_iso_8601(client: GraphQLClient) -> None:
+    # given
+    account = await client.sign_up()
+    query = 'mutation { createReminder(input: {title: "Call", remindAt: "soon"}) { id } }'
+
+    # when
+    body = await client.execute(query, token=account.token)
+
+    # then
+    assert codes(body["errors"]) == ["BAD_USER_INPUT"]
+    assert DATETIME_HINT in body["errors"][0]["message"]
