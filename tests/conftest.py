@@ -30,6 +30,7 @@ from server.migrate import migrate_dynamodb, migrate_postgres
 from tests.support.audit import install_graphql_http
 from tests.support.client import GraphQLClient
 from tests.support.ports import free_port
+from tests.support.uvicorn_server import running
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,15 +95,8 @@ async def server(migrated: Settings) -> AsyncIterator[LiveServer]:
         ws_per_message_deflate=False,
         **proxy_options(migrated),
     )
-    uvicorn_server = uvicorn.Server(config)
-    task = asyncio.create_task(uvicorn_server.serve())
-    while not uvicorn_server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.02)
-    yield LiveServer(f"http://127.0.0.1:{port}", app)
-    uvicorn_server.should_exit = True
-    await task
+    async with running(config):
+        yield LiveServer(f"http://127.0.0.1:{port}", app)
 
 
 @pytest.fixture

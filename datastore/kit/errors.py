@@ -66,16 +66,20 @@ class Conflict(DomainError):
     code = ErrorCode.CONFLICT
 
 
-class RateLimited(DomainError):
-    code = ErrorCode.RATE_LIMITED
+class RetryLater(DomainError):
+    """A refusal that passes: the client may try again after `retryAfter` seconds."""
 
     def __init__(self, message: str, *, retry_after: int, **extensions: Any) -> None:
         super().__init__(message, retryAfter=retry_after, **extensions)
         self.retry_after = retry_after
 
 
-class TemporarilyUnavailable(DomainError):
-    """A backing service is down or saturated for now; the client retries after `retryAfter`."""
+class RateLimited(RetryLater):
+    code = ErrorCode.RATE_LIMITED
+
+
+class TemporarilyUnavailable(RetryLater):
+    """A backing service is down or saturated for now."""
 
     code = ErrorCode.SERVICE_UNAVAILABLE
 
@@ -86,8 +90,7 @@ class TemporarilyUnavailable(DomainError):
         retry_after: int = 1,
         **extensions: Any,
     ) -> None:
-        super().__init__(message, retryAfter=retry_after, **extensions)
-        self.retry_after = retry_after
+        super().__init__(message, retry_after=retry_after, **extensions)
 
 
 class EventsMayBeMissed(DomainError):

@@ -27,23 +27,23 @@ def _parser(parse: Callable[[str], object], name: str, hint: str) -> Callable[[o
     return parse_value
 
 
+def _iso_scalar(
+    origin: type, name: str, description: str, parse: Callable[[str], object], hint: str
+) -> ScalarDefinition:
+    return ScalarDefinition(
+        name=name,
+        description=description,
+        specified_by_url=None,
+        serialize=methodcaller("isoformat"),
+        parse_value=_parser(parse, name, hint),
+        parse_literal=None,
+        origin=origin,
+    )
+
+
 # The names and descriptions are strawberry's, so the schema is unchanged.
-DATETIME = ScalarDefinition(
-    name="DateTime",
-    description="Date with time (isoformat)",
-    specified_by_url=None,
-    serialize=methodcaller("isoformat"),
-    parse_value=_parser(dateutil.parser.isoparse, "DateTime", DATETIME_HINT),
-    parse_literal=None,
-    origin=dt.datetime,
+DATETIME = _iso_scalar(
+    dt.datetime, "DateTime", "Date with time (isoformat)", dateutil.parser.isoparse, DATETIME_HINT
 )
-DATE = ScalarDefinition(
-    name="Date",
-    description="Date (isoformat)",
-    specified_by_url=None,
-    serialize=methodcaller("isoformat"),
-    parse_value=_parser(dt.date.fromisoformat, "Date", DATE_HINT),
-    parse_literal=None,
-    origin=dt.date,
-)
+DATE = _iso_scalar(dt.date, "Date", "Date (isoformat)", dt.date.fromisoformat, DATE_HINT)
 SCALAR_OVERRIDES: dict[object, ScalarDefinition] = {dt.datetime: DATETIME, dt.date: DATE}

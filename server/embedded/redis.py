@@ -27,7 +27,7 @@ def start_redis(*, data_dir: Path | None, path: str, log: Callable[[str], None])
         [binary, *_arguments(port, workdir, data_dir)],
         workdir=workdir,
         throwaway=data_dir is None,
-        is_ready=lambda: _answers_ping(port),
+        is_ready=lambda: answers_ping(port),
         timeout=15,
         fix=FIX,
         log=log,
@@ -50,7 +50,8 @@ def _arguments(port: int, workdir: Path, data_dir: Path | None) -> list[str]:
     ]  # fmt: skip
 
 
-def _answers_ping(port: int) -> bool:
+def answers_ping(port: int) -> bool:
+    """Whether a Redis on 127.0.0.1:`port` answers PING."""
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
             sock.sendall(b"PING\r\n")

@@ -51,6 +51,16 @@ def limit_extensions(
     ]
 
 
+# What each counted limit says when a document goes over it.
+_OVER = {
+    "aliases": "{n} aliases found in {label}. Allowed: {max}",
+    "fields": "{label} selects {n} fields (fragments expanded), over the limit of {max}.",
+    "duplicates": (
+        "{label} selects one field {n} times in one selection set, over the limit of {max}."
+    ),
+}
+
+
 class Bounds:
     """The limits, and the shapes of documents already measured against them."""
 
@@ -81,26 +91,16 @@ class Bounds:
             return GraphQLError(
                 f"{label} exceeds maximum operation depth of {self.max_depth}", root.node
             )
-        if shape.aliases > self.max_aliases:
-            return GraphQLError(
-                f"{shape.aliases} aliases found in {label}. Allowed: {self.max_aliases}",
-                root.node,
-                extensions={"aliases": shape.aliases, "maxAliases": self.max_aliases},
-            )
-        if shape.fields > self.max_fields:
-            return GraphQLError(
-                f"{label} selects {shape.fields} fields (fragments expanded), "
-                f"over the limit of {self.max_fields}.",
-                root.node,
-                extensions={"fields": shape.fields, "maxFields": self.max_fields},
-            )
-        if shape.duplicates > self.max_duplicates:
-            return GraphQLError(
-                f"{label} selects one field {shape.duplicates} times in one selection set, "
-                f"over the limit of {self.max_duplicates}.",
-                root.node,
-                extensions={"duplicates": shape.duplicates, "maxDuplicates": self.max_duplicates},
-            )
+        counts = {
+            "aliases": (shape.aliases, self.max_aliases),
+            "fields": (shape.fields, self.max_fields),
+            "duplicates": (shape.duplicates, self.max_duplicates),
+        }
+        for what, (n, maximum) in counts.items():
+            if n > maximum:
+                text = _OVER[what].format(n=n, label=label, max=maximum)
+                extensions = {what: n, f"max{what.capitalize()}": maximum}
+                return GraphQLError(text, root.node, extensions=extensions)
         return None
 
     def cost_error(

@@ -17,6 +17,7 @@ from datastore.kit.settings import Settings
 from server.cli import proxy_options
 from tests.support.client import GraphQLClient, error_codes
 from tests.support.ports import free_port
+from tests.support.uvicorn_server import running
 
 SIGN_IN = """
 mutation SignIn($input: SignInInput!) {
@@ -50,15 +51,8 @@ async def default_proxy_server(server) -> AsyncIterator[str]:
         lifespan="off",
         **proxy_options(settings),
     )
-    uvicorn_server = uvicorn.Server(config)
-    task = asyncio.create_task(uvicorn_server.serve())
-    while not uvicorn_server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    uvicorn_server.should_exit = True
-    await task
+    async with running(config):
+        yield f"http://127.0.0.1:{port}"
 
 
 async def test_concurrent_wrong_passwords_reach_the_check_at_most_the_limit(

@@ -20,19 +20,21 @@ def codes(errors: list[dict[str, Any]]) -> list[str]:
     return [(e.get("extensions") or {}).get("code") for e in errors]
 
 
+async def first_reply(client: GraphQLClient, server: Any, query: str) -> dict[str, Any]:
+    """The first frame a signed-in graphql-transport-ws socket gets for `query`."""
+    account = await client.sign_up()
+    async with WebSocketClient(server.ws_url, TRANSPORT_WS) as ws:
+        await ws.init({"authorization": f"Bearer {account.token}"})
+        await ws.subscribe("1", query)
+        return await ws.receive()
+
+
 @pytest.mark.parametrize("query", [UNKNOWN_FIELD, BAD_ARGUMENT])
 async def test_validation_error_over_websocket_has_code(
     client: GraphQLClient, server: Any, query: str
 ) -> None:
-    # given
-    account = await client.sign_up()
-    async with WebSocketClient(server.ws_url, TRANSPORT_WS) as ws:
-        await ws.init({"authorization": f"Bearer {account.token}"})
-
-        # when
-        await ws.subscribe("1", query)
-        frame = await ws.receive()
-
+    # when
+    frame = await first_reply(client, server, query)
     # then
     assert frame["type"] == "error"
     assert codes(frame["payload"]) == ["BAD_USER_INPUT"]
@@ -41,15 +43,8 @@ async def test_validation_error_over_websocket_has_code(
 async def test_nul_byte_over_websocket_is_bad_user_input_naming_the_field(
     client: GraphQLClient, server: Any
 ) -> None:
-    # given
-    account = await client.sign_up()
-    async with WebSocketClient(server.ws_url, TRANSPORT_WS) as ws:
-        await ws.init({"authorization": f"Bearer {account.token}"})
-
-        # when
-        await ws.subscribe("1", NUL_ARGUMENT)
-        frame = await ws.receive()
-
+    # when
+    frame = await first_reply(client, server, NUL_ARGUMENT)
     # then
     errors = frame["payload"] if frame["type"] == "error" else frame["payload"]["errors"]
     assert codes(errors) == ["BAD_USER_INPUT"]

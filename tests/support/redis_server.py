@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
-import socket
 import subprocess
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ import psutil
 import redis.asyncio as redis
 
 from server.embedded import processes
+from server.embedded.redis import answers_ping
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def _start(stopped: StoppedRedis) -> None:
     )
     processes.wait_until_ready(
         proc,
-        lambda: _answers_ping(stopped.port),
+        lambda: answers_ping(stopped.port),
         service="redis",
         log_path=stopped.workdir / "redis.log",
         timeout=15,
@@ -87,12 +87,3 @@ async def redis_stopped(url: str) -> AsyncIterator[StoppedRedis]:
 def _stop_at_exit(proc: subprocess.Popen[bytes]) -> None:
     # The embedded launcher only knows the process it started; this one is ours to stop.
     atexit.register(processes.stop, proc)
-
-
-def _answers_ping(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
