@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -75,6 +75,22 @@ class PodReads:
         await self.cache.put(user_id, name, generation, encode(value))
         return value
 
+    async def _cached_page(
+        self,
+        user_id: uuid.UUID,
+        name: str,
+        load: Callable[[], Awaitable[tuple[list[ListedEntry], bool]]],
+    ) -> tuple[list[ListedEntry], bool]:
+        """A cached page of listed entries; a page holding an expired entry is reloaded."""
+        return await self._cached(
+            user_id,
+            name,
+            load,
+            encode=_encode_page,
+            decode=_decode_page,
+            fresh=lambda page: not _expired(page[0]),
+        )
+
     async def entries(
         self,
         user_id: uuid.UUID,
@@ -92,14 +108,7 @@ class PodReads:
             return [ListedEntry(e, _sort_text(v)) for e, v in rows], has_next
 
         name = "entries:" + _digest(filters, sort, after, limit)
-        return await self._cached(
-            user_id,
-            name,
-            load,
-            encode=_encode_page,
-            decode=_decode_page,
-            fresh=lambda page: not _expired(page[0]),
-        )
+        return await self._cached_page(user_id, name, load)
 
     async def search(
         self,
@@ -120,14 +129,7 @@ class PodReads:
             return listed, has_next
 
         name = "search:" + _digest(query, filters, prefix, after, limit)
-        return await self._cached(
-            user_id,
-            name,
-            load,
-            encode=_encode_page,
-            decode=_decode_page,
-            fresh=lambda page: not _expired(page[0]),
-        )
+        return await self._cached_page(user_id, name, load)
 
     async def ensure_inbox(self, db: AsyncSession, user_id: uuid.UUID) -> None:
         """System categories exist from a user's first pod read (once per process)."""
