@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 from graphql import GraphQLError
@@ -53,11 +54,21 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
         finally:
             await container.stop()
 
-    http = GraphQLHTTP(schema, context_getter=context_getter, error_formatter=error_formatter)
+    http = GraphQLHTTP(
+        schema,
+        context_getter=context_getter,
+        error_formatter=error_formatter,
+        max_body_bytes=settings.max_request_bytes,
+    )
+    websocket = GraphQLWebSocket(
+        schema,
+        services,
+        init_timeout=timedelta(seconds=settings.ws_connection_init_timeout_seconds),
+    )
     app = Starlette(
         routes=[
             Route("/graphql", http),
-            WebSocketRoute("/graphql", GraphQLWebSocket(schema, services)),
+            WebSocketRoute("/graphql", websocket),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],

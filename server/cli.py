@@ -8,6 +8,7 @@ import base64
 import os
 import secrets
 import signal
+import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -155,9 +156,10 @@ def _serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     settings = _settings()
-    asyncio.run(_reach_services(settings))
     host = args.host or os.environ.get("HOST") or settings.host
     port = args.port or int(os.environ.get("PORT") or settings.port)
+    _refuse_taken_port(host, port)
+    asyncio.run(_reach_services(settings))
     workers = args.workers if args.workers is not None else settings.workers
     workers = workers or os.cpu_count() or 1
     print(
@@ -172,13 +174,36 @@ def _serve(args: argparse.Namespace) -> None:
         workers=workers,
         loop="uvloop",
         http="httptools",
-        ws="websockets-sansio",
-        ws_per_message_deflate=False,  # 24 KB instead of 65 KB per socket
-        **proxy_options(settings),
+        **uvicorn_options(settings),
         access_log=False,  # RequestIdMiddleware logs each request as JSON
         log_level=settings.log_level,
         timeout_graceful_shutdown=10,
     )
+
+
+def _refuse_taken_port(host: str, port: int) -> None:
+    """Fail before saying "serving" when another process listens on the address."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise SystemExit(
+                f"personalpod: cannot listen on {host}:{port} ({error.strerror}); "
+                "is another server running there? Set PORT (or --port) to another port."
+            ) from error
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """How uvicorn speaks websockets and reads client addresses, in production and tests."""
+    return {
+        "ws": "websockets-sansio",
+        "ws_per_message_deflate": False,  # 24 KB instead of 65 KB per socket
+        # A frame is capped like an HTTP body; a bigger one closes the socket with 1009.
+        "ws_max_size": settings.max_request_bytes,
+        **proxy_options(settings),
+    }
 
 
 def proxy_options(settings: Settings) -> dict[str, Any]:

@@ -3,13 +3,14 @@
 The token comes in the `connection_init` payload (`{"authorization": "Bearer ..."}` or
 `{"token": "..."}`) or the upgrade request's Authorization header. A bad token is refused
 (close 4403). While a socket is open, a watcher closes it with 4401 as soon as its session
-is revoked, signed out or expires.
+is revoked or signed out, and at the moment it expires.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from datetime import timedelta
 from typing import Any, cast
 
@@ -30,24 +31,30 @@ from datastore.people.service import online
 from datastore.services import Services
 from server.context import Context, authenticate_context, bearer_token, build_context
 from server.graphql.errors import OUTAGES
+from server.websocket_legacy import LegacyGraphQLWSHandler
 
 log = structlog.get_logger("personalpod.websocket")
 
 REVALIDATE_SECONDS = 60
+EXPIRY_SLACK = 0.05  # seconds past expiry, so the recheck finds the session expired
 WATCH_READY_SECONDS = 5
 WATCH_RETRY_SECONDS = 1.0
 CLOSE_SESSION_ENDED = 4401
 
 
 class GraphQLWebSocket(GraphQL):
-    def __init__(self, schema: Any, services: Services) -> None:
+    graphql_ws_handler_class = LegacyGraphQLWSHandler
+
+    def __init__(
+        self, schema: Any, services: Services, *, init_timeout: timedelta = timedelta(seconds=10)
+    ) -> None:
         super().__init__(
             schema,
             graphql_ide=None,
             keep_alive=True,
             keep_alive_interval=15,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
-            connection_init_wait_timeout=timedelta(seconds=10),
+            connection_init_wait_timeout=init_timeout,
             max_subscriptions_per_connection=100,
         )
         self.services = services
@@ -148,7 +155,7 @@ class GraphQLWebSocket(GraphQL):
         """Return at the session's revocation event or when a recheck finds it gone."""
         while True:
             try:
-                message = await subscription.next(timeout=REVALIDATE_SECONDS)
+                message = await subscription.next(timeout=_until_recheck(principal))
             except SubscriberOverflow:
                 raise
             except EventsMayBeMissed:
@@ -162,6 +169,12 @@ class GraphQLWebSocket(GraphQL):
             revoked = event["topic"] == "session.revoked"
             if revoked and event["payload"].get("sessionId") == principal.session_id:
                 return
+
+
+def _until_recheck(principal: Principal) -> float:
+    """Seconds to the next recheck: at most REVALIDATE_SECONDS, and just after the
+    session's expiry, so a socket closes when its session expires, not up to a minute on."""
+    return min(REVALIDATE_SECONDS, max(principal.expires_at - time.time(), 0.0) + EXPIRY_SLACK)
 
 
 def _token_from(params: dict[str, Any]) -> str | None:

@@ -23,7 +23,7 @@ from starlette.applications import Starlette
 from datastore.kit.settings import Settings, load_settings
 from datastore.services import Services
 from server.app import create_app
-from server.cli import proxy_options
+from server.cli import uvicorn_options
 from server.container import Container
 from server.embedded import start_services
 from server.migrate import migrate_dynamodb, migrate_postgres
@@ -47,6 +47,8 @@ def service_env() -> Iterator[dict[str, str]]:
             "LOG_LEVEL": "warning",
             # The tests play the proxy: each client names its address in X-Forwarded-For.
             "FORWARDED_ALLOW_IPS": "127.0.0.1",
+            # Short, so the tests of the deadline need not wait the default 10 s.
+            "WS_CONNECTION_INIT_TIMEOUT_SECONDS": "3",
         }
 
 
@@ -91,9 +93,7 @@ async def server(migrated: Settings) -> AsyncIterator[LiveServer]:
         port=port,
         log_level="warning",
         lifespan="on",
-        ws="websockets-sansio",
-        ws_per_message_deflate=False,
-        **proxy_options(migrated),
+        **uvicorn_options(migrated),
     )
     async with running(config):
         yield LiveServer(f"http://127.0.0.1:{port}", app)

@@ -119,6 +119,12 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=12, ge=2)
     max_query_cost: int = Field(default=20_000, ge=10)
     max_page_size: int = Field(default=100, ge=1)
+    max_request_bytes: int = Field(
+        default=1_000_000, ge=1024, description="largest HTTP body and websocket frame"
+    )
+    ws_connection_init_timeout_seconds: float = Field(
+        default=10, gt=0, description="a websocket not initialised by then is closed (4408)"
+    )
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

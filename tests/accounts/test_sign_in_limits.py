@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from datastore.audit.tables import AuditLog
 from datastore.kit.settings import Settings
-from server.cli import proxy_options
+from server.cli import uvicorn_options
 from tests.support.client import GraphQLClient, error_codes
 from tests.support.ports import free_port
 from tests.support.uvicorn_server import running
@@ -49,7 +49,7 @@ async def default_proxy_server(server) -> AsyncIterator[str]:
         port=port,
         log_level="warning",
         lifespan="off",
-        **proxy_options(settings),
+        **uvicorn_options(settings),
     )
     async with running(config):
         yield f"http://127.0.0.1:{port}"

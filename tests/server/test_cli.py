@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 
@@ -75,3 +76,14 @@ def test_generate_key_prints_a_usable_master_key() -> None:
 
     key = personalpod("generate-key").stdout.strip()
     assert Settings._master_key(key) == key
+
+
+def test_serve_on_a_taken_port_fails_before_saying_it_serves(service_env) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = personalpod("serve", "--host", "127.0.0.1", "--port", str(port), env=service_env)
+    assert result.returncode == 1
+    assert "serving" not in result.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr.strip().splitlines()[-1]
