@@ -16,6 +16,7 @@ from datastore.kit.request_id import current_request_id
 from datastore.kit.settings import Settings, get_settings
 from server.container import Container
 from server.context import Context, build_context
+from server.graphql.disclosure import SchemaDisclosure
 from server.graphql.errors import format_error
 from server.graphql.http import GraphQLHTTP
 from server.graphql.limits import limit_extensions
@@ -27,9 +28,8 @@ from server.websocket import GraphQLWebSocket
 
 
 def schema_for(settings: Settings) -> Schema:
-    return build_schema(
-        limit_extensions(max_depth=settings.max_query_depth, max_cost=settings.max_query_cost)
-    )
+    limits = limit_extensions(max_depth=settings.max_query_depth, max_cost=settings.max_query_cost)
+    return build_schema([*limits, SchemaDisclosure])
 
 
 def create_app(settings: Settings | None = None, *, count_statements: bool = False) -> Starlette:

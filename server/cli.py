@@ -81,6 +81,17 @@ def _parser() -> argparse.ArgumentParser:
         "(see datastore/kit/crypto/__init__.py for the rollout order).",
     )
     rotate.add_argument("--new-key", required=True, help="base64 of the new 32-byte key")
+    account = _command(
+        commands,
+        "create-account",
+        _create_account,
+        "Add an account (also while SIGN_UP=closed); the password is asked for, or read "
+        "from stdin with --password-stdin.",
+    )
+    account.add_argument("--email", required=True)
+    account.add_argument("--username", required=True)
+    account.add_argument("--display-name", default=None)
+    account.add_argument("--password-stdin", action="store_true", help="read it from stdin")
     _command(commands, "check", _check, "Validate the configuration and reach every service.")
     _command(commands, "generate-key", _generate_key, "Print a new random MASTER_KEY.")
     return parser
@@ -136,6 +147,8 @@ def _run(args: argparse.Namespace) -> None:
         data_dir=data_dir, configured=configured, cache_dir=ROOT / ".cache"
     ) as services:
         os.environ.update(services.env)
+        # Development: GraphiQL may load the schema before anyone signs in.
+        os.environ.setdefault("INTROSPECTION", configured.get("INTROSPECTION", "public"))
         if not configured.get("MASTER_KEY"):
             os.environ["MASTER_KEY"] = _dev_master_key(data_dir)
         _migrate(args)
@@ -278,6 +291,22 @@ def _rotate_master_key(args: argparse.Namespace) -> None:
     from server.keys_cli import rotate
 
     asyncio.run(rotate(_settings(), args.new_key))
+
+
+def _create_account(args: argparse.Namespace) -> None:
+    from server.accounts_cli import create_account, read_password
+
+    settings = _settings()
+    password = read_password(args.password_stdin)
+    asyncio.run(
+        create_account(
+            settings,
+            email=args.email,
+            username=args.username,
+            display_name=args.display_name,
+            password=password,
+        )
+    )
 
 
 def _check(_args: argparse.Namespace) -> None:

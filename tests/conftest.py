@@ -121,6 +121,15 @@ def fast_workers(journal: Any) -> Any:
     journal.reminder_poll_seconds, journal.ai_poll_seconds = saved
 
 
+@pytest.fixture
+def introspection(server: LiveServer) -> Iterator[Any]:
+    """Sets INTROSPECTION for one test when called (it is read per request)."""
+    settings = server.services.clients.settings
+    saved = settings.introspection
+    yield lambda value: setattr(settings, "introspection", value)
+    settings.introspection = saved
+
+
 @pytest.fixture(scope="module")
 def graphql_http_installed() -> None:
     """The graphql-http audit's npm package, installed once if missing."""

@@ -119,6 +119,13 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=12, ge=2)
     max_query_cost: int = Field(default=20_000, ge=10)
     max_page_size: int = Field(default=100, ge=1)
+    introspection: Literal["public", "signed_in", "off"] = Field(
+        default="signed_in",
+        description="who may introspect the schema and see 'Did you mean' suggestions",
+    )
+    sign_up: Literal["open", "closed"] = Field(
+        default="open", description="closed: only `personalpod create-account` adds accounts"
+    )
     max_request_bytes: int = Field(
         default=1_000_000, ge=1024, description="largest HTTP body and websocket frame"
     )

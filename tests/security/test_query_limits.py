@@ -203,6 +203,8 @@ async def test_full_introspection_query_runs(client: GraphQLClient) -> None:
         descriptions=True, specified_by_url=True, directive_is_repeatable=True
     )
 
-    data = await client.data(query)
+    account = await client.sign_up()
+
+    data = await client.data(query, token=account.token)
 
     assert data["__schema"]["queryType"]["name"] == "Query"

@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 
 import pytest
 
+from tests.support.cli import personalpod
 from tests.support.ports import free_port
 
-COMMANDS = ["run", "serve", "worker", "migrate", "export-schema", "check", "generate-key"]
-
-
-def personalpod(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "REDIS_URL", "DYNAMODB_ENDPOINT", "MASTER_KEY")
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "server.cli", *args],
-        capture_output=True,
-        text=True,
-        env={**clean, **(env or {})},
-        timeout=60,
-        cwd="/tmp",
-    )
+COMMANDS = [
+    "run",
+    "serve",
+    "worker",
+    "migrate",
+    "export-schema",
+    "create-account",
+    "check",
+    "generate-key",
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

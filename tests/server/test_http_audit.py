@@ -8,8 +8,10 @@ from tests.support.audit import MIN_AUDITS, run_audit
 
 
 async def test_live_server_passes_every_graphql_over_http_audit(
-    server, graphql_http_installed: None
+    server, graphql_http_installed: None, introspection
 ) -> None:
+    # given: the audit probes with anonymous `__type` queries
+    introspection("public")
     # when
     results = await run_audit(f"{server.url}/graphql")
     # then

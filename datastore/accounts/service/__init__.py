@@ -23,7 +23,7 @@ from datastore.accounts.service.tokens import hash_secret, issue_token
 from datastore.accounts.tables import User
 from datastore.audit.repository import AuditAction, AuditRepository
 from datastore.audit.tables import AuditLog
-from datastore.kit.errors import BadUserInput, Conflict, NotFound, Unauthenticated
+from datastore.kit.errors import BadUserInput, Conflict, Forbidden, NotFound, Unauthenticated
 from datastore.kit.ratelimit import RateLimiter
 from datastore.kit.settings import Settings
 from datastore.outbox.repository import OutboxRepository
@@ -40,6 +40,25 @@ class SignedIn:
     token: str
     user: User
     session: SessionItem
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    email: str
+    username: str
+    password: str
+    display_name: str | None
+
+    @classmethod
+    def validated(
+        cls, email: str, username: str, password: str, display_name: str | None
+    ) -> NewAccount:
+        return cls(
+            validation.email(email),
+            validation.username(username),
+            validation.password(password),
+            validation.text(display_name, field="displayName", max_length=100),
+        )
 
 
 class AccountService(ProfileOperations):
@@ -72,10 +91,13 @@ class AccountService(ProfileOperations):
         device_name: str | None,
         client: ClientInfo,
     ) -> SignedIn:
-        email = validation.email(email)
-        username = validation.username(username)
-        password = validation.password(password)
-        display_name = validation.text(display_name, field="displayName", max_length=100)
+        if self.settings.sign_up == "closed":
+            # Refused before the email is looked at: a closed server confirms no addresses.
+            raise Forbidden(
+                "Sign-up is closed on this server; its administrator adds accounts "
+                "with `personalpod create-account`."
+            )
+        account = NewAccount.validated(email, username, password, display_name)
         device_name = validation.text(device_name, field="deviceName", max_length=100)
         await self.limiter.check(
             f"signup:ip:{client.ip}",
@@ -83,20 +105,37 @@ class AccountService(ProfileOperations):
             window=3600,
             what="sign-ups from this address",
         )
-        password_hash = await self.hasher.hash(password)
+        user = await self._insert(account, client)
+        return await self._open_session(user, device_name, client)
+
+    async def create_account(
+        self,
+        *,
+        email: str,
+        username: str,
+        password: str,
+        display_name: str | None,
+        client: ClientInfo,
+    ) -> User:
+        """A new account, whatever the SIGN_UP setting (the administrator's way in)."""
+        account = NewAccount.validated(email, username, password, display_name)
+        return await self._insert(account, client)
+
+    async def _insert(self, account: NewAccount, client: ClientInfo) -> User:
+        password_hash = await self.hasher.hash(account.password)
         async with self.db() as db, db.begin():
             user = await UserRepository(db).create(
-                email=email,
-                username=username,
+                email=account.email,
+                username=account.username,
                 password_hash=password_hash,
-                display_name=display_name,
+                display_name=account.display_name,
             )
             if user is None:
-                await self._raise_taken(db, email, username)
+                await self._raise_taken(db, account.email, account.username)
             await AuditRepository(db).record(
                 AuditAction.SIGN_UP, user_id=user.id, ip=client.ip, user_agent=client.user_agent
             )
-        return await self._open_session(user, device_name, client)
+        return user
 
     async def _raise_taken(self, db: AsyncSession, email: str, username: str) -> NoReturn:
         email_taken, _ = await UserRepository(db).email_or_username_taken(email, username)

@@ -1,0 +1,25 @@
+"""The `personalpod` command run as a user would, without the suite's service settings
+unless a test passes them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+SERVICE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "DYNAMODB_ENDPOINT", "MASTER_KEY")
+
+
+def personalpod(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES}
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env={**clean, **(env or {})},
+        timeout=60,
+        cwd="/tmp",
+    )
