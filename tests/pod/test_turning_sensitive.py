@@ -1,4 +1,5 @@
-"""A note turned sensitive leaves no plaintext readable: activity, vectors, caches."""
+"""A note turned sensitive leaves no plaintext readable: activity, vectors, caches, outbox,
+sync log and full-text index."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from sqlalchemy import text
 
 from tests.support.client import GraphQLClient
 from tests.support.ids import raw_id
-from tests.support.pod import ENTRIES, ENTRY, UPDATE_ENTRY, create_entry
-from tests.support.search import wait_until_embedded
+from tests.support.pod import ENTRIES, ENTRY, SYNCED, UPDATE_ENTRY, create_entry, relayed
+from tests.support.search import SEARCH, wait_until_embedded
 
 ACTIVITY = """
 query($id: ID) {
@@ -17,6 +18,7 @@ query($id: ID) {
 }
 """
 BODY = "the safe code is 4071-9932"
+SECRET_WORD = "quokkaberry"  # one full-text lexeme
 
 
 async def turn_sensitive(client: GraphQLClient, account, entry: dict) -> dict:
@@ -91,3 +93,31 @@ async def test_a_read_after_turning_sensitive_shows_no_cached_body(
     page = await client.data(ENTRIES, {}, token=account.token)
     assert again["entry"]["body"] is None and again["entry"]["sensitive"] is True
     assert BODY not in json.dumps(page)
+
+
+async def test_turning_sensitive_leaves_no_plaintext_in_outbox_sync_log_or_full_text(
+    client: GraphQLClient, server
+) -> None:
+    # given: a plain note, found by full-text search
+    account = await client.sign_up()
+    entry = await create_entry(client, account, title="Safe", body=f"{SECRET_WORD} is the code")
+    found = await client.data(SEARCH, {"q": SECRET_WORD}, token=account.token)
+    assert len(found["search"]["edges"]) == 1  # the positive control
+    # when
+    turned = await turn_sensitive(client, account, entry)
+    await relayed(client, account, entry["id"])
+    # then: not found by its body, and nowhere in the change feeds
+    found = await client.data(SEARCH, {"q": SECRET_WORD}, token=account.token)
+    assert found["search"]["edges"] == []
+    async with server.services.clients.db() as db:
+        rows = await db.execute(
+            text(
+                "SELECT payload::text FROM outbox WHERE user_id = :u UNION ALL "
+                "SELECT search::text FROM entries WHERE id = :e"
+            ),
+            {"u": raw_id(account.user_id), "e": raw_id(entry["id"])},
+        )
+        assert SECRET_WORD not in str(rows.all())
+    changes = await client.data(SYNCED, token=account.token)
+    assert SECRET_WORD not in json.dumps(changes)
+    assert turned["sensitive"] is True
