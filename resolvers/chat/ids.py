@@ -6,6 +6,7 @@ A conversation's node id is its DynamoDB id; a message's is `<conversation>/<mes
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from strawberry import relay
 
@@ -23,6 +24,22 @@ def message_node_id(conversation_id: str, message_id: str) -> str:
 
 def message_gid(conversation_id: str, message_id: str) -> str:
     return relay.to_base64("Message", message_node_id(conversation_id, message_id))
+
+
+def with_global_ids(data: dict[str, Any]) -> dict[str, Any]:
+    """Stored details (notifications, activity) with chat ids as the API's global ids.
+
+    The chat domain stores its own ids (`conversationId`, `messageId`); clients pass
+    global ids everywhere, so they get them here too. Values that are no raw chat id (older
+    rows written with global ids, other keys) are left as they are."""
+    conversation = data.get("conversationId")
+    if not isinstance(conversation, str) or not is_conversation_id(conversation):
+        return data
+    shown = {**data, "conversationId": conversation_gid(conversation)}
+    message = data.get("messageId")
+    if isinstance(message, str) and MESSAGE_ID.match(message):
+        shown["messageId"] = message_gid(conversation, message)
+    return shown
 
 
 def conversation_key(node_id: str) -> str:

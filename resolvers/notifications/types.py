@@ -11,6 +11,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from datastore.notifications.items import NotificationItem
+from resolvers.chat.ids import with_global_ids
 from resolvers.core.context import Info
 from resolvers.core.nodes import Nodes, visible_nodes
 from resolvers.core.rows import from_row
@@ -46,6 +47,7 @@ class Notification(relay.Node):
             item,
             id=item.sk,
             kind=NotificationKind(item.kind),
+            data=with_global_ids(item.data),
             read=item.read_at is not None,
             read_at=datetime.fromisoformat(item.read_at) if item.read_at else None,
             created_at=datetime.fromisoformat(item.created_at),

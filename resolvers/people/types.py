@@ -16,6 +16,7 @@ from datastore.people.repository import Relation
 from datastore.people.service import effective_status
 from datastore.people.tables import UserActivity
 from resolvers.accounts.types import Presence, PresenceStatus
+from resolvers.chat.ids import with_global_ids
 from resolvers.core.context import Info
 from resolvers.core.ids import argument_uuid, node_uuids
 from resolvers.core.nodes import Nodes
@@ -119,7 +120,11 @@ class Activity:
     @classmethod
     def from_row(cls, row: UserActivity) -> Activity:
         return from_row(
-            cls, row, kind=ActivityKind(row.kind), details=row.details or {}, at=row.created_at
+            cls,
+            row,
+            kind=ActivityKind(row.kind),
+            details=with_global_ids(row.details or {}),
+            at=row.created_at,
         )
 
 

@@ -16,6 +16,7 @@ query($p: StatisticsPeriod!) {
 """
 CREATE = 'mutation { createGroup(input: {name: "Stats"}) { id } }'
 NOTIFICATIONS = "query { notifications { edges { node { kind data } } } }"
+NODE = "query($id: ID!) { node(id: $id) { ... on Message { body } } }"
 
 
 async def test_statistics_per_day_and_month(client: GraphQLClient) -> None:
@@ -53,7 +54,7 @@ async def test_message_notifications_only_for_conversations_not_looked_at(
     ada, bob = await client.sign_up(), await client.sign_up()
     conversation = await direct(client, ada, bob)
     # when: one message while Bob looks away, one while he watches the conversation
-    await send(client, ada, conversation, "are you there?")
+    unseen = await send(client, ada, conversation, "are you there?")
     async with WebSocketClient(server.ws_url) as ws:
         await ws.init({"authorization": f"Bearer {bob.token}"})
         await subscribed(ws, "c", EVENTS, {"c": conversation})
@@ -63,7 +64,11 @@ async def test_message_notifications_only_for_conversations_not_looked_at(
     notices = (await client.data(NOTIFICATIONS, token=bob.token))["notifications"]["edges"]
     assert len(notices) == 1
     assert notices[0]["node"]["kind"] == "MESSAGE"
-    assert notices[0]["node"]["data"]["conversationId"].startswith("d_")
+    # with the API's global ids, which open the conversation and the message
+    data = notices[0]["node"]["data"]
+    assert data == {"conversationId": conversation, "messageId": unseen["id"]}
+    opened = await client.data(NODE, {"id": data["messageId"]}, token=bob.token)
+    assert opened["node"] == {"body": "are you there?"}
 
 
 async def test_the_inbox_takes_the_same_statements_for_2_and_20_conversations(

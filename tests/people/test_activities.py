@@ -7,6 +7,7 @@ import asyncio
 from tests.support.chat import direct, send
 from tests.support.client import GraphQLClient
 from tests.support.people import ACTIVITIES
+from tests.support.wait import eventually
 
 SIGN_IN = "mutation($input: SignInInput!) { signIn(input: $input) { token } }"
 SIGN_OUT = "mutation { signOut }"
@@ -42,3 +43,19 @@ async def test_activities_are_recorded_and_listed_newest_first(client: GraphQLCl
     assert "sessionId" in only["activities"]["edges"][0]["node"]["details"]
     # Bob's list has none of Ada's
     assert "MESSAGE_SENT" not in await kinds_of(client, bob, bob.token)
+
+
+async def test_a_sent_message_activity_names_it_by_global_ids(client: GraphQLClient) -> None:
+    ada, bob = await client.sign_up(), await client.sign_up()
+    conversation = await direct(client, ada, bob)
+    message = await send(client, ada, conversation, "hi")
+
+    async def recorded() -> list[dict]:
+        data = await client.data(ACTIVITIES, {"kinds": ["MESSAGE_SENT"]}, token=ada.token)
+        return data["activities"]["edges"]
+
+    edges = await eventually(recorded)
+    assert edges[0]["node"]["details"] == {
+        "conversationId": conversation,
+        "messageId": message["id"],
+    }
