@@ -13,10 +13,12 @@ install: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml
 	@test -d $(VENV) || (echo "==> creating $(VENV)" && $(PYTHON) -m venv $(VENV))
-	@echo "==> installing Python packages into $(VENV)"
+	@echo "==> [1/3] upgrading pip in $(VENV)"
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev]'
+	@echo "==> [2/3] installing torch 2.13.0 (the CPU build on this disk; about a minute)"
+	$(BIN)/pip install --progress-bar on torch==2.13.0
+	@echo "==> [3/3] installing PersonalPod and its packages (pyproject.toml)"
+	$(BIN)/pip install --progress-bar on -e '.[dev]'
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json

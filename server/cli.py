@@ -92,6 +92,13 @@ def _parser() -> argparse.ArgumentParser:
     account.add_argument("--username", required=True)
     account.add_argument("--display-name", default=None)
     account.add_argument("--password-stdin", action="store_true", help="read it from stdin")
+    _command(
+        commands,
+        "shell",
+        _shell,
+        "A Python console with `settings`, `services` (started) and `run(coroutine)`, on the "
+        "configured services or the running dev stack.",
+    )
     _command(commands, "check", _check, "Validate the configuration and reach every service.")
     _command(commands, "generate-key", _generate_key, "Print a new random MASTER_KEY.")
     return parser
@@ -128,9 +135,14 @@ def _fail(error: BaseException) -> None:
     raise error
 
 
-def _settings():
+def _settings(*, dev: bool = False):
+    """The settings; with `dev`, unset ones may come from a running `personalpod run`."""
     from datastore.kit.settings import get_settings
 
+    if dev:
+        from server import dev_stack
+
+        dev_stack.adopt()
     return get_settings()
 
 
@@ -138,21 +150,25 @@ def _run(args: argparse.Namespace) -> None:
     """Development: embedded services for whatever is not configured, then serve."""
     from dotenv import dotenv_values
 
+    from server import dev_stack
     from server.embedded import start_services
 
-    data_dir = ROOT / ".data"
+    data_dir = dev_stack.data_dir()
     from_file = {k: v for k, v in dotenv_values(ROOT / ".env").items() if v is not None}
     configured = {**from_file, **os.environ}
+    dev_stack.validate_before_start(configured)
     with start_services(
         data_dir=data_dir, configured=configured, cache_dir=ROOT / ".cache"
     ) as services:
         os.environ.update(services.env)
         # Development: GraphiQL may load the schema before anyone signs in.
         os.environ.setdefault("INTROSPECTION", configured.get("INTROSPECTION", "public"))
+        published = dict(services.env)
         if not configured.get("MASTER_KEY"):
-            os.environ["MASTER_KEY"] = _dev_master_key(data_dir)
-        _migrate(args)
-        _serve(args)
+            os.environ["MASTER_KEY"] = published["MASTER_KEY"] = _dev_master_key(data_dir)
+        with dev_stack.published(published):
+            _migrate(args)
+            _serve(args)
 
 
 def _dev_master_key(data_dir: Path) -> str:
@@ -245,7 +261,7 @@ async def _reach_services(settings) -> None:
 def _worker(_args: argparse.Namespace) -> None:
     from server.container import Container
 
-    settings = _settings()
+    settings = _settings(dev=True)
 
     async def work() -> None:
         container = Container.build(settings)
@@ -268,7 +284,7 @@ def _worker(_args: argparse.Namespace) -> None:
 def _migrate(_args: argparse.Namespace) -> None:
     from server.migrate import migrate_dynamodb, migrate_postgres
 
-    settings = _settings()
+    settings = _settings(dev=True)
     asyncio.run(_reach_services(settings))
     print("postgres: migrating", file=sys.stderr)
     migrate_postgres(settings.database_url)
@@ -296,7 +312,7 @@ def _rotate_master_key(args: argparse.Namespace) -> None:
 def _create_account(args: argparse.Namespace) -> None:
     from server.accounts_cli import create_account, read_password
 
-    settings = _settings()
+    settings = _settings(dev=True)
     password = read_password(args.password_stdin)
     asyncio.run(
         create_account(
@@ -309,8 +325,14 @@ def _create_account(args: argparse.Namespace) -> None:
     )
 
 
+def _shell(_args: argparse.Namespace) -> None:
+    from server.shell import interact
+
+    interact(_settings(dev=True))
+
+
 def _check(_args: argparse.Namespace) -> None:
-    settings = _settings()
+    settings = _settings(dev=True)
     asyncio.run(_reach_services(settings))
     print("personalpod: configuration valid; postgres, dynamodb and redis reachable")
 

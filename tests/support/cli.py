@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 
 SERVICE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "DYNAMODB_ENDPOINT", "MASTER_KEY")
 
@@ -14,6 +15,8 @@ def personalpod(
     *args: str, env: dict[str, str] | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES}
+    # A dev stack running from this checkout (`make run`) must not answer for the test.
+    clean["PERSONALPOD_DATA_DIR"] = tempfile.mkdtemp(prefix="pp-cli-")
     return subprocess.run(
         [sys.executable, "-m", "server.cli", *args],
         capture_output=True,
