@@ -29,6 +29,7 @@ from graphql import (
 )
 from graphql.pyutils import Undefined
 
+from tests.support.abuse import assert_socket_still_answers
 from tests.support.chat import message_input, send
 from tests.support.client import GraphQLClient, error_codes
 from tests.support.ids import global_id, raw_id
@@ -800,6 +801,7 @@ async def test_b_cannot_subscribe_to_a_conversation(world: World, server: Any, k
         await ws.init({"authorization": f"Bearer {world.b.token}"})
         await ws.subscribe("c", EVENTS, {"c": world.ids[key]})
         frame = await ws.receive()
+        await assert_socket_still_answers(ws, world.b)
     assert frame["type"] in ("error", "next"), frame
     errors = frame["payload"] if frame["type"] == "error" else frame["payload"]["errors"]
     assert [e["extensions"]["code"] for e in errors] == ["NOT_FOUND"]

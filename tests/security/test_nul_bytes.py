@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.abuse import Position, codes, graphql_schema, positions
+from tests.support.abuse import Position, assert_still_answers, codes, graphql_schema, positions
+from tests.support.attacks import NUL_TEXT
 from tests.support.client import GraphQLClient
-
-NUL_TEXT = "a\x00b"
-ME = "{ me { id } }"
 
 
 def text_positions() -> list[Position]:
@@ -20,13 +18,13 @@ def text_positions() -> list[Position]:
 
 
 async def nul_byte_answers(
-    client: GraphQLClient, own_id: str, token: str | None
+    client: GraphQLClient, own_id: str, token: str | None, *, named: bool = False
 ) -> list[tuple[str, str, Any]]:
     """(field, position, errors) of each generated request that is not BAD_USER_INPUT
-    naming its position."""
+    naming its position (the field called inside a named fragment when `named`)."""
     wrong = []
     for position in text_positions():
-        query, variables = position.variables_request(NUL_TEXT, own_id)
+        query, variables = position.variables_request(NUL_TEXT, own_id, named=named)
         body = await client.execute(query, variables, token=token)
         errors = body.get("errors") or []
         named = [(e.get("extensions") or {}).get("field") for e in errors]
@@ -46,7 +44,7 @@ async def test_nul_byte_in_any_argument_is_bad_user_input_signed_in(
 
     # then
     assert wrong == []
-    assert (await client.data(ME, token=account.token))["me"]["id"] == account.user_id
+    await assert_still_answers(client, account)
 
 
 async def test_nul_byte_in_any_argument_is_bad_user_input_signed_out(
@@ -60,7 +58,21 @@ async def test_nul_byte_in_any_argument_is_bad_user_input_signed_out(
 
     # then
     assert wrong == []
-    assert (await client.data(ME, token=account.token))["me"]["id"] == account.user_id
+    await assert_still_answers(client, account)
+
+
+async def test_nul_byte_in_any_argument_inside_a_named_fragment_is_bad_user_input(
+    client: GraphQLClient,
+) -> None:
+    # given: every field called from a fragment spread (`{ ...F } fragment F on Query`)
+    account = await client.sign_up()
+
+    # when
+    wrong = await nul_byte_answers(client, account.user_id, account.token, named=True)
+
+    # then
+    assert wrong == []
+    await assert_still_answers(client, account)
 
 
 async def test_nul_byte_in_a_literal_names_its_input_field(client: GraphQLClient) -> None:
@@ -73,3 +85,4 @@ async def test_nul_byte_in_a_literal_names_its_input_field(client: GraphQLClient
     # then
     assert codes(body) == ["BAD_USER_INPUT"]
     assert body["errors"][0]["extensions"]["field"] == "input.login"
+    await assert_still_answers(client, await client.sign_up())

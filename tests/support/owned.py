@@ -1,0 +1,62 @@
+"""One object of every node type whose fields take arguments, owned by one user, with
+something in each of its lists (tags, members, edits, reactions, receipts), so that a
+nested field's arguments reach the code that pages them."""
+
+from __future__ import annotations
+
+from tests.support.chat import EDIT, MARK_READ, REACT, direct, send
+from tests.support.client import Account, GraphQLClient
+from tests.support.people import befriend, person_id
+from tests.support.pod import create_entry, create_tag
+from tests.support.security import CREATE_GROUP, CREATE_JOURNAL_ENTRY, CREATE_JOURNAL_TAG
+
+ENTRY_KINDS = ("NOTE", "PASSWORD", "DOCUMENT", "BOOKMARK", "TASK", "CONTACT")
+
+
+async def owned_nodes(
+    client: GraphQLClient, owner: Account, friend: Account, text: str
+) -> dict[str, str]:
+    """The id of the owner's object of each node type, by type name; every text in them
+    contains `text`. `friend` becomes the owner's friend, to chat with."""
+    ids = await _pod(client, owner, text)
+    ids["JournalEntry"] = await _journal_entry(client, owner, text)
+    await befriend(client, owner, friend)
+    ids.update(await _chat(client, owner, friend, text))
+    return ids
+
+
+async def _pod(client: GraphQLClient, owner: Account, text: str) -> dict[str, str]:
+    tag = await create_tag(client, owner, f"tag {text}")
+    ids = {}
+    for kind in ENTRY_KINDS:
+        entry = await create_entry(
+            client, owner, kind=kind, title=f"{kind} {text}", tagIds=[tag["id"]]
+        )
+        ids[entry["__typename"]] = entry["id"]
+    return ids
+
+
+async def _journal_entry(client: GraphQLClient, owner: Account, text: str) -> str:
+    tag = await client.data(CREATE_JOURNAL_TAG, {"i": {"name": f"jt {text}"}}, token=owner.token)
+    entry = await client.data(
+        CREATE_JOURNAL_ENTRY,
+        {"i": {"content": f"Dear diary, {text}.", "tagIds": [tag["createJournalTag"]["id"]]}},
+        token=owner.token,
+    )
+    return str(entry["createJournalEntry"]["id"])
+
+
+async def _chat(
+    client: GraphQLClient, owner: Account, friend: Account, text: str
+) -> dict[str, str]:
+    conversation = await direct(client, owner, friend)
+    message = (await send(client, owner, conversation, f"Message {text}"))["id"]
+    await client.data(EDIT, {"id": message, "body": f"Edited {text}"}, token=owner.token)
+    await client.data(REACT, {"id": message, "r": "LIKE"}, token=friend.token)
+    await client.data(MARK_READ, {"c": conversation, "m": message}, token=friend.token)
+    group = await client.data(
+        CREATE_GROUP,
+        {"i": {"name": f"Group {text}", "memberIds": [person_id(friend)]}},
+        token=owner.token,
+    )
+    return {"Conversation": conversation, "Message": message, "Group": group["createGroup"]["id"]}
