@@ -47,16 +47,7 @@ async def test_create_account_adds_an_account_while_sign_up_is_closed(
 ) -> None:
     close_sign_up()
     account = new_account()
-    result = personalpod(
-        "create-account",
-        "--email",
-        account["email"],
-        "--username",
-        account["username"],
-        "--password-stdin",
-        env=service_env,
-        stdin=account["password"] + "\n",
-    )
+    result = create_account(account, service_env)
     assert result.returncode == 0, result.stderr
     assert f"created {account['username']}" in result.stdout
     login = {"login": account["email"], "password": account["password"]}
@@ -68,20 +59,22 @@ async def test_create_account_refuses_a_taken_email_in_one_line(
     client: GraphQLClient, service_env: dict[str, str]
 ) -> None:
     taken = {**new_account(), "email": (await registered(client))["email"]}
-    result = personalpod(
-        "create-account",
-        "--email",
-        taken["email"],
-        "--username",
-        taken["username"],
-        "--password-stdin",
-        env=service_env,
-        stdin=taken["password"] + "\n",
-    )
+    result = create_account(taken, service_env)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         "personalpod: An account with this email already exists. Nothing was created."
     ]
+
+
+def create_account(account: dict[str, str], env: dict[str, str]) -> Any:
+    """`personalpod create-account` with the password on stdin."""
+    return personalpod(
+        "create-account",
+        *("--email", account["email"], "--username", account["username"]),
+        "--password-stdin",
+        env=env,
+        stdin=account["password"] + "\n",
+    )
 
 
 async def registered(client: GraphQLClient) -> dict[str, str]:
