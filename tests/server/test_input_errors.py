@@ -8,7 +8,7 @@ import pytest
 
 from resolvers.core.scalars import DATETIME_HINT
 from tests.support.client import GraphQLClient
-from tests.support.ws import TRANSPORT_WS, WebSocketClient
+from tests.support.ws import LEGACY_WS, TRANSPORT_WS, WebSocketClient
 
 UNKNOWN_FIELD = "subscription { noSuchField }"
 BAD_ARGUMENT = "subscription { conversationEvents(conversationId: 1) { __typename } }"
@@ -20,24 +20,28 @@ def codes(errors: list[dict[str, Any]]) -> list[str]:
     return [(e.get("extensions") or {}).get("code") for e in errors]
 
 
-async def first_reply(client: GraphQLClient, server: Any, query: str) -> dict[str, Any]:
-    """The first frame a signed-in graphql-transport-ws socket gets for `query`."""
+async def first_reply(
+    client: GraphQLClient, server: Any, query: str, protocol: str = TRANSPORT_WS
+) -> dict[str, Any]:
+    """The first frame a signed-in socket gets for `query`."""
     account = await client.sign_up()
-    async with WebSocketClient(server.ws_url, TRANSPORT_WS) as ws:
+    async with WebSocketClient(server.ws_url, protocol) as ws:
         await ws.init({"authorization": f"Bearer {account.token}"})
         await ws.subscribe("1", query)
         return await ws.receive()
 
 
+@pytest.mark.parametrize("protocol", [TRANSPORT_WS, LEGACY_WS])
 @pytest.mark.parametrize("query", [UNKNOWN_FIELD, BAD_ARGUMENT])
 async def test_validation_error_over_websocket_has_code(
-    client: GraphQLClient, server: Any, query: str
+    client: GraphQLClient, server: Any, query: str, protocol: str
 ) -> None:
     # when
-    frame = await first_reply(client, server, query)
-    # then
+    frame = await first_reply(client, server, query, protocol)
+    # then: graphql-transport-ws sends a list of errors, graphql-ws one error
     assert frame["type"] == "error"
-    assert codes(frame["payload"]) == ["BAD_USER_INPUT"]
+    payload = frame["payload"]
+    assert codes(payload if isinstance(payload, list) else [payload]) == ["BAD_USER_INPUT"]
 
 
 async def test_nul_byte_over_websocket_is_bad_user_input_naming_the_field(
