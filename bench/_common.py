@@ -45,21 +45,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def cpu_ticks() -> tuple[int, int]:
+    """All and idle CPU ticks since boot, summed over the cores (Linux /proc/stat)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    return sum(fields), fields[3] + (fields[4] if len(fields) > 4 else 0)
+
+
+def busy_between(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """Share of all cores busy between two `cpu_ticks`."""
+    return 1 - (after[1] - before[1]) / max(1, after[0] - before[0])
+
+
 def cpu_busy(seconds: float = 1.0) -> float:
     """Share of all cores busy over `seconds` (Linux /proc/stat; 0.0 elsewhere)."""
-
-    def sample() -> tuple[int, int]:
-        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
-        return sum(fields), idle
-
     try:
-        total0, idle0 = sample()
+        before = cpu_ticks()
         time.sleep(seconds)
-        total1, idle1 = sample()
+        return busy_between(before, cpu_ticks())
     except (OSError, ValueError, IndexError):
         return 0.0
-    return 1 - (idle1 - idle0) / max(1, total1 - total0)
 
 
 def warn_if_busy(what: str, limit: float = 0.15, settle: float = 60.0) -> float:

@@ -35,6 +35,8 @@ from bench._common import (
     KeepAliveClient,
     add_json_out,
     backing_services,
+    busy_between,
+    cpu_ticks,
     free_port,
     machine,
     percentile,
@@ -311,6 +313,7 @@ class MemorySampler(threading.Thread):
         self.pid, self.interval = pid, interval
         self.samples: list[dict[str, Any]] = []
         self.names: dict[int, str] = {}
+        self.cpu: dict[int, float] = {}  # CPU seconds of each server process so far
         self.stopped = threading.Event()
         self.began = time.perf_counter()
 
@@ -322,12 +325,20 @@ class MemorySampler(threading.Thread):
         for proc in [master, *master.children(recursive=True)]:
             try:
                 rss[str(proc.pid)] = proc.memory_info().rss
+                times = proc.cpu_times()
+                self.cpu[proc.pid] = times.user + times.system
                 if proc.pid not in self.names:
                     self.names[proc.pid] = _role(proc, self.pid)
             except psutil.NoSuchProcess:
                 continue
         self.samples.append(
-            {"t": round(time.perf_counter() - self.began, 1), "rss": sum(rss.values()), "pids": rss}
+            {
+                "t": round(time.perf_counter() - self.began, 1),
+                "rss": sum(rss.values()),
+                "pids": rss,
+                "cpu_s": sum(self.cpu.values()),
+                "ticks": cpu_ticks(),
+            }
         )
 
     def run(self) -> None:
@@ -419,7 +430,11 @@ def _memory_summary(sampler: MemorySampler, duration: float, warmup: float) -> d
                 "end_mb": round(seen[-1] / mb, 1),
                 "max_mb": round(max(seen) / mb, 1),
             }
+    first, last = samples[0], samples[-1]
+    seconds = max(0.1, last["t"] - first["t"])
     return {
+        "machine_busy_during": round(busy_between(first["ticks"], last["ticks"]), 3),
+        "server_cpu_cores": round((last["cpu_s"] - first["cpu_s"]) / seconds, 2),
         "sample_seconds": SAMPLE_SECONDS,
         "warmup_s": warmup,
         "start_mb": round(during[0]["rss"] / mb, 1),
@@ -448,6 +463,7 @@ def _summary(outputs: list[dict], sampler: MemorySampler, args, busy: float) -> 
         operations[op] = _op_summary(latencies, errors, seconds)
         every += latencies
         all_errors.update({f"{op}: {k}": v for k, v in errors.items()})
+    memory = _memory_summary(sampler, args.duration, args.warmup)
     buckets: collections.Counter[int] = collections.Counter()
     for out in outputs:
         buckets.update({int(k): v for k, v in out["per_10s"].items()})
@@ -467,7 +483,8 @@ def _summary(outputs: list[dict], sampler: MemorySampler, args, busy: float) -> 
         "overall": _op_summary(every, all_errors, seconds),
         "sends_deferred_by_client_budget": sum(out["sends_deferred"] for out in outputs),
         "requests_per_10s": [round(buckets[b] / 10, 1) for b in sorted(buckets)],
-        "memory": _memory_summary(sampler, args.duration, args.warmup),
+        "memory": memory,
+        "cpu": {k: memory.pop(k) for k in ("machine_busy_during", "server_cpu_cores")},
     }
 
 
@@ -507,6 +524,11 @@ def _print_table(summary: dict[str, Any]) -> None:
         f"max {m['max_mb']:.0f} MB; end vs warm-up {m['growth_after_warmup_pct']:+.1f}%, "
         f"second-half slope {m['second_half_slope_mb_per_min']} MB/min -> "
         f"{'flat' if m['flat'] else 'NOT flat'}"
+    )
+    c = summary["cpu"]
+    print(
+        f"server processes used {c['server_cpu_cores']} cores on average; the whole machine "
+        f"was {c['machine_busy_during']:.0%} busy during the run"
     )
     for pid, p in m["processes"].items():
         print(
