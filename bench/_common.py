@@ -154,8 +154,9 @@ def add_json_out(parser: Any, default: Path) -> None:
 
 
 @contextlib.contextmanager
-def backing_services() -> Iterator[dict[str, str]]:
-    """Throwaway PostgreSQL, DynamoDB Local and Redis, migrated; yields the server's env."""
+def backing_services(pids: dict[str, int] | None = None) -> Iterator[dict[str, str]]:
+    """Throwaway PostgreSQL, DynamoDB Local and Redis, migrated; yields the server's env.
+    `pids`, when given, is filled with each service's process id (by service name)."""
     import asyncio
 
     from datastore.kit.settings import load_settings
@@ -176,6 +177,8 @@ def backing_services() -> Iterator[dict[str, str]]:
         migrate_postgres(settings.database_url)
         progress("services: creating dynamodb tables")
         asyncio.run(migrate_dynamodb(settings, log=lambda _line: None))
+        if pids is not None:
+            pids.update(services.pids)
         yield env
         progress("services: stopping")
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
 import json
 import random
 import secrets
@@ -69,6 +70,7 @@ SERVER_ENV = {
     "FORWARDED_ALLOW_IPS": "127.0.0.1",
 }
 SAMPLE_SECONDS = 5.0
+CPU_KEYS = ("machine_busy_during", "server_cpu_cores", "services_cpu_cores")
 
 
 # --------------------------------------------------------------------------- setup
@@ -278,6 +280,7 @@ async def _clients(config: dict[str, Any]) -> dict[str, Any]:
     await asyncio.gather(*(client(i) for i in range(config["clients"])))
     return {
         "elapsed_s": perf() - started,
+        "cpu_s": time.process_time(),
         "latencies_us": latencies,
         "errors": {op: dict(found) for op, found in errors.items()},
         "sends_deferred": deferred,
@@ -308,9 +311,11 @@ def _problem(status: int, reply: bytes, loads: Any) -> str | None:
 class MemorySampler(threading.Thread):
     """RSS of the server (its master and every descendant) every `interval` seconds."""
 
-    def __init__(self, pid: int, interval: float = SAMPLE_SECONDS) -> None:
+    def __init__(
+        self, pid: int, services: dict[str, int], interval: float = SAMPLE_SECONDS
+    ) -> None:
         super().__init__(daemon=True)
-        self.pid, self.interval = pid, interval
+        self.pid, self.services, self.interval = pid, services, interval
         self.samples: list[dict[str, Any]] = []
         self.names: dict[int, str] = {}
         self.cpu: dict[int, float] = {}  # CPU seconds of each server process so far
@@ -337,6 +342,7 @@ class MemorySampler(threading.Thread):
                 "rss": sum(rss.values()),
                 "pids": rss,
                 "cpu_s": sum(self.cpu.values()),
+                "services_cpu_s": {name: _tree_cpu(pid) for name, pid in self.services.items()},
                 "ticks": cpu_ticks(),
             }
         )
@@ -350,6 +356,23 @@ class MemorySampler(threading.Thread):
                 return
 
 
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds of a process, its reaped children and its live descendants."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        times = root.cpu_times()
+        total = times.user + times.system + times.children_user + times.children_system
+        for proc in root.children(recursive=True):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                child = proc.cpu_times()
+                total += child.user + child.system
+    except psutil.NoSuchProcess:
+        return 0.0
+    return total
+
+
 def _role(proc: Any, master: int) -> str:
     if proc.pid == master:
         return "master"
@@ -359,7 +382,14 @@ def _role(proc: Any, master: int) -> str:
     return "worker" if "multiprocessing" in cmdline or "spawn" in cmdline else proc.name()
 
 
-def _drive(url: str, server_pid: int, shares: list[list[dict]], args: argparse.Namespace, chat):
+def _drive(
+    url: str,
+    server_pid: int,
+    services: dict[str, int],
+    shares: list[list[dict]],
+    args: argparse.Namespace,
+    chat: Any,
+) -> tuple[list[dict], MemorySampler]:
     """Run the client processes while sampling the server's memory; their results."""
     configs = [
         {
@@ -381,7 +411,7 @@ def _drive(url: str, server_pid: int, shares: list[list[dict]], args: argparse.N
         f"load: {args.clients} clients in {len(configs)} process(es) as {args.users} users "
         f"for {args.duration:g}s"
     )
-    sampler = MemorySampler(server_pid)
+    sampler = MemorySampler(server_pid, services)
     sampler.start()
     try:
         outputs = run_children([sys.executable, __file__, "client"], configs, what="client")
@@ -435,6 +465,10 @@ def _memory_summary(sampler: MemorySampler, duration: float, warmup: float) -> d
     return {
         "machine_busy_during": round(busy_between(first["ticks"], last["ticks"]), 3),
         "server_cpu_cores": round((last["cpu_s"] - first["cpu_s"]) / seconds, 2),
+        "services_cpu_cores": {
+            name: round((used - first["services_cpu_s"][name]) / seconds, 2)
+            for name, used in last["services_cpu_s"].items()
+        },
         "sample_seconds": SAMPLE_SECONDS,
         "warmup_s": warmup,
         "start_mb": round(during[0]["rss"] / mb, 1),
@@ -484,7 +518,10 @@ def _summary(outputs: list[dict], sampler: MemorySampler, args, busy: float) -> 
         "sends_deferred_by_client_budget": sum(out["sends_deferred"] for out in outputs),
         "requests_per_10s": [round(buckets[b] / 10, 1) for b in sorted(buckets)],
         "memory": memory,
-        "cpu": {k: memory.pop(k) for k in ("machine_busy_during", "server_cpu_cores")},
+        "cpu": {
+            **{k: memory.pop(k) for k in CPU_KEYS},
+            "clients_cpu_cores": round(sum(out["cpu_s"] for out in outputs) / seconds, 2),
+        },
     }
 
 
@@ -526,9 +563,11 @@ def _print_table(summary: dict[str, Any]) -> None:
         f"{'flat' if m['flat'] else 'NOT flat'}"
     )
     c = summary["cpu"]
+    services = ", ".join(f"{k} {v}" for k, v in c["services_cpu_cores"].items())
     print(
-        f"server processes used {c['server_cpu_cores']} cores on average; the whole machine "
-        f"was {c['machine_busy_during']:.0%} busy during the run"
+        f"cores used on average: server {c['server_cpu_cores']}, {services}, clients "
+        f"{c['clients_cpu_cores']}; the whole machine was {c['machine_busy_during']:.0%} busy "
+        f"during the run (the rest is other work)"
     )
     for pid, p in m["processes"].items():
         print(
@@ -584,7 +623,8 @@ def main(argv: list[str] | None = None) -> int:
         "load_server.log"
     )
     try:
-        with backing_services() as env:
+        services: dict[str, int] = {}
+        with backing_services(services) as env:
             from datastore.kit.settings import load_settings
 
             server_env = {**env, **SERVER_ENV}
@@ -596,7 +636,7 @@ def main(argv: list[str] | None = None) -> int:
             ) as (url, proc):
                 shares = asyncio.run(_setup(url, args))
                 busy = warn_if_busy("the load run")
-                outputs, sampler = _drive(url, proc.pid, shares, args, chat)
+                outputs, sampler = _drive(url, proc.pid, services, shares, args, chat)
     except KeyboardInterrupt:
         progress("interrupted; everything started here has been stopped")
         return 130
