@@ -7,7 +7,7 @@ PORT ?= 8000
 export HOST PORT
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install run test lint format schema bench clean
+.PHONY: install run test lint format schema bench bench-load clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -46,6 +46,9 @@ schema: install
 
 bench: install
 	$(BIN)/python bench/me_query.py
+
+bench-load: install
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) node_modules .cache .pytest_cache

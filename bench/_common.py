@@ -45,21 +45,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def cpu_ticks() -> tuple[int, int]:
+    """All and idle CPU ticks since boot, summed over the cores (Linux /proc/stat)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    return sum(fields), fields[3] + (fields[4] if len(fields) > 4 else 0)
+
+
+def busy_between(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """Share of all cores busy between two `cpu_ticks`."""
+    return 1 - (after[1] - before[1]) / max(1, after[0] - before[0])
+
+
 def cpu_busy(seconds: float = 1.0) -> float:
     """Share of all cores busy over `seconds` (Linux /proc/stat; 0.0 elsewhere)."""
-
-    def sample() -> tuple[int, int]:
-        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
-        return sum(fields), idle
-
     try:
-        total0, idle0 = sample()
+        before = cpu_ticks()
         time.sleep(seconds)
-        total1, idle1 = sample()
+        return busy_between(before, cpu_ticks())
     except (OSError, ValueError, IndexError):
         return 0.0
-    return 1 - (idle1 - idle0) / max(1, total1 - total0)
 
 
 def warn_if_busy(what: str, limit: float = 0.15, settle: float = 60.0) -> float:
@@ -116,12 +120,7 @@ def bare_server_command(port: int, workers: int) -> list[str]:
         "_common:bare_app",
         "--app-dir",
         str(BENCH),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
+        *_listen(port, workers),
         "--loop",
         "uvloop",
         "--http",
@@ -132,12 +131,32 @@ def bare_server_command(port: int, workers: int) -> list[str]:
     ]
 
 
+def serve_command(port: int, workers: int) -> list[str]:
+    """`personalpod serve` on 127.0.0.1:port with `workers` processes."""
+    return [sys.executable, "-m", "server.cli", "serve", *_listen(port, workers)]
+
+
+def _listen(port: int, workers: int) -> list[str]:
+    return ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+
+
+def add_json_out(parser: Any, default: Path) -> None:
+    """The `--json-out` option of every benchmark: where results go, '' for nowhere."""
+    parser.add_argument(
+        "--json-out",
+        type=lambda s: Path(s) if s else None,
+        default=default,
+        help="where to write the results ('' to skip)",
+    )
+
+
 # --------------------------------------------------------------------------- services
 
 
 @contextlib.contextmanager
-def backing_services() -> Iterator[dict[str, str]]:
-    """Throwaway PostgreSQL, DynamoDB Local and Redis, migrated; yields the server's env."""
+def backing_services(pids: dict[str, int] | None = None) -> Iterator[dict[str, str]]:
+    """Throwaway PostgreSQL, DynamoDB Local and Redis, migrated; yields the server's env.
+    `pids`, when given, is filled with each service's process id (by service name)."""
     import asyncio
 
     from datastore.kit.settings import load_settings
@@ -158,12 +177,22 @@ def backing_services() -> Iterator[dict[str, str]]:
         migrate_postgres(settings.database_url)
         progress("services: creating dynamodb tables")
         asyncio.run(migrate_dynamodb(settings, log=lambda _line: None))
+        if pids is not None:
+            pids.update(services.pids)
         yield env
         progress("services: stopping")
 
 
 @contextlib.contextmanager
-def server_process(
+def server_process(name: str, command: list[str], port: int, **options: Any) -> Iterator[str]:
+    """Run `command` (a server on 127.0.0.1:port) until the block is left; yields its URL.
+    Options: those of `server_subprocess`."""
+    with server_subprocess(name, command, port, **options) as (url, _proc):
+        yield url
+
+
+@contextlib.contextmanager
+def server_subprocess(
     name: str,
     command: list[str],
     port: int,
@@ -171,15 +200,24 @@ def server_process(
     env: Mapping[str, str] | None = None,
     health_path: str = "/healthz",
     timeout: float = 90.0,
-) -> Iterator[str]:
-    """Run `command` (a server on 127.0.0.1:port) until the block is left; yields its URL.
+    keep_log: Path | None = None,
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Run `command` (a server on 127.0.0.1:port) until the block is left; yields its URL
+    and its process (whose pid leads the server's workers). Its output goes to `keep_log`
+    when given (and stays there), else to a temporary file deleted at the end.
 
     The child gets its own session, so a Ctrl-C in the terminal reaches only us and we stop
     it in order: SIGTERM to the server (uvicorn stops its workers), then SIGKILL to the
     process group it leads if it has not exited.
     """
-    log_file = tempfile.NamedTemporaryFile(  # noqa: SIM115
-        prefix=f"bench-{name}-", suffix=".log", delete=False
+    if keep_log is not None:
+        keep_log.parent.mkdir(parents=True, exist_ok=True)
+    log_file = (
+        open(keep_log, "w")  # noqa: SIM115
+        if keep_log is not None
+        else tempfile.NamedTemporaryFile(  # noqa: SIM115
+            prefix=f"bench-{name}-", suffix=".log", delete=False
+        )
     )
     full_env = {**os.environ, **(env or {})}
     full_env["PYTHONPATH"] = str(ROOT) + os.pathsep + full_env.get("PYTHONPATH", "")
@@ -198,12 +236,13 @@ def server_process(
     try:
         _wait_healthy(name, proc, url + health_path, timeout, Path(log_file.name))
         progress(f"{name}: ready at {url} (pid {proc.pid})")
-        yield url
+        yield url, proc
     finally:
         _stop(name, proc)
         log_file.close()
-        with contextlib.suppress(OSError):
-            os.unlink(log_file.name)
+        if keep_log is None:
+            with contextlib.suppress(OSError):
+                os.unlink(log_file.name)
 
 
 def _wait_healthy(
@@ -376,10 +415,7 @@ def run_python_load(
 ) -> LoadResult:
     """The fallback: `processes` separate client processes (raw asyncio keep-alive
     HTTP/1.1, one request in flight per connection), connections split between them."""
-    shares = [
-        connections // processes + (1 if i < connections % processes else 0)
-        for i in range(processes)
-    ]
+    shares = split(connections, processes)
     config = {
         "url": target.url,
         "method": target.method,
@@ -388,49 +424,56 @@ def run_python_load(
         "duration": duration,
         "error_marker": target.error_marker,
     }
+    configs = [{**config, "connections": share} for share in shares if share]
+    outputs = run_children([sys.executable, __file__, "loadgen"], configs, what="load generator")
+    latencies = sorted(v for out in outputs for v in out["latencies_us"])
+    requests = len(latencies)
+    seconds = max(out["elapsed_s"] for out in outputs)
+    return LoadResult(
+        target=target.name,
+        tool=f"python asyncio x{len(outputs)}",
+        connections=connections,
+        duration_s=round(seconds, 2),
+        requests=requests,
+        rps=round(requests / seconds, 1),
+        p50_ms=round(percentile(latencies, 50) / 1000, 2),
+        p99_ms=round(percentile(latencies, 99) / 1000, 2),
+        errors=sum(out["errors"] for out in outputs),
+    )
+
+
+def split(total: int, parts: int) -> list[int]:
+    """`total` in `parts` shares as even as they go (the first ones one larger)."""
+    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+
+
+def run_children(command: list[str], configs: list[Any], *, what: str) -> list[Any]:
+    """One process of `command` per config, given as JSON on its stdin; each prints one JSON
+    result on stdout, returned in order. Processes still running on the way out are killed."""
     children = [
-        subprocess.Popen(
-            [sys.executable, __file__, "loadgen"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for share in shares
-        if share
+        subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        for _ in configs
     ]
     try:
-        for child, share in zip(children, shares, strict=False):
+        for child, config in zip(children, configs, strict=True):
             assert child.stdin is not None
-            child.stdin.write(json.dumps({**config, "connections": share}))
+            child.stdin.write(json.dumps(config))
             child.stdin.close()
         outputs = []
         for child in children:
             assert child.stdout is not None
             outputs.append(json.loads(child.stdout.read()))
             if child.wait(timeout=30):
-                raise RuntimeError(f"load generator exited with {child.returncode}")
+                raise RuntimeError(f"{what} exited with {child.returncode}")
     finally:
         for child in children:
             if child.poll() is None:
                 child.kill()
                 child.wait()
-    latencies = sorted(v for out in outputs for v in out["latencies_us"])
-    requests = len(latencies)
-    seconds = max(out["elapsed_s"] for out in outputs)
-    return LoadResult(
-        target=target.name,
-        tool=f"python asyncio x{len(children)}",
-        connections=connections,
-        duration_s=round(seconds, 2),
-        requests=requests,
-        rps=round(requests / seconds, 1),
-        p50_ms=round(_percentile(latencies, 50) / 1000, 2),
-        p99_ms=round(_percentile(latencies, 99) / 1000, 2),
-        errors=sum(out["errors"] for out in outputs),
-    )
+    return outputs
 
 
-def _percentile(ordered: list[int], pct: float) -> float:
+def percentile(ordered: list[int], pct: float) -> float:
     if not ordered:
         return float("nan")
     index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
@@ -438,6 +481,56 @@ def _percentile(ordered: list[int], pct: float) -> float:
 
 
 # --------------------------------------------------------------------------- python client
+
+
+def response_head(head: bytes) -> tuple[int, int | None]:
+    """Status and Content-Length (None when absent) of an HTTP/1.1 response head."""
+    found = re.search(rb"\r\ncontent-length:\s*(\d+)", head.lower())
+    return int(head[9:12]), int(found.group(1)) if found else None
+
+
+class KeepAliveClient:
+    """One keep-alive HTTP/1.1 connection for asyncio code, one request at a time, opened
+    on first use and again after any error. Responses must carry Content-Length (ours do).
+    Far cheaper per request than httpx, so a load generator does not steal the server's CPU.
+    """
+
+    def __init__(self, url: str) -> None:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self._streams: Any = None
+
+    async def post(self, path: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, bytes]:
+        """Status and body of one POST; raises on transport errors (the connection closes)."""
+        import asyncio
+
+        if self._streams is None:
+            self._streams = await asyncio.open_connection(self.host, self.port)
+        reader, writer = self._streams
+        head = [
+            f"POST {path} HTTP/1.1",
+            f"Host: {self.host}:{self.port}",
+            "Connection: keep-alive",
+            "User-Agent: personalpod-bench",
+            f"Content-Length: {len(body)}",
+            *(f"{k}: {v}" for k, v in headers.items()),
+        ]
+        try:
+            writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+            status, length = response_head(await reader.readuntil(b"\r\n\r\n"))
+            if length is None:
+                raise ConnectionError("response without Content-Length")
+            return status, await reader.readexactly(length)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._streams is not None:
+            self._streams[1].close()
+            self._streams = None
 
 
 def _loadgen_main() -> None:
@@ -493,13 +586,11 @@ def _loadgen_main() -> None:
                     end = self.buffer.find(b"\r\n\r\n")
                     if end < 0:
                         return
-                    header = bytes(self.buffer[:end]).lower()
-                    self.status = int(header[9:12])
-                    found = re.search(rb"\r\ncontent-length:\s*(\d+)", header)
-                    if found is None:
+                    self.status, length = response_head(bytes(self.buffer[:end]))
+                    if length is None:
                         self.fail("response without Content-Length")
                         return
-                    self.expected = end + 4 + int(found.group(1))
+                    self.expected = end + 4 + length
                 if len(self.buffer) < self.expected:
                     return
                 now = perf()

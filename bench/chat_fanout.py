@@ -32,6 +32,7 @@ from bench._common import (
     free_port,
     machine,
     progress,
+    serve_command,
     server_process,
     warn_if_busy,
 )
@@ -285,25 +286,10 @@ def main() -> int:
         port = free_port()
         # The server's own log is kept (bench/results/chat_fanout_server.log) for errors.
         log_path = (args.json_out.parent / "chat_fanout_server.log").resolve()
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        keep_log = (
-            f"import os, sys; fd = os.open({str(log_path)!r}, "
-            "os.O_WRONLY | os.O_CREAT | os.O_TRUNC); os.dup2(fd, 1); os.dup2(fd, 2); "
-            "from server.cli import main; main(sys.argv[1:])"
-        )
-        command = [
-            sys.executable,
-            "-c",
-            keep_log,
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-        ]
-        with server_process("personalpod", command, port, env={**env, **ENV}) as url:
+        command = serve_command(port, 1)
+        with server_process(
+            "personalpod", command, port, env={**env, **ENV}, keep_log=log_path
+        ) as url:
             results = asyncio.run(run(url, args))
     results["machine"] = machine()
     print("\n| subscribers | from return p50 ms | p99 ms | from request p50 ms | p99 ms |")

@@ -27,6 +27,7 @@ from _common import (
     ROOT,
     LoadResult,
     Target,
+    add_json_out,
     backing_services,
     bare_server_command,
     free_port,
@@ -36,6 +37,7 @@ from _common import (
     progress,
     run_python_load,
     run_wrk,
+    serve_command,
     server_process,
     warn_if_busy,
 )
@@ -59,18 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with backing_services() as env:
             port = free_port()
-            command = [
-                sys.executable,
-                "-m",
-                "server.cli",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--workers",
-                str(args.workers),
-            ]
+            command = serve_command(port, args.workers)
             with server_process("personalpod", command, port, env=env) as url:
                 target = _me_target(url)
                 results += _load(target, tools, args)
@@ -115,12 +106,7 @@ def _parser() -> argparse.ArgumentParser:
         default=1,
         help="processes of the Python load generator (default 1)",
     )
-    parser.add_argument(
-        "--json-out",
-        type=lambda s: Path(s) if s else None,
-        default=ROOT / "bench/results/me_query.json",
-        help="where to write the results ('' to skip)",
-    )
+    add_json_out(parser, ROOT / "bench/results/me_query.json")
     return parser
 
 
