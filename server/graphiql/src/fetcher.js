@@ -1,0 +1,59 @@
+// The fetcher: queries and mutations over HTTP with the headers the user typed, and
+// subscriptions over graphql-transport-ws with the typed Authorization header sent in
+// `connection_init` as {"authorization": "Bearer ..."} (what server/websocket.py reads).
+import { createGraphiQLFetcher } from '@graphiql/toolkit';
+import { createClient } from 'graphql-ws';
+
+const FORBIDDEN_INTROSPECTION =
+  'This server lets only signed-in callers read its schema. Sign up or sign in in the ' +
+  'first tab, then put {"Authorization": "Bearer <token>"} in the Headers pane below: ' +
+  'the schema (completion, docs, explorer) loads as soon as the header changes.';
+
+export function authorizationOf(headers) {
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (name.toLowerCase() === 'authorization' && typeof value === 'string' && value.trim()) {
+      return value.trim();
+    }
+  }
+  return null;
+}
+
+export function parseHeaders(text) {
+  try {
+    const value = JSON.parse(text || '{}');
+    return value && typeof value === 'object' ? value : {};
+  } catch {
+    return null; // Still being typed: keep what we had.
+  }
+}
+
+function isForbidden(result) {
+  return result?.errors?.some((error) => error?.extensions?.code === 'FORBIDDEN');
+}
+
+export function createFetcher({ url, subscriptionUrl }) {
+  // One websocket at a time, for the Authorization header last used: a new header
+  // means a new connection_init, so the old socket is closed.
+  let socket = null;
+
+  function fetcherFor(authorization) {
+    if (socket?.authorization === authorization) return socket.fetcher;
+    socket?.client.dispose();
+    const client = createClient({
+      url: subscriptionUrl,
+      connectionParams: authorization ? { authorization } : {},
+      lazy: true,
+    });
+    const fetcher = createGraphiQLFetcher({ url, wsClient: client, enableIncrementalDelivery: false });
+    socket = { authorization, client, fetcher };
+    return fetcher;
+  }
+
+  return async (params, options) => {
+    const result = await fetcherFor(authorizationOf(options?.headers))(params, options);
+    if (params.operationName === 'IntrospectionQuery' && isForbidden(result)) {
+      return { errors: [{ message: FORBIDDEN_INTROSPECTION, extensions: { code: 'FORBIDDEN' } }] };
+    }
+    return result;
+  };
+}
