@@ -4,6 +4,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -82,6 +83,15 @@ await writeFile(
   join(outdir, 'licenses.txt'),
   `Third-party code bundled into PersonalPod's GraphiQL.\n\n${[...licences.values()].join(separator)}`,
 );
+
+// Compressed once here rather than per request (the script is megabytes): the app sends
+// `name.gz` to browsers that accept gzip.
+for (const name of await readdir(outdir)) {
+  if (/\.(js|css|ttf|txt)$/.test(name)) {
+    const bytes = await readFile(join(outdir, name));
+    await writeFile(join(outdir, `${name}.gz`), gzipSync(bytes, { level: 9 }));
+  }
+}
 
 const manifest = { script, style, workers: workerFiles, licenses: 'licenses.txt' };
 await writeFile(join(outdir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
+from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.staticfiles import PathLike, StaticFiles
 from starlette.types import Scope
@@ -95,7 +96,8 @@ def render(script: str, style: str) -> str:
 
 
 class GraphiQLAssets(StaticFiles):
-    """The bundle's files, cached for a year but for the two without a hash in their name."""
+    """The bundle's files, gzipped when the browser accepts it, cached for a year but for
+    the two without a hash in their name."""
 
     def __init__(self, static_dir: Path = STATIC_DIR) -> None:
         super().__init__(directory=static_dir, check_dir=False)
@@ -103,10 +105,27 @@ class GraphiQLAssets(StaticFiles):
     def file_response(
         self, full_path: PathLike, stat_result: os.stat_result, scope: Scope, status_code: int = 200
     ) -> Response:
+        path = Path(full_path)
+        gzipped = path.with_name(f"{path.name}.gz")
+        compressed = accepts_gzip(Headers(scope=scope)) and gzipped.is_file()
+        if compressed:
+            # The type is still the original's: mimetypes reads `.js.gz` as gzip-encoded JS.
+            full_path, stat_result = gzipped, gzipped.stat()
         response = super().file_response(full_path, stat_result, scope, status_code)
-        immutable = Path(full_path).name not in MUTABLE_ASSETS
+        if compressed:
+            response.headers["content-encoding"] = "gzip"
+        response.headers["vary"] = "accept-encoding"
+        immutable = path.name not in MUTABLE_ASSETS
         response.headers["cache-control"] = (
             "public, max-age=31536000, immutable" if immutable else "no-cache"
         )
         response.headers.update(SECURITY_HEADERS)
         return response
+
+
+def accepts_gzip(headers: Headers) -> bool:
+    for coding in headers.get("accept-encoding", "").split(","):
+        name, _, params = coding.partition(";")
+        if name.strip().lower() in ("gzip", "*"):
+            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False

@@ -101,3 +101,22 @@ def test_graphiql_without_a_build_says_how_to_build_it(tmp_path: Path) -> None:
     assert response.status_code == 503
     assert b"make install" in response.body
     assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+
+
+async def test_graphiql_script_is_sent_gzipped_only_to_browsers_that_accept_it(
+    http: httpx.AsyncClient,
+) -> None:
+    # given
+    name = manifest()["script"]
+    original = (STATIC_DIR / str(name)).read_bytes()
+    # when
+    gzipped = await http.get(f"/graphiql/assets/{name}", headers={"accept-encoding": "gzip"})
+    plain = await http.get(f"/graphiql/assets/{name}", headers={"accept-encoding": "identity"})
+    # then
+    assert gzipped.headers["content-encoding"] == "gzip"
+    assert int(gzipped.headers["content-length"]) < len(original) / 2
+    assert gzipped.content == original  # httpx decodes it
+    assert "javascript" in gzipped.headers["content-type"]
+    assert "content-encoding" not in plain.headers
+    assert plain.content == original
+    assert gzipped.headers["vary"] == plain.headers["vary"] == "accept-encoding"
