@@ -141,3 +141,21 @@ async def test_graphiql_docs_load_once_the_header_signs_in(
     explorer = await graphiql.open_explorer()  # on the SignUp tab: the Mutation type's fields
     await expect(explorer).to_contain_text("createEntry", timeout=10_000)
     await assert_offline_and_clean(graphiql, traffic)
+
+
+async def test_graphiql_says_the_schema_is_closed_and_still_runs_operations(
+    offline_page: tuple[GraphiQL, Traffic], client: GraphQLClient, introspection
+) -> None:
+    # given: INTROSPECTION=off refuses the schema even to a signed-in caller
+    graphiql, traffic = offline_page
+    introspection("off")
+    account = await client.sign_up()
+    await graphiql.open()
+    await graphiql.select_tab("Me")
+    # when
+    await graphiql.type_headers(bearer(account))
+    # then
+    await graphiql.expect_result("does not open its schema to this caller")
+    await graphiql.run()
+    await graphiql.expect_result(account.username)
+    await assert_offline_and_clean(graphiql, traffic)

@@ -4,10 +4,15 @@
 import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import { createClient } from 'graphql-ws';
 
-const FORBIDDEN_INTROSPECTION =
+// Under INTROSPECTION=signed_in (the default) an anonymous page gets FORBIDDEN for the
+// schema: say what to do in the result pane, where GraphiQL shows schema errors.
+const SIGN_IN_FOR_SCHEMA =
   'This server lets only signed-in callers read its schema. Sign up or sign in in the ' +
   'first tab, then put {"Authorization": "Bearer <token>"} in the Headers pane below: ' +
   'the schema (completion, docs, explorer) loads as soon as the header changes.';
+const SCHEMA_CLOSED =
+  'This server does not open its schema to this caller (its INTROSPECTION setting), so ' +
+  'there is no completion, docs or explorer; operations still run.';
 
 export function authorizationOf(headers) {
   for (const [name, value] of Object.entries(headers ?? {})) {
@@ -50,9 +55,11 @@ export function createFetcher({ url, subscriptionUrl }) {
   }
 
   return async (params, options) => {
-    const result = await fetcherFor(authorizationOf(options?.headers))(params, options);
+    const authorization = authorizationOf(options?.headers);
+    const result = await fetcherFor(authorization)(params, options);
     if (params.operationName === 'IntrospectionQuery' && isForbidden(result)) {
-      return { errors: [{ message: FORBIDDEN_INTROSPECTION, extensions: { code: 'FORBIDDEN' } }] };
+      const message = authorization ? SCHEMA_CLOSED : SIGN_IN_FOR_SCHEMA;
+      return { errors: [{ message, extensions: { code: 'FORBIDDEN' } }] };
     }
     return result;
   };

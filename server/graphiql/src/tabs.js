@@ -1,16 +1,21 @@
 // The README's "Try it in GraphiQL" examples, one tab each, for a browser's first visit
 // (GraphiQL keeps the tabs, and with shouldPersistHeaders the headers, in localStorage).
+// Comment lines stay short: the editor is narrow beside the result pane.
 const HEADER_HINT =
-  '# Needs the header {"Authorization": "Bearer <token>"} (Headers, below), with the\n' +
-  '# token from signUp or signIn. GraphiQL remembers headers in this browser.\n';
+  '# Put {"Authorization": "Bearer <token>"} in Headers\n' +
+  '# below, with the token from signUp or signIn.\n';
 
 export const DEFAULT_TABS = [
   {
     query:
-      '# Create an account: the result has a bearer token for the other tabs.\n' +
+      '# Create an account; its token is for the other tabs.\n' +
       'mutation SignUp {\n' +
       '  signUp(\n' +
-      '    input: {email: "ada@example.com", username: "ada", password: "a long password"}\n' +
+      '    input: {\n' +
+      '      email: "ada@example.com"\n' +
+      '      username: "ada"\n' +
+      '      password: "a long password"\n' +
+      '    }\n' +
       '  ) {\n' +
       '    token\n' +
       '  }\n' +
@@ -21,13 +26,15 @@ export const DEFAULT_TABS = [
       HEADER_HINT +
       'query Me {\n' +
       '  me { id username presence { status lastSeen } }\n' +
-      '  sessions { edges { node { deviceName lastActiveAt current } } }\n' +
+      '  sessions {\n' +
+      '    edges { node { deviceName lastActiveAt current } }\n' +
+      '  }\n' +
       '}\n',
   },
   {
     query:
       HEADER_HINT +
-      '# Runs over a websocket; sign in from another device to see an event.\n' +
+      '# Live over a websocket: sign in elsewhere for an event.\n' +
       'subscription SessionEvents {\n' +
       '  sessionEvents { kind deviceName at }\n' +
       '}\n',
