@@ -37,20 +37,22 @@ function isForbidden(result) {
 }
 
 export function createFetcher({ url, subscriptionUrl }) {
-  // One websocket at a time, for the Authorization header last used: a new header
-  // means a new connection_init, so the old socket is closed.
-  let socket = null;
+  // A websocket client per Authorization header, so each connection_init carries the
+  // header its subscription was run with. Clients are lazy: a socket opens with the first
+  // subscription and closes after the last one ends, so old headers keep no socket open.
+  const fetchers = new Map();
 
   function fetcherFor(authorization) {
-    if (socket?.authorization === authorization) return socket.fetcher;
-    socket?.client.dispose();
-    const client = createClient({
-      url: subscriptionUrl,
-      connectionParams: authorization ? { authorization } : {},
-      lazy: true,
-    });
-    const fetcher = createGraphiQLFetcher({ url, wsClient: client, enableIncrementalDelivery: false });
-    socket = { authorization, client, fetcher };
+    let fetcher = fetchers.get(authorization);
+    if (!fetcher) {
+      const wsClient = createClient({
+        url: subscriptionUrl,
+        connectionParams: authorization ? { authorization } : {},
+        lazy: true,
+      });
+      fetcher = createGraphiQLFetcher({ url, wsClient, enableIncrementalDelivery: false });
+      fetchers.set(authorization, fetcher);
+    }
     return fetcher;
   }
 
