@@ -1,5 +1,15 @@
 # PersonalPod API image: `personalpod serve` by default; the same image runs
 # `personalpod migrate` and `personalpod worker` (see compose.yaml).
+
+# GraphiQL's scripts, styles and workers, bundled from the pinned npm packages (see
+# server/graphiql/build.mjs); the final image needs no node.
+FROM node:20-slim AS graphiql
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY server/graphiql ./server/graphiql
+RUN npm run build:graphiql
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -22,6 +32,7 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 # The project itself. Editable on purpose: `personalpod migrate` finds the Alembic scripts
 # beside the `server` package (../migrations), which a plain wheel install would leave out.
 COPY . .
+COPY --from=graphiql /build/server/graphiql/static ./server/graphiql/static
 RUN pip install --no-deps -e . \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin personalpod
 

@@ -6,10 +6,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 export HF_HUB_OFFLINE := 1
+GRAPHIQL := server/graphiql
+# The browser tests drive Debian's chromium (Playwright's own browser builds are never downloaded).
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: install run test lint format schema bench bench-load clean
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed node_modules/.installed $(GRAPHIQL)/static/manifest.json
 
 $(VENV)/.installed: pyproject.toml
 	@test -d $(VENV) || (echo "==> creating $(VENV)" && $(PYTHON) -m venv $(VENV))
@@ -22,14 +25,25 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
-	@echo "==> installing npm tools (graphql-http audit)"
+	@echo "==> installing npm packages (GraphiQL's bundle, graphql-http audit)"
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# GraphiQL's scripts, styles, fonts and workers, bundled from node_modules and served by the app.
+$(GRAPHIQL)/static/manifest.json: node_modules/.installed $(GRAPHIQL)/build.mjs $(wildcard $(GRAPHIQL)/src/*)
+	@echo "==> bundling GraphiQL into $(GRAPHIQL)/static"
+	npm run --silent build:graphiql
+
+# Installed once when missing; if it cannot be, the browser tests say so (and fail under CI).
+$(CHROMIUM):
+	@echo "==> installing Debian's chromium for the browser tests"
+	(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+		|| echo "warning: could not install chromium; tests/browser will not run"
 
 run: install
 	$(BIN)/personalpod run
 
-test: install
+test: install $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 lint: install
@@ -51,4 +65,4 @@ bench-load: install
 	$(BIN)/python bench/load.py
 
 clean:
-	rm -rf $(VENV) node_modules .cache .pytest_cache
+	rm -rf $(VENV) node_modules .cache .pytest_cache $(GRAPHIQL)/static

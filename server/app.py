@@ -1,4 +1,4 @@
-"""The ASGI application: GraphQL over HTTP and websockets at /graphql, plus probes."""
+"""The ASGI application: GraphQL over HTTP and websockets at /graphql, GraphiQL, probes."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from typing import Any
 from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 
 from datastore.kit.request_id import current_request_id
 from datastore.kit.settings import Settings, get_settings
 from server.container import Container
 from server.context import Context, build_context
+from server.graphiql.page import ASSETS_PATH, GraphiQLAssets, GraphiQLPage
 from server.graphql.disclosure import SchemaDisclosure
 from server.graphql.errors import format_error
 from server.graphql.http import GraphQLHTTP
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
         schema,
         context_getter=context_getter,
         error_formatter=error_formatter,
+        graphiql=GraphiQLPage.load(),
         max_body_bytes=settings.max_request_bytes,
     )
     websocket = GraphQLWebSocket(
@@ -69,6 +71,7 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
         routes=[
             Route("/graphql", http),
             WebSocketRoute("/graphql", websocket),
+            Mount(ASSETS_PATH, GraphiQLAssets()),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],

@@ -17,12 +17,12 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry import Schema
 from strawberry.exceptions import MissingQueryError
-from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.graphql import OperationType
 
 from datastore.kit.errors import DomainError, ErrorCode
+from server.graphiql.page import GraphiQLPage
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -30,7 +30,6 @@ CONTENT_TYPES = {
     GRAPHQL_RESPONSE_JSON: f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8",
     JSON: f"{JSON}; charset=utf-8",
 }
-HTML_CONTENT_TYPE = "text/html; charset=utf-8"
 MAX_BODY_BYTES = 1_000_000
 
 QUERIES = frozenset({OperationType.QUERY})
@@ -67,15 +66,14 @@ class GraphQLHTTP:
         context_getter: ContextGetter,
         error_formatter: ErrorFormatter,
         allow_get_mutations: bool = False,
-        graphiql: bool = True,
+        graphiql: GraphiQLPage | None = None,
         max_body_bytes: int = MAX_BODY_BYTES,
     ) -> None:
         self.schema = schema
         self.context_getter = context_getter
         self.error_formatter = error_formatter
         self.get_operations = QUERIES_AND_MUTATIONS if allow_get_mutations else QUERIES
-        # The page is the same for every request: read and encode it once.
-        self.graphiql_html = get_graphql_ide_html("graphiql").encode() if graphiql else None
+        self.graphiql = graphiql
         self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -95,8 +93,8 @@ class GraphQLHTTP:
                 ),
             )
         accept = request.headers.get("accept")
-        if method == "GET" and self.wants_graphiql(request, accept):
-            return Response(self.graphiql_html, headers={"content-type": HTML_CONTENT_TYPE})
+        if self.graphiql is not None and method == "GET" and wants_html(request, accept):
+            return self.graphiql.response()
         media_type = negotiate(accept)
         if media_type is None:
             return self.bad_request(
@@ -110,14 +108,6 @@ class GraphQLHTTP:
         except BadRequest as error:
             return self.bad_request(request, media_type, error)
         return await self.execute(request, params, media_type, operations)
-
-    def wants_graphiql(self, request: Request, accept: str | None) -> bool:
-        return (
-            self.graphiql_html is not None
-            and accept is not None
-            and "text/html" in accept
-            and "query" not in request.query_params
-        )
 
     async def params_from_body(self, request: Request) -> GraphQLParams:
         """The parameters of a POST: a JSON object in an `application/json` body."""
@@ -201,6 +191,11 @@ class GraphQLHTTP:
     def bad_request(self, request: Request, media_type: str, error: BadRequest) -> Response:
         body = {"errors": [self.error_formatter(GraphQLError(error.message), request)]}
         return json_response(body, error.status, media_type, error.headers)
+
+
+def wants_html(request: Request, accept: str | None) -> bool:
+    """A browser navigating to the endpoint, not a GET carrying an operation."""
+    return accept is not None and "text/html" in accept and "query" not in request.query_params
 
 
 def json_response(

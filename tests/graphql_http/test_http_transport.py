@@ -365,7 +365,7 @@ async def test_get_from_browser_serves_graphiql(client: httpx.AsyncClient) -> No
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     assert "graphiql" in response.text.lower()
-    assert "subscriptionUrl" in response.text
+    assert "content-security-policy" in response.headers
 
 
 async def test_get_without_query_from_api_client_is_400(client: httpx.AsyncClient) -> None:

@@ -21,6 +21,7 @@ from starlette.routing import Route
 from strawberry.extensions import SchemaExtension
 
 from datastore.kit.errors import NotFound
+from server.graphiql.page import GraphiQLPage
 from server.graphql.errors import format_error
 from server.graphql.http import GraphQLHTTP
 from server.graphql.limits import limit_extensions
@@ -106,7 +107,12 @@ def error_formatter(error: GraphQLError, request: Request) -> dict[str, Any]:
 
 
 def build_app() -> Starlette:
-    endpoint = GraphQLHTTP(schema, context_getter=context_getter, error_formatter=error_formatter)
+    endpoint = GraphQLHTTP(
+        schema,
+        context_getter=context_getter,
+        error_formatter=error_formatter,
+        graphiql=GraphiQLPage.load(),
+    )
     return Starlette(routes=[Route("/graphql", endpoint)])
 
 
