@@ -22,7 +22,7 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
-	@echo "==> installing npm tools (graphql-http audit)"
+	@echo "==> installing npm tools (graphql-http audit, client libraries for tests/clients)"
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
