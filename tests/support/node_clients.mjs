@@ -1,10 +1,11 @@
 // Real GraphQL client libraries against the live test server, driven by
 // tests/clients/test_node_clients.py. Prints one JSON object per line on stdout.
 //
-//   node node_clients.mjs <client> <http url> <ws url> <token> <display name>
+//   node node_clients.mjs <client> <http url> <ws url> <token> <display name> <device>
 //     client: graphql-ws | apollo | urql | subscriptions-transport-ws
-//     prints {step: "query"}, {step: "mutation"}, {step: "subscribed"}, then waits for one
-//     sessionEvents event (the test signs in meanwhile) and prints {step: "event"}.
+//     prints {step: "query"}, {step: "mutation"}, {step: "subscribed"}, then {step: "event"}
+//     for each sessionEvents result until one names <device> (the test signs in meanwhile;
+//     the sign-up's own event may arrive first) or carries errors.
 //   node node_clients.mjs apollo-apq <http url> <ws url> <token> <operation name> <GET|POST>
 //     runs one query twice through Apollo's persisted-query link and prints
 //     {step: "apq", hash, requests, results}: what went over the wire and what came back.
@@ -26,7 +27,7 @@ const SESSION_EVENTS = 'subscription SessionEvents { sessionEvents { kind device
 const PROBE = 'query Probe { __typename }';
 const TIMEOUT_MS = 30_000;
 
-const [clientName, httpUrl, wsUrl, token, argument, method] = process.argv.slice(2);
+const [clientName, httpUrl, wsUrl, token, argument, option] = process.argv.slice(2);
 const authorization = `Bearer ${token}`;
 
 function emit(step, fields = {}) {
@@ -172,18 +173,20 @@ async function runClient(make) {
   try {
     emit('query', { result: plain(await client.query()) });
     emit('mutation', { result: plain(await client.mutate(argument)) });
-    const event = new Promise((resolve, reject) => {
-      const stop = client.subscribe(
-        (result) => {
+    const device = option;
+    const awaited = new Promise((resolve, reject) => {
+      const stop = client.subscribe((result) => {
+        const event = plain(result);
+        emit('event', { result: event });
+        if (event.errors || event.data?.sessionEvents?.deviceName === device) {
           stop?.();
-          resolve(result);
-        },
-        reject,
-      );
+          resolve();
+        }
+      }, reject);
     });
     await client.probe();
     emit('subscribed');
-    emit('event', { result: plain(await event) });
+    await awaited;
   } finally {
     client.close();
   }
@@ -207,7 +210,7 @@ async function runApolloPersistedQueries() {
     return response;
   };
   const sha256 = (text) => createHash('sha256').update(text).digest('hex');
-  const link = new PersistedQueryLink({ sha256, useGETForHashedQueries: method === 'GET' }).concat(
+  const link = new PersistedQueryLink({ sha256, useGETForHashedQueries: option === 'GET' }).concat(
     new HttpLink({ uri: httpUrl, headers: { authorization }, fetch: recordingFetch }),
   );
   const client = new ApolloClient({ link, cache: new InMemoryCache() });

@@ -46,17 +46,23 @@ class NodeClient:
         assert self.process.stderr is not None
         return (await self.process.stderr.read()).decode()
 
-    async def step_after(
-        self, trigger: Callable[[], Awaitable[Any]], *, tries: int = 20
+    async def event_after(
+        self,
+        trigger: Callable[[], Awaitable[Any]],
+        wanted: Callable[[dict[str, Any]], bool],
+        *,
+        tries: int = 20,
     ) -> dict[str, Any]:
-        """Fire `trigger` until the script prints its next line (a live event)."""
+        """Fire `trigger` until the script prints an event line that is `wanted`."""
         for _ in range(tries):
             await trigger()
             try:
-                return await self.next_step(timeout=1)
+                while not wanted(step := await self.next_step(timeout=1)):
+                    continue
+                return step
             except TimeoutError:
                 continue
-        raise AssertionError("the subscription never received an event")
+        raise AssertionError("the subscription never received the event")
 
 
 @asynccontextmanager
