@@ -288,9 +288,8 @@ def graphql_params(raw: Any) -> GraphQLParams:
     operation_name, extensions = raw.get("operationName"), raw.get("extensions")
     if extensions is not None and not isinstance(extensions, dict):
         raise BadRequest("The 'extensions' parameter must be an object.")
-    if query is None and has_persisted_query(extensions):
-        pass  # a persisted query's hash stands for the document
-    elif not isinstance(query, str) or not query:
+    hashed = query is None and has_persisted_query(extensions)  # the hash names the document
+    if not hashed and (not isinstance(query, str) or not query):
         raise BadRequest("The 'query' parameter must be a non-empty string.")
     if variables is not None and not isinstance(variables, dict):
         raise BadRequest("The 'variables' parameter must be an object.")
