@@ -25,7 +25,7 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
-	@echo "==> installing npm packages (GraphiQL's bundle, graphql-http audit)"
+	@echo "==> installing npm packages (GraphiQL's bundle, graphql-http audit, client libraries for tests/clients)"
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 

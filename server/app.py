@@ -9,6 +9,7 @@ from typing import Any
 
 from graphql import GraphQLError
 from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.routing import Mount, Route, WebSocketRoute
 
@@ -17,10 +18,12 @@ from datastore.kit.settings import Settings, get_settings
 from server.container import Container
 from server.context import Context, build_context
 from server.graphiql.page import ASSETS_PATH, GraphiQLAssets, GraphiQLPage
+from server.graphql.allowlist import PersistedQueryAllowList, active_manifest
 from server.graphql.disclosure import SchemaDisclosure
 from server.graphql.errors import format_error
 from server.graphql.http import GraphQLHTTP
 from server.graphql.limits import limit_extensions
+from server.graphql.persisted_queries import PersistedQueries
 from server.health import healthz, readyz
 from server.logging import configure_logging
 from server.middleware import RequestIdMiddleware
@@ -30,13 +33,14 @@ from server.websocket import GraphQLWebSocket
 
 def schema_for(settings: Settings) -> Schema:
     limits = limit_extensions(max_depth=settings.max_query_depth, max_cost=settings.max_query_cost)
-    return build_schema([*limits, SchemaDisclosure])
+    return build_schema([*limits, SchemaDisclosure, PersistedQueryAllowList])
 
 
 def create_app(settings: Settings | None = None, *, count_statements: bool = False) -> Starlette:
     """Build the app; services connect in the lifespan, so this does no I/O."""
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
+    active_manifest(settings)  # a bad manifest stops the server here, with the reason
     container = Container.build(settings, count_statements=count_statements)
     services = container.services
     schema = schema_for(settings)
@@ -61,6 +65,7 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
         error_formatter=error_formatter,
         graphiql=GraphiQLPage.load(),
         max_body_bytes=settings.max_request_bytes,
+        persisted_queries=PersistedQueries(container.clients),
     )
     websocket = GraphQLWebSocket(
         schema,
@@ -81,7 +86,21 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
     app.state.services = services
     app.state.schema = schema
     app.add_middleware(RequestIdMiddleware)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, **cors_options(settings))
     return app
+
+
+def cors_options(settings: Settings) -> dict[str, Any]:
+    """Browsers on the allowed origins may call /graphql; tokens go in Authorization."""
+    return {
+        "allow_origins": settings.cors_origins,
+        "allow_credentials": settings.cors_allow_credentials,
+        "allow_methods": ["GET", "POST"],
+        "allow_headers": ["Authorization", "Content-Type"],
+        "expose_headers": ["Retry-After"],
+        "max_age": 600,
+    }
 
 
 def create_app_from_env() -> Starlette:

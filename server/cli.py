@@ -138,12 +138,15 @@ def _fail(error: BaseException) -> None:
 def _settings(*, dev: bool = False):
     """The settings; with `dev`, unset ones may come from a running `personalpod run`."""
     from datastore.kit.settings import get_settings
+    from server.graphql.allowlist import active_manifest
 
     if dev:
         from server import dev_stack
 
         dev_stack.adopt()
-    return get_settings()
+    settings = get_settings()
+    active_manifest(settings)  # a bad persisted-query manifest is a bad setting too
+    return settings
 
 
 def _run(args: argparse.Namespace) -> None:

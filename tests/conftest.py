@@ -130,6 +130,20 @@ def introspection(server: LiveServer) -> Iterator[Any]:
     settings.introspection = saved
 
 
+@pytest.fixture
+def persisted_queries(server: LiveServer) -> Iterator[Any]:
+    """Sets PERSISTED_QUERIES (and its manifest) for one test when called; read per request."""
+    settings = server.services.clients.settings
+    saved = (settings.persisted_queries, settings.persisted_queries_manifest)
+
+    def set_mode(mode: str, manifest: Path | None = None) -> None:
+        settings.persisted_queries = mode  # type: ignore[assignment]
+        settings.persisted_queries_manifest = str(manifest or "")
+
+    yield set_mode
+    settings.persisted_queries, settings.persisted_queries_manifest = saved
+
+
 @pytest.fixture(scope="module")
 def graphql_http_installed() -> None:
     """The graphql-http audit's npm package, installed once if missing."""

@@ -22,6 +22,11 @@ class ErrorCode(StrEnum):
     # A subscription ended because live delivery had a gap: resubscribe, then catch up with
     # a cursor query (messages after, changes since).
     EVENTS_MAY_BE_MISSED = "EVENTS_MAY_BE_MISSED"
+    # Apollo's persisted queries: send the query with its hash (NOT_FOUND), send the query
+    # without a hash (NOT_SUPPORTED), or this server runs only its allow-list (NOT_ALLOWED).
+    PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+    PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
+    PERSISTED_QUERY_NOT_ALLOWED = "PERSISTED_QUERY_NOT_ALLOWED"
     INTERNAL = "INTERNAL"
 
 

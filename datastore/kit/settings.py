@@ -11,7 +11,14 @@ import base64
 from functools import lru_cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -132,6 +139,30 @@ class Settings(BaseSettings):
     ws_connection_init_timeout_seconds: float = Field(
         default=10, gt=0, description="a websocket not initialised by then is closed (4408)"
     )
+    persisted_queries: Literal["off", "automatic", "allowlist"] = Field(
+        default="automatic",
+        description="Apollo persisted queries: off, automatic (APQ, stored in Redis) or"
+        " allowlist (only the documents of PERSISTED_QUERIES_MANIFEST run)",
+    )
+    persisted_queries_manifest: str = Field(
+        default="",
+        validate_default=True,
+        description="path of an Apollo persisted-query manifest (JSON); needed by allowlist",
+    )
+    persisted_queries_ttl_seconds: int = Field(
+        default=7 * 24 * 3600, ge=60, description="how long an unused stored document is kept"
+    )
+    persisted_queries_max_bytes: int = Field(
+        default=100_000, ge=1024, description="larger documents run but are not stored"
+    )
+    cors_allowed_origins: str = Field(
+        default="",
+        description="comma-separated origins browsers may call the API from (or *);"
+        " empty sends no CORS headers",
+    )
+    cors_allow_credentials: bool = Field(
+        default=False, description="let browsers send cookies and HTTP auth cross-origin"
+    )
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -198,14 +229,37 @@ class Settings(BaseSettings):
                 raise ValueError("each MASTER_KEYS_OLD key must decode to 32 bytes")
         return value
 
+    @field_validator("persisted_queries_manifest")
+    @classmethod
+    def _manifest_for_allowlist(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("persisted_queries") == "allowlist" and not value.strip():
+            raise ValueError("must name a manifest file when PERSISTED_QUERIES=allowlist")
+        return value.strip()
+
+    @field_validator("cors_allow_credentials")
+    @classmethod
+    def _no_credentials_for_any_origin(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and "*" in _comma_list(info.data.get("cors_allowed_origins") or ""):
+            raise ValueError("must be false when CORS_ALLOWED_ORIGINS is * (name the origins)")
+        return value
+
     @property
     def master_key_bytes(self) -> bytes:
         return base64.b64decode(self.master_key)
 
     @property
+    def cors_origins(self) -> list[str]:
+        """The origins of CORS_ALLOWED_ORIGINS; empty when CORS is off."""
+        return _comma_list(self.cors_allowed_origins)
+
+    @property
     def old_master_keys(self) -> list[bytes]:
         """Master keys accepted for unwrapping while a rotation is under way."""
         return [base64.b64decode(p.strip()) for p in self.master_keys_old.split(",") if p.strip()]
+
+
+def _comma_list(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -1,7 +1,7 @@
 """GraphQL over HTTP on Starlette, following the GraphQL-over-HTTP spec.
 
 GET and POST, content negotiation between `application/graphql-response+json` and
-`application/json`, spec status codes, and GraphiQL for browsers.
+`application/json`, spec status codes, Apollo's persisted queries, and GraphiQL for browsers.
 """
 
 from __future__ import annotations
@@ -23,6 +23,14 @@ from strawberry.types.graphql import OperationType
 
 from datastore.kit.errors import DomainError, ErrorCode
 from server.graphiql.page import GraphiQLPage
+from server.graphql.persisted_queries import (
+    RETRY_WITH_QUERY,
+    Document,
+    PersistedQueries,
+    PersistedQueryError,
+    has_persisted_query,
+    refusal,
+)
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -40,7 +48,7 @@ ErrorFormatter = Callable[[GraphQLError, Request], dict[str, Any]]
 
 
 class GraphQLParams(NamedTuple):
-    query: str
+    query: str | None  # None only with a persisted-query hash in `extensions`
     variables: dict[str, Any] | None
     operation_name: str | None
     extensions: dict[str, Any] | None
@@ -68,6 +76,7 @@ class GraphQLHTTP:
         allow_get_mutations: bool = False,
         graphiql: GraphiQLPage | None = None,
         max_body_bytes: int = MAX_BODY_BYTES,
+        persisted_queries: PersistedQueries | None = None,
     ) -> None:
         self.schema = schema
         self.context_getter = context_getter
@@ -75,6 +84,7 @@ class GraphQLHTTP:
         self.get_operations = QUERIES_AND_MUTATIONS if allow_get_mutations else QUERIES
         self.graphiql = graphiql
         self.max_body_bytes = max_body_bytes
+        self.persisted_queries = persisted_queries
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -130,13 +140,16 @@ class GraphQLHTTP:
     ) -> Response:
         """Run the operation and map its outcome to a status code."""
         try:
+            document = await self.document(params)
             context = await self.context_getter(request)
+        except PersistedQueryError as refused:
+            return self.result_response(request, request_error(refused.error), media_type)
         except DomainError as error:
-            # Building the context failed (the token could not be checked): no execution.
+            # No document (Redis is down), or the token could not be checked: no execution.
             return self.context_error(request, media_type, error)
         try:
             result = await self.schema.execute(
-                params.query,
+                document.query,
                 variable_values=params.variables,
                 context_value=context,
                 operation_name=params.operation_name,
@@ -156,7 +169,17 @@ class GraphQLHTTP:
             result = request_error(error.as_http_error_reason())
         except MissingQueryError:
             result = request_error("The 'query' parameter is missing.")
+        if self.persisted_queries is not None and not is_request_error(result):
+            await self.persisted_queries.store(document)  # once it has parsed and validated
         return self.result_response(request, result, media_type)
+
+    async def document(self, params: GraphQLParams) -> Document:
+        """The document a request runs: its query, or the one its persisted-query hash names."""
+        if self.persisted_queries is not None:
+            return await self.persisted_queries.document(params.query, params.extensions)
+        if not params.query:
+            raise refusal(ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED, "PersistedQueryNotSupported")
+        return Document(params.query)
 
     def result_response(
         self, request: Request, result: ExecutionResult, media_type: str
@@ -168,7 +191,7 @@ class GraphQLHTTP:
         status = 200
         if is_request_error(result):
             # No `data` at all: the operation never started (parse, validation, coercion).
-            if media_type == GRAPHQL_RESPONSE_JSON:
+            if media_type == GRAPHQL_RESPONSE_JSON and not asks_for_query(result):
                 status = 400 if all(map(is_client_error, errors or ())) else 500
         else:
             body["data"] = result.data
@@ -207,8 +230,16 @@ def json_response(
     return Response(orjson.dumps(body), status, headers, CONTENT_TYPES[media_type])
 
 
-def request_error(message: str) -> ExecutionResult:
-    return PreExecutionError(data=None, errors=[GraphQLError(message)])
+def request_error(error: str | GraphQLError) -> ExecutionResult:
+    if isinstance(error, str):
+        error = GraphQLError(error)
+    return PreExecutionError(data=None, errors=[error])
+
+
+def asks_for_query(result: ExecutionResult) -> bool:
+    """True for the persisted-query answers that ask the client to send its query."""
+    codes = {(error.extensions or {}).get("code") for error in result.errors or ()}
+    return bool(codes) and codes <= RETRY_WITH_QUERY
 
 
 def is_request_error(result: ExecutionResult) -> bool:
@@ -250,14 +281,15 @@ def graphql_params(raw: Any) -> GraphQLParams:
         raise BadRequest("The request body must be a JSON object.")
     query, variables = raw.get("query"), raw.get("variables")
     operation_name, extensions = raw.get("operationName"), raw.get("extensions")
-    if not isinstance(query, str) or not query:
+    if extensions is not None and not isinstance(extensions, dict):
+        raise BadRequest("The 'extensions' parameter must be an object.")
+    hashed = query is None and has_persisted_query(extensions)  # the hash names the document
+    if not hashed and (not isinstance(query, str) or not query):
         raise BadRequest("The 'query' parameter must be a non-empty string.")
     if variables is not None and not isinstance(variables, dict):
         raise BadRequest("The 'variables' parameter must be an object.")
     if operation_name is not None and not isinstance(operation_name, str):
         raise BadRequest("The 'operationName' parameter must be a string.")
-    if extensions is not None and not isinstance(extensions, dict):
-        raise BadRequest("The 'extensions' parameter must be an object.")
     return GraphQLParams(query, variables, operation_name, extensions)
 
 

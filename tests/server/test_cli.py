@@ -37,6 +37,23 @@ def test_a_missing_setting_is_one_line_naming_it() -> None:
     ]
 
 
+def test_an_unreadable_persisted_query_manifest_is_one_line_naming_it(
+    service_env, tmp_path
+) -> None:
+    missing = tmp_path / "manifest.json"
+    env = {
+        **service_env,
+        "PERSISTED_QUERIES": "allowlist",
+        "PERSISTED_QUERIES_MANIFEST": str(missing),
+    }
+    result = personalpod("check", env=env)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"personalpod: PERSISTED_QUERIES_MANIFEST {missing} cannot be read:"
+        " No such file or directory"
+    ]
+
+
 def test_a_malformed_setting_is_one_line_naming_it(service_env) -> None:
     result = personalpod("check", env={**service_env, "MASTER_KEY": "c2hvcnQ="})
     assert result.returncode == 2
