@@ -23,6 +23,7 @@ from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.graphql import OperationType
 
 from datastore.kit.errors import DomainError, ErrorCode
+from server.observability.operations import record_rejected
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -166,6 +167,10 @@ class GraphQLHTTP:
             result = request_error(error.as_http_error_reason())
         except MissingQueryError:
             result = request_error("The 'query' parameter is missing.")
+        else:
+            return self.result_response(request, result, media_type)
+        # Refused before any extension saw it: counted here.
+        record_rejected(ErrorCode.BAD_USER_INPUT.value)
         return self.result_response(request, result, media_type)
 
     def result_response(
@@ -188,6 +193,7 @@ class GraphQLHTTP:
 
     def context_error(self, request: Request, media_type: str, error: DomainError) -> Response:
         """A request that failed before execution: 503 with Retry-After when retryable."""
+        record_rejected(error.code.value)
         body = {
             "errors": [
                 self.error_formatter(GraphQLError(error.message, original_error=error), request)
@@ -199,6 +205,7 @@ class GraphQLHTTP:
         return json_response(body, 500, media_type)
 
     def bad_request(self, request: Request, media_type: str, error: BadRequest) -> Response:
+        record_rejected(ErrorCode.BAD_USER_INPUT.value)
         body = {"errors": [self.error_formatter(GraphQLError(error.message), request)]}
         return json_response(body, error.status, media_type, error.headers)
 
