@@ -184,11 +184,13 @@ def _serve_with(args: argparse.Namespace, settings: Settings, workers: int) -> N
     import uvicorn
 
     from server.logging import configure_logging, uvicorn_log_config
+    from server.observability import multiprocess
 
     host = args.host or os.environ.get("HOST") or settings.host
     port = args.port or int(os.environ.get("PORT") or settings.port)
     _refuse_taken_port(host, port)
     asyncio.run(_reach_services(settings))
+    multiprocess.process_exiting()  # the supervisor serves nothing: its pool is no worker's
     # In the log stream's own shape: the supervisor's lines and the workers' are one stream.
     configure_logging(settings.log_level, settings.log_format)
     structlog.get_logger("personalpod.cli").info(

@@ -45,7 +45,8 @@ def remove(made: Path | None) -> None:
 
 
 def process_exiting() -> None:
-    """A worker's last act: its live gauges (connections, pool use) stop counting."""
+    """A worker's last act, and the supervisor's once it checked the services: this
+    process's live gauges (connections, pool use) stop counting."""
     if os.environ.get(MULTIPROC_ENV):
         from prometheus_client.multiprocess import mark_process_dead
 

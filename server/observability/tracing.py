@@ -62,8 +62,13 @@ def configure_tracing(settings: Settings, engine: AsyncEngine) -> Tracing | None
     )
     trace.set_tracer_provider(provider)
     # The engine exists already, so it is instrumented itself (patching create_engine
-    # would come too late); the others patch the client classes.
-    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine, tracer_provider=provider)
+    # would come too late); the others patch the client classes. The SQLAlchemy package
+    # declares "sqlalchemy < 2.1" and would silently do nothing on our 2.1: the engine
+    # events it listens to are unchanged, and tests/server/test_observability_processes.py
+    # checks that its spans arrive.
+    SQLAlchemyInstrumentor().instrument(
+        engine=engine.sync_engine, tracer_provider=provider, skip_dep_check=True
+    )
     RedisInstrumentor().instrument(tracer_provider=provider)
     AiobotocoreInstrumentor().instrument(tracer_provider=provider)
     return Tracing(provider)
