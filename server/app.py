@@ -27,13 +27,18 @@ from server.graphql.persisted_queries import PersistedQueries
 from server.health import healthz, readyz
 from server.logging import configure_logging
 from server.middleware import RequestIdMiddleware
+from server.observability import metrics, multiprocess
+from server.observability.operations import OperationMetrics
+from server.observability.tracing import OperationSpans, TraceRequests, configure_tracing
 from server.schema import Schema, build_schema
 from server.websocket import GraphQLWebSocket
 
 
-def schema_for(settings: Settings) -> Schema:
+def schema_for(settings: Settings, *, traced: bool = False) -> Schema:
     limits = limit_extensions(max_depth=settings.max_query_depth, max_cost=settings.max_query_cost)
-    return build_schema([*limits, SchemaDisclosure, PersistedQueryAllowList])
+    # First, so the operation's time and span cover the other extensions' work too.
+    observed = [OperationMetrics, *([OperationSpans] if traced else [])]
+    return build_schema([*observed, *limits, SchemaDisclosure, PersistedQueryAllowList])
 
 
 def create_app(settings: Settings | None = None, *, count_statements: bool = False) -> Starlette:
@@ -43,7 +48,8 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
     active_manifest(settings)  # a bad manifest stops the server here, with the reason
     container = Container.build(settings, count_statements=count_statements)
     services = container.services
-    schema = schema_for(settings)
+    tracing = configure_tracing(settings, container.clients.engine)
+    schema = schema_for(settings, traced=tracing is not None)
 
     async def context_getter(request: Request) -> Context:
         return await build_context(services, request, current_request_id.get())
@@ -58,6 +64,9 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
             yield
         finally:
             await container.stop()
+            if tracing is not None:
+                await tracing.shutdown()
+            multiprocess.process_exiting()
 
     http = GraphQLHTTP(
         schema,
@@ -72,19 +81,22 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
         services,
         init_timeout=timedelta(seconds=settings.ws_connection_init_timeout_seconds),
     )
-    app = Starlette(
-        routes=[
-            Route("/graphql", http),
-            WebSocketRoute("/graphql", websocket),
-            Mount(ASSETS_PATH, GraphiQLAssets()),
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
-        ],
-        lifespan=lifespan,
-    )
+    routes = [
+        Route("/graphql", http),
+        WebSocketRoute("/graphql", websocket),
+        Mount(ASSETS_PATH, GraphiQLAssets()),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+    ]
+    if settings.metrics_enabled:
+        endpoint = metrics.metrics_endpoint(container.clients, token=settings.metrics_token)
+        routes.append(Route("/metrics", endpoint))
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.state.container = container
     app.state.services = services
     app.state.schema = schema
+    if tracing is not None:
+        app.add_middleware(TraceRequests)
     app.add_middleware(RequestIdMiddleware)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, **cors_options(settings))

@@ -185,18 +185,35 @@ def _dev_master_key(data_dir: Path) -> str:
 
 
 def _serve(args: argparse.Namespace) -> None:
-    import uvicorn
+    from server.observability import multiprocess
 
     settings = _settings()
+    workers = args.workers if args.workers is not None else settings.workers
+    workers = workers or os.cpu_count() or 1
+    # Before anything imports prometheus-client, which picks its storage on import.
+    metrics_dir = multiprocess.prepare(workers)
+    try:
+        _serve_with(args, settings, workers)
+    finally:
+        multiprocess.remove(metrics_dir)
+
+
+def _serve_with(args: argparse.Namespace, settings: Settings, workers: int) -> None:
+    import structlog
+    import uvicorn
+
+    from server.logging import configure_logging, uvicorn_log_config
+    from server.observability import multiprocess
+
     host = args.host or os.environ.get("HOST") or settings.host
     port = args.port or int(os.environ.get("PORT") or settings.port)
     _refuse_taken_port(host, port)
     asyncio.run(_reach_services(settings))
-    workers = args.workers if args.workers is not None else settings.workers
-    workers = workers or os.cpu_count() or 1
-    print(
-        f"personalpod: serving http://{host}:{port}/graphql with {workers} worker(s)",
-        file=sys.stderr,
+    multiprocess.process_exiting()  # the supervisor serves nothing: its pool is no worker's
+    # In the log stream's own shape: the supervisor's lines and the workers' are one stream.
+    configure_logging(settings.log_level, settings.log_format)
+    structlog.get_logger("personalpod.cli").info(
+        "serving", url=f"http://{host}:{port}/graphql", workers=workers
     )
     uvicorn.run(
         "server.app:create_app_from_env",
@@ -207,7 +224,8 @@ def _serve(args: argparse.Namespace) -> None:
         loop="uvloop",
         http="httptools",
         **uvicorn_options(settings),
-        access_log=False,  # RequestIdMiddleware logs each request as JSON
+        access_log=False,  # RequestIdMiddleware logs each request, with more in it
+        log_config=uvicorn_log_config(settings.log_level, settings.log_format),
         log_level=settings.log_level,
         timeout_graceful_shutdown=10,
     )

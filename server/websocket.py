@@ -23,6 +23,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
 from datastore.accounts.service.authenticator import Principal
+from datastore.kit import metrics
 from datastore.kit.errors import EventsMayBeMissed, TemporarilyUnavailable
 from datastore.kit.events import user_channel
 from datastore.kit.pubsub import SubscriberOverflow, Subscription
@@ -61,9 +62,12 @@ class GraphQLWebSocket(GraphQL):
         self._watchers: dict[int, asyncio.Task[None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        metrics.WEBSOCKETS_OPENED.inc()
+        metrics.WEBSOCKETS.inc()
         try:
             await super().__call__(scope, receive, send)
         finally:
+            metrics.WEBSOCKETS.dec()
             watcher = self._watchers.pop(id(scope), None)
             if watcher:
                 watcher.cancel()

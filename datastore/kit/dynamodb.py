@@ -11,6 +11,18 @@ from typing import Any
 from aiobotocore.config import AioConfig
 from aiobotocore.session import get_session
 
+from datastore.kit import metrics
+
+# Error codes of a throttled request (botocore retries them before giving up).
+THROTTLE_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "Throttling",
+    }
+)
+
 
 @dataclass(frozen=True)
 class TableSpec:
@@ -90,6 +102,8 @@ class Dynamo:
                 **credentials,
             )
         )
+        # Once per attempt, so throttles that a retry then hid are counted too.
+        self.client.meta.events.register("response-received.dynamodb", _count_throttle)
 
     async def stop(self) -> None:
         await self._stack.aclose()
@@ -110,6 +124,9 @@ class Dynamo:
                 response = await self.client.batch_get_item(RequestItems=request)
                 found.extend(response["Responses"].get(table, []))
                 request = response.get("UnprocessedKeys") or {}
+                if request:
+                    # DynamoDB's way of throttling a batch: some keys come back unread.
+                    metrics.DYNAMODB_THROTTLES.labels("BatchGetItem").inc()
         return found
 
     async def query_all(self, **kwargs: Any) -> list[dict[str, Any]]:
@@ -121,6 +138,17 @@ class Dynamo:
             if "LastEvaluatedKey" not in response:
                 return items
             kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def _count_throttle(
+    *, parsed_response: dict[str, Any] | None, event_name: str, **_kwargs: Any
+) -> None:
+    if parsed_response is None:
+        return
+    code = parsed_response.get("Error", {}).get("Code")
+    if code in THROTTLE_CODES:
+        # The event is "response-received.dynamodb.<Operation>": a fixed set of API names.
+        metrics.DYNAMODB_THROTTLES.labels(event_name.rsplit(".", 1)[-1]).inc()
 
 
 def expired(values: dict[str, Any], attribute: str = "expires_at") -> bool:

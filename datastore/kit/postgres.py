@@ -14,7 +14,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import Pool
 
+from datastore.kit import metrics
 from datastore.kit.request_id import current_request_id
 
 NAMING_CONVENTION = {
@@ -52,7 +54,22 @@ def create_engine(
     )
     if count_statements:
         event.listen(engine.sync_engine, "before_cursor_execute", _count_statement)
+    _measure_pool(engine.sync_engine.pool, pool_size * 2)
     return engine
+
+
+def _measure_pool(pool: Pool, most: int) -> None:
+    """Keep the pool gauges current: each event sets them from the pool's own counts, so
+    a missed event (an invalidated connection) cannot make them drift."""
+    metrics.DB_POOL_MAX.set(most)
+
+    def measure(*_args: Any) -> None:
+        checked_out = pool.checkedout()  # type: ignore[attr-defined]
+        metrics.DB_POOL_IN_USE.set(checked_out)
+        metrics.DB_POOL_OPEN.set(checked_out + pool.checkedin())  # type: ignore[attr-defined]
+
+    for name in ("checkout", "checkin", "close", "close_detached", "invalidate"):
+        event.listen(pool, name, measure)
 
 
 def _count_statement(_conn: Any, _cursor: Any, _statement: str, *_args: Any) -> None:

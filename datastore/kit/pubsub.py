@@ -13,12 +13,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
+import time
 from collections import defaultdict
 from collections.abc import AsyncIterator
 
 import redis.asyncio as redis
 import structlog
 
+from datastore.kit import metrics
 from datastore.kit.errors import EventsMayBeMissed, TemporarilyUnavailable
 
 log = structlog.get_logger("personalpod.pubsub")
@@ -49,12 +51,13 @@ class Subscription:
     def __init__(self, broker: Broker, channels: tuple[str, ...]) -> None:
         self.broker = broker
         self.channels = channels
-        self.queue: asyncio.Queue[tuple[str, bytes] | _Signal] = asyncio.Queue(QUEUE_SIZE)
+        # Each message carries when the reader took it off Redis, for the delivery lag.
+        self.queue: asyncio.Queue[tuple[str, bytes, float] | _Signal] = asyncio.Queue(QUEUE_SIZE)
         self.overflowed = False
 
-    def deliver(self, channel: str, data: bytes) -> None:
+    def deliver(self, channel: str, data: bytes, received: float) -> None:
         try:
-            self.queue.put_nowait((channel, data))
+            self.queue.put_nowait((channel, data, received))
         except asyncio.QueueFull:
             self._overflow()
 
@@ -69,6 +72,7 @@ class Subscription:
 
     def _overflow(self) -> None:
         self.overflowed = True
+        metrics.PUBSUB_OVERFLOWS.inc()
         self.broker.unregister(self)
         self.queue.get_nowait()
         self.queue.put_nowait(_Signal.OVERFLOW)
@@ -93,12 +97,14 @@ class Subscription:
             yield _message(await self.queue.get())
 
 
-def _message(item: tuple[str, bytes] | _Signal) -> tuple[str, bytes]:
+def _message(item: tuple[str, bytes, float] | _Signal) -> tuple[str, bytes]:
     if item is _Signal.OVERFLOW:
         raise SubscriberOverflow("You fell behind on live events: subscribe again, then catch up.")
     if item is _Signal.GAP:
         raise EventsMayBeMissed()
-    return item
+    channel, data, received = item
+    metrics.PUBSUB_LAG.observe(time.monotonic() - received)
+    return channel, data
 
 
 class Broker:
@@ -258,6 +264,7 @@ class Broker:
                 self._gaps.update(channels)
                 await self._pubsub.subscribe(*channels)
             self._connected = True
+        metrics.PUBSUB_RECONNECTS.inc()
         log.warning("pubsub_reconnected", channels=len(channels))
 
     async def _fresh_connection(self) -> None:
@@ -285,5 +292,6 @@ class Broker:
 
     def _dispatch(self, channel: bytes | str, data: bytes) -> None:
         name = channel.decode() if isinstance(channel, bytes) else channel
+        received = time.monotonic()
         for subscription in list(self._subscribers.get(name, ())):
-            subscription.deliver(name, data)
+            subscription.deliver(name, data, received)

@@ -175,6 +175,17 @@ class Settings(BaseSettings):
         " trusted; empty trusts none (clients could forge their address)",
     )
     run_workers_in_process: bool = True
+    metrics_enabled: bool = Field(
+        default=True, description="serve Prometheus metrics at /metrics on the API's port"
+    )
+    metrics_token: str = Field(
+        default="", description="if set, /metrics wants `Authorization: Bearer <token>`"
+    )
+    # OpenTelemetry's own variable: traces are exported (OTLP over HTTP) only when it is set.
+    otel_exporter_otlp_endpoint: str = Field(
+        default="", description="OTLP/HTTP collector URL; empty = no tracing at all"
+    )
+    otel_service_name: str = "personalpod"
 
     chat: ChatSettings = Field(default_factory=ChatSettings)
     journal: JournalSettings = Field(default_factory=JournalSettings)

@@ -18,6 +18,7 @@ import orjson
 import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from datastore.kit import metrics
 from datastore.kit.events import user_channel
 from datastore.outbox.repository import OutboxRepository, PendingEvent
 
@@ -113,6 +114,7 @@ class OutboxRelay:
             for sink in self.sinks:
                 await sink(events)
             await outbox.mark_published([e.id for e in events])
+        _record_relayed(events)
         return len(events)
 
     async def _cleanup(self) -> None:
@@ -122,3 +124,10 @@ class OutboxRelay:
         self._last_cleanup = now
         async with self.sessions() as session, session.begin():
             await OutboxRepository(session).delete_published_before(now - KEEP_PUBLISHED)
+
+
+def _record_relayed(events: Sequence[PendingEvent]) -> None:
+    now = datetime.now(UTC)
+    metrics.OUTBOX_RELAYED.inc(len(events))
+    for event in events:
+        metrics.OUTBOX_RELAY_LAG.observe(max((now - event.created_at).total_seconds(), 0.0))

@@ -36,6 +36,12 @@ class PendingEvent:
     created_at: datetime
 
 
+@dataclass(frozen=True)
+class Backlog:
+    pending: int
+    oldest: datetime | None  # when the oldest pending event was committed
+
+
 class OutboxRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -56,6 +62,15 @@ class OutboxRepository:
             {"limit": limit},
         )
         return [PendingEvent(*row) for row in rows]
+
+    async def backlog(self) -> Backlog:
+        """How many events wait for the relay, and since when (the partial index's rows)."""
+        row = (
+            await self.session.execute(
+                text("SELECT count(*), min(created_at) FROM outbox WHERE published_at IS NULL")
+            )
+        ).one()
+        return Backlog(pending=row[0], oldest=row[1])
 
     async def mark_published(self, ids: list[int]) -> None:
         await self.session.execute(

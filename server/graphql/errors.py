@@ -84,6 +84,21 @@ def client_error(error: GraphQLError) -> GraphQLError:
     return error
 
 
+_CODES = frozenset(code.value for code in ErrorCode)
+
+
+def error_code(error: GraphQLError) -> str:
+    """The `extensions.code` the client sees for `error`, masked or not (one of ErrorCode)."""
+    original = error.original_error
+    if isinstance(original, DomainError):
+        return original.code.value
+    if original is not None and not isinstance(original, GraphQLError):
+        unavailable = unavailable_error(original)
+        return unavailable.code.value if unavailable else ErrorCode.INTERNAL.value
+    code = (error.extensions or {}).get("code")
+    return code if code in _CODES else ErrorCode.BAD_USER_INPUT.value
+
+
 def format_error(error: GraphQLError, *, request_id: str | None) -> dict[str, Any]:
     """The JSON shape of one GraphQL error, masking anything unexpected."""
     original = error.original_error

@@ -31,6 +31,7 @@ from server.graphql.persisted_queries import (
     has_persisted_query,
     refusal,
 )
+from server.observability.operations import record_rejected
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -169,8 +170,12 @@ class GraphQLHTTP:
             result = request_error(error.as_http_error_reason())
         except MissingQueryError:
             result = request_error("The 'query' parameter is missing.")
-        if self.persisted_queries is not None and not is_request_error(result):
-            await self.persisted_queries.store(document)  # once it has parsed and validated
+        else:
+            if self.persisted_queries is not None and not is_request_error(result):
+                await self.persisted_queries.store(document)  # once it has parsed and validated
+            return self.result_response(request, result, media_type)
+        # Refused before any extension saw it: counted here.
+        record_rejected(ErrorCode.BAD_USER_INPUT.value)
         return self.result_response(request, result, media_type)
 
     async def document(self, params: GraphQLParams) -> Document:
@@ -201,6 +206,7 @@ class GraphQLHTTP:
 
     def context_error(self, request: Request, media_type: str, error: DomainError) -> Response:
         """A request that failed before execution: 503 with Retry-After when retryable."""
+        record_rejected(error.code.value)
         body = {
             "errors": [
                 self.error_formatter(GraphQLError(error.message, original_error=error), request)
@@ -212,6 +218,7 @@ class GraphQLHTTP:
         return json_response(body, 500, media_type)
 
     def bad_request(self, request: Request, media_type: str, error: BadRequest) -> Response:
+        record_rejected(ErrorCode.BAD_USER_INPUT.value)
         body = {"errors": [self.error_formatter(GraphQLError(error.message), request)]}
         return json_response(body, error.status, media_type, error.headers)
 

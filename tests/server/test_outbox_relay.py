@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import uuid
-from collections.abc import AsyncIterator
 
 import orjson
 import pytest
@@ -14,6 +12,7 @@ from datastore.kit.events import user_events
 from datastore.outbox.relay import OutboxRelay
 from datastore.outbox.repository import OutboxRepository
 from tests.support.client import GraphQLClient
+from tests.support.outbox import relay_paused
 
 
 async def append(server, user_id: uuid.UUID, topic: str, *, commit: bool = True) -> None:
@@ -61,22 +60,6 @@ async def test_concurrent_writes_of_one_user_get_gap_free_ordered_seqs(
                 seqs.append(event["seq"])
     assert seqs == sorted(seqs)
     assert seqs == list(range(seqs[0], seqs[0] + 20))
-
-
-@contextlib.asynccontextmanager
-async def relay_paused(server) -> AsyncIterator[None]:
-    """Stop the server's own relay so a test relay is the only one moving rows."""
-    services = server.container
-    (task,) = [t for t in services.background if t.get_name() == "outbox-relay"]
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
-    services.background.remove(task)
-    try:
-        yield
-    finally:
-        relay = services.outbox_relay()
-        services.background.append(asyncio.create_task(relay.run(), name="outbox-relay"))
 
 
 async def test_a_failed_sink_leaves_the_batch_to_be_relayed_again(

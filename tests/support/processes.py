@@ -25,8 +25,13 @@ def kill_server(url: str) -> None:
 
 
 @contextlib.asynccontextmanager
-async def server_process(env: dict[str, str], *, workers: int = 1) -> AsyncIterator[str]:
-    """Run `personalpod serve` in a subprocess; yields its base URL, stops it after."""
+async def server_process(
+    env: dict[str, str], *, workers: int = 1, stderr: list[str] | None = None
+) -> AsyncIterator[str]:
+    """Run `personalpod serve` in a subprocess; yields its base URL, stops it after.
+
+    Its stderr is read all along (a full pipe would stall the server); each line goes to
+    `stderr` when given, until the process has exited."""
     port = free_port()
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -46,8 +51,10 @@ async def server_process(env: dict[str, str], *, workers: int = 1) -> AsyncItera
     )
     url = f"http://127.0.0.1:{port}"
     _RUNNING[url] = process
+    lines: list[str] = stderr if stderr is not None else []
+    reader = asyncio.create_task(_read_lines(process, lines, keep_all=stderr is not None))
     try:
-        await _wait_healthy(url, process)
+        await _wait_healthy(url, process, reader, lines)
         yield url
     finally:
         _RUNNING.pop(url, None)
@@ -58,13 +65,27 @@ async def server_process(env: dict[str, str], *, workers: int = 1) -> AsyncItera
             except TimeoutError:
                 process.kill()
                 await process.wait()
+        await reader
 
 
-async def _wait_healthy(url: str, process: asyncio.subprocess.Process) -> None:
+async def _read_lines(
+    process: asyncio.subprocess.Process, lines: list[str], *, keep_all: bool
+) -> None:
+    assert process.stderr is not None
+    async for raw in process.stderr:
+        lines.append(raw.decode(errors="replace").rstrip("\n"))
+        if not keep_all and len(lines) > 200:
+            del lines[:100]
+
+
+async def _wait_healthy(
+    url: str, process: asyncio.subprocess.Process, reader: asyncio.Task[None], lines: list[str]
+) -> None:
     async with httpx.AsyncClient() as http:
         for _ in range(300):
             if process.returncode is not None:
-                error = (await process.stderr.read()).decode()[-2000:]
+                await reader
+                error = "\n".join(lines)[-2000:]
                 raise RuntimeError(f"server process exited: {error}")
             with contextlib.suppress(httpx.HTTPError):
                 if (await http.get(f"{url}/healthz")).status_code == 200:

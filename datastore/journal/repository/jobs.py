@@ -18,6 +18,7 @@ from datastore.pod.repository.embeddable import EMBEDDABLE_NOTES
 EMBED_JOURNAL = "embed_journal"
 EMBED_POD = "embed_pod"
 EMBED_TOPIC = "embed_topic"
+KINDS = (EMBED_JOURNAL, EMBED_POD, EMBED_TOPIC)
 LEASE_SECONDS = 300
 MAX_ATTEMPTS = 5
 
@@ -86,6 +87,15 @@ class AIJobRepository:
     async def enqueue_stale_pod_notes(self) -> int:
         """Enqueue every pod note with no vector or edited since its vector; how many."""
         return rowcount(await self.session.execute(_ENQUEUE_STALE_POD_NOTES))
+
+    async def depth_by_kind(self) -> dict[str, int]:
+        """Jobs still to run (leased ones included, given-up ones not), by kind; every
+        kind is there, with 0 when none waits."""
+        rows = await self.session.execute(
+            text("SELECT kind, count(*) FROM ai_jobs WHERE attempts < :max GROUP BY kind"),
+            {"max": MAX_ATTEMPTS},
+        )
+        return {**dict.fromkeys(KINDS, 0), **{kind: count for kind, count in rows}}
 
     async def pending_count(self) -> int:
         return (await self.session.execute(text("SELECT count(*) FROM ai_jobs"))).scalar_one()

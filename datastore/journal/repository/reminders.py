@@ -77,6 +77,13 @@ class ReminderRepository:
         statement = statement.order_by(Reminder.remind_at, Reminder.id).limit(limit)
         return list((await self.session.execute(statement)).scalars())
 
+    async def count_due(self, *, now: datetime) -> int:
+        """Reminders due and not yet fired: the scheduler's queue."""
+        statement = select(func.count()).where(
+            Reminder.fire_at <= now, Reminder.is_completed.is_(False)
+        )
+        return (await self.session.execute(statement)).scalar_one()
+
     async def claim_due(self, *, now: datetime, limit: int) -> list[Reminder]:
         """Due reminders, locked for this transaction; rows another worker holds are skipped."""
         statement = (
