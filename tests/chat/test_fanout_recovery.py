@@ -61,9 +61,17 @@ async def derived(client: GraphQLClient, ada: Account, bob: Account) -> dict[str
     return {
         "inbox": inbox,
         "stats": stats,
-        "notices": [n["node"]["data"]["messageId"] for n in notices],
-        "sent": [a["node"]["details"]["messageId"] for a in activities["activities"]["edges"]],
+        "notices": [message_key(n["node"]["data"]["messageId"]) for n in notices],
+        "sent": [
+            message_key(a["node"]["details"]["messageId"])
+            for a in activities["activities"]["edges"]
+        ],
     }
+
+
+def message_key(global_id: str) -> str:
+    """The message's own id inside its global id (`Message:<conversation>/<message>`)."""
+    return raw_id(global_id).rpartition("/")[2]
 
 
 def expected(ada: Account, bob: Account, message_id: str, body: str) -> dict[str, Any]:
