@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import json
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
@@ -221,10 +222,11 @@ class ConversationWatcher:
         return self
 
     async def __aexit__(self, *_exc: object) -> None:
-        if self._task is not None:
+        # Cancel until it ends: a cancel racing a frame can be swallowed by library code
+        # (asyncio.wait_for on 3.11 is one such place).
+        while self._task is not None and not self._task.done():
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await asyncio.wait({self._task}, timeout=1)
 
     def check(self) -> None:
         """Raise what made the watcher's task fail, if it did."""
@@ -254,7 +256,13 @@ class ConversationWatcher:
             ws_url = url.replace("http://", "ws://") + "/graphql"
             try:
                 async with WebSocketClient(ws_url) as ws:
-                    ack = await ws.init({"authorization": f"Bearer {self.account.token}"})
+                    await ws.send(
+                        {
+                            "type": "connection_init",
+                            "payload": {"authorization": f"Bearer {self.account.token}"},
+                        }
+                    )
+                    ack = await _next_frame(ws, timeout=10)
                     if ack.get("type") != "connection_ack":
                         self.endings.append(f"refused: {ack}")
                     else:
@@ -288,7 +296,7 @@ class ConversationWatcher:
             # A quiet socket is fine (graphql-transport-ws servers send no keep-alives);
             # a dead one raises ConnectionClosed.
             try:
-                frame = await ws.receive(timeout=60)
+                frame = await _next_frame(ws, timeout=60)
             except TimeoutError:
                 continue
             if frame.get("id") != operation:
@@ -309,6 +317,17 @@ class ConversationWatcher:
             if self.current_events == 1:
                 # Live now: whatever was sent before this event is in the history.
                 await self.catch_up()
+
+
+async def _next_frame(ws: WebSocketClient, *, timeout: float) -> dict[str, Any]:
+    """The next frame other than pings, as `WebSocketClient.receive` but under
+    asyncio.timeout: asyncio.wait_for on 3.11 can swallow a cancel that races a frame."""
+    while True:
+        async with asyncio.timeout(timeout):
+            raw = await ws.socket.recv()
+        message: dict[str, Any] = json.loads(raw)
+        if message.get("type") not in ("ka", "ping", "pong"):
+            return message
 
 
 def _codes(errors: list[dict[str, Any]]) -> str:
