@@ -31,7 +31,10 @@ class WebSocketClient:
     async def receive(self, timeout: float = 5) -> dict[str, Any]:
         """The next frame other than keep-alives."""
         while True:
-            raw = await asyncio.wait_for(self.socket.recv(), timeout)
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel that
+            # arrives with a frame, and a cancelled reader then never ends.
+            async with asyncio.timeout(timeout):
+                raw = await self.socket.recv()
             message = json.loads(raw)
             if message.get("type") not in ("ka", "ping", "pong"):
                 return message
@@ -56,7 +59,8 @@ class WebSocketClient:
         """Wait for the server to close the socket; its close code."""
         try:
             while True:
-                await asyncio.wait_for(self.socket.recv(), timeout)
+                async with asyncio.timeout(timeout):
+                    await self.socket.recv()
         except websockets.ConnectionClosed as closed:
             return closed.rcvd.code if closed.rcvd else closed.code
 
