@@ -18,6 +18,15 @@ def bearer(account: Account) -> str:
     return json.dumps({"Authorization": f"Bearer {account.token}"})
 
 
+async def signed_in_tab(graphiql: GraphiQL, client: GraphQLClient, tab: str) -> Account:
+    """A new user's token in the headers of GraphiQL's `tab`."""
+    account = await client.sign_up()
+    await graphiql.open()
+    await graphiql.select_tab(tab)
+    await graphiql.type_headers(bearer(account))
+    return account
+
+
 async def assert_offline_and_clean(graphiql: GraphiQL, traffic: Traffic) -> None:
     assert traffic.foreign() == []
     assert traffic.csp_messages() == []
@@ -56,10 +65,7 @@ async def test_graphiql_runs_a_query_with_the_authorization_header(
 ) -> None:
     # given
     graphiql, traffic = offline_page
-    account = await client.sign_up()
-    await graphiql.open()
-    await graphiql.select_tab("Me")
-    await graphiql.type_headers(bearer(account))
+    account = await signed_in_tab(graphiql, client, "Me")
     await graphiql.type_query("query { me { id } }")
     # when
     await graphiql.run()
@@ -73,10 +79,7 @@ async def test_graphiql_remembers_the_headers_in_this_browser(
 ) -> None:
     # given
     graphiql, traffic = offline_page
-    account = await client.sign_up()
-    await graphiql.open()
-    await graphiql.select_tab("Me")
-    await graphiql.type_headers(bearer(account))
+    account = await signed_in_tab(graphiql, client, "Me")
     # when
     await graphiql.reload()
     await graphiql.select_tab("Me")
@@ -93,10 +96,7 @@ async def test_graphiql_subscription_sends_the_header_in_connection_init_and_sho
 ) -> None:
     # given
     graphiql, traffic = offline_page
-    account = await client.sign_up()
-    await graphiql.open()
-    await graphiql.select_tab("SessionEvents")
-    await graphiql.type_headers(bearer(account))
+    account = await signed_in_tab(graphiql, client, "SessionEvents")
     # when
     await graphiql.run()
     # The subscription listens once the server has its subscribe frame: sign in until an

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from server.container import Container
+from tests.support.background import background_down
 from tests.support.client import GraphQLClient, error_codes
 from tests.support.ids import raw_id
 from tests.support.wait import eventually
@@ -53,25 +53,14 @@ async def reminder_notifications(client: GraphQLClient, token: str) -> list[dict
     return [e["node"] for e in edges if e["node"]["kind"] == "REMINDER"]
 
 
-@contextlib.asynccontextmanager
-async def scheduler_down(server):
+def scheduler_down(server):
     """Stop the server's in-process scheduler (a worker going down), restart it after."""
-    services = server.container
-    stopped = [
-        t
-        for t in services.background
-        if not t.done() and t.get_coro().__qualname__ == "ReminderScheduler.run"
-    ]
-    for task in stopped:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        services.background.remove(task)
-    try:
-        yield
-    finally:
-        scheduler = services.services.reminder_scheduler
-        services.background.append(asyncio.create_task(scheduler.run(), name="journal-worker"))
+    scheduler = server.services.reminder_scheduler
+
+    def is_scheduler(task) -> bool:
+        return task.get_coro().__qualname__ == "ReminderScheduler.run"
+
+    return background_down(server, is_scheduler, scheduler.run, "journal-worker")
 
 
 @pytest.mark.parametrize(

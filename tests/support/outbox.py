@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+
+from tests.support.background import background_down
 
 
 @contextlib.asynccontextmanager
 async def relay_paused(server) -> AsyncIterator[None]:
     """Stop the server's own relay so a test relay is the only one moving rows."""
-    services = server.container
-    (task,) = [t for t in services.background if t.get_name() == "outbox-relay"]
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
-    services.background.remove(task)
-    try:
+    container = server.container
+    relays = [t for t in container.background if t.get_name() == "outbox-relay"]
+    assert len(relays) == 1, relays
+
+    def restart():
+        return container.outbox_relay().run()
+
+    async with background_down(server, lambda t: t in relays, restart, "outbox-relay"):
         yield
-    finally:
-        relay = services.outbox_relay()
-        services.background.append(asyncio.create_task(relay.run(), name="outbox-relay"))
