@@ -16,7 +16,7 @@ from typing import Any
 
 import structlog
 
-UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+UVICORN_LOGGERS = ("uvicorn", "uvicorn.error")
 
 
 def _renderer(fmt: str) -> Any:
@@ -89,7 +89,12 @@ def uvicorn_log_config(level: str = "info", fmt: str = "json") -> dict[str, Any]
             }
         },
         "loggers": {
-            name: {"handlers": ["stderr"], "level": level.upper(), "propagate": False}
-            for name in UVICORN_LOGGERS
+            **{
+                name: {"handlers": ["stderr"], "level": level.upper(), "propagate": False}
+                for name in UVICORN_LOGGERS
+            },
+            # RequestIdMiddleware writes each request's line, with its operation and user:
+            # uvicorn's own would say it twice (and each worker reapplies this config).
+            "uvicorn.access": {"handlers": [], "propagate": False},
         },
     }

@@ -198,6 +198,7 @@ async def test_one_json_log_stream_with_operation_user_and_request_id(
     # then: every line is one JSON object, uvicorn's own included
     records = [json.loads(line) for line in lines if line.strip()]
     assert any(r.get("logger", "").startswith("uvicorn") for r in records), records
+    assert not [r for r in records if r.get("logger") == "uvicorn.access"]  # one line each
     assert all({"event", "level", "timestamp"} <= r.keys() for r in records)
     mine = [r for r in records if r.get("request_id") == "logs-request-1"]
     (me,) = [r for r in mine if r["event"] == "request"]
