@@ -25,14 +25,17 @@ class MoodBucket:
     count: int = strawberry.field(description="Entries with a mood in the bucket.")
 
 
-@strawberry.type(description="Runs of consecutive days on which I wrote.")
+@strawberry.type(
+    description="Runs of consecutive days on which I wrote (UTC dates; days ahead of today do"
+    " not count)."
+)
 class WritingStreaks:
     current: int = strawberry.field(description="Days in the run ending today or yesterday.")
     current_start: date | None = strawberry.field(description="First day of that run.")
     longest: int = strawberry.field(description="Days in my longest run.")
     longest_start: date | None = strawberry.field(description="First day of the longest run.")
     longest_end: date | None = strawberry.field(description="Last day of the longest run.")
-    days_written: int = strawberry.field(description="Distinct days with an entry.")
+    days_written: int = strawberry.field(description="Distinct days up to today with an entry.")
 
 
 @strawberry.type(description="My average mood on entries with a tag.")

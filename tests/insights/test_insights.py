@@ -90,6 +90,18 @@ async def test_writing_streaks(client: GraphQLClient) -> None:
     }
 
 
+async def test_entries_dated_ahead_make_no_streak(client: GraphQLClient) -> None:
+    # given: nothing written today or yesterday, two entries dated in the days ahead
+    account = await client.sign_up()
+    today = datetime.now(UTC).date()
+    for n in (1, 2):
+        day = (today + timedelta(days=n)).isoformat()
+        await create_entry(client, account.token, content="plan", entryDate=day)
+    # then
+    streaks = (await client.data(STREAKS, token=account.token))["writingStreaks"]
+    assert (streaks["current"], streaks["longest"], streaks["daysWritten"]) == (0, 0, 0)
+
+
 async def test_mood_by_tag_is_mine_only(client: GraphQLClient) -> None:
     mine, theirs = await client.sign_up(), await client.sign_up()
     tag = (await client.data(CREATE_TAG, {"input": {"name": "work"}}, token=mine.token))[

@@ -28,7 +28,10 @@ _TREND = text(
 # Gaps and islands: consecutive dates minus their row number share one value per run.
 _STREAKS = text(
     """
-    WITH days AS (SELECT DISTINCT entry_date AS d FROM journal_entries WHERE user_id = :user_id),
+    WITH days AS (
+        SELECT DISTINCT entry_date AS d FROM journal_entries
+        WHERE user_id = :user_id AND entry_date <= :today
+    ),
     runs AS (
         SELECT min(d) AS first_day, max(d) AS last_day, count(*) AS length
         FROM (SELECT d, d - (row_number() OVER (ORDER BY d))::int AS run FROM days) numbered
@@ -80,7 +83,8 @@ class JournalAggregateRepository:
         ]
 
     async def streaks(self, user_id: uuid.UUID, *, today: date) -> dict[str, Any]:
-        runs = (await self.session.execute(_STREAKS, {"user_id": user_id})).all()
+        # Days after today (entries dated ahead, as plans) are no writing yet.
+        runs = (await self.session.execute(_STREAKS, {"user_id": user_id, "today": today})).all()
         longest = runs[0] if runs else None
         # A streak is current while its last day is today or yesterday (not broken yet).
         current = next(((a, b, n) for a, b, n in runs if (today - b).days <= 1), None)
