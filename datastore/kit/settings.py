@@ -155,6 +155,12 @@ class Settings(BaseSettings):
     persisted_queries_max_bytes: int = Field(
         default=100_000, ge=1024, description="larger documents run but are not stored"
     )
+    persisted_queries_stores_per_address: int = Field(
+        default=200,
+        ge=1,
+        description="new documents stored per client address per hour; beyond, they run "
+        "but are not stored (so nobody can fill Redis)",
+    )
     cors_allowed_origins: str = Field(
         default="",
         description="comma-separated origins browsers may call the API from (or *);"

@@ -172,7 +172,8 @@ class GraphQLHTTP:
             result = request_error("The 'query' parameter is missing.")
         else:
             if self.persisted_queries is not None and not is_request_error(result):
-                await self.persisted_queries.store(document)  # once it has parsed and validated
+                # once it has parsed and validated
+                await self.persisted_queries.store(document, context.client.ip)
             return self.result_response(request, result, media_type)
         # Refused before any extension saw it: counted here.
         record_rejected(ErrorCode.BAD_USER_INPUT.value)

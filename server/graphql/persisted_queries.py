@@ -119,14 +119,24 @@ class PersistedQueries:
             raise service_unavailable() from error
         return value.decode() if isinstance(value, bytes) else value
 
-    async def store(self, document: Document) -> None:
-        """Keep a document that has validated under its hash; an outage only skips it."""
+    async def store(self, document: Document, client_ip: str | None) -> None:
+        """Keep a document that has validated under its hash; an outage only skips it.
+
+        Each client address may store so many new documents an hour: the store is shared
+        and every distinct valid document is a new entry, so without a budget one client
+        could fill Redis. Over budget the document still ran; it is just not kept."""
         settings = self.clients.settings
         if document.store_as is None:
             return
         if len(document.query.encode()) > settings.persisted_queries_max_bytes:
             return
         try:
+            if await self.clients.redis.exists(KEY_PREFIX + document.store_as):
+                return
+            stored, _ = await self.clients.limiter.count(f"apq-store:{client_ip}", window=3600)
+            if stored > settings.persisted_queries_stores_per_address:
+                log.warning("persisted_query_store_budget_spent", client_ip=client_ip)
+                return
             await self.clients.redis.set(
                 KEY_PREFIX + document.store_as,
                 document.query,

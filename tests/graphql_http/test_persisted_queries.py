@@ -239,3 +239,25 @@ def test_a_bad_manifest_is_a_configuration_error(tmp_path: Path, content: str, r
     # then
     assert reason in str(raised.value)
     assert "PERSISTED_QUERIES_MANIFEST" in str(raised.value)
+
+
+async def test_one_address_stores_only_its_hourly_budget_of_new_documents(
+    client: GraphQLClient, server
+) -> None:
+    # given: a budget of two new documents an hour per client address
+    settings = server.services.clients.settings
+    saved, settings.persisted_queries_stores_per_address = (
+        settings.persisted_queries_stores_per_address,
+        2,
+    )
+    queries = [fresh_query() for _ in range(3)]
+    try:
+        # when: this client's address registers three
+        ran = [(await post_persisted(client, sha256(q), q)).json() for q in queries]
+        served = [(await post_persisted(client, sha256(q))).json() for q in queries]
+    finally:
+        settings.persisted_queries_stores_per_address = saved
+    # then: all three ran; only the first two are kept
+    assert all("errors" not in body for body in ran), ran
+    assert ["errors" not in body for body in served] == [True, True, False]
+    assert error_codes(served[2]) == ["PERSISTED_QUERY_NOT_FOUND"]
