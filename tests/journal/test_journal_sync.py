@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -151,48 +152,80 @@ async def test_journal_changes_reach_another_device_live_and_by_changes(
 
 
 async def test_journal_events_deliver_live_with_the_object(client: GraphQLClient, server) -> None:
-    # given
+    # given: device B listens while device A writes, one change at a time
     account = await client.sign_up()
     device_b = await _second_device(client, account)
+
+    async def run(document: str, **variables: Any) -> dict[str, Any]:
+        return await client.data(document, variables, token=account.token)
+
     async with WebSocketClient(server.ws_url) as ws:
         assert (await ws.init({"authorization": f"Bearer {device_b}"}))["type"] == "connection_ack"
         await ws.subscribe("1", JOURNAL_EVENTS)
         await asyncio.sleep(0.2)
-        # when
-        ids = await _write_everything(client, account.token)
-        events = [
-            (await ws.receive(timeout=10))["payload"]["data"]["journalEvents"] for _ in range(9)
-        ]
-    # then: kinds in order; the object as it is now, null once deleted
-    assert [(e["entityType"], e["entityId"], e["kind"], e["version"]) for e in events] == (
-        _expected(ids)
-    )
-    assert {e["deviceSessionId"] for e in events} == {account.session_id}
-    created_entry, _, deleted_entry, created_tag, updated_tag, _, _, updated_reminder, _ = events
-    # The entry was changed again before its first event was read: the event shows it now
-    # (or null, once deleted); the id always names it.
-    assert created_entry["tag"] is None and created_entry["reminder"] is None
-    assert deleted_entry["entry"] is None
-    assert updated_tag["tag"] in (None, {"id": ids["tag"], "name": "calmer", "version": 2})
-    assert created_tag["entry"] is None
-    assert updated_reminder["reminder"] in (
-        None,
-        {"id": ids["reminder"], "title": "call mum", "version": 2},
-    )
 
+        async def next_event() -> dict[str, Any]:
+            event = (await ws.receive(timeout=10))["payload"]["data"]["journalEvents"]
+            assert event["deviceSessionId"] == account.session_id
+            return event
 
-async def test_journal_event_carries_the_current_object(client: GraphQLClient, server) -> None:
-    account = await client.sign_up()
-    async with WebSocketClient(server.ws_url) as ws:
-        assert (await ws.init({"authorization": f"Bearer {account.token}"}))["type"] == (
-            "connection_ack"
-        )
-        await ws.subscribe("1", JOURNAL_EVENTS)
-        await asyncio.sleep(0.2)
+        # when / then: each event names its kind and carries the object as it is now
         entry = await create_entry(client, account.token, title="live", content="hello")
-        event = (await ws.receive(timeout=10))["payload"]["data"]["journalEvents"]
-    assert event["kind"] == "CREATED"
-    assert event["entry"] == {"id": entry["id"], "title": "live", "version": 1}
+        event = await next_event()
+        assert (event["kind"], event["entityType"], event["entityId"]) == (
+            "CREATED",
+            "JOURNAL_ENTRY",
+            entry["id"],
+        )
+        assert event["entry"] == {"id": entry["id"], "title": "live", "version": 1}
+        assert event["tag"] is None and event["reminder"] is None
+        await run(UPDATE_ENTRY, id=entry["id"], v=1, input={"title": "edited"})
+        event = await next_event()
+        assert event["kind"] == "UPDATED"
+        assert event["entry"] == {"id": entry["id"], "title": "edited", "version": 2}
+        await run(DELETE_ENTRY, id=entry["id"])
+        event = await next_event()
+        assert (event["kind"], event["entityId"], event["version"]) == ("DELETED", entry["id"], 2)
+        assert event["entry"] is None
+
+        tag = (await run(CREATE_TAG, input={"name": "calm"}))["createJournalTag"]
+        event = await next_event()
+        assert (event["kind"], event["entityType"]) == ("CREATED", "JOURNAL_TAG")
+        assert event["tag"] == {"id": tag["id"], "name": "calm", "version": 1}
+        await run(UPDATE_TAG, id=tag["id"], input={"name": "calmer"})
+        event = await next_event()
+        assert event["tag"] == {"id": tag["id"], "name": "calmer", "version": 2}
+
+        created = await run(CREATE_REMINDER, input={"title": "call", "remindAt": REMIND_AT})
+        reminder = created["createReminder"]
+        event = await next_event()
+        assert (event["kind"], event["entityType"]) == ("CREATED", "REMINDER")
+        assert event["reminder"] == {"id": reminder["id"], "title": "call", "version": 1}
+        await run(DELETE_REMINDER, id=reminder["id"])
+        event = await next_event()
+        assert (event["kind"], event["entityId"], event["reminder"]) == (
+            "DELETED",
+            reminder["id"],
+            None,
+        )
+
+
+async def test_a_reminder_firing_is_a_change_from_no_device(client: GraphQLClient) -> None:
+    # given: a reminder due in a second
+    account = await client.sign_up()
+    soon = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+    created = await client.data(
+        CREATE_REMINDER, {"input": {"title": "now", "remindAt": soon}}, token=account.token
+    )
+    reminder = created["createReminder"]
+    # when: the scheduler fires it
+    changes = await _changes(client, account.token, 2)
+    # then: devices hear of its new version, made by the server itself
+    assert _seen(changes) == [
+        ("REMINDER", reminder["id"], "CREATED", 1),
+        ("REMINDER", reminder["id"], "UPDATED", 2),
+    ]
+    assert changes[1]["deviceSessionId"] is None
 
 
 @pytest.mark.parametrize(
