@@ -30,6 +30,7 @@ from resolvers.core.scalars import SCALAR_OVERRIDES
 from resolvers.insights.queries import InsightQueries
 from resolvers.journal.mutations import JournalMutations
 from resolvers.journal.queries import JournalQueries
+from resolvers.journal.subscriptions import JournalSubscriptions
 from resolvers.journal.types import JournalEntry, JournalTag, Reminder, Topic
 from resolvers.notifications.mutations import NotificationMutations
 from resolvers.notifications.queries import NotificationQueries
@@ -77,6 +78,7 @@ MUTATIONS: tuple[type, ...] = (
 SUBSCRIPTIONS: tuple[type, ...] = (
     AccountSubscriptions,
     ChatSubscriptions,
+    JournalSubscriptions,
     NotificationSubscriptions,
     PeopleSubscriptions,
     SyncSubscriptions,

@@ -48,6 +48,7 @@ class JournalTag(Base):
     user_id: Mapped[uuid.UUID] = _owner()
     name: Mapped[str] = mapped_column(String(50))
     color: Mapped[str] = mapped_column(String(7), server_default="#808080")
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 

@@ -1,4 +1,4 @@
-"""The per-user sync log in DynamoDB: every committed pod change, in order, for 30 days."""
+"""The per-user sync log in DynamoDB: every committed pod and journal change, 30 days."""
 
 from __future__ import annotations
 

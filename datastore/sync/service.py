@@ -1,4 +1,5 @@
-"""Sync use cases: log every committed pod change, and list a user's changes after a point.
+"""Sync use cases: log every committed pod and journal change, and list a user's changes
+after a point.
 
 The outbox relay calls `append` with committed events (at least once: the log's key makes
 a repeat harmless); `changes_after` is how a device that was offline catches up.
@@ -18,7 +19,8 @@ from datastore.outbox.repository import PendingEvent
 from datastore.sync.items import WINDOW, SyncItem
 from datastore.sync.repository import SyncLogRepository
 
-TOPIC_PREFIX = "pod."
+# The domains whose changes the log keeps: the pod's and the journal's.
+TOPIC_PREFIXES = ("pod.", "journal.")
 CURSOR_EXPIRED = "CURSOR_EXPIRED"
 
 
@@ -30,8 +32,35 @@ class SyncPoint:
     at: datetime
 
 
+def change_payload(
+    entity_type: str,
+    node_type: str,
+    entity_id: uuid.UUID,
+    operation: str,
+    version: int,
+    device: str | None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """The outbox payload of one change, as the log and `syncEvents` read it: ids and
+    versions only, never content (an entry may be secret)."""
+    return {
+        "entityType": entity_type,
+        "nodeType": node_type,
+        "entityId": str(entity_id),
+        "operation": operation,
+        "version": version,
+        "device": device,
+        **extra,
+    }
+
+
+def is_change(topic: str, payload: dict[str, Any]) -> bool:
+    """Whether an event is a change for the log (other events share its topics' prefixes)."""
+    return topic.startswith(TOPIC_PREFIXES) and "entityType" in payload
+
+
 def change_values(payload: dict[str, Any]) -> dict[str, Any]:
-    """A pod event's payload (see datastore/pod/service/journal.py) as SyncItem fields."""
+    """A change's payload (see `change_payload`) as SyncItem fields."""
     return {
         "entity_type": payload["entityType"],
         "node_type": payload["nodeType"],
@@ -63,8 +92,8 @@ class SyncService:
         self.log = SyncLogRepository(dynamo)
 
     async def append(self, events: Sequence[PendingEvent]) -> None:
-        """An outbox sink: write the pod's committed events to their users' logs."""
-        await self.log.append([item_of(e) for e in events if e.topic.startswith(TOPIC_PREFIX)])
+        """An outbox sink: write committed pod and journal changes to their users' logs."""
+        await self.log.append([item_of(e) for e in events if is_change(e.topic, e.payload)])
 
     async def changes_after(
         self, user_id: uuid.UUID, since: SyncPoint | None, *, limit: int

@@ -24,11 +24,12 @@ from resolvers.journal.types import JournalEntry, JournalTag, Reminder, Topic
 
 _input = strawberry.argument(description="The values; see the input type.")
 Id = Annotated[relay.GlobalID, strawberry.argument(description="The object's global id.")]
-ExpectedVersion = Annotated[
-    int, strawberry.argument(description="The version I last read; CONFLICT if it changed.")
-]
 OptionalVersion = Annotated[
-    int | None, strawberry.argument(description="If given, CONFLICT unless it is current.")
+    int | None,
+    strawberry.argument(
+        description="The version I last read: if given, CONFLICT (extensions.currentVersion) "
+        "unless it is current, and nothing changes."
+    ),
 ]
 _ENTRY_FIELDS = ("title", "content", "entry_date", "mood", "is_private", "published_at")
 _REMINDER_FIELDS = (
@@ -57,12 +58,13 @@ class JournalMutations:
     async def create_journal_entry(
         self, info: Info, input: Annotated[CreateJournalEntryInput, _input]
     ) -> JournalEntry:
-        user_id = info.context.require_principal().user_id
+        principal = info.context.require_principal()
+        user_id, device = principal.user_id, principal.session_id
         values = {k: getattr(input, k) for k in _ENTRY_FIELDS}
         if values["entry_date"] is None:
             del values["entry_date"]  # the database's CURRENT_DATE
         row = await info.context.services.journal.create_entry(
-            user_id, values, _tag_ids(input.tag_ids)
+            user_id, values, _tag_ids(input.tag_ids), device=device
         )
         return JournalEntry.from_row(row)
 
@@ -74,10 +76,11 @@ class JournalMutations:
         self,
         info: Info,
         id: Id,
-        expected_version: ExpectedVersion,
         input: Annotated[UpdateJournalEntryInput, _input],
+        expected_version: OptionalVersion = None,
     ) -> JournalEntry:
-        user_id = info.context.require_principal().user_id
+        principal = info.context.require_principal()
+        user_id, device = principal.user_id, principal.session_id
         tag_ids = None if input.tag_ids is strawberry.UNSET else _tag_ids(input.tag_ids or [])
         row = await info.context.services.journal.update_entry(
             user_id,
@@ -85,6 +88,7 @@ class JournalMutations:
             expected_version=expected_version,
             values=given(input, _ENTRY_FIELDS),
             tag_ids=tag_ids,
+            device=device,
         )
         return JournalEntry.from_row(row)
 
@@ -94,11 +98,13 @@ class JournalMutations:
     async def delete_journal_entry(
         self, info: Info, id: Id, expected_version: OptionalVersion = None
     ) -> DeletePayload:
-        user_id = info.context.require_principal().user_id
+        principal = info.context.require_principal()
+        user_id, device = principal.user_id, principal.session_id
         await info.context.services.journal.delete_entry(
             user_id,
             argument_uuid(id, "JournalEntry", field="id"),
             expected_version=expected_version,
+            device=device,
         )
         return DeletePayload(deleted_id=id)
 
@@ -106,21 +112,33 @@ class JournalMutations:
     async def create_journal_tag(
         self, info: Info, input: Annotated[CreateJournalTagInput, _input]
     ) -> JournalTag:
-        user_id = info.context.require_principal().user_id
+        principal = info.context.require_principal()
+        user_id, device = principal.user_id, principal.session_id
         tag = await info.context.services.journal.create_tag(
-            user_id, name=input.name, color=input.color
+            user_id, name=input.name, color=input.color, device=device
         )
         return JournalTag.from_row(tag)
 
     @strawberry.mutation(
-        description="Rename or recolour a tag of mine.", permission_classes=[IsAuthenticated]
+        description="Rename or recolour a tag of mine; CONFLICT (with currentVersion) if stale.",
+        permission_classes=[IsAuthenticated],
     )
     async def update_journal_tag(
-        self, info: Info, id: Id, input: Annotated[UpdateJournalTagInput, _input]
+        self,
+        info: Info,
+        id: Id,
+        input: Annotated[UpdateJournalTagInput, _input],
+        expected_version: OptionalVersion = None,
     ) -> JournalTag:
-        user_id = info.context.require_principal().user_id
+        principal = info.context.require_principal()
+        user_id, device = principal.user_id, principal.session_id
         tag = await info.context.services.journal.update_tag(
-            user_id, argument_uuid(id, "JournalTag", field="id"), name=input.name, color=input.color
+            user_id,
+            argument_uuid(id, "JournalTag", field="id"),
+            name=input.name,
+            color=input.color,
+            expected_version=expected_version,
+            device=device,
         )
         return JournalTag.from_row(tag)
 
@@ -128,9 +146,10 @@ class JournalMutations:
         description="Delete a tag of mine; entries lose it.", permission_classes=[IsAuthenticated]
     )
     async def delete_journal_tag(self, info: Info, id: Id) -> DeletePayload:
-        user_id = info.context.require_principal().user_id
+        principal = info.context.require_principal()
+        user_id, device = principal.user_id, principal.session_id
         await info.context.services.journal.delete_tag(
-            user_id, argument_uuid(id, "JournalTag", field="id")
+            user_id, argument_uuid(id, "JournalTag", field="id"), device=device
         )
         return DeletePayload(deleted_id=id)
 
@@ -138,13 +157,16 @@ class JournalMutations:
     async def create_reminder(
         self, info: Info, input: Annotated[CreateReminderInput, _input]
     ) -> Reminder:
-        user_id = info.context.require_principal().user_id
+        principal = info.context.require_principal()
+        user_id, device = principal.user_id, principal.session_id
         values = {k: getattr(input, k) for k in _REMINDER_FIELDS}
         values["repeat"] = input.repeat.value
-        return Reminder.from_row(await info.context.services.reminders.create(user_id, values))
+        row = await info.context.services.reminders.create(user_id, values, device=device)
+        return Reminder.from_row(row)
 
     @strawberry.mutation(
-        description="Change a reminder of mine; a new time re-arms it.",
+        description="Change a reminder of mine; a new time re-arms it. CONFLICT (with "
+        "currentVersion) if stale.",
         permission_classes=[IsAuthenticated],
     )
     async def update_reminder(
@@ -154,12 +176,14 @@ class JournalMutations:
         input: Annotated[UpdateReminderInput, _input],
         expected_version: OptionalVersion = None,
     ) -> Reminder:
-        user_id = info.context.require_principal().user_id
+        principal = info.context.require_principal()
+        user_id, device = principal.user_id, principal.session_id
         row = await info.context.services.reminders.update(
             user_id,
             argument_uuid(id, "Reminder", field="id"),
             given(input, _REMINDER_FIELDS),
             expected_version=expected_version,
+            device=device,
         )
         return Reminder.from_row(row)
 
@@ -168,9 +192,10 @@ class JournalMutations:
         permission_classes=[IsAuthenticated],
     )
     async def complete_reminder(self, info: Info, id: Id) -> Reminder:
-        user_id = info.context.require_principal().user_id
+        principal = info.context.require_principal()
+        user_id, device = principal.user_id, principal.session_id
         row = await info.context.services.reminders.complete(
-            user_id, argument_uuid(id, "Reminder", field="id")
+            user_id, argument_uuid(id, "Reminder", field="id"), device=device
         )
         return Reminder.from_row(row)
 
@@ -179,9 +204,10 @@ class JournalMutations:
         permission_classes=[IsAuthenticated],
     )
     async def uncomplete_reminder(self, info: Info, id: Id) -> Reminder:
-        user_id = info.context.require_principal().user_id
+        principal = info.context.require_principal()
+        user_id, device = principal.user_id, principal.session_id
         row = await info.context.services.reminders.uncomplete(
-            user_id, argument_uuid(id, "Reminder", field="id")
+            user_id, argument_uuid(id, "Reminder", field="id"), device=device
         )
         return Reminder.from_row(row)
 
@@ -195,9 +221,10 @@ class JournalMutations:
         id: Id,
         minutes: Annotated[int, strawberry.argument(description="1 to 10080 minutes.")],
     ) -> Reminder:
-        user_id = info.context.require_principal().user_id
+        principal = info.context.require_principal()
+        user_id, device = principal.user_id, principal.session_id
         row = await info.context.services.reminders.snooze(
-            user_id, argument_uuid(id, "Reminder", field="id"), minutes=minutes
+            user_id, argument_uuid(id, "Reminder", field="id"), minutes=minutes, device=device
         )
         return Reminder.from_row(row)
 
@@ -205,9 +232,10 @@ class JournalMutations:
         description="Delete a reminder of mine.", permission_classes=[IsAuthenticated]
     )
     async def delete_reminder(self, info: Info, id: Id) -> DeletePayload:
-        user_id = info.context.require_principal().user_id
+        principal = info.context.require_principal()
+        user_id, device = principal.user_id, principal.session_id
         await info.context.services.reminders.delete(
-            user_id, argument_uuid(id, "Reminder", field="id")
+            user_id, argument_uuid(id, "Reminder", field="id"), device=device
         )
         return DeletePayload(deleted_id=id)
 

@@ -20,10 +20,11 @@ from datastore.journal.tables import Topic as TopicRow
 from datastore.kit.ai.emotions import EMOTION_MODEL
 from datastore.kit.ai.sentiment import SENTIMENT_MODEL
 from resolvers.core.context import Info
-from resolvers.core.ids import node_uuid
+from resolvers.core.ids import global_id, node_uuid
 from resolvers.core.nodes import Nodes, owned_nodes, visible_nodes
 from resolvers.core.pagination import After, Connection, First, list_page
 from resolvers.core.rows import from_row
+from resolvers.pod.enums import EntityType
 
 ModelName = Annotated[
     str, strawberry.argument(description="The analyser's model name; the default when omitted.")
@@ -35,6 +36,7 @@ class JournalTag(relay.Node):
     id: relay.NodeID[str]
     name: str = strawberry.field(description="Unique among my tags, ignoring case.")
     color: str = strawberry.field(description="Hex colour, #RRGGBB.")
+    version: int = strawberry.field(description="Bumped by each change; pass to updates.")
     created_at: datetime = strawberry.field(description="When I created it.")
 
     @classmethod
@@ -234,3 +236,62 @@ class Reminder(relay.Node):
 def _by_model(rows: Sequence[Any], model: str) -> Any:
     """The analysis row of `model`, or None until analysed."""
     return next((r for r in rows if r.model == model), None)
+
+
+@strawberry.enum(description="What happened to a journal entry, tag or reminder.")
+class JournalEventKind(Enum):
+    CREATED = "CREATED"
+    UPDATED = "UPDATED"
+    DELETED = "DELETED"
+
+
+@strawberry.type(description="A committed change to one of my journal entries, tags or reminders.")
+class JournalEvent:
+    kind: JournalEventKind = strawberry.field(description="What happened.")
+    entity_type: EntityType = strawberry.field(
+        description="JOURNAL_ENTRY, JOURNAL_TAG or REMINDER: which field holds the object."
+    )
+    entity_id: strawberry.ID = strawberry.field(description="Global id of the object.")
+    version: int = strawberry.field(description="Its version after the change.")
+    device_session_id: strawberry.ID | None = strawberry.field(
+        description="Global id of the session (device) that made it; null for the server "
+        "itself (a reminder firing)."
+    )
+    row_id: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_change(cls, payload: dict[str, Any]) -> JournalEvent:
+        """From a journal change's outbox payload (see datastore/journal/changes.py)."""
+        device = payload.get("device")
+        return cls(
+            kind=JournalEventKind(payload["operation"]),
+            entity_type=EntityType(payload["entityType"]),
+            entity_id=global_id(payload["nodeType"], payload["entityId"]),
+            version=payload["version"],
+            device_session_id=global_id("Session", device) if device else None,
+            row_id=uuid.UUID(payload["entityId"]),
+        )
+
+    def _live(self, entity_type: EntityType) -> bool:
+        return self.entity_type is entity_type and self.kind is not JournalEventKind.DELETED
+
+    @strawberry.field(description="The entry as it is now; null if deleted or not an entry.")
+    async def entry(self, info: Info) -> JournalEntry | None:
+        if not self._live(EntityType.JOURNAL_ENTRY):
+            return None
+        row = await info.context.loaders.journal.entry_by_id.load(self.row_id)
+        return JournalEntry.from_row(row) if row is not None else None
+
+    @strawberry.field(description="The tag as it is now; null if deleted or not a tag.")
+    async def tag(self, info: Info) -> JournalTag | None:
+        if not self._live(EntityType.JOURNAL_TAG):
+            return None
+        row = await info.context.loaders.journal.tag_by_id.load(self.row_id)
+        return JournalTag.from_row(row) if row is not None else None
+
+    @strawberry.field(description="The reminder as it is now; null if deleted or not one.")
+    async def reminder(self, info: Info) -> Reminder | None:
+        if not self._live(EntityType.REMINDER):
+            return None
+        row = await info.context.loaders.journal.reminder_by_id.load(self.row_id)
+        return Reminder.from_row(row) if row is not None else None

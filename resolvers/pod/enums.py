@@ -69,8 +69,14 @@ class ActivityAction(Enum):
     MERGED = "MERGED"
 
 
-@strawberry.enum(description="The kind of object an activity record or sync change is about.")
+@strawberry.enum(
+    description="The kind of object an activity record or sync change is about: the pod's "
+    "entries, categories and tags, or the journal's entries, tags and reminders."
+)
 class EntityType(Enum):
     ENTRY = "ENTRY"
     CATEGORY = "CATEGORY"
     TAG = "TAG"
+    JOURNAL_ENTRY = "JOURNAL_ENTRY"
+    JOURNAL_TAG = "JOURNAL_TAG"
+    REMINDER = "REMINDER"

@@ -27,8 +27,8 @@ def parse_since(since: str | None) -> SyncPoint | None:
 @strawberry.type
 class SyncQueries:
     @strawberry.field(
-        description="My pod's changes after `since`, oldest first, each exactly once and "
-        "in commit order. A cursor older than the log's 30-day window fails with "
+        description="My pod's and journal's changes after `since`, oldest first, each "
+        "exactly once and in commit order. A cursor older than the log's 30-day window fails with "
         "BAD_USER_INPUT and extensions.reason CURSOR_EXPIRED: re-fetch, then use syncCursor.",
         permission_classes=[IsAuthenticated],
     )

@@ -1,4 +1,4 @@
-"""Sync changes: what changed in my pod, in order, with a cursor to resume after."""
+"""Sync changes: what changed in my pod and journal, in order, with a cursor to resume after."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def sync_cursor(seq: int, at: datetime) -> str:
     return encode_cursor("sync", f"{seq}.{int(at.timestamp())}")
 
 
-@strawberry.type(description="One committed change in my pod.")
+@strawberry.type(description="One committed change in my pod or journal.")
 class SyncChange:
     cursor: str = strawberry.field(description="Pass as `since` to get the changes after this.")
     seq: int = strawberry.field(description="Position in my account's event sequence.")

@@ -49,7 +49,7 @@ class JournalTagRepository:
         statement = (
             update(JournalTag)
             .where(JournalTag.id == tag_id)
-            .values(**values)
+            .values(**values, version=JournalTag.version + 1)
             .returning(JournalTag)
             .execution_options(populate_existing=True)
         )

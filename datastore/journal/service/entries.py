@@ -14,6 +14,7 @@ import structlog
 
 from datastore.insights.cache import InsightsCache
 from datastore.journal import validation as check
+from datastore.journal.changes import record_change
 from datastore.journal.repository import EntryFilter, JournalEntryRepository, JournalTagRepository
 from datastore.journal.repository.analysis import AnalysisRepository
 from datastore.journal.repository.entries import EntryKey
@@ -21,7 +22,6 @@ from datastore.journal.repository.jobs import EMBED_JOURNAL, AIJobRepository
 from datastore.journal.repository.topics import TopicCount, TopicRepository
 from datastore.journal.tables import JournalEntry, JournalTag, Topic
 from datastore.kit.errors import BadUserInput, NotFound
-from datastore.outbox.repository import OutboxRepository
 
 log = structlog.get_logger("personalpod.journal")
 
@@ -68,7 +68,12 @@ class JournalService:
     # ------------------------------------------------------------------ entries
 
     async def create_entry(
-        self, user_id: uuid.UUID, values: dict[str, Any], tag_ids: Sequence[uuid.UUID] | None
+        self,
+        user_id: uuid.UUID,
+        values: dict[str, Any],
+        tag_ids: Sequence[uuid.UUID] | None,
+        *,
+        device: str | None = None,
     ) -> JournalEntry:
         values = _checked_entry(values, creating=True)
         async with self.db() as session, session.begin():
@@ -78,7 +83,7 @@ class JournalService:
             if tag_ids:
                 await entries.replace_tags(entry.id, tag_ids)
             await AIJobRepository(session).enqueue(EMBED_JOURNAL, entry.id, user_id)
-            await self._event(session, user_id, "journal.entry.created", entry)
+            await record_change(session, user_id, "entry", "CREATED", entry, device=device)
         await self.insights.invalidate(user_id)
         return entry
 
@@ -87,9 +92,10 @@ class JournalService:
         user_id: uuid.UUID,
         entry_id: uuid.UUID,
         *,
-        expected_version: int,
+        expected_version: int | None,
         values: dict[str, Any],
         tag_ids: Sequence[uuid.UUID] | None,
+        device: str | None = None,
     ) -> JournalEntry:
         values = _checked_entry(values, creating=False)
         async with self.db() as session, session.begin():
@@ -104,12 +110,17 @@ class JournalService:
                 await entries.replace_tags(entry_id, tag_ids)
             if text_changed:
                 await AIJobRepository(session).enqueue(EMBED_JOURNAL, entry_id, user_id)
-            await self._event(session, user_id, "journal.entry.updated", entry)
+            await record_change(session, user_id, "entry", "UPDATED", entry, device=device)
         await self.insights.invalidate(user_id)
         return entry
 
     async def delete_entry(
-        self, user_id: uuid.UUID, entry_id: uuid.UUID, *, expected_version: int | None
+        self,
+        user_id: uuid.UUID,
+        entry_id: uuid.UUID,
+        *,
+        expected_version: int | None,
+        device: str | None = None,
     ) -> None:
         async with self.db() as session, session.begin():
             entries = JournalEntryRepository(session)
@@ -117,7 +128,7 @@ class JournalService:
             await entries.delete(entry_id)
             # The embedding row has no foreign key (it also holds pod notes): drop it here.
             await AnalysisRepository(session).drop_embedding("JOURNAL", entry_id)
-            await self._event(session, user_id, "journal.entry.deleted", entry)
+            await record_change(session, user_id, "entry", "DELETED", entry, device=device)
         await self.insights.invalidate(user_id)
 
     async def _locked_entry(
@@ -141,24 +152,28 @@ class JournalService:
         if owned != set(tag_ids):
             raise BadUserInput("Some tags do not exist.", field="tagIds")
 
-    async def _event(self, session: Any, user_id: uuid.UUID, topic: str, row: Any) -> None:
-        await OutboxRepository(session).append(
-            user_id, topic, {"id": str(row.id), "version": getattr(row, "version", None)}
-        )
-
     # ------------------------------------------------------------------ tags
 
-    async def create_tag(self, user_id: uuid.UUID, *, name: str, color: str) -> JournalTag:
+    async def create_tag(
+        self, user_id: uuid.UUID, *, name: str, color: str, device: str | None = None
+    ) -> JournalTag:
         name, color = check.tag_name(name), check.color(color)
         async with self.db() as session, session.begin():
             tag = await JournalTagRepository(session).create(user_id, name=name, color=color)
             if tag is None:
                 raise BadUserInput("You already have a tag of that name.", field="name")
-            await self._event(session, user_id, "journal.tag.created", tag)
+            await record_change(session, user_id, "tag", "CREATED", tag, device=device)
         return tag
 
     async def update_tag(
-        self, user_id: uuid.UUID, tag_id: uuid.UUID, *, name: str | None, color: str | None
+        self,
+        user_id: uuid.UUID,
+        tag_id: uuid.UUID,
+        *,
+        name: str | None,
+        color: str | None,
+        expected_version: int | None = None,
+        device: str | None = None,
     ) -> JournalTag:
         values: dict[str, Any] = {}
         if name is not None:
@@ -167,27 +182,29 @@ class JournalService:
             values["color"] = check.color(color)
         async with self.db() as session, session.begin():
             tags = JournalTagRepository(session)
-            tag = await tags.get_for_update(user_id, tag_id)
-            if tag is None:
-                raise NotFound("No such tag.")
+            tag = check.current(
+                await tags.get_for_update(user_id, tag_id), expected_version, what="tag"
+            )
             if "name" in values and await tags.name_taken(
                 user_id, values["name"], except_id=tag_id
             ):
                 raise BadUserInput("You already have a tag of that name.", field="name")
             if values:
                 tag = await tags.update(tag_id, values)
-            await self._event(session, user_id, "journal.tag.updated", tag)
+            await record_change(session, user_id, "tag", "UPDATED", tag, device=device)
         await self.insights.invalidate(user_id)
         return tag
 
-    async def delete_tag(self, user_id: uuid.UUID, tag_id: uuid.UUID) -> None:
+    async def delete_tag(
+        self, user_id: uuid.UUID, tag_id: uuid.UUID, *, device: str | None = None
+    ) -> None:
         async with self.db() as session, session.begin():
             tags = JournalTagRepository(session)
             tag = await tags.get_for_update(user_id, tag_id)
             if tag is None:
                 raise NotFound("No such tag.")
             await tags.delete(tag_id)
-            await self._event(session, user_id, "journal.tag.deleted", tag)
+            await record_change(session, user_id, "tag", "DELETED", tag, device=device)
         await self.insights.invalidate(user_id)
 
     # ------------------------------------------------------------------ topics

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from datastore.journal import validation as check
+from datastore.journal.changes import record_change
 from datastore.journal.recurrence import next_occurrence
 from datastore.journal.repository import ReminderFilter, ReminderRepository
 from datastore.journal.repository.reminders import ReminderKey
 from datastore.journal.tables import Reminder
 from datastore.kit.errors import BadUserInput
-from datastore.outbox.repository import OutboxRepository
 
 if TYPE_CHECKING:
     from datastore.kit.clients import Clients
@@ -34,12 +34,14 @@ class ReminderService:
                 user_id, filters, limit=limit, after=after
             )
 
-    async def create(self, user_id: uuid.UUID, values: dict[str, Any]) -> Reminder:
+    async def create(
+        self, user_id: uuid.UUID, values: dict[str, Any], *, device: str | None = None
+    ) -> Reminder:
         checked = _checked(values, creating=True)
         checked["fire_at"] = checked["remind_at"]
         async with self.db() as session, session.begin():
             reminder = await ReminderRepository(session).create(user_id, checked)
-            await _event(session, reminder, "journal.reminder.created")
+            await record_change(session, user_id, "reminder", "CREATED", reminder, device=device)
         return reminder
 
     async def update(
@@ -49,6 +51,7 @@ class ReminderService:
         values: dict[str, Any],
         *,
         expected_version: int | None,
+        device: str | None = None,
     ) -> Reminder:
         checked = _checked(values, creating=False)
         async with self.db() as session, session.begin():
@@ -63,20 +66,32 @@ class ReminderService:
                 checked["fire_at"] = checked["remind_at"]
                 checked["fire_seq"] = current.fire_seq + 1
             reminder = await reminders.update(reminder_id, checked)
-            await _event(session, reminder, "journal.reminder.updated")
+            await record_change(session, user_id, "reminder", "UPDATED", reminder, device=device)
         return reminder
 
-    async def complete(self, user_id: uuid.UUID, reminder_id: uuid.UUID) -> Reminder:
+    async def complete(
+        self, user_id: uuid.UUID, reminder_id: uuid.UUID, *, device: str | None = None
+    ) -> Reminder:
         return await self._change(
             user_id,
             reminder_id,
             lambda r: {"is_completed": True, "completed_at": datetime.now(UTC), "fire_at": None},
+            device=device,
         )
 
-    async def uncomplete(self, user_id: uuid.UUID, reminder_id: uuid.UUID) -> Reminder:
-        return await self._change(user_id, reminder_id, _rearmed)
+    async def uncomplete(
+        self, user_id: uuid.UUID, reminder_id: uuid.UUID, *, device: str | None = None
+    ) -> Reminder:
+        return await self._change(user_id, reminder_id, _rearmed, device=device)
 
-    async def snooze(self, user_id: uuid.UUID, reminder_id: uuid.UUID, *, minutes: int) -> Reminder:
+    async def snooze(
+        self,
+        user_id: uuid.UUID,
+        reminder_id: uuid.UUID,
+        *,
+        minutes: int,
+        device: str | None = None,
+    ) -> Reminder:
         if not 1 <= minutes <= MAX_SNOOZE_MINUTES:
             raise BadUserInput(f"1 to {MAX_SNOOZE_MINUTES} minutes.", field="minutes")
 
@@ -88,21 +103,25 @@ class ReminderService:
                 "fire_seq": reminder.fire_seq + 1,
             }
 
-        return await self._change(user_id, reminder_id, snoozed)
+        return await self._change(user_id, reminder_id, snoozed, device=device)
 
-    async def delete(self, user_id: uuid.UUID, reminder_id: uuid.UUID) -> None:
+    async def delete(
+        self, user_id: uuid.UUID, reminder_id: uuid.UUID, *, device: str | None = None
+    ) -> None:
         async with self.db() as session, session.begin():
             reminders = ReminderRepository(session)
             reminder = await _locked(reminders, user_id, reminder_id, None)
             await reminders.delete(reminder_id)
-            await _event(session, reminder, "journal.reminder.deleted")
+            await record_change(session, user_id, "reminder", "DELETED", reminder, device=device)
 
-    async def _change(self, user_id: uuid.UUID, reminder_id: uuid.UUID, change: Any) -> Reminder:
+    async def _change(
+        self, user_id: uuid.UUID, reminder_id: uuid.UUID, change: Any, *, device: str | None
+    ) -> Reminder:
         async with self.db() as session, session.begin():
             reminders = ReminderRepository(session)
             current = await _locked(reminders, user_id, reminder_id, None)
             reminder = await reminders.update(reminder_id, change(current))
-            await _event(session, reminder, "journal.reminder.updated")
+            await record_change(session, user_id, "reminder", "UPDATED", reminder, device=device)
         return reminder
 
 
@@ -137,12 +156,6 @@ async def _locked(
 ) -> Reminder:
     reminder = await reminders.get_for_update(user_id, reminder_id)
     return check.current(reminder, expected_version, what="reminder")
-
-
-async def _event(session: Any, reminder: Reminder, topic: str) -> None:
-    await OutboxRepository(session).append(
-        reminder.user_id, topic, {"id": str(reminder.id), "version": reminder.version}
-    )
 
 
 def _checked(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 import structlog
 from strawberry import relay
 
+from datastore.journal.changes import record_change
 from datastore.journal.recurrence import next_occurrence
 from datastore.journal.repository import ReminderRepository
 from datastore.journal.tables import Reminder
-from datastore.outbox.repository import OutboxRepository
 
 if TYPE_CHECKING:
     from datastore.kit.clients import Clients
@@ -61,11 +61,10 @@ class ReminderScheduler:
             reminders = ReminderRepository(session)
             for reminder in await reminders.claim_due(now=now, limit=self.settings.reminder_batch):
                 await self._notify(reminder)
-                await reminders.update(reminder.id, _after_firing(reminder, now))
-                await OutboxRepository(session).append(
-                    reminder.user_id,
-                    "journal.reminder.fired",
-                    {"id": str(reminder.id), "occurrence": reminder.fire_seq},
+                changed = await reminders.update(reminder.id, _after_firing(reminder, now))
+                # Firing bumps its version (and moves a repeat on): devices hear of it.
+                await record_change(
+                    session, reminder.user_id, "reminder", "UPDATED", changed, device=None
                 )
                 fired.append(Fired(str(reminder.id), reminder.fire_seq))
         return fired

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from datastore.outbox.repository import OutboxRepository
 from datastore.pod.repository.activity import ActivityRepository
 from datastore.pod.service.changes import Actor
+from datastore.sync.service import change_payload
 
 
 class Journal:
@@ -57,15 +58,15 @@ class Journal:
         **extra: Any,
     ) -> None:
         """A change for the sync log: topic `pod.<entity>.<operation>`."""
-        payload = {
-            "entityType": entity_type,
-            "nodeType": node_type(entity_type, kind),
-            "entityId": str(entity_id),
-            "operation": operation,
-            "version": version,
-            "device": self.actor.session_id,
+        payload = change_payload(
+            entity_type,
+            node_type(entity_type, kind),
+            entity_id,
+            operation,
+            version,
+            self.actor.session_id,
             **extra,
-        }
+        )
         self._events.append((f"pod.{entity_type.lower()}.{operation.lower()}", payload))
 
     async def flush(self) -> None:
