@@ -272,26 +272,24 @@ class JournalEvent:
             row_id=uuid.UUID(payload["entityId"]),
         )
 
-    def _live(self, entity_type: EntityType) -> bool:
-        return self.entity_type is entity_type and self.kind is not JournalEventKind.DELETED
+    async def _current(self, entity_type: EntityType, loader: Any, build: Any) -> Any:
+        """The changed object as it is now, if this event is about one of `entity_type`."""
+        if self.entity_type is not entity_type or self.kind is JournalEventKind.DELETED:
+            return None
+        row = await loader.load(self.row_id)
+        return build(row) if row is not None else None
 
     @strawberry.field(description="The entry as it is now; null if deleted or not an entry.")
     async def entry(self, info: Info) -> JournalEntry | None:
-        if not self._live(EntityType.JOURNAL_ENTRY):
-            return None
-        row = await info.context.loaders.journal.entry_by_id.load(self.row_id)
-        return JournalEntry.from_row(row) if row is not None else None
+        loader = info.context.loaders.journal.entry_by_id
+        return await self._current(EntityType.JOURNAL_ENTRY, loader, JournalEntry.from_row)
 
     @strawberry.field(description="The tag as it is now; null if deleted or not a tag.")
     async def tag(self, info: Info) -> JournalTag | None:
-        if not self._live(EntityType.JOURNAL_TAG):
-            return None
-        row = await info.context.loaders.journal.tag_by_id.load(self.row_id)
-        return JournalTag.from_row(row) if row is not None else None
+        loader = info.context.loaders.journal.tag_by_id
+        return await self._current(EntityType.JOURNAL_TAG, loader, JournalTag.from_row)
 
     @strawberry.field(description="The reminder as it is now; null if deleted or not one.")
     async def reminder(self, info: Info) -> Reminder | None:
-        if not self._live(EntityType.REMINDER):
-            return None
-        row = await info.context.loaders.journal.reminder_by_id.load(self.row_id)
-        return Reminder.from_row(row) if row is not None else None
+        loader = info.context.loaders.journal.reminder_by_id
+        return await self._current(EntityType.REMINDER, loader, Reminder.from_row)
