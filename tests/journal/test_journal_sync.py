@@ -318,3 +318,24 @@ async def test_journal_outbox_payloads_carry_ids_and_versions_only(
     changes = await _changes(client, account.token, 3)
     assert word[:20] not in str(changes)
     assert changes[-1]["entityId"] == tag["createJournalTag"]["id"]
+
+
+async def test_deleting_a_tag_is_a_new_version_of_each_entry_that_carried_it(
+    client: GraphQLClient,
+) -> None:
+    # given: a tag on one of two entries
+    account = await client.sign_up()
+    tag = (await client.data(CREATE_TAG, {"input": {"name": "gone"}}, token=account.token))[
+        "createJournalTag"
+    ]
+    tagged = await create_entry(client, account.token, content="a", tagIds=[tag["id"]])
+    untagged = await create_entry(client, account.token, content="b")
+    # when
+    await client.data(DELETE_TAG, {"id": tag["id"]}, token=account.token)
+    # then: the tagged entry changed (version 2, logged after the tag's deletion); not the other
+    changes = _seen(await _changes(client, account.token, expected=5))
+    assert changes[3:] == [
+        ("JOURNAL_TAG", tag["id"], "DELETED", 1),
+        ("JOURNAL_ENTRY", tagged["id"], "UPDATED", 2),
+    ]
+    assert untagged["id"] not in {c[1] for c in changes[3:]}

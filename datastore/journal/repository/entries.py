@@ -61,6 +61,17 @@ class JournalEntryRepository:
     async def delete(self, entry_id: uuid.UUID) -> None:
         await self.session.execute(delete(JournalEntry).where(JournalEntry.id == entry_id))
 
+    async def bump_tagged(self, user_id: uuid.UUID, tag_id: uuid.UUID) -> list[Any]:
+        """New versions of my entries carrying the tag (it is about to go): (id, version)."""
+        tagged = select(JournalEntryTag.entry_id).where(JournalEntryTag.tag_id == tag_id)
+        statement = (
+            update(JournalEntry)
+            .where(JournalEntry.user_id == user_id, JournalEntry.id.in_(tagged))
+            .values(version=JournalEntry.version + 1, updated_at=func.now())
+            .returning(JournalEntry.id, JournalEntry.version)
+        )
+        return list((await self.session.execute(statement)).all())
+
     async def exists_for_share(self, entry_id: uuid.UUID) -> bool:
         """Whether the entry is still there, share-locked until the transaction ends so it
         cannot be deleted while results about it are written."""

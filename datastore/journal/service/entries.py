@@ -203,8 +203,12 @@ class JournalService:
             tag = await tags.get_for_update(user_id, tag_id)
             if tag is None:
                 raise NotFound("No such tag.")
+            # Its entries change too (they lose it): new versions, so other devices refetch.
+            retagged = await JournalEntryRepository(session).bump_tagged(user_id, tag_id)
             await tags.delete(tag_id)
             await record_change(session, user_id, "tag", "DELETED", tag, device=device)
+            for entry in retagged:
+                await record_change(session, user_id, "entry", "UPDATED", entry, device=device)
         await self.insights.invalidate(user_id)
 
     # ------------------------------------------------------------------ topics
