@@ -99,6 +99,21 @@ def _parser() -> argparse.ArgumentParser:
         "A Python console with `settings`, `services` (started) and `run(coroutine)`, on the "
         "configured services or the running dev stack.",
     )
+    backup = _command(
+        commands,
+        "backup",
+        _backup,
+        "Back up PostgreSQL (one snapshot, pg_dump) and every DynamoDB table into a new "
+        "folder, with a manifest of counts and checksums.",
+    )
+    backup.add_argument("--output", "-o", type=Path, required=True, help="a new folder")
+    restore = _command(
+        commands,
+        "restore",
+        _restore,
+        "Restore a backup folder into services that hold no data, then check every count.",
+    )
+    restore.add_argument("folder", type=Path)
     _command(commands, "check", _check, "Validate the configuration and reach every service.")
     _command(commands, "generate-key", _generate_key, "Print a new random MASTER_KEY.")
     return parser
@@ -126,9 +141,10 @@ def _command(
 def _fail(error: BaseException) -> None:
     from datastore.kit.clients import ServiceUnavailable
     from datastore.kit.settings import ConfigurationError
+    from server.backup.manifest import BackupError
     from server.embedded import ServiceStartError
 
-    expected = (ConfigurationError, ServiceUnavailable, ServiceStartError)
+    expected = (ConfigurationError, ServiceUnavailable, ServiceStartError, BackupError)
     if isinstance(error, expected):
         print(f"personalpod: {error}", file=sys.stderr)
         sys.exit(2)
@@ -350,6 +366,18 @@ def _shell(_args: argparse.Namespace) -> None:
     from server.shell import interact
 
     interact(_settings(dev=True))
+
+
+def _backup(args: argparse.Namespace) -> None:
+    from server.backup.run import backup
+
+    asyncio.run(backup(_settings(dev=True), args.output))
+
+
+def _restore(args: argparse.Namespace) -> None:
+    from server.backup.run import restore
+
+    asyncio.run(restore(_settings(dev=True), args.folder))
 
 
 def _check(_args: argparse.Namespace) -> None:

@@ -1,0 +1,143 @@
+"""`personalpod backup` and `restore`: every durable store into a folder and back into
+fresh services, where the same people sign in and read the same things."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from server.backup import postgres
+from server.embedded import start_services
+from tests.support.cli import personalpod
+from tests.support.client import GraphQLClient
+from tests.support.pod import create_entry
+from tests.support.processes import server_process
+
+ROOT = Path(__file__).resolve().parents[2]
+SIGN_IN = """
+mutation($input: SignInInput!) { signIn(input: $input) { token } }
+"""
+READ = """
+query { entries(first: 50) { edges { node { title secret { password } } } } }
+"""
+
+
+@pytest.fixture(scope="module")
+def fresh_services(service_env: dict[str, str]) -> Iterator[dict[str, str]]:
+    """Empty PostgreSQL, DynamoDB Local and Redis, with the suite's keys and table prefix."""
+    with start_services(data_dir=None, configured={}, cache_dir=ROOT / ".cache") as services:
+        yield {**service_env, **services.env}
+
+
+def _manifest(folder: Path) -> dict[str, Any]:
+    return orjson.loads((folder / "manifest.json").read_bytes())
+
+
+async def _rows(env: dict[str, str]) -> dict[str, int]:
+    return await postgres.row_counts(env["DATABASE_URL"])
+
+
+async def test_a_restored_backup_has_the_same_counts_and_its_people_read_their_entries(
+    client: GraphQLClient,
+    service_env: dict[str, str],
+    fresh_services: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    # given: someone with a note and a password in the running stack
+    account = await client.sign_up()
+    await create_entry(client, account, title="Backed-up note", body="kept safe")
+    await create_entry(
+        client, account, kind="PASSWORD", title="Bank", password={"secret": "hunter2-xyz"}
+    )
+    folder = tmp_path / "backup"
+
+    # when
+    backed_up = await asyncio.to_thread(personalpod, "backup", "-o", str(folder), env=service_env)
+    restored = await asyncio.to_thread(personalpod, "restore", str(folder), env=fresh_services)
+
+    # then
+    assert backed_up.returncode == 0, backed_up.stderr
+    manifest = _manifest(folder)
+    assert manifest["postgres_rows"]["users"] >= 1
+    assert manifest["postgres_rows"]["entries"] >= 2
+    assert manifest["dynamodb_items"]["sessions"] >= 1
+    assert restored.returncode == 0, restored.stderr
+    assert "counts verified" in restored.stderr
+    assert await _rows(fresh_services) == manifest["postgres_rows"]
+    async with server_process(fresh_services) as url, GraphQLClient(url) as restored_client:
+        signed_in = await restored_client.data(
+            SIGN_IN,
+            {"input": {"login": account.email, "password": account.password, "deviceName": "x"}},
+        )
+        token = signed_in["signIn"]["token"]
+        # The session issued before the backup still works: sessions are in DynamoDB.
+        assert (await restored_client.data("{ me { id } }", token=account.token))["me"]
+        entries = (await restored_client.data(READ, token=token))["entries"]["edges"]
+    titles = {edge["node"]["title"] for edge in entries}
+    assert titles == {"Backed-up note", "Bank"}
+    secrets = [e["node"]["secret"] for e in entries if e["node"].get("secret")]
+    assert secrets == [{"password": "hunter2-xyz"}]
+
+
+async def test_restore_into_services_that_hold_data_is_refused_and_changes_nothing(
+    client: GraphQLClient, service_env: dict[str, str], tmp_path: Path
+) -> None:
+    # given: a backup of the running stack, which holds data
+    await client.sign_up()
+    folder = tmp_path / "backup"
+    backed_up = await asyncio.to_thread(personalpod, "backup", "-o", str(folder), env=service_env)
+    assert backed_up.returncode == 0, backed_up.stderr
+    before = await _rows(service_env)
+
+    # when
+    result = await asyncio.to_thread(personalpod, "restore", str(folder), env=service_env)
+
+    # then
+    assert result.returncode == 2
+    assert "empty services only" in result.stderr
+    assert "PostgreSQL users" in result.stderr
+    assert "Nothing was changed" in result.stderr
+    assert await _rows(service_env) == before
+
+
+async def test_a_damaged_backup_is_refused_before_anything_is_written(
+    client: GraphQLClient, service_env: dict[str, str], tmp_path: Path
+) -> None:
+    # given: a backup one of whose DynamoDB files was altered afterwards
+    await client.sign_up()
+    folder = tmp_path / "backup"
+    backed_up = await asyncio.to_thread(personalpod, "backup", "-o", str(folder), env=service_env)
+    assert backed_up.returncode == 0, backed_up.stderr
+    sessions = folder / "dynamodb" / "sessions.jsonl.gz"
+    lines = gzip.decompress(sessions.read_bytes()).splitlines()
+    sessions.write_bytes(gzip.compress(b"\n".join(lines[1:]) + b"\n"))
+
+    # when
+    result = await asyncio.to_thread(personalpod, "restore", str(folder), env=service_env)
+
+    # then: refused on the checksum, before the services were even looked at
+    assert result.returncode == 2
+    assert "dynamodb/sessions.jsonl.gz fails its checksum" in result.stderr
+
+
+@pytest.mark.parametrize("problem", ["not-a-backup", "not-empty"])
+def test_bad_folders_get_a_clear_error(
+    problem: str, service_env: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / "something.txt").write_text("mine")
+    command = ["restore", str(tmp_path)]
+    if problem == "not-empty":
+        command = ["backup", "-o", str(tmp_path)]
+
+    result = personalpod(*command, env=service_env)
+
+    assert result.returncode == 2
+    expected = "has no manifest.json" if problem == "not-a-backup" else "is not empty"
+    assert expected in result.stderr
+    assert (tmp_path / "something.txt").read_text() == "mine"
