@@ -170,6 +170,8 @@ def backing_services(pids: dict[str, int] | None = None) -> Iterator[dict[str, s
         env = {
             **services.env,
             "MASTER_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+            "AUDIT_HASH_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+            "AUDIT_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
             "LOG_LEVEL": "warning",
         }
         settings = load_settings(**{k.lower(): v for k, v in env.items()})

@@ -27,6 +27,7 @@ from datastore.notifications.service import NotificationService
 from datastore.people.service import PeopleService
 from datastore.pod.service import PodService
 from datastore.search.service import SearchService
+from datastore.security_audit.service import SecurityAuditLog
 from datastore.sync.service import SyncService
 
 
@@ -50,3 +51,4 @@ class Services:
     insights: InsightsService
     assistant: AssistantService
     sync: SyncService
+    security_audit: SecurityAuditLog

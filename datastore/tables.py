@@ -15,6 +15,7 @@ from datastore.notifications import items as notifications_items
 from datastore.outbox import tables as outbox_tables
 from datastore.people import tables as people_tables
 from datastore.pod import tables as pod_tables
+from datastore.security_audit import tables as security_audit_tables
 from datastore.sync import items as sync_items
 
 MODULES = (
@@ -29,5 +30,6 @@ MODULES = (
     outbox_tables,
     people_tables,
     pod_tables,
+    security_audit_tables,
     sync_items,
 )

@@ -114,8 +114,27 @@ def _parser() -> argparse.ArgumentParser:
         "Restore a backup folder into services that hold no data, then check every count.",
     )
     restore.add_argument("folder", type=Path)
+    audit = _command(
+        commands,
+        "verify-audit",
+        _verify_audit,
+        "Check every link and signature of the security audit log; exit 1 naming the first "
+        "altered, deleted or forged row.",
+    )
+    audit.add_argument("--batch-size", type=int, default=1000, help="rows read at a time")
+    _command(
+        commands,
+        "audit-verify-key",
+        _audit_verify_key,
+        "Print the verify key of AUDIT_SIGNING_KEY (for AUDIT_VERIFY_KEYS_OLD on rotation).",
+    )
     _command(commands, "check", _check, "Validate the configuration and reach every service.")
-    _command(commands, "generate-key", _generate_key, "Print a new random MASTER_KEY.")
+    _command(
+        commands,
+        "generate-key",
+        _generate_key,
+        "Print a new random key (MASTER_KEY, AUDIT_HASH_KEY, AUDIT_SIGNING_KEY).",
+    )
     return parser
 
 
@@ -185,14 +204,17 @@ def _run(args: argparse.Namespace) -> None:
         published = dict(services.env)
         if not configured.get("MASTER_KEY"):
             os.environ["MASTER_KEY"] = published["MASTER_KEY"] = _dev_master_key(data_dir)
+        for name, file in dev_stack.DEV_AUDIT_KEYS.items():
+            if not configured.get(name):
+                os.environ[name] = published[name] = _dev_master_key(data_dir, file)
         with dev_stack.published(published):
             _migrate(args)
             _serve(args)
 
 
-def _dev_master_key(data_dir: Path) -> str:
-    """A development master key kept beside the data it protects."""
-    path = data_dir / "master.key"
+def _dev_master_key(data_dir: Path, file: str = "master.key") -> str:
+    """A development key (master, audit) kept beside the data it protects."""
+    path = data_dir / file
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
         path.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
@@ -384,6 +406,20 @@ def _check(_args: argparse.Namespace) -> None:
     settings = _settings(dev=True)
     asyncio.run(_reach_services(settings))
     print("personalpod: configuration valid; postgres, dynamodb and redis reachable")
+
+
+def _verify_audit(args: argparse.Namespace) -> None:
+    from server.audit_cli import verify
+
+    if args.batch_size < 1:
+        raise SystemExit("personalpod: --batch-size must be at least 1")
+    sys.exit(asyncio.run(verify(_settings(dev=True), batch_size=args.batch_size)))
+
+
+def _audit_verify_key(_args: argparse.Namespace) -> None:
+    from server.audit_cli import print_verify_key
+
+    print_verify_key(_settings(dev=True))
 
 
 def _generate_key(_args: argparse.Namespace) -> None:

@@ -35,6 +35,7 @@ from datastore.outbox.relay import OutboxRelay, Sink, redis_sink
 from datastore.people.service import PeopleService
 from datastore.pod.service import PodService
 from datastore.search.service import SearchService
+from datastore.security_audit.service import SecurityAuditLog, audit_keys
 from datastore.services import Services
 from datastore.sync.service import SyncService
 
@@ -45,6 +46,7 @@ def build_services(clients: Clients) -> Services:
     settings = clients.settings
     sessions = SessionRepository(clients.dynamo)
     authenticator = Authenticator(clients.redis, sessions)
+    security_audit = SecurityAuditLog(audit_keys(settings), clients.db, clients.read_db)
     accounts = AccountService(
         settings=settings,
         db=clients.db,
@@ -52,6 +54,7 @@ def build_services(clients: Clients) -> Services:
         authenticator=authenticator,
         limiter=clients.limiter,
         hasher=PasswordHasher(settings.password_hash_profile),
+        security_audit=security_audit,
     )
     authenticator.touch_user = accounts.touch_user
     notifications = NotificationService(clients.dynamo, clients.broker)
@@ -80,6 +83,7 @@ def build_services(clients: Clients) -> Services:
         insights=InsightsService(clients, insights_cache),
         assistant=AssistantService(clients, search, embedder),
         sync=SyncService(clients.dynamo),
+        security_audit=security_audit,
     )
 
 

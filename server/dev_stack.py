@@ -1,6 +1,6 @@
 """The development stack of `personalpod run`, reachable from other commands.
 
-`run` writes the URLs of the services it started (and the dev master key) to
+`run` writes the URLs of the services it started (and the dev master and audit keys) to
 `<data dir>/dev.env` and deletes the file when it stops; `check`, `migrate`, `worker`,
 `shell` and `create-account` read it for whatever the environment and `.env` leave unset,
 so an operator can point a worker, psql or a script at the running dev stack. The data
@@ -27,7 +27,12 @@ _PLACEHOLDERS = {
     "DATABASE_URL": "postgresql://embedded/placeholder",
     "REDIS_URL": "redis://embedded",
     "MASTER_KEY": base64.b64encode(bytes(32)).decode(),
+    "AUDIT_HASH_KEY": base64.b64encode(bytes(32)).decode(),
+    "AUDIT_SIGNING_KEY": base64.b64encode(bytes(32)).decode(),
 }
+# The security audit log's development keys, generated into these files of the data dir.
+DEV_AUDIT_KEYS = {"AUDIT_HASH_KEY": "audit-hash.key", "AUDIT_SIGNING_KEY": "audit-signing.key"}
+SECRETS = ("MASTER_KEY", *DEV_AUDIT_KEYS)
 
 
 def data_dir() -> Path:
@@ -49,7 +54,7 @@ def published(env: Mapping[str, str]) -> Iterator[Path]:
     path.touch(mode=0o600)
     path.write_text("".join(line + "\n" for line in lines))
     for line in lines:
-        if not line.startswith("MASTER_KEY="):
+        if not line.startswith(tuple(f"{name}=" for name in SECRETS)):
             print(f"personalpod: dev service {line}", file=sys.stderr)
     print(f"personalpod: their settings are in {path} for other commands", file=sys.stderr)
     try:

@@ -47,6 +47,7 @@ from resolvers.pod.types.entries import ENTRY_TYPES
 from resolvers.pod.types.tags import Tag
 from resolvers.search.queries import SearchQueries
 from resolvers.search.types import JournalSearchResult, PodSearchResult
+from resolvers.security_audit.queries import SecurityAuditQueries
 from resolvers.sync.queries import SyncQueries
 from resolvers.sync.subscriptions import SyncSubscriptions
 from server.graphql.masking import MaskUnexpectedErrors
@@ -62,6 +63,7 @@ QUERIES: tuple[type, ...] = (
     PodQueries,
     SearchQueries,
     SyncQueries,
+    SecurityAuditQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutations,

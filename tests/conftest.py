@@ -42,6 +42,8 @@ def service_env() -> Iterator[dict[str, str]]:
         yield {
             **services.env,
             "MASTER_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+            "AUDIT_HASH_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+            "AUDIT_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
             "PASSWORD_HASH_PROFILE": "minimal",
             "DYNAMODB_TABLE_PREFIX": "test_",
             "LOG_LEVEL": "warning",

@@ -100,6 +100,20 @@ class Settings(BaseSettings):
         default="",
         description="comma-separated base64 keys accepted for unwrapping while rotating",
     )
+    # The security audit log's keys (datastore/security_audit): never the master key, so
+    # each can be rotated on its own.
+    audit_hash_key: str = Field(
+        description="base64 of 32 random bytes; keys the hashes of user, session, address "
+        "and user agent in the security audit log"
+    )
+    audit_signing_key: str = Field(
+        description="base64 of a 32-byte Ed25519 seed; signs every security audit log row"
+    )
+    audit_verify_keys_old: str = Field(
+        default="",
+        description="comma-separated base64 Ed25519 verify keys of earlier AUDIT_SIGNING_KEYs, "
+        "so rows they signed still verify (personalpod audit-verify-key prints one)",
+    )
 
     session_ttl_days: int = Field(default=30, ge=1, le=365)
     password_hash_profile: Literal["interactive", "moderate", "sensitive", "minimal"] = (
@@ -246,6 +260,21 @@ class Settings(BaseSettings):
                 raise ValueError("each MASTER_KEYS_OLD key must decode to 32 bytes")
         return value
 
+    @field_validator("audit_hash_key", "audit_signing_key")
+    @classmethod
+    def _audit_key(cls, value: str) -> str:
+        if len(_base64_or_empty(value)) != 32:
+            raise ValueError("must be base64 of 32 bytes (try: personalpod generate-key)")
+        return value
+
+    @field_validator("audit_verify_keys_old")
+    @classmethod
+    def _audit_verify_keys(cls, value: str) -> str:
+        for part in _comma_list(value):
+            if len(_base64_or_empty(part)) != 32:
+                raise ValueError("each key must be base64 of 32 bytes (audit-verify-key)")
+        return value
+
     @field_validator("persisted_queries_manifest")
     @classmethod
     def _manifest_for_allowlist(cls, value: str, info: ValidationInfo) -> str:
@@ -273,6 +302,26 @@ class Settings(BaseSettings):
     def old_master_keys(self) -> list[bytes]:
         """Master keys accepted for unwrapping while a rotation is under way."""
         return [base64.b64decode(p.strip()) for p in self.master_keys_old.split(",") if p.strip()]
+
+    @property
+    def audit_hash_key_bytes(self) -> bytes:
+        return base64.b64decode(self.audit_hash_key)
+
+    @property
+    def audit_signing_seed(self) -> bytes:
+        return base64.b64decode(self.audit_signing_key)
+
+    @property
+    def audit_old_verify_keys(self) -> list[bytes]:
+        """Verify keys of retired signing keys: rows they signed still verify."""
+        return [base64.b64decode(part) for part in _comma_list(self.audit_verify_keys_old)]
+
+
+def _base64_or_empty(value: str) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True)
+    except ValueError:
+        return b""
 
 
 def _comma_list(value: str) -> list[str]:

@@ -126,6 +126,8 @@ def test_rotate_command_needs_a_valid_key() -> None:
         "DATABASE_URL": "postgresql://x@127.0.0.1:1/x",
         "REDIS_URL": "redis://127.0.0.1:1",
         "MASTER_KEY": base64.b64encode(b"k" * 32).decode(),
+        "AUDIT_HASH_KEY": base64.b64encode(b"h" * 32).decode(),
+        "AUDIT_SIGNING_KEY": base64.b64encode(b"s" * 32).decode(),
     }
     result = subprocess.run(
         [sys.executable, "-m", "server.cli", "rotate-master-key", "--new-key", "short"],

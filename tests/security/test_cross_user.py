@@ -594,6 +594,7 @@ CURSOR_LISTS: dict[str, str] = {
         "notifications(after: $a, unreadOnly: true) { edges { node { title } } }"
     ),
     "securityEvents": "securityEvents(after: $a) { edges { node { action } } }",
+    "securityAuditLog": "securityAuditLog(after: $a) { edges { node { type message } } }",
     "conversations": "conversations(after: $a) { edges { node { lastMessage { body } } } }",
     "messages": "messages(conversationId: $c, after: $a) { edges { node { body } } }",
     "messages(before)": "messages(conversationId: $c, before: $a) { edges { node { body } } }",

@@ -34,9 +34,17 @@ def test_run_publishes_its_services_to_check_and_shell(tmp_path: Path) -> None:
         run.send_signal(signal.SIGINT)
         _, stderr = run.communicate(timeout=60)
     # then: they found the dev stack
-    assert set(published) == {"DATABASE_URL", "DYNAMODB_ENDPOINT", "REDIS_URL", "MASTER_KEY"}
+    assert set(published) == {
+        "DATABASE_URL",
+        "DYNAMODB_ENDPOINT",
+        "REDIS_URL",
+        "MASTER_KEY",
+        "AUDIT_HASH_KEY",
+        "AUDIT_SIGNING_KEY",
+    }
     assert f"dev service REDIS_URL={published['REDIS_URL']}" in stderr
     assert "MASTER_KEY=" not in stderr
+    assert "AUDIT_HASH_KEY=" not in stderr and "AUDIT_SIGNING_KEY=" not in stderr
     assert check.returncode == 0, check.stderr
     assert "using the dev stack's" in check.stderr
     assert shell.stdout.strip().splitlines()[-1] == "True", shell.stderr

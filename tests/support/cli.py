@@ -10,7 +10,14 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICE_VARIABLES = ("DATABASE_URL", "REDIS_URL", "DYNAMODB_ENDPOINT", "MASTER_KEY")
+SERVICE_VARIABLES = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DYNAMODB_ENDPOINT",
+    "MASTER_KEY",
+    "AUDIT_HASH_KEY",
+    "AUDIT_SIGNING_KEY",
+)
 
 
 def personalpod(

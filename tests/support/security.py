@@ -48,6 +48,7 @@ query($conv: ID!) {
   notifications(first: 1) { pageInfo { endCursor } edges { node { id } } }
   sessions(first: 1) { pageInfo { endCursor } }
   securityEvents(first: 1) { pageInfo { endCursor } }
+  securityAuditLog(first: 1) { pageInfo { endCursor } }
   conversations(first: 1) { pageInfo { endCursor } }
   messages(conversationId: $conv, first: 1) { pageInfo { endCursor } }
   myGroups(first: 1) { pageInfo { endCursor } }

@@ -19,6 +19,12 @@ from datastore.accounts.service.attempts import PasswordChecks, SignInAttempts
 from datastore.accounts.service.authenticator import Authenticator, Principal, now_iso
 from datastore.accounts.service.passwords import PasswordHasher
 from datastore.accounts.service.profile import ProfileOperations
+from datastore.accounts.service.security_log import (
+    password_change_failed,
+    record_password_changed,
+    session_event,
+    sign_in_failed,
+)
 from datastore.accounts.service.tokens import hash_secret, issue_token
 from datastore.accounts.tables import User
 from datastore.audit.repository import AuditAction, AuditRepository
@@ -27,6 +33,9 @@ from datastore.kit.errors import BadUserInput, Conflict, Forbidden, NotFound, Un
 from datastore.kit.ratelimit import RateLimiter
 from datastore.kit.settings import Settings
 from datastore.outbox.repository import OutboxRepository
+from datastore.security_audit.events import SecurityEvent
+from datastore.security_audit.events import SecurityEventType as T
+from datastore.security_audit.service import SecurityAuditLog
 
 
 @dataclass(frozen=True)
@@ -71,8 +80,10 @@ class AccountService(ProfileOperations):
         authenticator: Authenticator,
         limiter: RateLimiter,
         hasher: PasswordHasher,
+        security_audit: SecurityAuditLog,
     ) -> None:
         self.settings = settings
+        self.security_audit = security_audit
         self.db = db
         self.sessions = sessions
         self.authenticator = authenticator
@@ -91,6 +102,7 @@ class AccountService(ProfileOperations):
         device_name: str | None,
         client: ClientInfo,
     ) -> SignedIn:
+        started = time.perf_counter()
         if self.settings.sign_up == "closed":
             # Refused before the email is looked at: a closed server confirms no addresses.
             raise Forbidden(
@@ -106,7 +118,7 @@ class AccountService(ProfileOperations):
             what="sign-ups from this address",
         )
         user = await self._insert(account, client)
-        return await self._open_session(user, device_name, client)
+        return await self._open_session(user, device_name, client, started)
 
     async def create_account(
         self,
@@ -146,6 +158,7 @@ class AccountService(ProfileOperations):
     async def sign_in(
         self, *, login: str, password: str, device_name: str | None, client: ClientInfo
     ) -> SignedIn:
+        started = time.perf_counter()
         login = login.strip()
         if not login:
             raise BadUserInput("Enter your email or username.", field="login")
@@ -156,19 +169,28 @@ class AccountService(ProfileOperations):
         account = str(user.id) if user else login.lower()
         await self.attempts.reserve(account, client.ip)
         if not await self.hasher.verify(user.password_hash if user else None, password):
-            await self._audit(
+            await self._sign_in_failed(user, login, client, started)
+            raise Unauthenticated("Wrong email, username or password.", field="password")
+        assert user is not None  # verify() refuses a missing account
+        await self.attempts.succeeded(account, client.ip)
+        return await self._open_session(user, device_name, client, started)
+
+    async def _sign_in_failed(
+        self, user: User | None, login: str, client: ClientInfo, started: float
+    ) -> None:
+        event = sign_in_failed(user.id if user else None, client, started)
+        async with self.db() as db, db.begin():
+            await _record_audit(
+                db,
                 AuditAction.FAILED_LOGIN,
                 user.id if user else None,
                 client,
                 {"loginHash": hash_secret(login.lower().encode())} if user is None else None,
             )
-            raise Unauthenticated("Wrong email, username or password.", field="password")
-        assert user is not None  # verify() refuses a missing account
-        await self.attempts.succeeded(account, client.ip)
-        return await self._open_session(user, device_name, client)
+            await self.security_audit.record(db, event)
 
     async def _open_session(
-        self, user: User, device_name: str | None, client: ClientInfo
+        self, user: User, device_name: str | None, client: ClientInfo, started: float
     ) -> SignedIn:
         """Make the device session durable in DynamoDB, then audit and announce it."""
         issued = issue_token()
@@ -189,11 +211,23 @@ class AccountService(ProfileOperations):
             await UserRepository(db).touch_last_seen(user.id)
             await _record_audit(db, AuditAction.LOGIN, user.id, client, {"sessionId": session.id})
             await OutboxRepository(db).append(user.id, "session.created", _session_event(session))
+            signed_in = session_event(
+                T.SIGN_IN, client, user_id=user.id, session_id=session.id, started=started
+            )
+            await self.security_audit.record(db, signed_in)
         return SignedIn(issued.token, user, session)
 
     async def sign_out(self, principal: Principal, client: ClientInfo) -> None:
+        event = session_event(
+            T.SIGN_OUT, client, user_id=principal.user_id, session_id=principal.session_id
+        )
         await self._end_session(
-            principal.user_id, principal.session_id, client, AuditAction.LOGOUT, reason="SIGNED_OUT"
+            principal.user_id,
+            principal.session_id,
+            client,
+            AuditAction.LOGOUT,
+            event,
+            reason="SIGNED_OUT",
         )
 
     async def revoke_session(
@@ -202,12 +236,27 @@ class AccountService(ProfileOperations):
         session = await self.sessions.get(session_id)
         if session is None or session.user_id != str(principal.user_id):
             raise NotFound("No such session.", field="id")
+        event = session_event(
+            T.SESSION_REVOKED, client, user_id=principal.user_id, session_id=session_id
+        )
         await self._end_session(
-            principal.user_id, session_id, client, AuditAction.SESSION_REVOKED, reason="REVOKED"
+            principal.user_id,
+            session_id,
+            client,
+            AuditAction.SESSION_REVOKED,
+            event,
+            reason="REVOKED",
         )
 
     async def _end_session(
-        self, user_id: uuid.UUID, session_id: str, client: ClientInfo, action: str, *, reason: str
+        self,
+        user_id: uuid.UUID,
+        session_id: str,
+        client: ClientInfo,
+        action: str,
+        event: SecurityEvent,
+        *,
+        reason: str,
     ) -> None:
         await self.authenticator.forget(session_id)
         await self.sessions.delete(session_id)
@@ -216,16 +265,21 @@ class AccountService(ProfileOperations):
             await OutboxRepository(db).append(
                 user_id, "session.revoked", {"sessionId": session_id, "reason": reason}
             )
+            await self.security_audit.record(db, event)
 
     async def change_password(
         self, principal: Principal, *, current: str, new: str, client: ClientInfo
     ) -> int:
         """Set a new password and end every other session; how many were ended."""
         new = validation.password(new, field="newPassword")
+        started = time.perf_counter()
         await self.password_checks.reserve(str(principal.user_id))
         async with self.db() as db:
             user = await UserRepository(db).get_by_id(principal.user_id)
         if user is None or not await self.hasher.verify(user.password_hash, current):
+            await self.security_audit.record_alone(
+                password_change_failed(principal.user_id, principal.session_id, client, started)
+            )
             raise BadUserInput("The current password is wrong.", field="currentPassword")
         await self.password_checks.succeeded(str(principal.user_id))
         new_hash = await self.hasher.hash(new)
@@ -253,6 +307,15 @@ class AccountService(ProfileOperations):
                     "session.revoked",
                     {"sessionId": session_id, "reason": "PASSWORD_CHANGED"},
                 )
+            await record_password_changed(
+                self.security_audit,
+                db,
+                user_id=principal.user_id,
+                session_id=principal.session_id,
+                ended=others,
+                client=client,
+                started=started,
+            )
         return len(others)
 
     async def list_sessions(
@@ -269,16 +332,6 @@ class AccountService(ProfileOperations):
             return await AuditRepository(db).page_for_user(
                 user_id, before_id=before_id, limit=limit
             )
-
-    async def _audit(
-        self,
-        action: str,
-        user_id: uuid.UUID | None,
-        client: ClientInfo,
-        details: dict[str, Any] | None = None,
-    ) -> None:
-        async with self.db() as db, db.begin():
-            await _record_audit(db, action, user_id, client, details)
 
 
 async def _record_audit(

@@ -1,0 +1,1 @@
+"""GraphQL of the signed security audit log: the caller's own events."""
