@@ -89,8 +89,8 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
         Route("/graphql", http),
         WebSocketRoute("/graphql", websocket),
         Mount(ASSETS_PATH, GraphiQLAssets()),
-        Route("/files/{id}", FileDownloads(services), methods=["GET"]),
-        Route("/uploads/{token}", UploadReceiver(services), methods=["PUT"]),
+        Route("/files/{id}", FileDownloads(services).handle, methods=["GET"]),
+        Route("/uploads/{token}", UploadReceiver(services).handle, methods=["PUT"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
     ]

@@ -38,7 +38,7 @@ class FileDownloads:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    async def __call__(self, request: Request) -> Response:
+    async def handle(self, request: Request) -> Response:
         files = self.services.pod.files
         query = request.query_params
         grant = files.grant(
@@ -123,7 +123,7 @@ class UploadReceiver:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    async def __call__(self, request: Request) -> Response:
+    async def handle(self, request: Request) -> Response:
         token = request.path_params["token"]
         if not valid_token(token):
             return _upload_error(NotFound("No such upload."))

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 import structlog
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from datastore.kit.blobs import BlobStore, BlobTooLarge
@@ -167,6 +168,8 @@ class AttachmentService:
                     "blocks": file.blob.blocks,
                     # Images wait for their thumbnail; other files are ready as they are.
                     "status": "PENDING" if file.mime_type.startswith("image/") else "READY",
+                    # Not now(): files sent together keep the order they were sent in.
+                    "created_at": func.clock_timestamp(),
                 }
                 for file in staged
             ]
