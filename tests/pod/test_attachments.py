@@ -23,7 +23,15 @@ from tests.support.files import (
     stored_files,
 )
 from tests.support.ids import raw_id
-from tests.support.pod import CREATE_ENTRY, DELETE_ENTRY, ENTRIES, create_entry
+from tests.support.pod import DELETE_ENTRY, ENTRIES, create_entry
+
+CREATE_ENTRY_WITH_FILES = """
+mutation($input: CreateEntryInput!, $files: [Upload!]) {
+  createEntry(input: $input, files: $files) {
+    title attachments { edges { node { name mimeType } } }
+  }
+}
+"""
 
 
 def blob_dir(server) -> Path:
@@ -96,10 +104,7 @@ async def test_create_entry_with_files_attaches_them_in_the_same_request(
 ) -> None:
     # given
     account = await client.sign_up()
-    query = CREATE_ENTRY.replace(
-        "createEntry(input: $input) {",
-        "createEntry(input: $input, files: $files) { attachments { edges { node { name mimeType } } } ",
-    ).replace("$input: CreateEntryInput!", "$input: CreateEntryInput!, $files: [Upload!]")
+    query = CREATE_ENTRY_WITH_FILES
     # when
     response = await multipart(
         client,

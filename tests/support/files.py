@@ -34,7 +34,9 @@ mutation($uploadId: ID!, $entryId: ID!) {{
 """
 ATTACHMENTS = f"""
 query($id: ID!) {{
-  entry(id: $id) {{ id version attachments {{ totalCount edges {{ node {{ {ATTACHMENT_FIELDS} }} }} }} }}
+  entry(id: $id) {{
+    id version attachments {{ totalCount edges {{ node {{ {ATTACHMENT_FIELDS} }} }} }}
+  }}
 }}
 """
 STORAGE = "query { me { storage { usedBytes limitBytes } } }"
