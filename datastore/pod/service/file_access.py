@@ -61,7 +61,8 @@ class FileAccess:
         little more: the expiry is rounded up to the minute, so a page of images re-read
         within the minute gets the same URLs (and the browser's cache)."""
         ttl = self.settings.files_url_seconds
-        expires = math.ceil(((now or time.time()) + ttl) / 60) * 60
+        issued = time.time() if now is None else now
+        expires = math.ceil((issued + ttl) / 60) * 60
         signature = self.signer.sign(str(attachment_id), str(viewer_id), str(expires))
         return f"{FILES_PATH}{attachment_id}?v={viewer_id}&e={expires}&s={signature}"
 
