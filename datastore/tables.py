@@ -14,6 +14,7 @@ from datastore.journal import tables as journal_tables
 from datastore.notifications import items as notifications_items
 from datastore.outbox import tables as outbox_tables
 from datastore.people import tables as people_tables
+from datastore.pod import share_tables as pod_share_tables
 from datastore.pod import tables as pod_tables
 from datastore.sync import items as sync_items
 
@@ -29,5 +30,6 @@ MODULES = (
     outbox_tables,
     people_tables,
     pod_tables,
+    pod_share_tables,
     sync_items,
 )

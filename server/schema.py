@@ -41,9 +41,13 @@ from resolvers.people.queries import PeopleQueries
 from resolvers.people.subscriptions import PeopleSubscriptions
 from resolvers.people.types import Person
 from resolvers.pod.mutations import CategoryMutations, EntryMutations, TagMutations
+from resolvers.pod.mutations.shares import ShareMutations
 from resolvers.pod.queries import PodQueries
+from resolvers.pod.share_queries import ShareQueries
+from resolvers.pod.subscriptions import PodSubscriptions
 from resolvers.pod.types.categories import Category
 from resolvers.pod.types.entries import ENTRY_TYPES
+from resolvers.pod.types.shares import Share, ShareLink
 from resolvers.pod.types.tags import Tag
 from resolvers.search.queries import SearchQueries
 from resolvers.search.types import JournalSearchResult, PodSearchResult
@@ -60,6 +64,7 @@ QUERIES: tuple[type, ...] = (
     NotificationQueries,
     PeopleQueries,
     PodQueries,
+    ShareQueries,
     SearchQueries,
     SyncQueries,
 )
@@ -74,6 +79,7 @@ MUTATIONS: tuple[type, ...] = (
     EntryMutations,
     CategoryMutations,
     TagMutations,
+    ShareMutations,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (
     AccountSubscriptions,
@@ -82,6 +88,7 @@ SUBSCRIPTIONS: tuple[type, ...] = (
     NotificationSubscriptions,
     PeopleSubscriptions,
     SyncSubscriptions,
+    PodSubscriptions,
 )
 # Types the schema must know although no field names them (Node implementers).
 TYPES: tuple[type, ...] = (
@@ -99,6 +106,8 @@ TYPES: tuple[type, ...] = (
     *ENTRY_TYPES,
     Category,
     Tag,
+    Share,
+    ShareLink,
     JournalSearchResult,
     PodSearchResult,
 )

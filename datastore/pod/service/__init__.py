@@ -10,10 +10,12 @@ from datastore.kit.crypto.keyring import MasterKeyring
 from datastore.pod.cache import PodCache
 from datastore.pod.repository.entries import EntryRepository
 from datastore.pod.repository.preferences import PreferencesRepository
+from datastore.pod.service.access import EntryAccess
 from datastore.pod.service.categories import CategoryService
 from datastore.pod.service.changes import Actor
 from datastore.pod.service.datakeys import DataKeys
 from datastore.pod.service.entries import EntryService
+from datastore.pod.service.links import ShareLinkService
 from datastore.pod.service.maintenance import PodMaintenance
 from datastore.pod.service.reads import PodReads
 from datastore.pod.service.tags import TagService
@@ -35,6 +37,9 @@ class PodService:
         self.categories = CategoryService(self.db, self.invalidate)
         self.tags = TagService(self.db, self.invalidate)
         self.reads = PodReads(self.db, self.cache, enabled=config.cache_enabled)
+        # Sharing: who may reach an entry (every shared read and write asks), and links.
+        self.access = EntryAccess(clients.read_db, self.db)
+        self.links = ShareLinkService(clients, self.keys)
         self.maintenance = PodMaintenance(
             self.db,
             self.invalidate,
