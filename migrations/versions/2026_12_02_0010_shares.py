@@ -16,7 +16,8 @@ from alembic import op
 revision = "0010_shares"
 down_revision = "0006_journal_tag_version"
 branch_labels = None
-depends_on = None
+# It builds on the pod's tables, on another branch of the history.
+depends_on = ("0002_pod",)
 
 STATEMENTS = [
     """
