@@ -15,6 +15,7 @@ from datastore.notifications.loaders import NotificationLoaders
 from datastore.people.loaders import PeopleLoaders
 from datastore.pod.loaders import PodLoaders
 from datastore.pod.service.secrets import SecretLoader
+from datastore.pod.share_loaders import ShareLoaders
 from datastore.services import Services
 
 
@@ -53,3 +54,8 @@ class Loaders:
     @cached_property
     def notifications(self) -> NotificationLoaders:
         return NotificationLoaders(self._services.notifications.repository)
+
+    @cached_property
+    def sharing(self) -> ShareLoaders:
+        # Records sharers' reads (writes), so it keeps the pod's access service.
+        return ShareLoaders(self._clients.read_db, self._services.pod.access)

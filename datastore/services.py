@@ -26,6 +26,7 @@ from datastore.kit.clients import Clients
 from datastore.notifications.service import NotificationService
 from datastore.people.service import PeopleService
 from datastore.pod.service import PodService
+from datastore.pod.service.shares import ShareService
 from datastore.search.service import SearchService
 from datastore.security_audit.service import SecurityAuditLog
 from datastore.sync.service import SyncService
@@ -41,6 +42,7 @@ class Services:
     people: PeopleService
     chat: ChatService
     pod: PodService
+    shares: ShareService
     embedder: Embedder
     insights_cache: InsightsCache
     journal: JournalService

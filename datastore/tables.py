@@ -14,6 +14,7 @@ from datastore.journal import tables as journal_tables
 from datastore.notifications import items as notifications_items
 from datastore.outbox import tables as outbox_tables
 from datastore.people import tables as people_tables
+from datastore.pod import share_tables as pod_share_tables
 from datastore.pod import tables as pod_tables
 from datastore.security_audit import tables as security_audit_tables
 from datastore.sync import items as sync_items
@@ -31,5 +32,6 @@ MODULES = (
     people_tables,
     pod_tables,
     security_audit_tables,
+    pod_share_tables,
     sync_items,
 )

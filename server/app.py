@@ -34,6 +34,7 @@ from server.observability import metrics, multiprocess
 from server.observability.operations import OperationMetrics
 from server.observability.tracing import OperationSpans, TraceRequests, configure_tracing
 from server.schema import Schema, build_schema
+from server.share_page import share_page
 from server.websocket import GraphQLWebSocket
 
 
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
         Route("/uploads/{token}", UploadReceiver(services).handle, methods=["PUT"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/s/{token}", share_page),
     ]
     if settings.metrics_enabled:
         endpoint = metrics.metrics_endpoint(container.clients, token=settings.metrics_token)

@@ -34,6 +34,7 @@ from datastore.notifications.service import NotificationService
 from datastore.outbox.relay import OutboxRelay, Sink, redis_sink
 from datastore.people.service import PeopleService
 from datastore.pod.service import PodService
+from datastore.pod.service.shares import ShareService
 from datastore.search.service import SearchService
 from datastore.security_audit.service import SecurityAuditLog, audit_keys
 from datastore.services import Services
@@ -73,6 +74,7 @@ def build_services(clients: Clients) -> Services:
         people=people,
         chat=ChatService(clients, people, notifications),
         pod=PodService(clients),
+        shares=ShareService(clients, notifications),
         embedder=embedder,
         insights_cache=insights_cache,
         journal=JournalService(clients, insights_cache),
@@ -108,6 +110,7 @@ def outbox_sinks(services: Services) -> list[Sink]:
         services.journal_ai.enqueue_pod_embeddings,
         services.people.record_from_events,
         services.chat.end_blocked_from_events,
+        services.shares.revoke_blocked_from_events,
         services.pod.invalidate_from_events,
         services.sync.append,
         redis_sink(services.clients.broker.publish),

@@ -48,8 +48,12 @@ from resolvers.pod.mutations import (
 )
 from resolvers.pod.queries import PodQueries
 from resolvers.pod.types.attachments import Attachment
+from resolvers.pod.mutations.shares import ShareMutations
+from resolvers.pod.share_queries import ShareQueries
+from resolvers.pod.subscriptions import PodSubscriptions
 from resolvers.pod.types.categories import Category
 from resolvers.pod.types.entries import ENTRY_TYPES
+from resolvers.pod.types.shares import Share, ShareLink
 from resolvers.pod.types.tags import Tag
 from resolvers.search.queries import SearchQueries
 from resolvers.search.types import JournalSearchResult, PodSearchResult
@@ -67,6 +71,7 @@ QUERIES: tuple[type, ...] = (
     NotificationQueries,
     PeopleQueries,
     PodQueries,
+    ShareQueries,
     SearchQueries,
     SyncQueries,
     SecurityAuditQueries,
@@ -83,6 +88,7 @@ MUTATIONS: tuple[type, ...] = (
     CategoryMutations,
     TagMutations,
     AttachmentMutations,
+    ShareMutations,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (
     AccountSubscriptions,
@@ -91,6 +97,7 @@ SUBSCRIPTIONS: tuple[type, ...] = (
     NotificationSubscriptions,
     PeopleSubscriptions,
     SyncSubscriptions,
+    PodSubscriptions,
 )
 # Types the schema must know although no field names them (Node implementers).
 TYPES: tuple[type, ...] = (
@@ -109,6 +116,8 @@ TYPES: tuple[type, ...] = (
     Category,
     Tag,
     Attachment,
+    Share,
+    ShareLink,
     JournalSearchResult,
     PodSearchResult,
 )

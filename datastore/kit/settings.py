@@ -69,6 +69,16 @@ class PodSettings(BaseModel):
         default=60, gt=0, description="how often the purge/expiry worker looks for work"
     )
     cache_enabled: bool = Field(default=True, description="Redis read caches")
+    max_shares_per_entry: int = Field(default=100, ge=1, description="people per entry")
+    max_links_per_entry: int = Field(default=20, ge=1, description="live links per entry")
+    max_share_days: int = Field(
+        default=366, ge=1, description="how far ahead a share's or link's expiry may be"
+    )
+    max_link_uses: int = Field(default=10_000, ge=1, description="largest `maxUses` of a link")
+    link_opens_per_address: int = Field(
+        default=30, ge=1, description="share-link openings per client address per window"
+    )
+    link_open_window_seconds: int = Field(default=60, ge=1)
 
 
 SECTIONS = ("chat", "journal", "pod")

@@ -136,6 +136,8 @@ class ActivityLog(Base):
     entry_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     old_values: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     new_values: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # Who did it when not the owner (a sharer); NULL for the owner and the pod itself.
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 

@@ -67,6 +67,15 @@ class ActivityAction(Enum):
     MOVED = "MOVED"
     SECRET_VIEWED = "SECRET_VIEWED"
     MERGED = "MERGED"
+    # Sharing (the pod design's list); EXPORTED is for exports, which come later.
+    SHARED = "SHARED"
+    SHARE_UPDATED = "SHARE_UPDATED"
+    UNSHARED = "UNSHARED"
+    LINK_CREATED = "LINK_CREATED"
+    LINK_REVOKED = "LINK_REVOKED"
+    LINK_OPENED = "LINK_OPENED"
+    EXPORTED = "EXPORTED"
+    VIEWED = "VIEWED"
 
 
 @strawberry.enum(

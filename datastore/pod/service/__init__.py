@@ -12,11 +12,13 @@ from datastore.pod.repository.entries import EntryRepository
 from datastore.pod.repository.preferences import PreferencesRepository
 from datastore.pod.service.attachments import AttachmentService
 from datastore.pod.service.blob_collector import BlobCollector
+from datastore.pod.service.access import EntryAccess
 from datastore.pod.service.categories import CategoryService
 from datastore.pod.service.changes import Actor
 from datastore.pod.service.datakeys import DataKeys
 from datastore.pod.service.entries import EntryService
 from datastore.pod.service.file_access import FileAccess
+from datastore.pod.service.links import ShareLinkService
 from datastore.pod.service.maintenance import PodMaintenance
 from datastore.pod.service.reads import PodReads
 from datastore.pod.service.tags import TagService
@@ -39,6 +41,9 @@ class PodService:
         self.categories = CategoryService(self.db, self.invalidate)
         self.tags = TagService(self.db, self.invalidate)
         self.reads = PodReads(self.db, self.cache, enabled=config.cache_enabled)
+        # Sharing: who may reach an entry (every shared read and write asks), and links.
+        self.access = EntryAccess(clients.read_db, self.db)
+        self.links = ShareLinkService(clients, self.keys)
         self.maintenance = PodMaintenance(
             self.db,
             self.invalidate,

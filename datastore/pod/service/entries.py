@@ -12,17 +12,22 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from datastore.journal.repository.analysis import AnalysisRepository
 from datastore.kit.crypto.sealing import open_sealed, seal
-from datastore.kit.errors import BadUserInput, Conflict, NotFound
+from datastore.kit.errors import BadUserInput, Conflict, Forbidden, NotFound
 from datastore.pod.repository.activity import ActivityRepository
 from datastore.pod.repository.categories import CategoryRepository
 from datastore.pod.repository.entries import EntryRepository
+from datastore.pod.repository.shares import ShareRepository
 from datastore.pod.repository.tags import TagRepository
+from datastore.pod.service.access import Permission, access_in
 from datastore.pod.service.changes import Actor, EntryDraft, EntryPatch
 from datastore.pod.service.datakeys import DataKeys
 from datastore.pod.service.journal import Journal, diff
 from datastore.pod.tables import Entry
 
 SEALED_MARK = "[encrypted]"
+# What a WRITE or ADMIN sharer may change: the content, not where the owner files it, its
+# lifetime or its secrets (sealed under the owner's key).
+SHARER_VALUES = frozenset({"title", "body", "status"})
 
 
 def public_values(row: Entry) -> dict[str, Any]:
@@ -60,6 +65,27 @@ def _tags_changed(
         old={"removed": sorted(str(t) for t in removed)},
         new={"added": sorted(str(t) for t in added)},
     )
+
+
+def _check_sharer_patch(row: Entry, patch: EntryPatch) -> None:
+    """A sharer's change touches only what SHARER_VALUES and kind fields allow."""
+    refused = sorted(set(patch.values) - SHARER_VALUES)
+    if patch.tag_ids is not None:
+        refused.append("tagIds")
+    if patch.secrets:
+        refused.append("secret")
+    if row.sensitive and "body" in patch.values:
+        refused.append("body")
+    if refused:
+        raise Forbidden(
+            "Only the owner can change this of a shared entry.",
+            field=_camel(refused[0]),
+        )
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 class EntryService:
@@ -114,7 +140,9 @@ class EntryService:
         self, actor: Actor, entry_id: uuid.UUID, expected_version: int, patch: EntryPatch
     ) -> Entry:
         async with self.db() as db, db.begin():
-            row = await self._locked(db, actor, entry_id)
+            row = await self._locked(db, actor, entry_id, needed=Permission.WRITE)
+            if row.user_id != actor.user_id:
+                _check_sharer_patch(row, patch)
             if row.version != expected_version:
                 raise Conflict(
                     "This entry changed since you read it; merge and retry.",
@@ -134,7 +162,7 @@ class EntryService:
             before, before_category = public_values(row), row.category_id
             was_sensitive = row.sensitive
             updated = await EntryRepository(db).update(row.id, **values)
-            journal = Journal(db, actor)
+            journal = Journal(db, actor, owner_id=row.user_id)
             if updated.sensitive and not was_sensitive:
                 await self._forget_plaintext(db, actor, row.id)
                 before["body"] = SEALED_MARK
@@ -156,7 +184,7 @@ class EntryService:
                 await self._replace_tags(db, actor, journal, row, patch.tag_ids)
             journal.change("ENTRY", row.id, "UPDATED", updated.version, kind=row.kind)
             await journal.flush()
-        await self.invalidate(actor.user_id)
+        await self.invalidate(row.user_id)
         return updated
 
     async def trash(self, actor: Actor, entry_id: uuid.UUID) -> Entry:
@@ -255,10 +283,26 @@ class EntryService:
         )
         await AnalysisRepository(db).drop_embedding("POD", entry_id)
 
-    async def _locked(self, db: AsyncSession, actor: Actor, entry_id: uuid.UUID) -> Entry:
-        row = await EntryRepository(db).get_for_update(entry_id, actor.user_id)
+    async def _locked(
+        self,
+        db: AsyncSession,
+        actor: Actor,
+        entry_id: uuid.UUID,
+        *,
+        needed: Permission = Permission.OWNER,
+    ) -> Entry:
+        """The live entry, row-locked, if the actor may do what needs `needed`: NOT_FOUND
+        when they cannot see it, FORBIDDEN when their share does not allow it."""
+        row = await ShareRepository(db).lock_entry(entry_id)
         if row is None:
             raise NotFound("No such entry.", field="id")
+        if row.user_id == actor.user_id:
+            return row
+        access = (await access_in(db, actor.user_id, [entry_id])).get(entry_id)
+        if access is None:
+            raise NotFound("No such entry.", field="id")
+        if not access.allows(needed):
+            raise Forbidden(f"Only {needed.value} may do this to a shared entry.", field="id")
         return row
 
     async def _category(

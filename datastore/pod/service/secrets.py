@@ -22,6 +22,8 @@ class SecretRequest:
     user_id: uuid.UUID
     session_id: str | None
     sealed: bytes
+    # A sharer reading the owner's (`user_id`'s) secret: recorded as theirs, no session.
+    actor_id: uuid.UUID | None = None
 
 
 class SecretLoader(DataLoader[SecretRequest, dict[str, Any]]):
@@ -40,7 +42,7 @@ class SecretLoader(DataLoader[SecretRequest, dict[str, Any]]):
                 [
                     {
                         "user_id": r.user_id,
-                        "session_id": r.session_id,
+                        "session_id": None if r.actor_id else r.session_id,
                         "action": "SECRET_VIEWED",
                         "entity_type": "ENTRY",
                         "node_type": r.kind.title(),
@@ -48,6 +50,7 @@ class SecretLoader(DataLoader[SecretRequest, dict[str, Any]]):
                         "entry_id": r.entry_id,
                         "old_values": None,
                         "new_values": {"fields": sorted(values)},
+                        "actor_id": r.actor_id,
                     }
                     for r, values in zip(requests, opened, strict=True)
                 ]

@@ -11,6 +11,7 @@ from datastore.pod.tables import ActivityLog
 from resolvers.core.context import Info
 from resolvers.core.ids import global_id
 from resolvers.core.rows import from_row
+from resolvers.people.types import Person
 from resolvers.pod.enums import ActivityAction, EntityType, SearchLanguage
 from resolvers.pod.types.entries import Entry
 
@@ -33,6 +34,15 @@ class ActivityEvent:
     )
     at: datetime = strawberry.field(description="When it happened.")
     row: strawberry.Private[ActivityLog]
+
+    @strawberry.field(
+        description="Who did it when it was not me: a person it is shared with. Null for me "
+        "and for the pod itself."
+    )
+    async def by(self, info: Info) -> Person | None:
+        if self.row.actor_id is None:
+            return None
+        return (await Person.resolve_nodes(info=info, node_ids=[str(self.row.actor_id)]))[0]
 
     @strawberry.field(description="The entry, while it still exists.")
     async def entry(self, info: Info) -> Entry | None:

@@ -9,10 +9,12 @@ from typing import Any, Self
 import strawberry
 from strawberry import relay
 
+from datastore.pod.service.access import Permission
 from datastore.pod.service.secrets import SecretRequest
 from datastore.pod.tables import Entry as EntryRow
 from resolvers.core.context import Info
-from resolvers.core.nodes import Nodes, owned_nodes
+from resolvers.core.ids import node_uuids
+from resolvers.core.nodes import Nodes
 from resolvers.core.pagination import (
     After,
     Connection,
@@ -25,7 +27,9 @@ from resolvers.core.pagination import (
 from resolvers.core.rows import from_row
 from resolvers.pod.enums import EntryKind, EntryStatus
 from resolvers.pod.types.attachments import Attachment
+from resolvers.pod.readable import access_of, readable_rows
 from resolvers.pod.types.categories import Category
+from resolvers.pod.types.shares import EntryPermission, Share, ShareLink
 from resolvers.pod.types.tags import Tag
 
 MAX_TAGS_PAGE = 50
@@ -38,7 +42,10 @@ class EntrySecret:
     body: str | None = strawberry.field(description="The body of a sensitive entry.")
 
 
-@strawberry.interface(description="Anything kept in the pod. Only its owner can see it.")
+@strawberry.interface(
+    description="Anything kept in the pod. Its owner sees it, and those it is shared with "
+    "while their share is live (without its category, tags or secret unless shared)."
+)
 class Entry(relay.Node):
     id: relay.NodeID[str]
     kind: EntryKind = strawberry.field(description="What the entry is.")
@@ -60,18 +67,19 @@ class Entry(relay.Node):
     updated_at: datetime = strawberry.field(description="When it last changed.")
     row: strawberry.Private[EntryRow]
 
-    @strawberry.field(description="Its category (my Inbox by default).")
+    @strawberry.field(description="Its category (my Inbox by default); null for sharers.")
     async def category(self, info: Info) -> Category | None:
-        if self.row.category_id is None:
+        if self.row.category_id is None or not self._mine(info):
             return None
         row = await info.context.loaders.pod.category_by_id.load(self.row.category_id)
         return Category.from_row(row) if row and row.user_id == self.row.user_id else None
 
-    @strawberry.field(description="Its tags, by slug.")
+    @strawberry.field(description="Its tags, by slug; none for sharers (tags are the owner's).")
     async def tags(self, info: Info, first: First = None, after: After = None) -> Connection[Tag]:
         limit = page_size(first, maximum=MAX_TAGS_PAGE)
         start = decode_cursor("etag", after, pattern=r"[a-z0-9-]+") if after else ""
-        rows = await info.context.loaders.pod.tags_by_entry_id.load(self.row.id)
+        mine = self._mine(info)
+        rows = await info.context.loaders.pod.tags_by_entry_id.load(self.row.id) if mine else []
         rows = [r for r in rows if r.slug > start]
         return Connection.build(
             rows[:limit],
@@ -94,11 +102,19 @@ class Entry(relay.Node):
     )
     async def secret(self, info: Info) -> EntrySecret | None:
         principal = info.context.require_principal()
-        if self.row.sealed is None or self.row.user_id != principal.user_id:
+        if self.row.sealed is None:
+            return None
+        access = await access_of(info, self.row)
+        if access is None or not access.include_secret:
             return None
         values = await info.context.loaders.pod.secret.load(
             SecretRequest(
-                self.row.id, self.row.kind, self.row.user_id, principal.session_id, self.row.sealed
+                self.row.id,
+                self.row.kind,
+                self.row.user_id,
+                principal.session_id,
+                self.row.sealed,
+                actor_id=None if access.is_owner else principal.user_id,
             )
         )
         return EntrySecret(
@@ -106,6 +122,51 @@ class Entry(relay.Node):
             totp_seed=values.get("totpSeed"),
             body=values.get("body"),
         )
+
+    @strawberry.field(description="What I may do with it: OWNER, or my share's permission.")
+    async def my_permission(self, info: Info) -> EntryPermission:
+        access = await access_of(info, self.row)
+        # Only a readable entry gets here; an access that ended mid-request reads as READ.
+        return EntryPermission(access.permission.value) if access else EntryPermission.READ
+
+    @strawberry.field(
+        description="Whom it is shared with (live and expired, not revoked), oldest first, "
+        "with each one's access count and last access. For its owner and ADMIN sharers; "
+        "empty for others."
+    )
+    async def shares(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[Share]:
+        rows = (
+            await info.context.loaders.sharing.shares_by_entry_id.load(self.row.id)
+            if (await self._managed(info))
+            else []
+        )
+        return list_page(rows, kind="share", node=Share.from_row, first=first, after=after)
+
+    @strawberry.field(
+        description="Its share links (not revoked), oldest first. For its owner and ADMIN "
+        "sharers; empty for others."
+    )
+    async def share_links(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[ShareLink]:
+        rows = (
+            await info.context.loaders.sharing.links_by_entry_id.load(self.row.id)
+            if (await self._managed(info))
+            else []
+        )
+        return list_page(rows, kind="slink", node=ShareLink.from_row, first=first, after=after)
+
+    def _mine(self, info: Info) -> bool:
+        return self.row.user_id == info.context.require_principal().user_id
+
+    async def _managed(self, info: Info) -> bool:
+        """The caller may manage its sharing: its owner or an ADMIN sharer."""
+        if self._mine(info):
+            return True
+        access = await access_of(info, self.row)
+        return access is not None and access.allows(Permission.ADMIN)
 
     @classmethod
     def from_row(cls, row: EntryRow) -> Entry:
@@ -120,8 +181,14 @@ class Entry(relay.Node):
 
     @classmethod
     def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> Nodes:
-        """Mine and of this type's kind: a Note's id relabelled Password is null."""
-        return owned_nodes(info, node_ids, info.context.loaders.pod.entry_by_id, cls._of_kind)
+        """Mine or shared with me now, and of this type's kind: a Note's id relabelled
+        Password is null."""
+        return cls._readable(info, node_ids)
+
+    @classmethod
+    async def _readable(cls, info: Info, node_ids: Iterable[str]) -> list[Entry | None]:
+        rows = await readable_rows(info, node_uuids(node_ids))
+        return [cls._of_kind(row) if row is not None else None for row in rows]
 
     @classmethod
     def _of_kind(cls, row: EntryRow) -> Entry | None:
