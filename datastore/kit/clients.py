@@ -11,6 +11,7 @@ from redis.backoff import ExponentialBackoff, NoBackoff
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from datastore.kit.blobs import BlobStore, open_blob_store
 from datastore.kit.dynamodb import Dynamo
 from datastore.kit.postgres import (
     create_engine,
@@ -41,6 +42,8 @@ class Clients:
     redis: redis.Redis
     broker: Broker
     limiter: RateLimiter
+    # Attachment and media bytes: a folder or an S3 bucket (BLOB_STORE).
+    blobs: BlobStore
 
     @classmethod
     def build(cls, settings: Settings, *, count_statements: bool = False) -> Clients:
@@ -60,16 +63,19 @@ class Clients:
             redis=client,
             broker=Broker(client, listener=pubsub_client(settings)),
             limiter=RateLimiter(client),
+            blobs=open_blob_store(settings),
         )
 
     async def start(self) -> None:
         await self.dynamo.start()
+        await self.blobs.start()
         await self.check()
         await self.broker.start()
 
     async def stop(self) -> None:
         await self.broker.stop()
         await self.dynamo.stop()
+        await self.blobs.stop()
         await self.redis.aclose()
         if self.broker.listener is not self.redis:
             await self.broker.listener.aclose()

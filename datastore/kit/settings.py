@@ -8,6 +8,7 @@ is `settings.pod.trash_days`.
 from __future__ import annotations
 
 import base64
+import hashlib
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -193,6 +194,43 @@ class Settings(BaseSettings):
     )
     otel_service_name: str = "personalpod"
 
+    # Blob store: attachment and media bytes (README, "Files").
+    blob_store: Literal["folder", "s3"] = Field(
+        default="folder", description="folder (BLOB_DIR) or s3 (S3_BUCKET)"
+    )
+    blob_dir: str = Field(default=".data/blobs", description="the folder backend's folder")
+    blob_max_bytes: int = Field(
+        default=25 * 1024 * 1024, ge=1, description="largest single file, in bytes"
+    )
+    blob_quota_bytes: int = Field(
+        default=1024 * 1024 * 1024, ge=1, description="bytes of files each user may keep"
+    )
+    blob_allowed_types: str = Field(
+        default="image/*,video/*,audio/*,application/pdf,text/plain,application/zip,"
+        "application/epub+zip,application/rtf,application/octet-stream",
+        description="comma-separated MIME types (or type/*) a file may sniff as",
+    )
+    s3_bucket: str = Field(default="", validate_default=True, description="bucket of BLOB_STORE=s3")
+    s3_prefix: str = Field(default="blobs/", description="key prefix inside the bucket")
+    s3_endpoint: str = Field(default="", description="S3-compatible endpoint; empty = AWS")
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = Field(default="", description="empty = the AWS credential chain")
+    s3_secret_access_key: str = ""
+    s3_part_bytes: int = Field(
+        default=8 * 1024 * 1024, ge=5 * 1024 * 1024, description="multipart upload part size"
+    )
+    files_signing_key: str = Field(
+        default="",
+        description="base64 of 32 random bytes signing /files URLs; empty = derived from"
+        " MASTER_KEY",
+    )
+    files_url_seconds: int = Field(
+        default=900, ge=10, le=7 * 24 * 3600, description="lifetime of a signed /files URL"
+    )
+    upload_url_seconds: int = Field(
+        default=3600, ge=10, le=7 * 24 * 3600, description="lifetime of a requestUpload URL"
+    )
+
     chat: ChatSettings = Field(default_factory=ChatSettings)
     journal: JournalSettings = Field(default_factory=JournalSettings)
     pod: PodSettings = Field(default_factory=PodSettings)
@@ -253,6 +291,20 @@ class Settings(BaseSettings):
             raise ValueError("must name a manifest file when PERSISTED_QUERIES=allowlist")
         return value.strip()
 
+    @field_validator("s3_bucket")
+    @classmethod
+    def _bucket_for_s3(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("blob_store") == "s3" and not value.strip():
+            raise ValueError("must name a bucket when BLOB_STORE=s3")
+        return value.strip()
+
+    @field_validator("files_signing_key")
+    @classmethod
+    def _signing_key(cls, value: str) -> str:
+        if value and len(base64.b64decode(value, validate=True)) != 32:
+            raise ValueError("must decode to 32 bytes (try: personalpod generate-key)")
+        return value
+
     @field_validator("cors_allow_credentials")
     @classmethod
     def _no_credentials_for_any_origin(cls, value: bool, info: ValidationInfo) -> bool:
@@ -263,6 +315,21 @@ class Settings(BaseSettings):
     @property
     def master_key_bytes(self) -> bytes:
         return base64.b64decode(self.master_key)
+
+    @property
+    def files_signing_key_bytes(self) -> bytes:
+        """The /files URL key: FILES_SIGNING_KEY, or one derived from the master key (so
+        nothing new must be configured, and the master key itself never signs)."""
+        if self.files_signing_key:
+            return base64.b64decode(self.files_signing_key)
+        return hashlib.blake2b(
+            b"files-url", key=self.master_key_bytes, digest_size=32, person=b"pp-files-url"
+        ).digest()
+
+    @property
+    def blob_types(self) -> list[str]:
+        """The MIME types of BLOB_ALLOWED_TYPES."""
+        return [t.lower() for t in _comma_list(self.blob_allowed_types)]
 
     @property
     def cors_origins(self) -> list[str]:
