@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import (
+    CHAR,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -79,17 +80,18 @@ class GroupInvite(Base):
 
 
 class ChatMedia(Base):
-    """A file uploaded for a chat message: the sender owns it; once sent, it belongs to that
-    one message (`message_id`) and the conversation's members may download it.
+    """A file uploaded for a chat message. Its sender owns it; once sent (`conversation_id`
+    and the sender's `client_id` of the message, then `message_id`) it belongs to that one
+    message, and the members of that conversation may download it.
 
-    The processing columns (`processing_*`, `keep_metadata`, `thumbnail_*`) are the same as
-    on `attachments`: the media job (datastore/media) works on both."""
+    The bytes are in the blob store under `blob_key`, verified by `sha256` and `blocks`. The
+    processing columns (`status`, `processing_*`, `keep_metadata`, `thumbnail_*`) are the
+    ones `attachments` has: the media job (datastore/media) works on both alike."""
 
     __tablename__ = "chat_media"
     __table_args__ = (
-        CheckConstraint(
-            "processing_status IN ('PENDING', 'READY', 'FAILED')", name="processing_status"
-        ),
+        CheckConstraint("status IN ('PENDING', 'READY', 'FAILED')", name="status"),
+        Index("ix_chat_media_user_id", "user_id", "created_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(
@@ -98,22 +100,24 @@ class ChatMedia(Base):
     user_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE")
     )
-    blob_key: Mapped[str] = mapped_column(String(32))
-    size_bytes: Mapped[int] = mapped_column(BigInteger)
-    sha256: Mapped[str] = mapped_column(String(64))
+    blob_key: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    # Sniffed from the bytes, never the client's Content-Type.
+    mime_type: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(CHAR(64))
     blocks: Mapped[bytes] = mapped_column(LargeBinary)
-    file_name: Mapped[str] = mapped_column(String(255))
-    mime_type: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(16))
     keep_metadata: Mapped[bool] = mapped_column(Boolean, server_default="false")
-    processing_status: Mapped[str] = mapped_column(String(16))
     processing_error: Mapped[str | None] = mapped_column(Text)
     processing_attempts: Mapped[int] = mapped_column(Integer, server_default="0")
     processing_after: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
-    thumbnail_key: Mapped[str | None] = mapped_column(String(32))
+    thumbnail_key: Mapped[str | None] = mapped_column(Text)
     thumbnail_size: Mapped[int | None] = mapped_column(Integer)
-    thumbnail_sha256: Mapped[str | None] = mapped_column(String(64))
-    conversation_id: Mapped[str | None] = mapped_column(String(80))
-    message_id: Mapped[str | None] = mapped_column(String(40))
+    thumbnail_sha256: Mapped[str | None] = mapped_column(CHAR(64))
+    conversation_id: Mapped[str | None] = mapped_column(Text)
+    client_id: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
