@@ -15,14 +15,17 @@ from starlette.routing import Mount, Route, WebSocketRoute
 
 from datastore.kit.request_id import current_request_id
 from datastore.kit.settings import Settings, get_settings
+from datastore.pod.files import MAX_FILES_PER_REQUEST
 from server.container import Container
 from server.context import Context, build_context
+from server.files import FileDownloads, UploadReceiver
 from server.graphiql.page import ASSETS_PATH, GraphiQLAssets, GraphiQLPage
 from server.graphql.allowlist import PersistedQueryAllowList, active_manifest
 from server.graphql.disclosure import SchemaDisclosure
 from server.graphql.errors import format_error
 from server.graphql.http import GraphQLHTTP
 from server.graphql.limits import limit_extensions
+from server.graphql.multipart import UploadLimits
 from server.graphql.persisted_queries import PersistedQueries
 from server.health import healthz, readyz
 from server.logging import configure_logging
@@ -75,6 +78,7 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
         graphiql=GraphiQLPage.load(),
         max_body_bytes=settings.max_request_bytes,
         persisted_queries=PersistedQueries(container.clients),
+        uploads=upload_limits(settings),
     )
     websocket = GraphQLWebSocket(
         schema,
@@ -85,6 +89,8 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
         Route("/graphql", http),
         WebSocketRoute("/graphql", websocket),
         Mount(ASSETS_PATH, GraphiQLAssets()),
+        Route("/files/{id}", FileDownloads(services), methods=["GET"]),
+        Route("/uploads/{token}", UploadReceiver(services), methods=["PUT"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
     ]
@@ -103,12 +109,20 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
     return app
 
 
+def upload_limits(settings: Settings) -> UploadLimits:
+    """Multipart requests carry up to MAX_FILES_PER_REQUEST files of BLOB_MAX_BYTES each."""
+    return UploadLimits(
+        max_files=MAX_FILES_PER_REQUEST,
+        max_body_bytes=MAX_FILES_PER_REQUEST * settings.blob_max_bytes + settings.max_request_bytes,
+    )
+
+
 def cors_options(settings: Settings) -> dict[str, Any]:
     """Browsers on the allowed origins may call /graphql; tokens go in Authorization."""
     return {
         "allow_origins": settings.cors_origins,
         "allow_credentials": settings.cors_allow_credentials,
-        "allow_methods": ["GET", "POST"],
+        "allow_methods": ["GET", "POST", "PUT"],  # PUT: two-step uploads
         "allow_headers": ["Authorization", "Content-Type"],
         "expose_headers": ["Retry-After"],
         "max_age": 600,

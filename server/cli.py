@@ -167,6 +167,8 @@ def _run(args: argparse.Namespace) -> None:
         # Development: GraphiQL may load the schema before anyone signs in.
         os.environ.setdefault("INTROSPECTION", configured.get("INTROSPECTION", "public"))
         published = dict(services.env)
+        if not configured.get("BLOB_DIR"):
+            os.environ["BLOB_DIR"] = published["BLOB_DIR"] = str(dev_stack.blob_dir())
         if not configured.get("MASTER_KEY"):
             os.environ["MASTER_KEY"] = published["MASTER_KEY"] = _dev_master_key(data_dir)
         with dev_stack.published(published):

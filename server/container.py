@@ -91,6 +91,7 @@ def workers(services: Services) -> dict[str, Worker]:
         "chat-worker": services.chat.fanout.run,
         "people-worker": services.people.sweep_dead_sockets,
         "pod-worker": services.pod.maintenance.run,
+        "pod-blob-worker": services.pod.blob_collector.run,
         "journal-worker": services.reminder_scheduler.run,
         "journal-ai-worker": services.journal_ai.run,
     }

@@ -34,6 +34,11 @@ def data_dir() -> Path:
     return Path(os.environ.get("PERSONALPOD_DATA_DIR") or ROOT / ".data")
 
 
+def blob_dir() -> Path:
+    """The folder blob store of `personalpod run`: beside the other dev data."""
+    return data_dir() / "blobs"
+
+
 def validate_before_start(configured: Mapping[str, str]) -> None:
     """Raise ConfigurationError for a bad setting before any service starts."""
     stand_ins = {k.lower(): v for k, v in _PLACEHOLDERS.items() if not configured.get(k)}

@@ -42,8 +42,14 @@ from resolvers.people.mutations import PeopleMutations
 from resolvers.people.queries import PeopleQueries
 from resolvers.people.subscriptions import PeopleSubscriptions
 from resolvers.people.types import Person
-from resolvers.pod.mutations import CategoryMutations, EntryMutations, TagMutations
+from resolvers.pod.mutations import (
+    AttachmentMutations,
+    CategoryMutations,
+    EntryMutations,
+    TagMutations,
+)
 from resolvers.pod.queries import PodQueries
+from resolvers.pod.types.attachments import Attachment
 from resolvers.pod.types.categories import Category
 from resolvers.pod.types.entries import ENTRY_TYPES
 from resolvers.pod.types.tags import Tag
@@ -77,6 +83,7 @@ MUTATIONS: tuple[type, ...] = (
     EntryMutations,
     CategoryMutations,
     TagMutations,
+    AttachmentMutations,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (
     AccountSubscriptions,
@@ -103,6 +110,7 @@ TYPES: tuple[type, ...] = (
     *ENTRY_TYPES,
     Category,
     Tag,
+    Attachment,
     JournalSearchResult,
     PodSearchResult,
 )

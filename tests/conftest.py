@@ -11,6 +11,8 @@ import asyncio
 import base64
 import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="session")
 def service_env() -> Iterator[dict[str, str]]:
     """URLs of throwaway PostgreSQL, DynamoDB Local and Redis, plus test settings."""
+    blob_dir = tempfile.mkdtemp(prefix="pp-test-blobs-")
     with start_services(data_dir=None, configured={}, cache_dir=ROOT / ".cache") as services:
         yield {
             **services.env,
@@ -49,7 +52,10 @@ def service_env() -> Iterator[dict[str, str]]:
             "FORWARDED_ALLOW_IPS": "127.0.0.1",
             # Short, so the tests of the deadline need not wait the default 10 s.
             "WS_CONNECTION_INIT_TIMEOUT_SECONDS": "3",
+            # A throwaway folder blob store (tests/blobs runs S3 on s3rver as well).
+            "BLOB_DIR": blob_dir,
         }
+    shutil.rmtree(blob_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

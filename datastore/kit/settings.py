@@ -217,7 +217,10 @@ class Settings(BaseSettings):
     )
     blob_dir: str = Field(default=".data/blobs", description="the folder backend's folder")
     blob_max_bytes: int = Field(
-        default=25 * 1024 * 1024, ge=1, description="largest single file, in bytes"
+        default=25 * 1024 * 1024,
+        ge=1,
+        le=2**31 - 1,  # a GraphQL Int shows it
+        description="largest single file, in bytes",
     )
     blob_quota_bytes: int = Field(
         default=1024 * 1024 * 1024, ge=1, description="bytes of files each user may keep"

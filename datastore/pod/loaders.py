@@ -11,12 +11,13 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from datastore.kit.loaders import ByKeyLoader, GroupedLoader, Groups, Ids, RowByIdLoader, Sessions
+from datastore.pod.repository.attachments import AttachmentRepository, StorageRepository
 from datastore.pod.repository.categories import CategoryRepository
 from datastore.pod.repository.entries import EntryRepository
 from datastore.pod.repository.preferences import PreferencesRepository
 from datastore.pod.repository.tags import TagRepository
 from datastore.pod.service.secrets import SecretLoader
-from datastore.pod.tables import Category, Entry, PodPreferences, Tag
+from datastore.pod.tables import Attachment, Category, Entry, PodPreferences, Tag
 
 
 class EntryByIdLoader(RowByIdLoader[Entry], repository=EntryRepository):
@@ -43,6 +44,25 @@ class TagsByEntryIdLoader(GroupedLoader[Tag]):
         return await EntryRepository(session).tags_by_entry_ids(ids)
 
 
+class AttachmentByIdLoader(RowByIdLoader[Attachment], repository=AttachmentRepository): ...
+
+
+class AttachmentsByEntryIdLoader(GroupedLoader[Attachment]):
+    """Each entry's attachments, oldest first."""
+
+    async def select(self, session: AsyncSession, ids: Ids) -> Groups[Attachment]:
+        return await AttachmentRepository(session).by_entry_ids(ids)
+
+
+class StorageUsedByUserIdLoader(ByKeyLoader[Sessions, uuid.UUID, int]):
+    """Bytes each user keeps in the blob store (attachments and pending uploads)."""
+
+    async def fetch(self, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+        async with self.source() as session:
+            used = await StorageRepository(session).used_bytes_by_user(user_ids)
+        return {user_id: used.get(user_id, 0) for user_id in user_ids}
+
+
 class PodLoaders:
     def __init__(self, read_db: Sessions, secret: SecretLoader) -> None:
         self.entry_by_id = EntryByIdLoader(read_db)
@@ -50,6 +70,9 @@ class PodLoaders:
         self.tag_by_id = TagByIdLoader(read_db)
         self.tags_by_entry_id = TagsByEntryIdLoader(read_db)
         self.preferences_by_user_id = PreferencesByUserIdLoader(read_db)
+        self.attachment_by_id = AttachmentByIdLoader(read_db)
+        self.attachments_by_entry_id = AttachmentsByEntryIdLoader(read_db)
+        self.storage_used_by_user_id = StorageUsedByUserIdLoader(read_db)
         # Opens sealed secrets and records each view, so it writes: it keeps its own
         # transactional sessions (see datastore/pod/service/secrets.py).
         self.secret = secret

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    CHAR,
     BigInteger,
     Boolean,
     Computed,
@@ -160,3 +161,60 @@ class DataKey(Base):
     wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     rewrapped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Attachment(Base):
+    """A file of an entry. The bytes are in the blob store under `blob_key` (random, never
+    the client's name); `sha256` and `blocks` (per-block SHA-256) verify them on read."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")
+    )
+    entry_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id"))
+    blob_key: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    # Sniffed from the bytes, never the client's Content-Type.
+    mime_type: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(CHAR(64))
+    blocks: Mapped[bytes] = mapped_column(LargeBinary)
+    # PENDING until background processing (thumbnails) is done: READY or FAILED.
+    status: Mapped[str] = mapped_column(String(16), server_default="PENDING")
+    thumbnail_key: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Upload(Base):
+    """A two-step upload: `requestUpload` makes it WAITING with a one-time token (only its
+    hash is kept), the PUT makes it RECEIVING then RECEIVED with the blob's checksums, and
+    `completeUpload` makes it COMPLETED when its blob becomes an attachment."""
+
+    __tablename__ = "uploads"
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id"))
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    name: Mapped[str] = mapped_column(Text)
+    declared_size: Mapped[int] = mapped_column(BigInteger)
+    state: Mapped[str] = mapped_column(String(16), server_default="WAITING")
+    blob_key: Mapped[str | None] = mapped_column(Text)
+    mime_type: Mapped[str | None] = mapped_column(Text)
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    sha256: Mapped[str | None] = mapped_column(CHAR(64))
+    blocks: Mapped[bytes | None] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class BlobGarbage(Base):
+    """Blob keys whose rows are gone (filled by triggers); the pod worker deletes the blobs."""
+
+    __tablename__ = "blob_garbage"
+
+    blob_key: Mapped[str] = mapped_column(Text, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from enum import Enum
@@ -17,6 +18,7 @@ from resolvers.core.context import Info
 from resolvers.core.ids import node_uuid
 from resolvers.core.nodes import Nodes, visible_nodes
 from resolvers.core.rows import from_row
+from resolvers.pod.types.attachments import Storage
 
 
 @strawberry.enum(description="How available a person says they are.")
@@ -43,6 +45,11 @@ class User(relay.Node):
     profile: JSON = strawberry.field(description="Free-form profile JSON (at most 16 KB).")
     presence: Presence = strawberry.field(description="Status and last seen time.")
     created_at: datetime = strawberry.field(description="When the account was created.")
+
+    @strawberry.field(description="The bytes of my files against my storage quota.")
+    async def storage(self, info: Info) -> Storage:
+        used = await info.context.loaders.pod.storage_used_by_user_id.load(uuid.UUID(self.id))
+        return Storage(used_bytes=used or 0, limit_bytes=info.context.settings.blob_quota_bytes)
 
     @classmethod
     def from_row(cls, row: UserRow) -> User:

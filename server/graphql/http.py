@@ -23,6 +23,7 @@ from strawberry.types.graphql import OperationType
 
 from datastore.kit.errors import DomainError, ErrorCode
 from server.graphiql.page import GraphiQLPage
+from server.graphql.multipart import MultipartError, UploadLimits, is_multipart, read_multipart
 from server.graphql.persisted_queries import (
     RETRY_WITH_QUERY,
     Document,
@@ -78,6 +79,7 @@ class GraphQLHTTP:
         graphiql: GraphiQLPage | None = None,
         max_body_bytes: int = MAX_BODY_BYTES,
         persisted_queries: PersistedQueries | None = None,
+        uploads: UploadLimits | None = None,
     ) -> None:
         self.schema = schema
         self.context_getter = context_getter
@@ -86,11 +88,18 @@ class GraphQLHTTP:
         self.graphiql = graphiql
         self.max_body_bytes = max_body_bytes
         self.persisted_queries = persisted_queries
+        # Multipart requests (file uploads) are accepted only when this is set.
+        self.uploads = uploads
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        response = await self.handle(request)
-        await response(scope, receive, send)
+        try:
+            response = await self.handle(request)
+            await response(scope, receive, send)
+        finally:
+            form = getattr(request.state, "upload_form", None)
+            if form is not None:
+                await form.close()  # deletes the spooled upload files
 
     async def handle(self, request: Request) -> Response:
         """The response to one HTTP request."""
@@ -121,8 +130,16 @@ class GraphQLHTTP:
         return await self.execute(request, params, media_type, operations)
 
     async def params_from_body(self, request: Request) -> GraphQLParams:
-        """The parameters of a POST: a JSON object in an `application/json` body."""
-        if not is_json_content_type(request.headers.get("content-type")):
+        """The parameters of a POST: a JSON object in an `application/json` body, or a
+        multipart request carrying files."""
+        content_type = request.headers.get("content-type")
+        if self.uploads is not None and is_multipart(content_type):
+            try:
+                raw, request.state.upload_form = await read_multipart(request, self.uploads)
+            except MultipartError as error:
+                raise BadRequest(error.message, error.status) from None
+            return graphql_params(raw)
+        if not is_json_content_type(content_type):
             raise BadRequest(f"POST a body of Content-Type {JSON}.", 415)
         body = await read_body(request, self.max_body_bytes)
         if not body:

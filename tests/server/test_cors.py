@@ -41,7 +41,8 @@ async def test_preflight_from_an_allowed_origin_allows_post_with_authorization(
     # then
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == ALLOWED
-    assert set(response.headers["access-control-allow-methods"].split(", ")) == {"GET", "POST"}
+    methods = set(response.headers["access-control-allow-methods"].split(", "))
+    assert methods == {"GET", "POST", "PUT"}  # PUT: the two-step uploads
     allowed_headers = response.headers["access-control-allow-headers"].lower()
     assert "authorization" in allowed_headers
     assert "content-type" in allowed_headers

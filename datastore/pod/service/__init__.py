@@ -10,13 +10,17 @@ from datastore.kit.crypto.keyring import MasterKeyring
 from datastore.pod.cache import PodCache
 from datastore.pod.repository.entries import EntryRepository
 from datastore.pod.repository.preferences import PreferencesRepository
+from datastore.pod.service.attachments import AttachmentService
+from datastore.pod.service.blob_collector import BlobCollector
 from datastore.pod.service.categories import CategoryService
 from datastore.pod.service.changes import Actor
 from datastore.pod.service.datakeys import DataKeys
 from datastore.pod.service.entries import EntryService
+from datastore.pod.service.file_access import FileAccess
 from datastore.pod.service.maintenance import PodMaintenance
 from datastore.pod.service.reads import PodReads
 from datastore.pod.service.tags import TagService
+from datastore.pod.service.uploads import UploadService
 
 if TYPE_CHECKING:
     from datastore.kit.clients import Clients
@@ -40,6 +44,16 @@ class PodService:
             self.invalidate,
             trash_days=config.trash_days,
             interval_seconds=config.maintenance_seconds,
+        )
+        # Files: attachments and two-step uploads into the blob store, who may read them,
+        # and the worker that deletes the blobs of rows that went.
+        self.attachments = AttachmentService(
+            self.db, clients.blobs, clients.settings, self.entries, self.invalidate
+        )
+        self.uploads = UploadService(self.db, clients.settings, self.attachments, self.invalidate)
+        self.files = FileAccess(clients.read_db, clients.settings)
+        self.blob_collector = BlobCollector(
+            self.db, clients.blobs, interval_seconds=config.maintenance_seconds
         )
 
     async def invalidate(self, user_id: uuid.UUID | str) -> None:

@@ -73,7 +73,14 @@ class EntryService:
         self.keys = keys
         self.invalidate = invalidate
 
-    async def create(self, actor: Actor, draft: EntryDraft) -> Entry:
+    async def create(
+        self,
+        actor: Actor,
+        draft: EntryDraft,
+        *,
+        then: Callable[[AsyncSession, Entry], Awaitable[None]] | None = None,
+    ) -> Entry:
+        """A new entry; `then` writes what belongs with it (its files) in its transaction."""
         async with self.db() as db, db.begin():
             category_id = await self._category(db, actor, draft.category_id)
             await self._check_tags(db, actor, draft.tag_ids)
@@ -93,6 +100,8 @@ class EntryService:
                 expires_at=draft.expires_at,
             )
             await EntryRepository(db).add_tags(row.id, actor.user_id, draft.tag_ids)
+            if then is not None:
+                await then(db, row)
             journal = Journal(db, actor)
             new = {**public_values(row), "tagIds": [str(t) for t in sorted(draft.tag_ids)]}
             journal.activity("CREATED", "ENTRY", row.id, kind=row.kind, new=new)

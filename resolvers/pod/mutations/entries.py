@@ -6,7 +6,10 @@ from typing import Annotated
 
 import strawberry
 from strawberry import relay
+from strawberry.file_uploads import Upload
 
+from datastore.kit.errors import BadUserInput
+from datastore.pod.files import MAX_FILES_PER_REQUEST
 from resolvers.core.context import Info
 from resolvers.core.ids import argument_uuid
 from resolvers.core.permissions import IsAuthenticated
@@ -14,10 +17,16 @@ from resolvers.pod import drafts
 from resolvers.pod.inputs import CreateEntryInput, UpdateEntryInput
 from resolvers.pod.mutations.common import INPUT, EntryId, actor
 from resolvers.pod.types.entries import KIND_TYPES, Entry
+from resolvers.pod.uploads import incoming_file
 
 _TYPE_NAMES = tuple(t.__name__ for t in KIND_TYPES.values())
 _KIND_BY_TYPE = {t.__name__: kind for kind, t in KIND_TYPES.items()}
 TagIds = Annotated[list[relay.GlobalID], strawberry.argument(description="My tags' ids.")]
+
+
+def entry_type_names() -> tuple[str, ...]:
+    """The GraphQL type names an entry's global id may carry."""
+    return _TYPE_NAMES
 
 
 def _entry_id(id: relay.GlobalID):
@@ -27,12 +36,29 @@ def _entry_id(id: relay.GlobalID):
 @strawberry.type
 class EntryMutations:
     @strawberry.mutation(
-        description="Add an entry to my pod.", permission_classes=[IsAuthenticated]
+        description="Add an entry to my pod, with `files` (multipart, as addAttachment) "
+        "attached in the same transaction: if one file is refused, nothing is created.",
+        permission_classes=[IsAuthenticated],
     )
-    async def create_entry(self, info: Info, input: Annotated[CreateEntryInput, INPUT]) -> Entry:
-        return Entry.from_row(
-            await info.context.services.pod.entries.create(actor(info), drafts.draft(input))
-        )
+    async def create_entry(
+        self,
+        info: Info,
+        input: Annotated[CreateEntryInput, INPUT],
+        files: Annotated[
+            list[Upload] | None,
+            strawberry.argument(description="Files to attach (multipart), 10 at most."),
+        ] = None,
+    ) -> Entry:
+        draft = drafts.draft(input)
+        if not files:
+            return Entry.from_row(
+                await info.context.services.pod.entries.create(actor(info), draft)
+            )
+        if len(files) > MAX_FILES_PER_REQUEST:
+            raise BadUserInput(f"Attach at most {MAX_FILES_PER_REQUEST} files.", field="files")
+        incoming = [incoming_file(f, field=f"files[{i}]") for i, f in enumerate(files)]
+        row = await info.context.services.pod.attachments.create_entry(actor(info), draft, incoming)
+        return Entry.from_row(row)
 
     @strawberry.mutation(
         description="Change an entry. CONFLICT (with extensions.currentVersion) when "

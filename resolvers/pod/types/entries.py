@@ -19,10 +19,12 @@ from resolvers.core.pagination import (
     First,
     decode_cursor,
     encode_cursor,
+    list_page,
     page_size,
 )
 from resolvers.core.rows import from_row
 from resolvers.pod.enums import EntryKind, EntryStatus
+from resolvers.pod.types.attachments import Attachment
 from resolvers.pod.types.categories import Category
 from resolvers.pod.types.tags import Tag
 
@@ -78,6 +80,13 @@ class Entry(relay.Node):
             has_next=len(rows) > limit,
             has_previous=after is not None,
         )
+
+    @strawberry.field(description="Its files, oldest first (at most 100 per entry).")
+    async def attachments(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Connection[Attachment]:
+        rows = await info.context.loaders.pod.attachments_by_entry_id.load(self.row.id)
+        return list_page(rows, kind="att", node=Attachment.from_row, first=first, after=after)
 
     @strawberry.field(
         description="Decrypted secrets (password, TOTP seed, sensitive body); null when the "
