@@ -30,6 +30,7 @@ from datastore.kit.ai.embedder import shared_embedder
 from datastore.kit.ai.emotions import EmotionScorer
 from datastore.kit.clients import Clients
 from datastore.kit.settings import Settings
+from datastore.media.service import MediaProcessor
 from datastore.notifications.service import NotificationService
 from datastore.outbox.relay import OutboxRelay, Sink, redis_sink
 from datastore.people.service import PeopleService
@@ -61,6 +62,9 @@ def build_services(clients: Clients) -> Services:
         clients.redis, ttl_seconds=settings.journal.insights_cache_seconds
     )
     search = SearchService(clients, embedder)
+    pod = PodService(clients)
+    # Chat media is staged into the blob store as the pod stages attachments.
+    chat = ChatService(clients, people, notifications, pod.attachments)
     return Services(
         clients=clients,
         sessions=sessions,
@@ -68,8 +72,8 @@ def build_services(clients: Clients) -> Services:
         accounts=accounts,
         notifications=notifications,
         people=people,
-        chat=ChatService(clients, people, notifications),
-        pod=PodService(clients),
+        chat=chat,
+        pod=pod,
         embedder=embedder,
         insights_cache=insights_cache,
         journal=JournalService(clients, insights_cache),
@@ -80,6 +84,7 @@ def build_services(clients: Clients) -> Services:
         insights=InsightsService(clients, insights_cache),
         assistant=AssistantService(clients, search, embedder),
         sync=SyncService(clients.dynamo),
+        media=MediaProcessor(clients, [pod.attachment_media, chat.media]),
     )
 
 
@@ -94,6 +99,8 @@ def workers(services: Services) -> dict[str, Worker]:
         "pod-blob-worker": services.pod.blob_collector.run,
         "journal-worker": services.reminder_scheduler.run,
         "journal-ai-worker": services.journal_ai.run,
+        # Thumbnails and stripped images of uploaded files.
+        "media-worker": services.media.run,
     }
 
 
@@ -104,6 +111,7 @@ def outbox_sinks(services: Services) -> list[Sink]:
         services.journal_ai.enqueue_pod_embeddings,
         services.people.record_from_events,
         services.chat.end_blocked_from_events,
+        services.chat.media.publish_processed,
         services.pod.invalidate_from_events,
         services.sync.append,
         redis_sink(services.clients.broker.publish),

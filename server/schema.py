@@ -49,6 +49,7 @@ from resolvers.pod.mutations import (
     TagMutations,
 )
 from resolvers.pod.queries import PodQueries
+from resolvers.pod.subscriptions import PodSubscriptions
 from resolvers.pod.types.attachments import Attachment
 from resolvers.pod.types.categories import Category
 from resolvers.pod.types.entries import ENTRY_TYPES
@@ -91,6 +92,7 @@ SUBSCRIPTIONS: tuple[type, ...] = (
     JournalSubscriptions,
     NotificationSubscriptions,
     PeopleSubscriptions,
+    PodSubscriptions,
     SyncSubscriptions,
 )
 # Types the schema must know although no field names them (Node implementers).

@@ -17,7 +17,7 @@ from alembic import op
 revision = "0009_attachments"
 down_revision = "0006_journal_tag_version"
 branch_labels = None
-depends_on = None
+depends_on = ("0002_pod",)  # attachments reference entries
 
 STATEMENTS = [
     """

@@ -1,11 +1,11 @@
 """Chat media (files uploaded for chat messages, owned by their sender) and the columns the
 media job needs to process them (upright, metadata stripped, thumbnail) with bounded retries.
 
-A chat_media row that goes (deleted account) leaves its blobs in `blob_garbage` through a
-trigger, as attachments do.
+A chat_media row that goes (deleted message or account) leaves its blobs in `blob_garbage`
+through a trigger, as attachments do.
 
 Revision ID: 0011_media
-Revises: 0006_journal_tag_version
+Revises: 0009_attachments
 Create Date: 2026-12-02
 """
 
@@ -14,11 +14,26 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0011_media"
-down_revision = "0006_journal_tag_version"
+down_revision = "0009_attachments"
 branch_labels = None
 depends_on = None
 
 STATEMENTS = [
+    # The media job's columns on attachments (the same on chat_media below).
+    """
+    ALTER TABLE attachments
+        ADD COLUMN keep_metadata boolean NOT NULL DEFAULT false,
+        ADD COLUMN processing_error text,
+        ADD COLUMN processing_attempts integer NOT NULL DEFAULT 0,
+        ADD COLUMN processing_after timestamptz NOT NULL DEFAULT now(),
+        ADD COLUMN thumbnail_size integer,
+        ADD COLUMN thumbnail_sha256 char(64)
+    """,
+    # The queue holds only the rows still to process.
+    """
+    CREATE INDEX ix_attachments_pending ON attachments (processing_after)
+    WHERE status = 'PENDING'
+    """,
     """
     CREATE TABLE chat_media (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -54,6 +69,22 @@ STATEMENTS = [
     CREATE INDEX ix_chat_media_pending ON chat_media (processing_after)
     WHERE status = 'PENDING'
     """,
+    # A message is found by the media it carries (a deleted message's files go with it).
+    "CREATE INDEX ix_chat_media_message ON chat_media (conversation_id, message_id)",
+    """
+    CREATE FUNCTION chat_media_blob_garbage() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO blob_garbage (blob_key)
+        SELECT k FROM unnest(ARRAY[OLD.blob_key, OLD.thumbnail_key]) AS k
+        WHERE k IS NOT NULL
+        ON CONFLICT DO NOTHING;
+        RETURN OLD;
+    END $$
+    """,
+    """
+    CREATE TRIGGER chat_media_blob_garbage AFTER DELETE ON chat_media
+    FOR EACH ROW EXECUTE FUNCTION chat_media_blob_garbage()
+    """,
 ]
 
 
@@ -66,3 +97,14 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("SET LOCAL lock_timeout = '5s'")
     op.execute("DROP TABLE IF EXISTS chat_media")
+    op.execute("DROP FUNCTION IF EXISTS chat_media_blob_garbage()")
+    op.execute("DROP INDEX IF EXISTS ix_attachments_pending")
+    for column in (
+        "keep_metadata",
+        "processing_error",
+        "processing_attempts",
+        "processing_after",
+        "thumbnail_size",
+        "thumbnail_sha256",
+    ):
+        op.execute(f"ALTER TABLE attachments DROP COLUMN IF EXISTS {column}")

@@ -7,7 +7,6 @@ from strawberry import relay
 
 from resolvers.chat.types.enums import GroupVisibility, MediaStatus, MessageKind
 
-
 LEGACY = "Refused (BAD_USER_INPUT): the file's metadata comes from its upload."
 
 

@@ -155,9 +155,9 @@ async def test_deleting_the_message_ends_its_downloads(client: GraphQLClient) ->
     conversation = await direct(client, ada, bob)
     uploaded = await upload_chat_media(client, ada, PDF)
     sent = await send_media(client, ada, conversation, uploaded["id"], kind="DOCUMENT")
-    url = (await client.data(MESSAGE_MEDIA, {"id": sent["id"]}, token=bob.token))["node"][
-        "media"
-    ]["downloadUrl"]
+    url = (await client.data(MESSAGE_MEDIA, {"id": sent["id"]}, token=bob.token))["node"]["media"][
+        "downloadUrl"
+    ]
 
     await client.data(
         "mutation($id: ID!) { deleteMessage(id: $id) { id } }", {"id": sent["id"]}, token=ada.token
@@ -189,7 +189,12 @@ async def test_a_retried_send_carries_the_file_once(client: GraphQLClient) -> No
             "BAD_USER_INPUT",
             "media.fileName",
         ),
-        ({"thumbnailUrl": "https://cdn.example/t.png"}, "IMAGE", "BAD_USER_INPUT", "media.thumbnailUrl"),
+        (
+            {"thumbnailUrl": "https://cdn.example/t.png"},
+            "IMAGE",
+            "BAD_USER_INPUT",
+            "media.thumbnailUrl",
+        ),
         ({"mediaId": None}, "IMAGE", "BAD_USER_INPUT", "media.mediaId"),
         ("pdf", "IMAGE", "BAD_USER_INPUT", "media.mediaId"),
         ("pdf", "VIDEO", "BAD_USER_INPUT", "media.mediaId"),

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +16,11 @@ from datastore.kit.processing import ProcessingQueue
 
 # The media job's statements over this table.
 CHAT_MEDIA_QUEUE = ProcessingQueue("chat_media")
+
+
+def chat_media_sizes(user_ids: Sequence[uuid.UUID]) -> Select[uuid.UUID, int]:
+    """(user, size) of each chat file of these users: the pod's storage quota counts them."""
+    return select(ChatMedia.user_id, ChatMedia.size).where(ChatMedia.user_id.in_(user_ids))
 
 
 class ChatMediaRepository:
@@ -59,19 +64,8 @@ class ChatMediaRepository:
     async def delete_of_message(self, conversation_id: str, message_id: str) -> list[uuid.UUID]:
         """Remove the media of a deleted message (their blobs go to `blob_garbage`)."""
         statement = (
-            ChatMedia.__table__.delete()
-            .where(
-                ChatMedia.conversation_id == conversation_id, ChatMedia.message_id == message_id
-            )
+            delete(ChatMedia)
+            .where(ChatMedia.conversation_id == conversation_id, ChatMedia.message_id == message_id)
             .returning(ChatMedia.id)
         )
         return list((await self.session.execute(statement)).scalars())
-
-    async def used_bytes_by_user(self, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
-        """Bytes of chat media each user keeps (they count towards the storage quota)."""
-        statement = (
-            select(ChatMedia.user_id, func.sum(ChatMedia.size))
-            .where(ChatMedia.user_id.in_(user_ids))
-            .group_by(ChatMedia.user_id)
-        )
-        return {user_id: int(total) for user_id, total in await self.session.execute(statement)}

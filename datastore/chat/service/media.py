@@ -8,8 +8,9 @@ the client. Images are processed by the media job (datastore/media) like attachm
 one is done, the conversation hears of it live (`MEDIA_PROCESSED`).
 
 Who may download: the sender, always; anyone else only while a member of the conversation
-it was sent to (a former member's links stop working at once: access is decided on every
-download, not when the link was made).
+it was sent to, and only once it is READY: until the job has stripped an image's EXIF/GPS,
+the original stays the sender's (a FAILED image, which could not be stripped, stays so).
+A former member's links stop working at once: access is decided on every download.
 """
 
 from __future__ import annotations
@@ -27,11 +28,10 @@ from datastore.chat.repository.media import CHAT_MEDIA_QUEUE, ChatMediaRepositor
 from datastore.chat.repository.messages import MessageRepository
 from datastore.chat.service.access import Access
 from datastore.chat.tables import ChatMedia
-from datastore.kit.blobs import StoredBlob
 from datastore.kit.clients import Clients
 from datastore.kit.crypto.signed_paths import SignedPaths
 from datastore.kit.errors import Conflict, NotFound
-from datastore.kit.processing import Finished, initial_status, thumbnail_blob
+from datastore.kit.processing import READY, Finished, initial_status
 from datastore.outbox.repository import OutboxRepository, PendingEvent
 from datastore.pod.files import IncomingFile
 from datastore.pod.repository.attachments import StorageRepository
@@ -142,13 +142,23 @@ class ChatMediaService:
             await ChatMediaRepository(db).delete_of_message(conversation_id, message_id)
 
     async def may_download(self, viewer: uuid.UUID, row: ChatMedia) -> bool:
-        """THE decision "may this viewer download this chat file": its sender, or a current
-        member of the conversation it was sent in."""
+        """THE decision "may this viewer download this chat file": its sender; or, once it
+        is READY (an image stripped of its EXIF/GPS), a current member of the conversation
+        it was sent in."""
         if row.user_id == viewer:
             return True
-        if row.conversation_id is None or row.message_id is None:
+        return await self._shared_with(viewer, row)
+
+    async def _shared_with(self, viewer: uuid.UUID, row: ChatMedia) -> bool:
+        if row.conversation_id is None or row.message_id is None or row.status != READY:
             return False
         return await self.access.is_member(row.conversation_id, viewer)
+
+    @staticmethod
+    def offered_to(viewer: uuid.UUID, row: ChatMedia) -> bool:
+        """Whether a message shows this viewer a download URL (the viewer already sees the
+        message, so is a member): the sender always, others once it is READY."""
+        return row.user_id == viewer or row.status == READY
 
     async def downloadable(self, viewer: uuid.UUID, media_id: uuid.UUID) -> ChatMedia | None:
         """The media row if the viewer may download it, else None (as for a missing one)."""
@@ -203,10 +213,3 @@ class ChatMediaService:
                     key[0],
                     {"type": "MEDIA_PROCESSED", "message": message.to_json()},
                 )
-
-
-def thumbnail_of(row: ChatMedia) -> StoredBlob | None:
-    """The thumbnail's StoredBlob, or None when there is none."""
-    if row.thumbnail_key is None or row.thumbnail_size is None or row.thumbnail_sha256 is None:
-        return None
-    return thumbnail_blob(row.thumbnail_key, row.thumbnail_size, row.thumbnail_sha256)

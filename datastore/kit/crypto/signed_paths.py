@@ -19,7 +19,9 @@ class SignedPaths:
         self.signer = UrlSigner(key, purpose=purpose)
         self.ttl_seconds = ttl_seconds
 
-    def path(self, path: str, object_id: str, viewer: uuid.UUID, *, now: float | None = None) -> str:
+    def path(
+        self, path: str, object_id: str, viewer: uuid.UUID, *, now: float | None = None
+    ) -> str:
         """`path` signed for `viewer`, valid `ttl_seconds` or a little more: the expiry is
         rounded up to the minute, so a page re-read within it gets the same URLs (cached)."""
         expires = math.ceil(((now or time.time()) + self.ttl_seconds) / 60) * 60

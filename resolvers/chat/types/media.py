@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
+from datastore.chat.service.media import ChatMediaService
 from datastore.chat.tables import ChatMedia as ChatMediaRow
 from datastore.kit.processing import READY
 from resolvers.chat.types.enums import MediaStatus
@@ -131,9 +132,15 @@ class Media:
     def thumbnail_url(self, info: Info) -> str | None:
         return thumbnail_url(info, self.row)
 
-    @strawberry.field(description=f"URL of its bytes, {URL_NOTE} Null once the file is gone.")
+    @strawberry.field(
+        description=f"URL of its bytes, {URL_NOTE} For others than the sender, null until "
+        "processingStatus is READY (an image is stripped of its EXIF/GPS first)."
+    )
     def download_url(self, info: Info) -> str | None:
-        return download_url(info, self.row.id) if self.row else None
+        me = info.context.require_principal().user_id
+        if self.row is None or not ChatMediaService.offered_to(me, self.row):
+            return None
+        return download_url(info, self.row.id)
 
     @strawberry.field(description="PENDING while an image is processed, then READY or FAILED.")
     def processing_status(self) -> MediaStatus:
@@ -141,7 +148,9 @@ class Media:
             return MediaStatus(self.row.status)
         # Older messages kept what their client typed; a file that is gone has FAILED.
         legacy = self.values.get("processing_status")
-        return MediaStatus(legacy) if legacy and "media_id" not in self.values else MediaStatus.FAILED
+        return (
+            MediaStatus(legacy) if legacy and "media_id" not in self.values else MediaStatus.FAILED
+        )
 
 
 async def message_media(info: Info, values: dict[str, Any]) -> Media:
