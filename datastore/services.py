@@ -23,6 +23,7 @@ from datastore.journal.service import (
 )
 from datastore.kit.ai.embedder import Embedder
 from datastore.kit.clients import Clients
+from datastore.media.service import MediaProcessor
 from datastore.notifications.service import NotificationService
 from datastore.people.service import PeopleService
 from datastore.pod.service import PodService
@@ -54,3 +55,5 @@ class Services:
     assistant: AssistantService
     sync: SyncService
     security_audit: SecurityAuditLog
+    # Thumbnails and stripped images of uploaded files (pod attachments, chat media).
+    media: MediaProcessor

@@ -29,6 +29,7 @@ from server.graphql.multipart import UploadLimits
 from server.graphql.persisted_queries import PersistedQueries
 from server.health import healthz, readyz
 from server.logging import configure_logging
+from server.media_files import AttachmentThumbnails, ChatMediaDownloads
 from server.middleware import RequestIdMiddleware
 from server.observability import metrics, multiprocess
 from server.observability.operations import OperationMetrics
@@ -90,8 +91,17 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
         Route("/graphql", http),
         WebSocketRoute("/graphql", websocket),
         Mount(ASSETS_PATH, GraphiQLAssets()),
-        Route("/files/{id}", FileDownloads(services).handle, methods=["GET"]),
-        Route("/uploads/{token}", UploadReceiver(services).handle, methods=["PUT"]),
+        # Bound methods: Starlette treats a callable object as an ASGI app, a method as
+        # `endpoint(request) -> response`.
+        Route("/files/{id}", FileDownloads(services).__call__, methods=["GET"]),
+        Route("/files/{id}/thumbnail", AttachmentThumbnails(services).__call__, methods=["GET"]),
+        Route("/media/{id}", ChatMediaDownloads(services).__call__, methods=["GET"]),
+        Route(
+            "/media/{id}/thumbnail",
+            ChatMediaDownloads(services, thumbnail=True).__call__,
+            methods=["GET"],
+        ),
+        Route("/uploads/{token}", UploadReceiver(services).__call__, methods=["PUT"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/s/{token}", share_page),

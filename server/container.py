@@ -30,6 +30,7 @@ from datastore.kit.ai.embedder import shared_embedder
 from datastore.kit.ai.emotions import EmotionScorer
 from datastore.kit.clients import Clients
 from datastore.kit.settings import Settings
+from datastore.media.service import MediaProcessor
 from datastore.notifications.service import NotificationService
 from datastore.outbox.relay import OutboxRelay, Sink, redis_sink
 from datastore.people.service import PeopleService
@@ -65,6 +66,9 @@ def build_services(clients: Clients) -> Services:
         clients.redis, ttl_seconds=settings.journal.insights_cache_seconds
     )
     search = SearchService(clients, embedder)
+    pod = PodService(clients)
+    # Chat media is staged into the blob store as the pod stages attachments.
+    chat = ChatService(clients, people, notifications, pod.attachments)
     return Services(
         clients=clients,
         sessions=sessions,
@@ -72,8 +76,8 @@ def build_services(clients: Clients) -> Services:
         accounts=accounts,
         notifications=notifications,
         people=people,
-        chat=ChatService(clients, people, notifications),
-        pod=PodService(clients),
+        chat=chat,
+        pod=pod,
         shares=ShareService(clients, notifications),
         embedder=embedder,
         insights_cache=insights_cache,
@@ -86,6 +90,7 @@ def build_services(clients: Clients) -> Services:
         assistant=AssistantService(clients, search, embedder),
         sync=SyncService(clients.dynamo),
         security_audit=security_audit,
+        media=MediaProcessor(clients, [pod.attachment_media, chat.media]),
     )
 
 
@@ -100,6 +105,8 @@ def workers(services: Services) -> dict[str, Worker]:
         "pod-blob-worker": services.pod.blob_collector.run,
         "journal-worker": services.reminder_scheduler.run,
         "journal-ai-worker": services.journal_ai.run,
+        # Thumbnails and stripped images of uploaded files.
+        "media-worker": services.media.run,
     }
 
 
@@ -111,6 +118,7 @@ def outbox_sinks(services: Services) -> list[Sink]:
         services.people.record_from_events,
         services.chat.end_blocked_from_events,
         services.shares.revoke_blocked_from_events,
+        services.chat.media.publish_processed,
         services.pod.invalidate_from_events,
         services.sync.append,
         redis_sink(services.clients.broker.publish),

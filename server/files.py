@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from typing import Any, Protocol
 
 import structlog
 from starlette.requests import Request
@@ -17,7 +18,6 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response, Strea
 from datastore.kit.blobs import BlobError, StoredBlob
 from datastore.kit.errors import BadUserInput, DomainError, NotFound
 from datastore.pod.service.uploads import valid_token
-from datastore.pod.tables import Attachment
 from datastore.services import Services
 from resolvers.core.ids import global_id
 from server.http_ranges import ByteRange, content_disposition, requested_range
@@ -26,6 +26,25 @@ log = structlog.get_logger("personalpod.files")
 
 # Shown in the browser when the type allows it; anything else is downloaded.
 INLINE_TYPES = ("image/", "video/", "audio/", "application/pdf", "text/plain")
+
+
+class ServedFile(Protocol):
+    """What a download sends: an attachment, a chat file, or a thumbnail of either."""
+
+    @property
+    def id(self) -> Any: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def mime_type(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def blob_key(self) -> str: ...
+    @property
+    def blocks(self) -> bytes: ...
 
 
 def not_found() -> Response:
@@ -49,7 +68,11 @@ class FileDownloads:
         row = await files.readable(grant.viewer_id, grant.attachment_id)
         if row is None:
             return not_found()
-        headers = _headers(row, int(query["e"]))
+        return await self.respond(request, row, int(query["e"]))
+
+    async def respond(self, request: Request, row: ServedFile, expires: int) -> Response:
+        """The bytes of a file the caller may read (a 304, a range, or all of them)."""
+        headers = _headers(row, expires)
         if _etag_matches(request.headers.get("if-none-match"), headers["ETag"]):
             return Response(status_code=304, headers=headers)
         byte_range = requested_range(request.headers, row.size, headers["ETag"])
@@ -60,7 +83,7 @@ class FileDownloads:
         return await self._send(row, byte_range, headers)
 
     async def _send(
-        self, row: Attachment, byte_range: ByteRange, headers: dict[str, str]
+        self, row: ServedFile, byte_range: ByteRange, headers: dict[str, str]
     ) -> Response:
         blob = StoredBlob(row.blob_key, row.size, row.sha256, row.blocks)
         chunks = self.services.clients.blobs.get(blob, byte_range.start, byte_range.end)
@@ -82,7 +105,7 @@ class FileDownloads:
 
 
 async def _rest(
-    first: bytes, chunks: AsyncIterator[bytes], row: Attachment
+    first: bytes, chunks: AsyncIterator[bytes], row: ServedFile
 ) -> AsyncIterator[bytes]:
     yield first
     try:
@@ -95,7 +118,7 @@ async def _rest(
         raise
 
 
-def _headers(row: Attachment, expires: int) -> dict[str, str]:
+def _headers(row: ServedFile, expires: int) -> dict[str, str]:
     inline = row.mime_type.startswith(INLINE_TYPES)
     return {
         "ETag": f'"{row.sha256}"',

@@ -19,11 +19,13 @@ from resolvers.accounts.subscriptions import AccountSubscriptions
 from resolvers.accounts.types import Session, User
 from resolvers.assistant.mutations import AssistantMutations
 from resolvers.chat.mutations.groups import GroupMutations
+from resolvers.chat.mutations.media import ChatMediaMutations
 from resolvers.chat.mutations.messages import MessageMutations
 from resolvers.chat.queries import ChatQueries
 from resolvers.chat.subscriptions import ChatSubscriptions
 from resolvers.chat.types.conversation import Conversation
 from resolvers.chat.types.group import Group
+from resolvers.chat.types.media import ChatMedia
 from resolvers.chat.types.message import Message
 from resolvers.core.node import node_queries
 from resolvers.core.scalars import SCALAR_OVERRIDES
@@ -47,6 +49,7 @@ from resolvers.pod.mutations import (
     TagMutations,
 )
 from resolvers.pod.queries import PodQueries
+from resolvers.pod.subscriptions import PodSubscriptions
 from resolvers.pod.types.attachments import Attachment
 from resolvers.pod.mutations.shares import ShareMutations
 from resolvers.pod.share_queries import ShareQueries
@@ -81,6 +84,7 @@ MUTATIONS: tuple[type, ...] = (
     AssistantMutations,
     GroupMutations,
     MessageMutations,
+    ChatMediaMutations,
     JournalMutations,
     NotificationMutations,
     PeopleMutations,
@@ -96,6 +100,7 @@ SUBSCRIPTIONS: tuple[type, ...] = (
     JournalSubscriptions,
     NotificationSubscriptions,
     PeopleSubscriptions,
+    PodSubscriptions,
     SyncSubscriptions,
     PodSubscriptions,
 )
@@ -106,6 +111,7 @@ TYPES: tuple[type, ...] = (
     Conversation,
     Group,
     Message,
+    ChatMedia,
     JournalEntry,
     JournalTag,
     Reminder,

@@ -8,8 +8,9 @@ from datastore.chat.ids import direct_pair, group_of
 from datastore.chat.items import ConversationItem, InboxItem, MessageItem, ParticipantItem
 from datastore.chat.repository.groups import GroupRepository, MemberRepository
 from datastore.chat.repository.inbox import InboxRepository
+from datastore.chat.repository.media import ChatMediaRepository
 from datastore.chat.repository.messages import MessageRepository
-from datastore.chat.tables import ChatGroup, GroupMember
+from datastore.chat.tables import ChatGroup, ChatMedia, GroupMember
 from datastore.kit.clients import Clients
 from datastore.kit.loaders import ByKeyLoader, KeyOrderLoader, RowByIdLoader, Sessions
 
@@ -17,6 +18,9 @@ Pair = tuple[uuid.UUID, uuid.UUID]
 
 
 class GroupByIdLoader(RowByIdLoader[ChatGroup], repository=GroupRepository): ...
+
+
+class ChatMediaByIdLoader(RowByIdLoader[ChatMedia], repository=ChatMediaRepository): ...
 
 
 class MembershipByPairLoader(ByKeyLoader[Sessions, Pair, GroupMember]):
@@ -90,6 +94,7 @@ class ChatLoaders:
     ) -> None:
         read_db = clients.read_db
         self.group_by_id = GroupByIdLoader(read_db)
+        self.media_by_id = ChatMediaByIdLoader(read_db)
         self.membership_by_pair = MembershipByPairLoader(read_db)
         self.member_count_by_group = MemberCountByGroupLoader(read_db)
         self.member_ids_by_conversation = MemberIdsByConversationLoader(read_db)

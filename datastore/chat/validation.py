@@ -3,29 +3,37 @@
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
-from typing import Any
 
-from datastore.accounts import validation
 from datastore.chat.ids import MESSAGE_ID
 from datastore.chat.items import MEDIA_KINDS, MESSAGE_KINDS
 from datastore.kit.errors import BadUserInput
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-MIME_TYPE = re.compile(r"^[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*$")
 MAX_EMOTION = 32
-MAX_MEDIA_BYTES = 2 * 1024**3
-PROCESSING = ("PENDING", "PROCESSING", "READY", "FAILED")
+
+
+# What clients once typed about a file; its metadata now comes from the upload itself.
+LEGACY_MEDIA_FIELDS = (
+    "fileName",
+    "mimeType",
+    "sizeBytes",
+    "storagePath",
+    "thumbnailUrl",
+    "processingStatus",
+)
+# The sniffed type a message kind needs ("" = any file).
+KIND_TYPES = {"IMAGE": "image/", "VIDEO": "video/", "DOCUMENT": ""}
 
 
 @dataclass(frozen=True)
 class MediaInput:
-    file_name: str
-    mime_type: str
-    size_bytes: int
-    storage_path: str
-    thumbnail_url: str | None = None
-    processing_status: str = "PENDING"
+    """The file of a media message: an upload of the sender's (`uploadChatMedia`)."""
+
+    media_id: uuid.UUID | None
+    # Names of the legacy fields the client still sent (refused).
+    legacy_fields: tuple[str, ...] = ()
 
 
 def client_id(value: str) -> str:
@@ -58,28 +66,30 @@ def body(kind: str, value: str | None, *, max_body: int, has_media: bool) -> str
     return text
 
 
-def media(kind: str, value: MediaInput | None) -> dict[str, Any] | None:
+def media(kind: str, value: MediaInput | None) -> uuid.UUID | None:
+    """The id of the upload a media message carries; refuses client-typed metadata."""
     if value is None:
         return None
-    name = value.file_name.strip()
-    if not name or len(name) > 255 or "/" in name:
-        raise BadUserInput("A file name is 1-255 characters without '/'.", field="media.fileName")
-    mime = value.mime_type.strip().lower()
-    expected = {"IMAGE": "image/", "VIDEO": "video/"}.get(kind, "")
-    if not MIME_TYPE.match(mime) or not mime.startswith(expected):
-        raise BadUserInput(f"The type must be a {expected or 'MIME '}type.", field="media.mimeType")
-    if not 0 < value.size_bytes <= MAX_MEDIA_BYTES:
-        raise BadUserInput("The size is 1 byte to 2 GiB.", field="media.sizeBytes")
-    path = value.storage_path.strip()
-    if not path or len(path) > 1024 or ".." in path.split("/"):
-        raise BadUserInput("A storage path is 1-1024 characters.", field="media.storagePath")
-    if value.processing_status not in PROCESSING:
-        raise BadUserInput("Unknown processing status.", field="media.processingStatus")
-    return {
-        "file_name": name,
-        "mime_type": mime,
-        "size_bytes": value.size_bytes,
-        "storage_path": path,
-        "thumbnail_url": validation.http_url(value.thumbnail_url, field="media.thumbnailUrl"),
-        "processing_status": value.processing_status,
-    }
+    if value.legacy_fields:
+        name = value.legacy_fields[0]
+        raise BadUserInput(
+            f"media.{name} is no longer accepted: upload the file with uploadChatMedia and "
+            "pass its id as media.mediaId; name, type, size and thumbnail come from the upload.",
+            field=f"media.{name}",
+        )
+    if value.media_id is None:
+        raise BadUserInput(
+            "Give media.mediaId: the id of a file uploaded with uploadChatMedia.",
+            field="media.mediaId",
+        )
+    return value.media_id
+
+
+def media_type(kind: str, mime_type: str) -> None:
+    """An IMAGE must sniff as an image, a VIDEO as a video; a DOCUMENT may be any file."""
+    expected = KIND_TYPES.get(kind, "")
+    if not mime_type.startswith(expected):
+        raise BadUserInput(
+            f"A {kind} message needs a {expected.rstrip('/')} file; this one is {mime_type}.",
+            field="media.mediaId",
+        )

@@ -81,7 +81,24 @@ class PodSettings(BaseModel):
     link_open_window_seconds: int = Field(default=60, ge=1)
 
 
-SECTIONS = ("chat", "journal", "pod")
+class MediaSettings(BaseModel):
+    """The media job: thumbnails and stripped images of uploaded files (`MEDIA_*`)."""
+
+    poll_seconds: float = Field(default=1.0, gt=0, description="how often it looks for work")
+    batch: int = Field(default=8, ge=1, description="files leased per claim")
+    lease_seconds: float = Field(
+        default=120, gt=0, description="a leased file comes back to the queue after this"
+    )
+    max_attempts: int = Field(default=3, ge=1, description="leases before a file is FAILED")
+    max_image_bytes: int = Field(
+        default=50 * 1024 * 1024, ge=1, description="larger images are FAILED, not decoded"
+    )
+    max_pixels: int = Field(
+        default=50_000_000, ge=1, description="larger images (decompression bombs) are FAILED"
+    )
+
+
+SECTIONS = ("chat", "journal", "pod", "media")
 
 
 class Settings(BaseSettings):
@@ -261,6 +278,7 @@ class Settings(BaseSettings):
     chat: ChatSettings = Field(default_factory=ChatSettings)
     journal: JournalSettings = Field(default_factory=JournalSettings)
     pod: PodSettings = Field(default_factory=PodSettings)
+    media: MediaSettings = Field(default_factory=MediaSettings)
 
     @model_validator(mode="before")
     @classmethod

@@ -32,6 +32,8 @@ class StagedFile:
     name: str
     mime_type: str
     blob: StoredBlob
+    # The owner keeps the image's EXIF/GPS in the stored file (the media job strips it else).
+    keep_metadata: bool = False
 
 
 def clean_file_name(raw: str | None) -> str:

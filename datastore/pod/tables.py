@@ -186,6 +186,15 @@ class Attachment(Base):
     # PENDING until background processing (thumbnails) is done: READY or FAILED.
     status: Mapped[str] = mapped_column(String(16), server_default="PENDING")
     thumbnail_key: Mapped[str | None] = mapped_column(Text)
+    # The media job's columns (datastore/kit/processing.py), as on chat_media.
+    keep_metadata: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    processing_error: Mapped[str | None] = mapped_column(Text)
+    processing_attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    processing_after: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    thumbnail_size: Mapped[int | None] = mapped_column(Integer)
+    thumbnail_sha256: Mapped[str | None] = mapped_column(CHAR(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 

@@ -17,8 +17,7 @@ from alembic import op
 revision = "0009_attachments"
 down_revision = "0006_journal_tag_version"
 branch_labels = None
-# The tables reference entries (the pod branch), whatever this file is chained after.
-depends_on = ("0002_pod",)
+depends_on = ("0002_pod",)  # attachments reference entries
 
 STATEMENTS = [
     """

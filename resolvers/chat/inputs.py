@@ -7,17 +7,51 @@ from strawberry import relay
 
 from resolvers.chat.types.enums import GroupVisibility, MediaStatus, MessageKind
 
+LEGACY = "Refused (BAD_USER_INPUT): the file's metadata comes from its upload."
 
-@strawberry.input(description="A file uploaded to the blob store, attached to a message.")
+
+@strawberry.input(
+    description="The file of an IMAGE, VIDEO or DOCUMENT message: one I uploaded with "
+    "uploadChatMedia and have not sent before. Its name, type (sniffed), size, checksum, "
+    "processing status and thumbnail come from the upload."
+)
 class MediaInput:
-    file_name: str = strawberry.field(description="1-255 characters, no '/'.")
-    mime_type: str = strawberry.field(description="image/* for IMAGE, video/* for VIDEO.")
-    size_bytes: int = strawberry.field(description="1 byte to 2 GiB.")
-    storage_path: str = strawberry.field(description="Where the bytes are in the blob store.")
-    thumbnail_url: str | None = strawberry.field(default=None, description="http(s) URL.")
-    processing_status: MediaStatus = strawberry.field(
-        default=MediaStatus.PENDING, description="Processing state."
+    media_id: relay.GlobalID | None = strawberry.field(
+        default=None,
+        description="Global id of my ChatMedia (from uploadChatMedia). Required; an IMAGE "
+        "needs an image, a VIDEO a video. NOT_FOUND for another user's or an unknown one, "
+        "CONFLICT for one already sent in another message.",
     )
+    file_name: str | None = strawberry.field(
+        default=None, deprecation_reason=LEGACY, description="No longer accepted."
+    )
+    mime_type: str | None = strawberry.field(
+        default=None, deprecation_reason=LEGACY, description="No longer accepted."
+    )
+    size_bytes: int | None = strawberry.field(
+        default=None, deprecation_reason=LEGACY, description="No longer accepted."
+    )
+    storage_path: str | None = strawberry.field(
+        default=None, deprecation_reason=LEGACY, description="No longer accepted."
+    )
+    thumbnail_url: str | None = strawberry.field(
+        default=None, deprecation_reason=LEGACY, description="No longer accepted."
+    )
+    processing_status: MediaStatus | None = strawberry.field(
+        default=None, deprecation_reason=LEGACY, description="No longer accepted."
+    )
+
+    def legacy_fields(self) -> tuple[str, ...]:
+        """The refused fields the client sent, by their GraphQL names."""
+        given = {
+            "fileName": self.file_name,
+            "mimeType": self.mime_type,
+            "sizeBytes": self.size_bytes,
+            "storagePath": self.storage_path,
+            "thumbnailUrl": self.thumbnail_url,
+            "processingStatus": self.processing_status,
+        }
+        return tuple(name for name, value in given.items() if value is not None)
 
 
 @strawberry.input(description="A message to send.")

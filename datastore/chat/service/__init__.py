@@ -15,6 +15,7 @@ from datastore.chat.service.access import Access
 from datastore.chat.service.conversations import start_direct
 from datastore.chat.service.fanout import Fanout
 from datastore.chat.service.groups import GroupService
+from datastore.chat.service.media import ChatMediaService
 from datastore.chat.service.messages import MessageService
 from datastore.chat.service.parts import ChatParts
 from datastore.chat.service.statistics import month_totals
@@ -22,11 +23,16 @@ from datastore.kit.clients import Clients
 from datastore.notifications.service import NotificationService
 from datastore.outbox.repository import PendingEvent
 from datastore.people.service import BLOCKED_TOPIC, PeopleService
+from datastore.pod.service.attachments import AttachmentService
 
 
 class ChatService:
     def __init__(
-        self, clients: Clients, people: PeopleService, notifications: NotificationService
+        self,
+        clients: Clients,
+        people: PeopleService,
+        notifications: NotificationService,
+        files: AttachmentService,
     ) -> None:
         self.clients = clients
         self.settings = clients.settings.chat
@@ -51,7 +57,9 @@ class ChatService:
             notifications=notifications,
         )
         self.fanout = Fanout(parts)
-        self.messages = MessageService(parts, self.fanout)
+        # Files of messages: staged into the blob store as the pod stages attachments.
+        self.media = ChatMediaService(clients, self.access, self.messages_repository, files)
+        self.messages = MessageService(parts, self.fanout, self.media)
         self.groups = GroupService(parts, self.messages)
 
     async def start_direct(self, me: uuid.UUID, other: uuid.UUID) -> ConversationItem:

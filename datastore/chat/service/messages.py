@@ -16,6 +16,7 @@ from datastore.kit.errors import BadUserInput, Conflict, Forbidden, NotFound
 
 if TYPE_CHECKING:
     from datastore.chat.service.fanout import Fanout
+    from datastore.chat.service.media import ChatMediaService
     from datastore.chat.service.parts import ChatParts
 
 
@@ -27,10 +28,11 @@ CANNOT_MESSAGE = "You cannot message this person."
 
 
 class MessageService:
-    def __init__(self, chat: ChatParts, fanout: Fanout) -> None:
+    def __init__(self, chat: ChatParts, fanout: Fanout, media: ChatMediaService) -> None:
         self.chat = chat
         self.clients = chat.clients
         self.fanout = fanout
+        self.media = media
         self.repository = chat.messages_repository
 
     async def send(
@@ -47,11 +49,13 @@ class MessageService:
         """Store a message durably, then publish it; a retried client id returns the first.
 
         A retry also finishes the first attempt's fan-out if that one died before it did.
+        Media is an upload of mine (`media.media_id`): bound to this message before it is
+        stored, so an error leaves nothing sent.
         """
         settings = self.chat.settings
         client_id = validation.client_id(client_id)
         text = validation.body(kind, body, max_body=settings.max_body, has_media=media is not None)
-        media_values = validation.media(kind, media)
+        media_id = validation.media(kind, media)
         conversation, members = await self.chat.access.conversation_with_members(
             conversation_id, me
         )
@@ -64,6 +68,11 @@ class MessageService:
             window=settings.send_window_seconds,
             what="messages",
         )
+        media_values = None
+        if media_id is not None:
+            media_values = await self.media.reserve(
+                me, media_id, kind=kind, conversation_id=conversation_id, client_id=client_id
+            )
         message = MessageItem(
             conversation_id=conversation_id,
             id=new_message_id(),
@@ -76,6 +85,7 @@ class MessageService:
             media=media_values,
         )
         stored, created = await self.repository.create_message(message)
+        await self.media.sent(stored)
         if created:
             await self.fanout.message_added(conversation, stored, members=members)
         else:
@@ -154,6 +164,8 @@ class MessageService:
         )
         if updated is None:
             return await self._require_message(conversation_id, message_id, field="id")
+        if message.media:
+            await self.media.forget(conversation_id, message_id)
         await self.fanout.message_changed(conversation, updated, "MESSAGE_DELETED")
         return updated
 

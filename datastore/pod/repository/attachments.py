@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from datastore.chat.repository.media import chat_media_sizes
 from datastore.pod.tables import Attachment, BlobGarbage, Upload
 
 
@@ -61,7 +62,8 @@ class AttachmentRepository:
 
 
 class StorageRepository:
-    """The bytes a user keeps: attachments plus received uploads not yet attached."""
+    """The bytes a user keeps: attachments, received uploads not yet attached, and the
+    files they uploaded for chat messages."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -86,7 +88,7 @@ class StorageRepository:
             Upload.state.in_(("RECEIVING", "RECEIVED")),
             Upload.expires_at > func.now(),
         )
-        both = attached.union_all(staged).subquery()
+        both = attached.union_all(staged, chat_media_sizes(user_ids)).subquery()
         statement = select(both.c.user_id, func.sum(both.c.size)).group_by(both.c.user_id)
         return {user_id: int(total) for user_id, total in await self.session.execute(statement)}
 

@@ -10,6 +10,7 @@ from datastore.kit.crypto.keyring import MasterKeyring
 from datastore.pod.cache import PodCache
 from datastore.pod.repository.entries import EntryRepository
 from datastore.pod.repository.preferences import PreferencesRepository
+from datastore.pod.service.attachment_media import AttachmentMedia
 from datastore.pod.service.attachments import AttachmentService
 from datastore.pod.service.blob_collector import BlobCollector
 from datastore.pod.service.access import EntryAccess
@@ -57,6 +58,8 @@ class PodService:
         )
         self.uploads = UploadService(self.db, clients.settings, self.attachments, self.invalidate)
         self.files = FileAccess(clients.read_db, clients.settings)
+        # Attachments as a source of the media job (thumbnails), and their thumbnail URLs.
+        self.attachment_media = AttachmentMedia(clients.settings)
         self.blob_collector = BlobCollector(
             self.db, clients.blobs, interval_seconds=config.maintenance_seconds
         )

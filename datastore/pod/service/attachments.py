@@ -9,6 +9,7 @@ were stored, they are deleted again, so a refused request changes nothing.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from datastore.kit.blobs import BlobStore, BlobTooLarge
 from datastore.kit.blobs.sniffing import is_allowed, peek, sniff_mime
 from datastore.kit.errors import BadUserInput, NotFound
+from datastore.kit.processing import initial_status
 from datastore.kit.settings import Settings
 from datastore.pod.files import (
     MAX_ATTACHMENTS_PER_ENTRY,
@@ -166,8 +168,9 @@ class AttachmentService:
                     "size": file.blob.size,
                     "sha256": file.blob.sha256,
                     "blocks": file.blob.blocks,
-                    # Images wait for their thumbnail; other files are ready as they are.
-                    "status": "PENDING" if file.mime_type.startswith("image/") else "READY",
+                    # Images wait for the media job; other files are ready as they are.
+                    "status": initial_status(file.mime_type),
+                    "keep_metadata": file.keep_metadata,
                     # Not now(): files sent together keep the order they were sent in.
                     "created_at": func.clock_timestamp(),
                 }
@@ -187,9 +190,17 @@ class AttachmentService:
         async with self._discarding_on_error(staged):
             return await self.entries.create(actor, draft, then=attach_files)
 
-    async def add(self, actor: Actor, entry_id: uuid.UUID, file: IncomingFile) -> Attachment:
+    async def add(
+        self,
+        actor: Actor,
+        entry_id: uuid.UUID,
+        file: IncomingFile,
+        *,
+        keep_metadata: bool = False,
+    ) -> Attachment:
         """`addAttachment`: one file onto one of my entries (not in the trash)."""
-        staged = [await self.stage(actor, file, field="file")]
+        file_staged = await self.stage(actor, file, field="file")
+        staged = [dataclasses.replace(file_staged, keep_metadata=keep_metadata)]
         async with self._discarding_on_error(staged):
             return (await self.add_staged(actor, entry_id, staged, field="file"))[0]
 

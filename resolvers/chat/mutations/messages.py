@@ -11,12 +11,13 @@ from strawberry import relay
 from datastore.chat.validation import MediaInput as Media
 from datastore.kit.errors import NotFound
 from resolvers.chat.ids import conversation_argument, message_argument
-from resolvers.chat.inputs import SendMessageInput
+from resolvers.chat.inputs import MediaInput, SendMessageInput
 from resolvers.chat.types.conversation import Conversation
 from resolvers.chat.types.enums import ReactionKind
 from resolvers.chat.types.events import ReactionPayload
 from resolvers.chat.types.message import Message
 from resolvers.core.context import Info
+from resolvers.core.ids import argument_uuid
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.people.types import person_id_argument
 
@@ -60,7 +61,6 @@ class MessageMutations:
             replied_conversation, reply_to = message_argument(input.reply_to_id, field="replyToId")
             if replied_conversation != conversation_id:
                 raise NotFound("No such message in this conversation.", field="replyToId")
-        media = input.media
         item = await info.context.services.chat.messages.send(
             me,
             conversation_id,
@@ -68,16 +68,7 @@ class MessageMutations:
             body=input.body,
             client_id=input.client_id,
             reply_to=reply_to,
-            media=Media(
-                file_name=media.file_name,
-                mime_type=media.mime_type,
-                size_bytes=media.size_bytes,
-                storage_path=media.storage_path,
-                thumbnail_url=media.thumbnail_url,
-                processing_status=media.processing_status.value,
-            )
-            if media
-            else None,
+            media=_media(input.media),
         )
         return Message.from_item(item)
 
@@ -159,6 +150,15 @@ class MessageMutations:
             me, conversation_argument(conversation_id), typing
         )
         return datetime.fromtimestamp(expires, UTC)
+
+
+def _media(media: MediaInput | None) -> Media | None:
+    if media is None:
+        return None
+    media_id = None
+    if media.media_id is not None:
+        media_id = argument_uuid(media.media_id, "ChatMedia", field="media.mediaId")
+    return Media(media_id=media_id, legacy_fields=media.legacy_fields())
 
 
 async def _mark(

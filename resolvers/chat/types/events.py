@@ -19,12 +19,16 @@ from resolvers.core.context import Info
 from resolvers.people.types import Person
 
 
-@strawberry.enum(description="What happened in a conversation.")
+@strawberry.enum(
+    description="What happened in a conversation. MEDIA_PROCESSED: a message's file finished "
+    "processing (its media.processingStatus is READY or FAILED, with a thumbnail if any)."
+)
 class ConversationEventKind(Enum):
     MESSAGE_ADDED = "MESSAGE_ADDED"
     MESSAGE_EDITED = "MESSAGE_EDITED"
     MESSAGE_DELETED = "MESSAGE_DELETED"
     REACTION = "REACTION"
+    MEDIA_PROCESSED = "MEDIA_PROCESSED"
     RECEIPT = "RECEIPT"
     TYPING = "TYPING"
 

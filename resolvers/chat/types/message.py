@@ -14,7 +14,8 @@ from strawberry import relay
 from datastore.chat.items import REACTIONS, MessageItem, ParticipantItem
 from datastore.people.service import person_global_id
 from resolvers.chat.ids import conversation_gid, message_key, message_node_id
-from resolvers.chat.types.enums import DeliveryState, MediaStatus, MessageKind, ReactionKind
+from resolvers.chat.types.enums import DeliveryState, MessageKind, ReactionKind
+from resolvers.chat.types.media import Media, message_media
 from resolvers.core.context import Info
 from resolvers.core.ids import node_key
 from resolvers.core.nodes import Nodes
@@ -24,16 +25,6 @@ from resolvers.people.types import Person
 
 def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
-
-
-@strawberry.type(description="A file attached to an IMAGE, VIDEO or DOCUMENT message.")
-class Media:
-    file_name: str = strawberry.field(description="Original file name.")
-    mime_type: str = strawberry.field(description="MIME type, e.g. image/png.")
-    size_bytes: int = strawberry.field(description="Size in bytes.")
-    storage_path: str = strawberry.field(description="Where the bytes are in the blob store.")
-    thumbnail_url: str | None = strawberry.field(description="http(s) URL of a thumbnail.")
-    processing_status: MediaStatus = strawberry.field(description="Processing state.")
 
 
 @strawberry.type(description="An earlier version of an edited message.")
@@ -137,18 +128,9 @@ class Message(relay.Node):
         return Message.from_item(found) if found else None
 
     @strawberry.field(description="The attached file, for IMAGE, VIDEO and DOCUMENT.")
-    def media(self) -> Media | None:
+    async def media(self, info: Info) -> Media | None:
         media = None if self.item.deleted_at else self.item.media
-        if not media:
-            return None
-        return Media(
-            file_name=media["file_name"],
-            mime_type=media["mime_type"],
-            size_bytes=media["size_bytes"],
-            storage_path=media["storage_path"],
-            thumbnail_url=media.get("thumbnail_url"),
-            processing_status=MediaStatus(media["processing_status"]),
-        )
+        return await message_media(info, media) if media else None
 
     @strawberry.field(description="Earlier versions, oldest first.")
     def edit_history(self, first: First = None, after: After = None) -> Connection[MessageEdit]:

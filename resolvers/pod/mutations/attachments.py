@@ -23,6 +23,12 @@ EntryIdArgument = Annotated[
 ]
 
 
+KEEP_METADATA = strawberry.argument(
+    description="Keep an image's EXIF metadata (camera, GPS position) in the stored file; by "
+    "default the media job stores it upright without them before its status is READY."
+)
+
+
 @strawberry.type
 class AttachmentMutations:
     @strawberry.mutation(
@@ -36,11 +42,13 @@ class AttachmentMutations:
         info: Info,
         entry_id: EntryIdArgument,
         file: Annotated[Upload, strawberry.argument(description="The file (multipart).")],
+        keep_metadata: Annotated[bool, KEEP_METADATA] = False,
     ) -> Attachment:
         row = await info.context.services.pod.attachments.add(
             actor(info),
             argument_uuid(entry_id, entry_type_names(), field="entryId"),
             incoming_file(file, field="file"),
+            keep_metadata=keep_metadata,
         )
         return Attachment.from_row(row)
 

@@ -42,7 +42,9 @@ class Attachment(relay.Node):
     size: int = strawberry.field(description="Size in bytes.")
     sha256: str = strawberry.field(description="SHA-256 of the bytes, hex; also the ETag.")
     status: AttachmentStatus = strawberry.field(
-        description="PENDING while thumbnails are made (images), READY, or FAILED."
+        description="PENDING while an image is processed in the background (turned upright, "
+        "EXIF/GPS stripped unless kept, thumbnail made), then READY or FAILED; other files "
+        "are READY at once. attachmentEvents tells when it changes."
     )
     created_at: datetime = strawberry.field(description="When it was attached.")
     row: strawberry.Private[AttachmentRow]
@@ -57,10 +59,19 @@ class Attachment(relay.Node):
         return absolute_url(info, path)
 
     @strawberry.field(
-        description="A signed URL of its thumbnail; null until one is made (images only)."
+        description="A signed URL of its JPEG thumbnail (at most 320 pixels a side), valid as "
+        "downloadUrl is; null until status is READY, and for files that are no image."
     )
-    def thumbnail_url(self) -> str | None:
-        return None
+    def thumbnail_url(self, info: Info) -> str | None:
+        if self.row.status != "READY" or self.row.thumbnail_key is None:
+            return None
+        principal = info.context.require_principal()
+        media = info.context.services.pod.attachment_media
+        return absolute_url(info, media.thumbnail_path(self.row.id, principal.user_id))
+
+    @strawberry.field(description="Why processing FAILED (e.g. not a readable image).")
+    def processing_error(self) -> str | None:
+        return self.row.processing_error
 
     @classmethod
     def from_row(cls, row: AttachmentRow) -> Attachment:
@@ -74,7 +85,7 @@ class Attachment(relay.Node):
 @strawberry.type(description="The bytes of files I keep, against my quota.")
 class Storage:
     used_bytes: float = strawberry.field(
-        description="Bytes of my attachments and of uploads not yet completed."
+        description="Bytes of my attachments, of uploads not yet completed and of my chat media."
     )
     limit_bytes: float = strawberry.field(description="My quota in bytes (BLOB_QUOTA_BYTES).")
 
