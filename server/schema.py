@@ -48,12 +48,11 @@ from resolvers.pod.mutations import (
     EntryMutations,
     TagMutations,
 )
-from resolvers.pod.queries import PodQueries
-from resolvers.pod.subscriptions import PodSubscriptions
-from resolvers.pod.types.attachments import Attachment
 from resolvers.pod.mutations.shares import ShareMutations
+from resolvers.pod.queries import PodQueries
 from resolvers.pod.share_queries import ShareQueries
 from resolvers.pod.subscriptions import PodSubscriptions
+from resolvers.pod.types.attachments import Attachment
 from resolvers.pod.types.categories import Category
 from resolvers.pod.types.entries import ENTRY_TYPES
 from resolvers.pod.types.shares import Share, ShareLink
@@ -102,7 +101,6 @@ SUBSCRIPTIONS: tuple[type, ...] = (
     PeopleSubscriptions,
     PodSubscriptions,
     SyncSubscriptions,
-    PodSubscriptions,
 )
 # Types the schema must know although no field names them (Node implementers).
 TYPES: tuple[type, ...] = (

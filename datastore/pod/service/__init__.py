@@ -10,10 +10,10 @@ from datastore.kit.crypto.keyring import MasterKeyring
 from datastore.pod.cache import PodCache
 from datastore.pod.repository.entries import EntryRepository
 from datastore.pod.repository.preferences import PreferencesRepository
+from datastore.pod.service.access import EntryAccess
 from datastore.pod.service.attachment_media import AttachmentMedia
 from datastore.pod.service.attachments import AttachmentService
 from datastore.pod.service.blob_collector import BlobCollector
-from datastore.pod.service.access import EntryAccess
 from datastore.pod.service.categories import CategoryService
 from datastore.pod.service.changes import Actor
 from datastore.pod.service.datakeys import DataKeys

@@ -26,8 +26,8 @@ from resolvers.core.pagination import (
 )
 from resolvers.core.rows import from_row
 from resolvers.pod.enums import EntryKind, EntryStatus
-from resolvers.pod.types.attachments import Attachment
 from resolvers.pod.readable import access_of, readable_rows
+from resolvers.pod.types.attachments import Attachment
 from resolvers.pod.types.categories import Category
 from resolvers.pod.types.shares import EntryPermission, Share, ShareLink
 from resolvers.pod.types.tags import Tag
