@@ -16,6 +16,7 @@ from datastore.people.loaders import PeopleLoaders
 from datastore.pod.loaders import PodLoaders
 from datastore.pod.service.secrets import SecretLoader
 from datastore.services import Services
+from datastore.vault.loaders import VaultLoaders
 
 
 class Loaders:
@@ -53,3 +54,7 @@ class Loaders:
     @cached_property
     def notifications(self) -> NotificationLoaders:
         return NotificationLoaders(self._services.notifications.repository)
+
+    @cached_property
+    def vault(self) -> VaultLoaders:
+        return VaultLoaders(self._clients.read_db)

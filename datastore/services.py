@@ -28,6 +28,7 @@ from datastore.people.service import PeopleService
 from datastore.pod.service import PodService
 from datastore.search.service import SearchService
 from datastore.sync.service import SyncService
+from datastore.vault.service import SecretTagService, VaultService
 
 
 @dataclass(frozen=True)
@@ -50,3 +51,5 @@ class Services:
     insights: InsightsService
     assistant: AssistantService
     sync: SyncService
+    secret_tags: SecretTagService
+    vault: VaultService

@@ -16,6 +16,7 @@ from datastore.outbox import tables as outbox_tables
 from datastore.people import tables as people_tables
 from datastore.pod import tables as pod_tables
 from datastore.sync import items as sync_items
+from datastore.vault import tables as vault_tables
 
 MODULES = (
     accounts_items,
@@ -30,4 +31,5 @@ MODULES = (
     people_tables,
     pod_tables,
     sync_items,
+    vault_tables,
 )

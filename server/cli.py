@@ -101,6 +101,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     _command(commands, "check", _check, "Validate the configuration and reach every service.")
     _command(commands, "generate-key", _generate_key, "Print a new random MASTER_KEY.")
+    _command(
+        commands,
+        "generate-vault-setup",
+        _generate_vault_setup,
+        "Print a new VAULT_SERVER_SETUP (the OPAQUE server secret of secret tags).",
+    )
     return parser
 
 
@@ -169,6 +175,8 @@ def _run(args: argparse.Namespace) -> None:
         published = dict(services.env)
         if not configured.get("MASTER_KEY"):
             os.environ["MASTER_KEY"] = published["MASTER_KEY"] = _dev_master_key(data_dir)
+        if not configured.get("VAULT_SERVER_SETUP"):
+            os.environ["VAULT_SERVER_SETUP"] = _dev_vault_setup(data_dir)
         with dev_stack.published(published):
             _migrate(args)
             _serve(args)
@@ -180,6 +188,18 @@ def _dev_master_key(data_dir: Path) -> str:
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
         path.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _dev_vault_setup(data_dir: Path) -> str:
+    """A development OPAQUE server setup kept beside the data, so tags survive restarts."""
+    from datastore.kit.crypto.opaque import new_server_setup
+
+    path = data_dir / "vault-setup.key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(new_server_setup())
         path.chmod(0o600)
     return path.read_text().strip()
 
@@ -360,6 +380,12 @@ def _check(_args: argparse.Namespace) -> None:
 
 def _generate_key(_args: argparse.Namespace) -> None:
     print(base64.b64encode(secrets.token_bytes(32)).decode())
+
+
+def _generate_vault_setup(_args: argparse.Namespace) -> None:
+    from datastore.kit.crypto.opaque import new_server_setup
+
+    print(new_server_setup())
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from datastore.journal.service import (
 from datastore.kit.ai.embedder import shared_embedder
 from datastore.kit.ai.emotions import EmotionScorer
 from datastore.kit.clients import Clients
+from datastore.kit.crypto.opaque import OpaqueServer
 from datastore.kit.settings import Settings
 from datastore.notifications.service import NotificationService
 from datastore.outbox.relay import OutboxRelay, Sink, redis_sink
@@ -37,6 +38,7 @@ from datastore.pod.service import PodService
 from datastore.search.service import SearchService
 from datastore.services import Services
 from datastore.sync.service import SyncService
+from datastore.vault.service import SecretTagService, VaultService
 
 Worker = Callable[[], Coroutine[Any, Any, None]]
 
@@ -80,6 +82,10 @@ def build_services(clients: Clients) -> Services:
         insights=InsightsService(clients, insights_cache),
         assistant=AssistantService(clients, search, embedder),
         sync=SyncService(clients.dynamo),
+        secret_tags=SecretTagService(
+            clients, OpaqueServer.from_setting(settings.vault.server_setup)
+        ),
+        vault=VaultService(clients),
     )
 
 

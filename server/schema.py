@@ -49,6 +49,9 @@ from resolvers.search.queries import SearchQueries
 from resolvers.search.types import JournalSearchResult, PodSearchResult
 from resolvers.sync.queries import SyncQueries
 from resolvers.sync.subscriptions import SyncSubscriptions
+from resolvers.vault.mutations import VaultMutations
+from resolvers.vault.queries import VaultQueries
+from resolvers.vault.types import SecretTag, VaultSession
 from server.graphql.masking import MaskUnexpectedErrors
 from server.graphql.nul_bytes import RejectNulBytes
 
@@ -62,6 +65,7 @@ QUERIES: tuple[type, ...] = (
     PodQueries,
     SearchQueries,
     SyncQueries,
+    VaultQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutations,
@@ -74,6 +78,7 @@ MUTATIONS: tuple[type, ...] = (
     EntryMutations,
     CategoryMutations,
     TagMutations,
+    VaultMutations,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (
     AccountSubscriptions,
@@ -101,6 +106,8 @@ TYPES: tuple[type, ...] = (
     Tag,
     JournalSearchResult,
     PodSearchResult,
+    SecretTag,
+    VaultSession,
 )
 
 
