@@ -142,3 +142,48 @@ async def test_garbage_bytes_are_bad_user_input_naming_the_field(client: GraphQL
         assert body["errors"][0]["extensions"]["field"] == field
     listed = await client.data(SECRET_TAGS, token=account.token)
     assert listed["secretTags"]["edges"] == []
+
+
+async def test_unlock_keys_page_and_refuse_bad_paging(client: GraphQLClient) -> None:
+    # given
+    account = await client.sign_up()
+    tag = await register_tag(client, account)
+    query = LOGIN_FINISH.replace(
+        "keys { edges { node { version wrappedKey } } }",
+        "keys(first: $first, after: $after) { edges { node { version } } "
+        "pageInfo { hasNextPage } }",
+    ).replace(
+        "($input: SecretTagLoginFinishInput!)",
+        "($input: SecretTagLoginFinishInput!, $first: Int, $after: String)",
+    )
+    for paging, code in (
+        ({"first": 0}, "BAD_USER_INPUT"),
+        ({"after": "bm9wZQ=="}, "BAD_USER_INPUT"),
+    ):
+        body, start = await login_start(client, account, tag)
+        started = body["data"]["secretTagLoginStart"]
+        variables = {
+            "input": {
+                "loginId": started["id"],
+                "finishLoginRequest": finalization(tag, start, started),
+            },
+            **paging,
+        }
+        # when
+        answer = await client.execute(query, variables, token=account.token)
+        # then
+        assert error_codes(answer) == [code], answer
+        assert "INTERNAL" not in str(answer)
+    body, start = await login_start(client, account, tag)
+    started = body["data"]["secretTagLoginStart"]
+    variables = {
+        "input": {
+            "loginId": started["id"],
+            "finishLoginRequest": finalization(tag, start, started),
+        },
+        "first": 1,
+    }
+    keys = (await client.data(query, variables, token=account.token))["secretTagLoginFinish"][
+        "keys"
+    ]
+    assert keys == {"edges": [{"node": {"version": 1}}], "pageInfo": {"hasNextPage": False}}

@@ -65,7 +65,9 @@ async def test_hidden_entries_page_while_the_vault_is_open(client: GraphQLClient
     pages = first["journalEntries"]["edges"] + rest["journalEntries"]["edges"]
     assert first["journalEntries"]["pageInfo"]["hasNextPage"] is True
     assert rest["journalEntries"]["pageInfo"]["hasNextPage"] is False
-    assert {e["node"]["id"] for e in pages} == {c["data"]["createJournalEntry"]["id"] for c in created}
+    assert {e["node"]["id"] for e in pages} == {
+        c["data"]["createJournalEntry"]["id"] for c in created
+    }
     sent = created[0]["data"]["createJournalEntry"]["vaultBlob"]
     assert sent["size"] == 64 and sent["keyVersion"] == 1
     assert all(e["node"]["content"] == "" for e in pages)
