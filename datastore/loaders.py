@@ -17,6 +17,7 @@ from datastore.pod.loaders import PodLoaders
 from datastore.pod.service.secrets import SecretLoader
 from datastore.pod.share_loaders import ShareLoaders
 from datastore.services import Services
+from datastore.vault.loaders import VaultLoaders
 
 
 class Loaders:
@@ -59,3 +60,6 @@ class Loaders:
     def sharing(self) -> ShareLoaders:
         # Records sharers' reads (writes), so it keeps the pod's access service.
         return ShareLoaders(self._clients.read_db, self._services.pod.access)
+
+    def vault(self) -> VaultLoaders:
+        return VaultLoaders(self._clients.read_db)

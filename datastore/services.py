@@ -31,6 +31,7 @@ from datastore.pod.service.shares import ShareService
 from datastore.search.service import SearchService
 from datastore.security_audit.service import SecurityAuditLog
 from datastore.sync.service import SyncService
+from datastore.vault.service import SecretTagService, VaultService
 
 
 @dataclass(frozen=True)
@@ -57,3 +58,5 @@ class Services:
     security_audit: SecurityAuditLog
     # Thumbnails and stripped images of uploaded files (pod attachments, chat media).
     media: MediaProcessor
+    secret_tags: SecretTagService
+    vault: VaultService

@@ -18,6 +18,7 @@ from datastore.pod import share_tables as pod_share_tables
 from datastore.pod import tables as pod_tables
 from datastore.security_audit import tables as security_audit_tables
 from datastore.sync import items as sync_items
+from datastore.vault import tables as vault_tables
 
 MODULES = (
     accounts_items,
@@ -34,4 +35,5 @@ MODULES = (
     security_audit_tables,
     pod_share_tables,
     sync_items,
+    vault_tables,
 )

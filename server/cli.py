@@ -135,6 +135,12 @@ def _parser() -> argparse.ArgumentParser:
         _generate_key,
         "Print a new random key (MASTER_KEY, AUDIT_HASH_KEY, AUDIT_SIGNING_KEY).",
     )
+    _command(
+        commands,
+        "generate-vault-setup",
+        _generate_vault_setup,
+        "Print a new VAULT_SERVER_SETUP (the OPAQUE server secret of secret tags).",
+    )
     return parser
 
 
@@ -209,6 +215,8 @@ def _run(args: argparse.Namespace) -> None:
         for name, file in dev_stack.DEV_AUDIT_KEYS.items():
             if not configured.get(name):
                 os.environ[name] = published[name] = _dev_master_key(data_dir, file)
+        if not configured.get("VAULT_SERVER_SETUP"):
+            os.environ["VAULT_SERVER_SETUP"] = _dev_vault_setup(data_dir)
         with dev_stack.published(published):
             _migrate(args)
             _serve(args)
@@ -220,6 +228,18 @@ def _dev_master_key(data_dir: Path, file: str = "master.key") -> str:
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
         path.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _dev_vault_setup(data_dir: Path) -> str:
+    """A development OPAQUE server setup kept beside the data, so tags survive restarts."""
+    from datastore.kit.crypto.opaque import new_server_setup
+
+    path = data_dir / "vault-setup.key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(new_server_setup())
         path.chmod(0o600)
     return path.read_text().strip()
 
@@ -426,6 +446,12 @@ def _audit_verify_key(_args: argparse.Namespace) -> None:
 
 def _generate_key(_args: argparse.Namespace) -> None:
     print(base64.b64encode(secrets.token_bytes(32)).decode())
+
+
+def _generate_vault_setup(_args: argparse.Namespace) -> None:
+    from datastore.kit.crypto.opaque import new_server_setup
+
+    print(new_server_setup())
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from datastore.journal.service import (
 from datastore.kit.ai.embedder import shared_embedder
 from datastore.kit.ai.emotions import EmotionScorer
 from datastore.kit.clients import Clients
+from datastore.kit.crypto.opaque import OpaqueServer
 from datastore.kit.settings import Settings
 from datastore.media.service import MediaProcessor
 from datastore.notifications.service import NotificationService
@@ -40,6 +41,7 @@ from datastore.search.service import SearchService
 from datastore.security_audit.service import SecurityAuditLog, audit_keys
 from datastore.services import Services
 from datastore.sync.service import SyncService
+from datastore.vault.service import SecretTagService, VaultService
 
 Worker = Callable[[], Coroutine[Any, Any, None]]
 
@@ -91,6 +93,10 @@ def build_services(clients: Clients) -> Services:
         sync=SyncService(clients.dynamo),
         security_audit=security_audit,
         media=MediaProcessor(clients, [pod.attachment_media, chat.media]),
+        secret_tags=SecretTagService(
+            clients, OpaqueServer.from_setting(settings.vault.server_setup)
+        ),
+        vault=VaultService(clients),
     )
 
 

@@ -62,6 +62,9 @@ from resolvers.search.types import JournalSearchResult, PodSearchResult
 from resolvers.security_audit.queries import SecurityAuditQueries
 from resolvers.sync.queries import SyncQueries
 from resolvers.sync.subscriptions import SyncSubscriptions
+from resolvers.vault.mutations import VaultMutations
+from resolvers.vault.queries import VaultQueries
+from resolvers.vault.types import SecretTag, VaultSession
 from server.graphql.masking import MaskUnexpectedErrors
 from server.graphql.nul_bytes import RejectNulBytes
 
@@ -77,6 +80,7 @@ QUERIES: tuple[type, ...] = (
     SearchQueries,
     SyncQueries,
     SecurityAuditQueries,
+    VaultQueries,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutations,
@@ -92,6 +96,7 @@ MUTATIONS: tuple[type, ...] = (
     TagMutations,
     AttachmentMutations,
     ShareMutations,
+    VaultMutations,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (
     AccountSubscriptions,
@@ -124,6 +129,8 @@ TYPES: tuple[type, ...] = (
     ShareLink,
     JournalSearchResult,
     PodSearchResult,
+    SecretTag,
+    VaultSession,
 )
 
 

@@ -22,6 +22,7 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 
+from datastore.kit.crypto.opaque import new_server_setup
 from datastore.kit.settings import Settings, load_settings
 from datastore.services import Services
 from server.app import create_app
@@ -47,6 +48,7 @@ def service_env() -> Iterator[dict[str, str]]:
             "MASTER_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
             "AUDIT_HASH_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
             "AUDIT_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+            "VAULT_SERVER_SETUP": new_server_setup(),
             "PASSWORD_HASH_PROFILE": "minimal",
             "DYNAMODB_TABLE_PREFIX": "test_",
             "LOG_LEVEL": "warning",

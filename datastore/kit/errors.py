@@ -27,6 +27,8 @@ class ErrorCode(StrEnum):
     PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
     PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
     PERSISTED_QUERY_NOT_ALLOWED = "PERSISTED_QUERY_NOT_ALLOWED"
+    # A secret tag's vault is not open on this device session: unlock it, then retry.
+    VAULT_LOCKED = "VAULT_LOCKED"
     INTERNAL = "INTERNAL"
 
 
@@ -69,6 +71,17 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     code = ErrorCode.CONFLICT
+
+
+class VaultLocked(DomainError):
+    code = ErrorCode.VAULT_LOCKED
+
+    def __init__(
+        self,
+        message: str = "This secret tag is locked on this device: unlock it with its phrase.",
+        **extensions: Any,
+    ) -> None:
+        super().__init__(message, **extensions)
 
 
 class RetryLater(DomainError):

@@ -98,7 +98,53 @@ class MediaSettings(BaseModel):
     )
 
 
-SECTIONS = ("chat", "journal", "pod", "media")
+# opaque-ke's ServerSetup of the Ristretto255 suite: OPRF seed, server key, fake key.
+OPAQUE_SETUP_BYTES = 128
+
+
+class VaultSettings(BaseModel):
+    """Secret tags and the vault (`VAULT_*`): OPAQUE server secret, lifetimes, limits."""
+
+    # base64 of opaque-ke's ServerSetup (`personalpod generate-vault-setup`). It must be the
+    # same on every server and across restarts: OPAQUE records registered under one setup
+    # never open under another. Empty = secret tags are off on this server.
+    server_setup: str = Field(default="", description="OPAQUE server setup, base64")
+    opaque_session_minutes: int = Field(
+        default=5, ge=1, le=60, description="how long a started registration or unlock lasts"
+    )
+    session_minutes: int = Field(
+        default=15, ge=1, le=24 * 60, description="how long an unlocked vault stays open"
+    )
+    max_tags: int = Field(default=50, ge=1, description="secret tags per account")
+    max_entries_per_tag: int = Field(default=10_000, ge=1, description="hidden entries per tag")
+    max_blob_bytes: int = Field(
+        default=256 * 1024, ge=64, description="ciphertext bytes of one hidden entry"
+    )
+    # Unlock guesses, apart from sign-in limits: a phrase guesser never locks the account.
+    unlock_limit_per_tag: int = Field(default=5, ge=1, description="failed unlocks per tag")
+    unlock_limit_per_account: int = Field(
+        default=20, ge=1, description="failed unlocks per account, all tags"
+    )
+    unlock_limit_per_address: int = Field(
+        default=30, ge=1, description="unlock attempts per client address"
+    )
+    unlock_window_seconds: int = Field(default=900, ge=1, description="window of the limits")
+
+    @field_validator("server_setup")
+    @classmethod
+    def _server_setup(cls, value: str) -> str:
+        if not value.strip():
+            return ""
+        try:
+            raw = base64.b64decode(value.strip(), validate=True)
+        except ValueError as error:
+            raise ValueError("must be base64") from error
+        if len(raw) != OPAQUE_SETUP_BYTES:
+            raise ValueError("is not an OPAQUE server setup (personalpod generate-vault-setup)")
+        return value.strip()
+
+
+SECTIONS = ("chat", "journal", "pod", "media", "vault")
 
 
 class Settings(BaseSettings):
@@ -279,6 +325,7 @@ class Settings(BaseSettings):
     journal: JournalSettings = Field(default_factory=JournalSettings)
     pod: PodSettings = Field(default_factory=PodSettings)
     media: MediaSettings = Field(default_factory=MediaSettings)
+    vault: VaultSettings = Field(default_factory=VaultSettings)
 
     @model_validator(mode="before")
     @classmethod

@@ -13,7 +13,9 @@ from resolvers.journal.types import ReminderRepeat
 
 @strawberry.input(description="A new journal entry.")
 class CreateJournalEntryInput:
-    content: str = strawberry.field(description="The text; must not be blank.")
+    content: str = strawberry.field(
+        default="", description="The text; must not be blank (and must be empty when hidden)."
+    )
     title: str | None = strawberry.field(default=None, description="At most 200 characters.")
     entry_date: date | None = strawberry.field(
         default=None, description="The day it is about; today (UTC) when omitted."

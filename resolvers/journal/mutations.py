@@ -8,6 +8,8 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from datastore.kit.errors import BadUserInput
+from datastore.vault.service.vault import Blob
 from resolvers.core.context import Info
 from resolvers.core.ids import argument_uuid, argument_uuids
 from resolvers.core.permissions import IsAuthenticated
@@ -21,6 +23,7 @@ from resolvers.journal.inputs import (
     given,
 )
 from resolvers.journal.types import JournalEntry, JournalTag, Reminder, Topic
+from resolvers.vault.types import VaultBlobInput
 
 _input = strawberry.argument(description="The values; see the input type.")
 Id = Annotated[relay.GlobalID, strawberry.argument(description="The object's global id.")]
@@ -42,9 +45,44 @@ _REMINDER_FIELDS = (
     "interval_days",
 )
 
+# What the server could read: a hidden entry must leave these empty.
+_READABLE_FIELDS = {
+    "content": "content",
+    "title": "title",
+    "mood": "mood",
+    "published_at": "publishedAt",
+    "tag_ids": "tagIds",
+}
+
 
 def _tag_ids(ids: list[relay.GlobalID] | None) -> list[uuid.UUID] | None:
     return None if ids is None else argument_uuids(ids, "JournalTag", field="tagIds")
+
+
+async def _create_hidden_entry(
+    info: Info,
+    input: CreateJournalEntryInput,
+    secret_tag_id: relay.GlobalID | None,
+    blob: VaultBlobInput | None,
+) -> JournalEntry:
+    """Into the vault only: nothing the server could read (text, title, mood, tags) is taken,
+    so nothing of it reaches search, embeddings, insights or sync."""
+    principal = info.context.require_principal()
+    if secret_tag_id is None:
+        raise BadUserInput("A vault blob needs its secretTagId.", field="secretTagId")
+    if blob is None:
+        raise BadUserInput("A hidden entry needs its vaultBlob.", field="vaultBlob")
+    for name, field in _READABLE_FIELDS.items():
+        if getattr(input, name):
+            raise BadUserInput("A hidden entry's content goes only in vaultBlob.", field=field)
+    row = await info.context.services.vault.create_entry(
+        principal.user_id,
+        principal.session_id,
+        argument_uuid(secret_tag_id, "SecretTag", field="secretTagId"),
+        entry_date=input.entry_date,
+        blob=Blob(blob.ciphertext, blob.nonce, blob.key_version, blob.content_type),
+    )
+    return JournalEntry.from_vault_row(row)
 
 
 @strawberry.type(description="The id of something deleted.")
@@ -56,10 +94,25 @@ class DeletePayload:
 class JournalMutations:
     @strawberry.mutation(description="Write a journal entry.", permission_classes=[IsAuthenticated])
     async def create_journal_entry(
-        self, info: Info, input: Annotated[CreateJournalEntryInput, _input]
+        self,
+        info: Info,
+        input: Annotated[CreateJournalEntryInput, _input],
+        secret_tag_id: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(
+                description="File it as a hidden entry of this SecretTag (its vault open on "
+                "this device session): then give vaultBlob, and no text, title, mood or tags."
+            ),
+        ] = None,
+        vault_blob: Annotated[
+            VaultBlobInput | None,
+            strawberry.argument(description="The hidden entry's content, sealed by my client."),
+        ] = None,
     ) -> JournalEntry:
         principal = info.context.require_principal()
         user_id, device = principal.user_id, principal.session_id
+        if secret_tag_id is not None or vault_blob is not None:
+            return await _create_hidden_entry(info, input, secret_tag_id, vault_blob)
         values = {k: getattr(input, k) for k in _ENTRY_FIELDS}
         if values["entry_date"] is None:
             del values["entry_date"]  # the database's CURRENT_DATE

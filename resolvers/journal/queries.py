@@ -12,6 +12,7 @@ from strawberry import relay
 from datastore.journal.repository import EntryFilter, ReminderFilter
 from datastore.journal.repository.entries import entry_key
 from datastore.kit.errors import BadUserInput
+from datastore.vault.repository.entries import vault_entry_key
 from resolvers.core.context import Info
 from resolvers.core.ids import argument_uuid
 from resolvers.core.nodes import owned, require_owned
@@ -67,7 +68,18 @@ class JournalQueries:
         filter: Annotated[
             JournalEntryFilter | None, strawberry.argument(description="Conditions to match.")
         ] = None,
+        secret_tag: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(
+                description="List this SecretTag's hidden entries instead (ciphertext in "
+                "vaultBlob); VAULT_LOCKED unless its vault is open on this device session."
+            ),
+        ] = None,
     ) -> Connection[JournalEntry]:
+        if secret_tag is not None:
+            if filter is not None:
+                raise BadUserInput("Filters apply to ordinary entries only.", field="filter")
+            return await _hidden_entries(info, secret_tag, first, after)
         user_id = info.context.require_principal().user_id
         limit = page_limit(info, first)
         entry_filter = _entry_filter(filter)
@@ -178,6 +190,26 @@ class JournalQueries:
             has_next=has_next,
             has_previous=offset > 0,
         )
+
+
+async def _hidden_entries(
+    info: Info, secret_tag: relay.GlobalID, first: int | None, after: str | None
+) -> Connection[JournalEntry]:
+    """A secret tag's entries, read from the vault only (no other table holds them)."""
+    principal = info.context.require_principal()
+    tag_id = argument_uuid(secret_tag, "SecretTag", field="secretTag")
+    limit = page_limit(info, first)
+    start = decode_after("vaultentry", after, pattern=_ENTRY_CURSOR, parse=_entry_key)
+    rows = await info.context.services.vault.list_entries(
+        principal.user_id, principal.session_id, tag_id, limit=limit + 1, after=start
+    )
+    return keyset_page(
+        rows,
+        limit,
+        after,
+        node=JournalEntry.from_vault_row,
+        cursor=lambda row: encode_cursor("vaultentry", "|".join(map(str, vault_entry_key(row)))),
+    )
 
 
 def _entry_filter(given: JournalEntryFilter | None) -> EntryFilter:

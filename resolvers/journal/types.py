@@ -19,12 +19,14 @@ from datastore.journal.tables import Reminder as ReminderRow
 from datastore.journal.tables import Topic as TopicRow
 from datastore.kit.ai.emotions import EMOTION_MODEL
 from datastore.kit.ai.sentiment import SENTIMENT_MODEL
+from datastore.vault.tables import VaultEntry as VaultEntryRow
 from resolvers.core.context import Info
 from resolvers.core.ids import global_id, node_uuid
 from resolvers.core.nodes import Nodes, owned_nodes, visible_nodes
 from resolvers.core.pagination import After, Connection, First, list_page
 from resolvers.core.rows import from_row
 from resolvers.pod.enums import EntityType
+from resolvers.vault.types import VaultBlob
 
 ModelName = Annotated[
     str, strawberry.argument(description="The analyser's model name; the default when omitted.")
@@ -118,7 +120,9 @@ class EntryTopic:
 class JournalEntry(relay.Node):
     id: relay.NodeID[str]
     title: str | None = strawberry.field(description="Optional title (200 characters).")
-    content: str = strawberry.field(description="The text; never blank.")
+    content: str = strawberry.field(
+        description="The text; never blank, but empty for a hidden entry (see vaultBlob)."
+    )
     entry_date: date = strawberry.field(description="The day the entry is about.")
     mood: int | None = strawberry.field(description="My mood rating, 1 (worst) to 10 (best).")
     mood_score: float | None = strawberry.field(
@@ -130,11 +134,35 @@ class JournalEntry(relay.Node):
     version: int = strawberry.field(description="Bumped by each change; pass to updates.")
     created_at: datetime = strawberry.field(description="When it was written.")
     updated_at: datetime = strawberry.field(description="When it last changed.")
+    vault_blob: VaultBlob | None = strawberry.field(
+        description="A hidden entry's ciphertext (filed under a secret tag, listed only by "
+        "journalEntries(secretTag:) while its vault is open); null for ordinary entries."
+    )
     row_id: strawberry.Private[uuid.UUID]
 
     @classmethod
     def from_row(cls, row: EntryRow) -> JournalEntry:
-        return from_row(cls, row, row_id=row.id)
+        return from_row(cls, row, row_id=row.id, vault_blob=None)
+
+    @classmethod
+    def from_vault_row(cls, row: VaultEntryRow) -> JournalEntry:
+        """A hidden entry: only its date and ciphertext are known to the server."""
+        return cls(
+            id=str(row.id),
+            title=None,
+            content="",
+            entry_date=row.entry_date,
+            mood=None,
+            mood_score=None,
+            is_private=True,
+            published_at=None,
+            word_count=0,
+            version=row.version,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            vault_blob=VaultBlob.from_row(row),
+            row_id=row.id,
+        )
 
     @classmethod
     def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> Nodes:

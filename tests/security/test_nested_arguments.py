@@ -31,9 +31,12 @@ from tests.support.owned import owned_nodes
 from tests.support.people import person_id
 from tests.support.security import MARK
 
-# Nested fields with arguments that no object of the caller's reaches, as `Type.field`:
-# none today. Keep it exact: a field listed here that becomes reachable fails the test.
-UNREACHED: set[str] = set()
+# Nested fields with arguments that no object of the caller's reaches, as `Type.field`.
+# Keep it exact: a field listed here that becomes reachable fails the test.
+UNREACHED: set[str] = {
+    # Only the unlock mutations return it; its arguments: tests/vault/test_unlock.py.
+    "VaultUnlock.keys",
+}
 # Nested lists whose items name their owner (texts with MARK, their ids): the other user's
 # own answers must look leaked, or the leak check would be blind.
 SHOW_THEIR_OWNER = {

@@ -1,0 +1,1 @@
+"""GraphQL of secret tags and the vault."""
