@@ -1,7 +1,7 @@
 """Secret tags and the vault: OPAQUE records, wrapped data keys, hidden entries, sessions.
 
 Revision ID: 0008_secret_tags_vault
-Revises: 0006_journal_tag_version
+Revises: 0007_security_audit_log
 Create Date: 2026-12-02
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0008_secret_tags_vault"
-down_revision = "0006_journal_tag_version"
+down_revision = "0007_security_audit_log"
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@ trigger, in the same transaction, so a blob is deleted exactly when its row is, 
 the row went; the pod worker then deletes the blobs.
 
 Revision ID: 0009_attachments
-Revises: 0006_journal_tag_version
+Revises: 0008_secret_tags_vault
 Create Date: 2026-12-02
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0009_attachments"
-down_revision = "0006_journal_tag_version"
+down_revision = "0008_secret_tags_vault"
 branch_labels = None
 depends_on = ("0002_pod",)  # attachments reference entries
 

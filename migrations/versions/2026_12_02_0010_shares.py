@@ -5,7 +5,7 @@ had access. Links store only the BLAKE2b hash of their token. `activity_logs.act
 names who did something in an owner's pod when it was not the owner (a sharer).
 
 Revision ID: 0010_shares
-Revises: 0006_journal_tag_version
+Revises: 0009_attachments
 Create Date: 2026-12-02
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0010_shares"
-down_revision = "0006_journal_tag_version"
+down_revision = "0009_attachments"
 branch_labels = None
 # It builds on the pod's tables, on another branch of the history.
 depends_on = ("0002_pod",)

@@ -5,7 +5,7 @@ A chat_media row that goes (deleted message or account) leaves its blobs in `blo
 through a trigger, as attachments do.
 
 Revision ID: 0011_media
-Revises: 0009_attachments
+Revises: 0010_shares
 Create Date: 2026-12-02
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0011_media"
-down_revision = "0009_attachments"
+down_revision = "0010_shares"
 branch_labels = None
 depends_on = None
 
