@@ -61,5 +61,6 @@ class Loaders:
         # Records sharers' reads (writes), so it keeps the pod's access service.
         return ShareLoaders(self._clients.read_db, self._services.pod.access)
 
+    @cached_property
     def vault(self) -> VaultLoaders:
         return VaultLoaders(self._clients.read_db)

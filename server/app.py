@@ -93,7 +93,7 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
         Mount(ASSETS_PATH, GraphiQLAssets()),
         # Bound methods: Starlette treats a callable object as an ASGI app, a method as
         # `endpoint(request) -> response`.
-        Route("/files/{id}", FileDownloads(services).__call__, methods=["GET"]),
+        Route("/files/{id}", FileDownloads(services).handle, methods=["GET"]),
         Route("/files/{id}/thumbnail", AttachmentThumbnails(services).__call__, methods=["GET"]),
         Route("/media/{id}", ChatMediaDownloads(services).__call__, methods=["GET"]),
         Route(
@@ -101,7 +101,7 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
             ChatMediaDownloads(services, thumbnail=True).__call__,
             methods=["GET"],
         ),
-        Route("/uploads/{token}", UploadReceiver(services).__call__, methods=["PUT"]),
+        Route("/uploads/{token}", UploadReceiver(services).handle, methods=["PUT"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/s/{token}", share_page),
