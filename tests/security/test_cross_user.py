@@ -859,7 +859,8 @@ async def test_b_private_streams_carry_nothing_of_a(
 # --------------------------------------------------------------------------------------
 
 SCHEMA = build_schema((Path(__file__).resolve().parents[2] / "schema.graphql").read_text())
-PUBLIC = {"signUp", "signIn"}
+# sharedEntry is the signed-out view of a share link (tests/security/test_sharing_rules.py).
+PUBLIC = {"signUp", "signIn", "sharedEntry"}
 NULL_FOR_ANONYMOUS = {"node", "nodes"}
 _SCALARS: dict[str, Any] = {
     "ID": global_id("Note", str(uuid.uuid4())),
@@ -870,6 +871,7 @@ _SCALARS: dict[str, Any] = {
     "DateTime": datetime(2030, 1, 1, tzinfo=UTC).isoformat(),
     "Date": "2030-01-01",
     "JSON": {},
+    "Upload": "x",  # the permission check comes before the file is read
 }
 
 

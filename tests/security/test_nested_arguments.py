@@ -81,13 +81,16 @@ async def end_cursors(client: GraphQLClient, owner: Account, ids: dict[str, str]
         for p in all_positions()
         if p.path == ("after",) and p.parent in ids
     ]
-    query = " ".join(
-        f'c{i}: node(id: "{ids[parent]}") {{ ... on {parent} '
-        f"{{ {field} {{ pageInfo {{ endCursor }} }} }} }}"
-        for i, (parent, field) in enumerate(lists)
-    )
-    data = await client.data(f"{{ {query} }}", token=owner.token)
-    pages = [next(iter(node.values())) for node in data.values()]
+    pages = []
+    # In chunks: a document may hold at most 30 aliases (the query limits).
+    for start in range(0, len(lists), 25):
+        query = " ".join(
+            f'c{i}: node(id: "{ids[parent]}") {{ ... on {parent} '
+            f"{{ {field} {{ pageInfo {{ endCursor }} }} }} }}"
+            for i, (parent, field) in enumerate(lists[start : start + 25])
+        )
+        data = await client.data(f"{{ {query} }}", token=owner.token)
+        pages += [next(iter(node.values())) for node in data.values()]
     return [page["pageInfo"]["endCursor"] for page in pages if page["pageInfo"]["endCursor"]]
 
 

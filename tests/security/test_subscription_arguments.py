@@ -96,7 +96,9 @@ def wrong_answers(
         if value == NUL_TEXT:
             right = found == ["BAD_USER_INPUT"] and fields == [position.dotted]
         elif value == not_found:
-            right = found == ["NOT_FOUND"]
+            # Their conversation: NOT_FOUND; where another type's id is wanted (entryEvents),
+            # BAD_USER_INPUT.
+            right = found in (["NOT_FOUND"], ["BAD_USER_INPUT"])
         else:
             right = bool(found) and all(c and c not in INTERNAL_CODES for c in found)
         if not right:

@@ -35,6 +35,7 @@ def test_run_publishes_its_services_to_check_and_shell(tmp_path: Path) -> None:
         _, stderr = run.communicate(timeout=60)
     # then: they found the dev stack
     assert set(published) == {
+        "BLOB_DIR",
         "DATABASE_URL",
         "DYNAMODB_ENDPOINT",
         "REDIS_URL",
