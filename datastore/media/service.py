@@ -21,6 +21,7 @@ import structlog
 from datastore.kit.blobs import BlobCorrupted, BlobMissing, BlobStore, StoredBlob
 from datastore.kit.clients import Clients
 from datastore.kit.images import ImageRejected, PreparedImage, prepare_image
+from datastore.kit.polling import drain_forever
 from datastore.kit.processing import (
     FAILED,
     PROCESSED_TYPES,
@@ -51,15 +52,12 @@ class MediaProcessor:
 
     async def run(self) -> None:
         """Forever: drain the queues, then sleep. Safe to run in many processes at once."""
-        while True:
-            try:
-                while await self.run_once():
-                    pass
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("media_job_failed")
-            await asyncio.sleep(self.settings.poll_seconds)
+        await drain_forever(
+            self.run_once,
+            interval_seconds=lambda: self.settings.poll_seconds,
+            failure_event="media_job_failed",
+            log=log,
+        )
 
     async def run_once(self) -> int:
         """Lease one batch from each source and answer every file; how many were leased."""

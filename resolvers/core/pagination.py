@@ -6,6 +6,7 @@ import base64
 import re
 import uuid
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from typing import Annotated, Generic, TypeVar
 
 import strawberry
@@ -108,6 +109,24 @@ def decode_after(
         return parse(value)
     except ValueError:
         raise BadUserInput("This cursor does not belong to this list.", field="after") from None
+
+
+UUID_PATTERN = r"[0-9a-f-]{36}"
+# `time|id` and `day|time|id` cursor values: the keysets of lists sorted by a timestamp.
+TIME_AND_ID = rf"[^|]+\|{UUID_PATTERN}"
+DAY_TIME_AND_ID = rf"\d{{4}}-\d\d-\d\d\|[^|]+\|{UUID_PATTERN}"
+
+
+def time_and_id(value: str) -> tuple[datetime, uuid.UUID]:
+    """The (timestamp, id) keyset inside a `time|id` cursor value."""
+    at, _, row_id = value.partition("|")
+    return datetime.fromisoformat(at), uuid.UUID(row_id)
+
+
+def day_time_and_id(value: str) -> tuple[date, datetime, uuid.UUID]:
+    """The (day, timestamp, id) keyset inside a `day|time|id` cursor value."""
+    day, at, row_id = value.split("|")
+    return date.fromisoformat(day), datetime.fromisoformat(at), uuid.UUID(row_id)
 
 
 def name_and_id(value: str) -> tuple[str, uuid.UUID]:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
@@ -17,9 +16,12 @@ from resolvers.core.context import Info
 from resolvers.core.ids import argument_uuid
 from resolvers.core.nodes import owned, require_owned
 from resolvers.core.pagination import (
+    DAY_TIME_AND_ID,
+    TIME_AND_ID,
     After,
     Connection,
     First,
+    day_time_and_id,
     decode_after,
     encode_cursor,
     keyset_page,
@@ -27,6 +29,7 @@ from resolvers.core.pagination import (
     offset_after,
     offset_cursor,
     page_limit,
+    time_and_id,
 )
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.journal.inputs import JournalEntryFilter
@@ -40,7 +43,6 @@ from resolvers.journal.types import (
 )
 
 _UUID = r"[0-9a-f-]{36}"
-_ENTRY_CURSOR = rf"\d{{4}}-\d\d-\d\d\|[^|]+\|{_UUID}"
 EntryId = Annotated[relay.GlobalID, strawberry.argument(description="A JournalEntry's id.")]
 
 
@@ -83,7 +85,7 @@ class JournalQueries:
         user_id = info.context.require_principal().user_id
         limit = page_limit(info, first)
         entry_filter = _entry_filter(filter)
-        start = decode_after("entry", after, pattern=_ENTRY_CURSOR, parse=_entry_key)
+        start = decode_after("entry", after, pattern=DAY_TIME_AND_ID, parse=day_time_and_id)
         rows = await info.context.services.journal.list_entries(
             user_id, entry_filter, limit=limit + 1, after=start
         )
@@ -130,7 +132,7 @@ class JournalQueries:
     ) -> Connection[Reminder]:
         user_id = info.context.require_principal().user_id
         limit = page_limit(info, first)
-        start = decode_after("reminder", after, pattern=rf"[^|]+\|{_UUID}", parse=_reminder_key)
+        start = decode_after("reminder", after, pattern=TIME_AND_ID, parse=time_and_id)
         rows = await info.context.services.reminders.list_reminders(
             user_id, ReminderFilter(due_before, completed), limit=limit + 1, after=start
         )
@@ -199,7 +201,7 @@ async def _hidden_entries(
     principal = info.context.require_principal()
     tag_id = argument_uuid(secret_tag, "SecretTag", field="secretTag")
     limit = page_limit(info, first)
-    start = decode_after("vaultentry", after, pattern=_ENTRY_CURSOR, parse=_entry_key)
+    start = decode_after("vaultentry", after, pattern=DAY_TIME_AND_ID, parse=day_time_and_id)
     rows = await info.context.services.vault.list_entries(
         principal.user_id, principal.session_id, tag_id, limit=limit + 1, after=start
     )
@@ -220,13 +222,3 @@ def _entry_filter(given: JournalEntryFilter | None) -> EntryFilter:
             raise BadUserInput("Mood is 1 to 10.", field=name)
     tag_id = argument_uuid(given.tag_id, "JournalTag", field="tagId") if given.tag_id else None
     return EntryFilter(given.date_from, given.date_to, given.mood_min, given.mood_max, tag_id)
-
-
-def _entry_key(value: str) -> tuple[date, datetime, uuid.UUID]:
-    day, at, entry_id = value.split("|")
-    return date.fromisoformat(day), datetime.fromisoformat(at), uuid.UUID(entry_id)
-
-
-def _reminder_key(value: str) -> tuple[datetime, uuid.UUID]:
-    at, _, reminder_id = value.partition("|")
-    return datetime.fromisoformat(at), uuid.UUID(reminder_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 import strawberry
@@ -13,24 +12,19 @@ from datastore.pod.share_tables import EntryShare
 from datastore.pod.tables import Entry as EntryRow
 from resolvers.core.context import Info
 from resolvers.core.pagination import (
+    TIME_AND_ID,
     After,
     Connection,
     First,
     decode_after,
     encode_cursor,
     page_limit,
+    time_and_id,
 )
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.pod.types.entries import Entry
 from resolvers.pod.types.shares import Share
 from resolvers.pod.types.sharing import SharedEntry, SharedEntryView
-
-_SHARED_CURSOR = r"[0-9T:.+-]{19,40}\|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-
-
-def _time_and_id(value: str) -> tuple[datetime, uuid.UUID]:
-    at, _, row_id = value.partition("|")
-    return datetime.fromisoformat(at), uuid.UUID(row_id)
 
 
 @strawberry.type
@@ -44,7 +38,7 @@ class ShareQueries:
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[SharedEntry]:
         me = info.context.require_principal().user_id
-        key = decode_after("shared", after, pattern=_SHARED_CURSOR, parse=_time_and_id)
+        key = decode_after("shared", after, pattern=TIME_AND_ID, parse=time_and_id)
         pairs, has_next = await info.context.services.shares.shared_with(
             me, after=key, limit=page_limit(info, first)
         )

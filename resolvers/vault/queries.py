@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, datetime
 from typing import Annotated
 
 import strawberry
@@ -13,31 +11,21 @@ from datastore.vault.repository.entries import vault_entry_key
 from resolvers.core.context import Info
 from resolvers.core.ids import argument_uuid
 from resolvers.core.pagination import (
+    DAY_TIME_AND_ID,
+    TIME_AND_ID,
     After,
     Connection,
     First,
+    day_time_and_id,
     decode_after,
     encode_cursor,
     keyset_page,
     page_limit,
+    time_and_id,
 )
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.journal.types import JournalEntry
 from resolvers.vault.types import SecretTag, VaultSession
-
-_UUID = r"[0-9a-f-]{36}"
-_AT_ID = rf"[^|]+\|{_UUID}"
-_ENTRY = rf"\d{{4}}-\d\d-\d\d\|[^|]+\|{_UUID}"
-
-
-def _at_and_id(value: str) -> tuple[datetime, uuid.UUID]:
-    at, _, row_id = value.partition("|")
-    return datetime.fromisoformat(at), uuid.UUID(row_id)
-
-
-def _entry_key(value: str) -> tuple[date, datetime, uuid.UUID]:
-    day, at, row_id = value.split("|")
-    return date.fromisoformat(day), datetime.fromisoformat(at), uuid.UUID(row_id)
 
 
 @strawberry.type
@@ -51,7 +39,7 @@ class VaultQueries:
     ) -> Connection[SecretTag]:
         user_id = info.context.require_principal().user_id
         limit = page_limit(info, first)
-        start = decode_after("secrettag", after, pattern=_AT_ID, parse=_at_and_id)
+        start = decode_after("secrettag", after, pattern=TIME_AND_ID, parse=time_and_id)
         rows = await info.context.services.secret_tags.list_tags(
             user_id, limit=limit + 1, after=start
         )
@@ -72,7 +60,7 @@ class VaultQueries:
     ) -> Connection[VaultSession]:
         principal = info.context.require_principal()
         limit = page_limit(info, first)
-        start = decode_after("vaultsession", after, pattern=_AT_ID, parse=_at_and_id)
+        start = decode_after("vaultsession", after, pattern=TIME_AND_ID, parse=time_and_id)
         rows = await info.context.services.vault.list_sessions(
             principal.user_id, limit=limit + 1, after=start
         )
@@ -102,7 +90,7 @@ class VaultQueries:
         principal = info.context.require_principal()
         tag_id = argument_uuid(secret_tag, "SecretTag", field="secretTag")
         limit = page_limit(info, first)
-        start = decode_after("staleentry", after, pattern=_ENTRY, parse=_entry_key)
+        start = decode_after("staleentry", after, pattern=DAY_TIME_AND_ID, parse=day_time_and_id)
         rows = await info.context.services.vault.list_entries(
             principal.user_id,
             principal.session_id,

@@ -7,12 +7,11 @@ failed delete is simply retried on the next pass.
 
 from __future__ import annotations
 
-import asyncio
-
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from datastore.kit.blobs import BlobMissing, BlobStore
+from datastore.kit.polling import drain_forever
 from datastore.pod.repository.attachments import BlobGarbageRepository
 from datastore.pod.repository.uploads import UploadRepository
 
@@ -35,15 +34,12 @@ class BlobCollector:
 
     async def run(self) -> None:
         """Forever: drain the queue, then sleep. Safe to run in many processes at once."""
-        while True:
-            try:
-                while await self.run_once():
-                    pass
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("blob_collector_failed")
-            await asyncio.sleep(self.interval_seconds)
+        await drain_forever(
+            self.run_once,
+            interval_seconds=lambda: self.interval_seconds,
+            failure_event="blob_collector_failed",
+            log=log,
+        )
 
     async def run_once(self) -> int:
         """Expire one batch of uploads and delete one batch of blobs; how many went."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -10,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from datastore.kit.polling import drain_forever
 from datastore.pod.repository.entries import EntryRepository
 from datastore.pod.service.changes import Actor
 from datastore.pod.service.journal import Journal
@@ -35,15 +35,12 @@ class PodMaintenance:
 
     async def run(self) -> None:
         """Forever: drain due work, then sleep. Safe to run in many processes at once."""
-        while True:
-            try:
-                while await self.run_once():
-                    pass
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("pod_maintenance_failed")
-            await asyncio.sleep(self.interval_seconds)
+        await drain_forever(
+            self.run_once,
+            interval_seconds=lambda: self.interval_seconds,
+            failure_event="pod_maintenance_failed",
+            log=log,
+        )
 
     async def run_once(self) -> int:
         """Remove one batch of expired entries and old trash; how many were removed."""

@@ -99,19 +99,32 @@ class SecretTagService:
             tags = SecretTagRepository(session)
             if await tags.count(user_id) >= self.settings.vault.max_tags:
                 raise Conflict(f"At most {self.settings.vault.max_tags} secret tags.")
-            if lookup_hash is not None and await tags.lookup_taken(user_id, lookup_hash):
-                raise BadUserInput("Another secret tag has this phrase.", field="lookupHash")
-            step_id = await steps.start(
-                session,
-                opaque,
-                kind=steps.REGISTER,
-                user_id=user_id,
-                device=device,
-                tag_id=tag_id,
-                values={"lookup": lookup_hash},
-                minutes=self.settings.vault.opaque_session_minutes,
+            await _refuse_taken_lookup(session, user_id, lookup_hash)
+            step_id = await self._phrase_step(
+                session, steps.REGISTER, user_id, device, tag_id, lookup_hash
             )
         return Started(step_id, tag_id, message)
+
+    async def _phrase_step(
+        self,
+        session: AsyncSession,
+        kind: str,
+        user_id: uuid.UUID,
+        device: str,
+        tag_id: uuid.UUID,
+        lookup_hash: bytes | None,
+    ) -> uuid.UUID:
+        """The pending step of a (re-)registration, finished by the client's record."""
+        return await steps.start(
+            session,
+            self.opaque,
+            kind=kind,
+            user_id=user_id,
+            device=device,
+            tag_id=tag_id,
+            values={"lookup": lookup_hash},
+            minutes=self.settings.vault.opaque_session_minutes,
+        )
 
     async def register_finish(
         self,
@@ -249,23 +262,13 @@ class SecretTagService:
         lookup_hash = self._lookup(lookup)
         async with self.db() as session, session.begin():
             await require_open(session, user_id, device, tag_id)
-            if lookup_hash is not None and await SecretTagRepository(session).lookup_taken(
-                user_id, lookup_hash, except_id=tag_id
-            ):
-                raise BadUserInput("Another secret tag has this phrase.", field="lookupHash")
+            await _refuse_taken_lookup(session, user_id, lookup_hash, except_id=tag_id)
             message = _opaque(
                 lambda: opaque.registration_response(raw, steps.credential_id(tag_id)),
                 field="registrationRequest",
             )
-            step_id = await steps.start(
-                session,
-                opaque,
-                kind=steps.ROTATE,
-                user_id=user_id,
-                device=device,
-                tag_id=tag_id,
-                values={"lookup": lookup_hash},
-                minutes=self.settings.vault.opaque_session_minutes,
+            step_id = await self._phrase_step(
+                session, steps.ROTATE, user_id, device, tag_id, lookup_hash
             )
         return Started(step_id, tag_id, message)
 
@@ -347,3 +350,17 @@ def _opaque(call: Callable[[], T], *, field: str) -> T:
         return call()
     except OpaqueError:
         raise BadUserInput("Not a valid OPAQUE message.", field=field) from None
+
+
+async def _refuse_taken_lookup(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    lookup_hash: bytes | None,
+    *,
+    except_id: uuid.UUID | None = None,
+) -> None:
+    """Two tags of mine may not open by the same phrase."""
+    if lookup_hash is not None and await SecretTagRepository(session).lookup_taken(
+        user_id, lookup_hash, except_id=except_id
+    ):
+        raise BadUserInput("Another secret tag has this phrase.", field="lookupHash")
