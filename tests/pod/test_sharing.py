@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
+
 from tests.support.client import GraphQLClient, error_codes
+from tests.support.files import ATTACHMENTS, add_attachment
 from tests.support.ids import global_id
 from tests.support.pod import ENTRIES, UPDATE_ENTRY, create_category, create_entry, create_tag
 from tests.support.sharing import (
@@ -218,3 +221,25 @@ def _person(account) -> str:
     from tests.support.people import person_id
 
     return person_id(account)
+
+
+async def test_a_sharer_downloads_the_entrys_files_until_the_share_is_revoked(
+    client: GraphQLClient,
+) -> None:
+    # given: a document with a file, shared READ with a friend
+    owner, friend = await friends(client)
+    document = await create_entry(client, owner, kind="DOCUMENT", title="Lease")
+    data = b"%PDF-1.4 lease terms"
+    await add_attachment(client, owner, document["id"], "lease.pdf", data)
+    made = await share(client, owner, document["id"], friend)
+
+    # when: the friend reads the entry and follows the file's URL
+    read = await client.data(ATTACHMENTS, {"id": document["id"]}, token=friend.token)
+    url = read["entry"]["attachments"]["edges"][0]["node"]["downloadUrl"]
+    async with httpx.AsyncClient() as browser:
+        shared = await browser.get(url)
+        # then: the bytes, and nothing once the share is revoked (same URL, still signed)
+        await client.data(REVOKE, {"id": made["id"]}, token=owner.token)
+        revoked = await browser.get(url)
+    assert (shared.status_code, shared.content) == (200, data)
+    assert revoked.status_code == 404

@@ -17,6 +17,7 @@ from datastore.kit.crypto.url_signing import UrlSigner
 from datastore.kit.settings import Settings
 from datastore.pod.repository.attachments import AttachmentRepository
 from datastore.pod.repository.entries import EntryRepository
+from datastore.pod.service.access import access_in
 from datastore.pod.tables import Attachment, Entry
 
 FILES_PATH = "/files/"
@@ -39,9 +40,11 @@ class FileAccess:
     async def may_read_entry_files(
         self, db: AsyncSession, viewer_id: uuid.UUID, entry: Entry
     ) -> bool:
-        """THE decision "may this viewer read this entry's files": only its owner for now.
-        (Sharing extends it here, and nowhere else.)"""
-        return entry.user_id == viewer_id
+        """THE decision "may this viewer read this entry's files": whoever may read the entry,
+        its owner or a live share's sharer (the rule of `access_in`, checked at each request)."""
+        if entry.user_id == viewer_id:
+            return True
+        return entry.id in await access_in(db, viewer_id, [entry.id])
 
     async def readable(self, viewer_id: uuid.UUID, attachment_id: uuid.UUID) -> Attachment | None:
         """The attachment, if its entry is live and the viewer may read its files."""
