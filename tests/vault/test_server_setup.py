@@ -16,7 +16,7 @@ from datastore.kit.crypto.opaque import new_server_setup
 from datastore.kit.settings import ConfigurationError, Settings, load_settings
 from server.app import create_app
 from server.cli import uvicorn_options
-from tests.support.client import Account, GraphQLClient, error_codes
+from tests.support.client import GraphQLClient, error_codes
 from tests.support.ports import free_port
 from tests.support.uvicorn_server import running
 from tests.support.vault import (
