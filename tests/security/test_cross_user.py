@@ -869,6 +869,8 @@ _SCALARS: dict[str, Any] = {
     "DateTime": datetime(2030, 1, 1, tzinfo=UTC).isoformat(),
     "Date": "2030-01-01",
     "JSON": {},
+    # Anonymous calls are refused before a file would be read: any value will do.
+    "Upload": "x",
 }
 
 
