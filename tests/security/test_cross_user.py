@@ -381,6 +381,26 @@ ACCOUNTS: dict[str, tuple[str, V, str]] = {
     ),
 }
 
+POD.update(
+    {
+        "shareEntry(their entry)": (
+            "mutation($e: ID!, $p: ID!) { shareEntry(entryId: $e, personId: $p, "
+            "permission: ADMIN) { id } }",
+            lambda w: {"e": w.ids["entry"], "p": w.ids["person_a"]},
+            NF,
+        ),
+        "createShareLink(their entry)": (
+            "mutation($e: ID!, $x: DateTime!) { createShareLink(entryId: $e, expiresAt: $x) "
+            "{ token } }",
+            lambda w: {
+                "e": w.ids["entry"],
+                "x": (datetime.now(UTC) + timedelta(days=1)).isoformat(),
+            },
+            NF,
+        ),
+    }
+)
+
 CASES = {
     f"{domain}:{name}": case
     for domain, table in (
@@ -859,6 +879,7 @@ async def test_b_private_streams_carry_nothing_of_a(
 
 SCHEMA = build_schema((Path(__file__).resolve().parents[2] / "schema.graphql").read_text())
 PUBLIC = {"signUp", "signIn"}
+PUBLIC.add("sharedEntry")  # a share link's view: its token is the credential
 NULL_FOR_ANONYMOUS = {"node", "nodes"}
 _SCALARS: dict[str, Any] = {
     "ID": global_id("Note", str(uuid.uuid4())),
