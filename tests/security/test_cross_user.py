@@ -381,6 +381,26 @@ ACCOUNTS: dict[str, tuple[str, V, str]] = {
     ),
 }
 
+POD.update(
+    {
+        "shareEntry(their entry)": (
+            "mutation($e: ID!, $p: ID!) { shareEntry(entryId: $e, personId: $p, "
+            "permission: ADMIN) { id } }",
+            lambda w: {"e": w.ids["entry"], "p": w.ids["person_a"]},
+            NF,
+        ),
+        "createShareLink(their entry)": (
+            "mutation($e: ID!, $x: DateTime!) { createShareLink(entryId: $e, expiresAt: $x) "
+            "{ token } }",
+            lambda w: {
+                "e": w.ids["entry"],
+                "x": (datetime.now(UTC) + timedelta(days=1)).isoformat(),
+            },
+            NF,
+        ),
+    }
+)
+
 CASES = {
     f"{domain}:{name}": case
     for domain, table in (

@@ -28,6 +28,7 @@ CURSOR_KINDS = (
     "pgroup", "stats", "etag", "entries", "cat", "act", "passage", "sync", "audit", "member",
     "cmember", "bytag", "bytopic", "entrytags", "edit", "topfreq", "entrytopics", "reaction",
     "receipt", "att",
+    "share", "slink", "shared",
 )  # fmt: skip
 # A wrong kind is refused by one check; these reach each kind's own parsing.
 CURSOR_VALUES = (HUGE, f"{HUGE}.{HUGE}", f"9999-99-99|{HUGE}|{uuid.uuid4()}")

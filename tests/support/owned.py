@@ -9,6 +9,7 @@ from tests.support.client import Account, GraphQLClient
 from tests.support.people import befriend, person_id
 from tests.support.pod import create_entry, create_tag
 from tests.support.security import CREATE_GROUP, CREATE_JOURNAL_ENTRY, CREATE_JOURNAL_TAG
+from tests.support.sharing import CREATE_LINK, later, share
 
 ENTRY_KINDS = ("NOTE", "PASSWORD", "DOCUMENT", "BOOKMARK", "TASK", "CONTACT")
 
@@ -22,7 +23,17 @@ async def owned_nodes(
     ids["JournalEntry"] = await _journal_entry(client, owner, text)
     await befriend(client, owner, friend)
     ids.update(await _chat(client, owner, friend, text))
+    ids.update(await _sharing(client, owner, friend, ids["Note"]))
     return ids
+
+
+async def _sharing(
+    client: GraphQLClient, owner: Account, friend: Account, note: str
+) -> dict[str, str]:
+    """The note shared with the friend and by a link, so its shares lists are not empty."""
+    made = await share(client, owner, note, friend)
+    link = await client.data(CREATE_LINK, {"e": note, "x": later(days=1)}, token=owner.token)
+    return {"Share": made["id"], "ShareLink": link["createShareLink"]["link"]["id"]}
 
 
 async def _pod(client: GraphQLClient, owner: Account, text: str) -> dict[str, str]:
