@@ -69,6 +69,17 @@ async def row_counts(database_url: str) -> dict[str, int]:
         await connection.close()
 
 
+async def account_count(database_url: str) -> int:
+    """Accounts in the database; 0 also when it has no schema yet."""
+    connection = await asyncpg.connect(libpq_url(database_url))
+    try:
+        if await connection.fetchval("SELECT to_regclass('public.users')") is None:
+            return 0
+        return await connection.fetchval("SELECT count(*) FROM public.users")
+    finally:
+        await connection.close()
+
+
 async def counts_on(connection: asyncpg.Connection) -> dict[str, int]:
     tables = await connection.fetch(
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"

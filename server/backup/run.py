@@ -57,7 +57,8 @@ async def restore(settings: Settings, folder: Path) -> Manifest:
         await _refuse_data(settings, dynamo)
         console.print("restore: PostgreSQL")
         await asyncio.to_thread(postgres.restore, settings.database_url, folder)
-        _same_counts("PostgreSQL", manifest.postgres_rows, await _current_rows(settings))
+        restored_rows = await postgres.row_counts(settings.database_url)
+        _same_counts("PostgreSQL", manifest.postgres_rows, restored_rows)
         await asyncio.to_thread(migrate_postgres, settings.database_url)
         await dynamodb.prepare_tables(dynamo)
         names = [name for name in manifest.dynamodb if name in TABLES]
@@ -81,7 +82,7 @@ def _new_folder(folder: Path) -> None:
 async def _refuse_data(settings: Settings, dynamo: Dynamo) -> None:
     """Every row and item belongs to an account, so no accounts and no DynamoDB items is
     empty; rows the migrations seed (system topics) are replaced by the backup's."""
-    accounts = (await _current_rows(settings)).get("users", 0)
+    accounts = await postgres.account_count(settings.database_url)
     held = [f"PostgreSQL users ({accounts} rows)"] if accounts else []
     held += [f"DynamoDB {table}" for table in await dynamodb.nonempty_tables(dynamo)]
     if held:
@@ -90,10 +91,6 @@ async def _refuse_data(settings: Settings, dynamo: Dynamo) -> None:
             + ", ".join(held)
             + ". Nothing was changed."
         )
-
-
-async def _current_rows(settings: Settings) -> dict[str, int]:
-    return await postgres.row_counts(settings.database_url)
 
 
 def _same_counts(store: str, expected: dict[str, int], found: dict[str, int]) -> None:
