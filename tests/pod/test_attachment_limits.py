@@ -20,9 +20,9 @@ from tests.support.files import (
     STORAGE,
     add_attachment,
     changed_settings,
+    files_holding,
     multipart,
     png_bytes,
-    stored_files,
 )
 from tests.support.ids import raw_id
 from tests.support.pod import DELETE_ENTRY, create_entry, titles
@@ -43,6 +43,11 @@ def blob_dir(live_settings) -> Path:
     return Path(live_settings.blob_dir)
 
 
+def unique_bytes(size: int) -> bytes:
+    """Text bytes no other test uploads, so the store can be searched for them."""
+    return uuid.uuid4().hex.encode().ljust(size, b"-")[:size]
+
+
 def refusal(body: dict) -> tuple[str, str | None, str | None]:
     error = body["errors"][0]["extensions"]
     return error["code"], error.get("field"), error.get("reason")
@@ -54,16 +59,16 @@ async def test_a_file_over_the_size_limit_is_refused_and_nothing_is_stored(
     # given
     account = await client.sign_up()
     entry = await create_entry(client, account, kind="DOCUMENT", title="Big")
-    before = stored_files(blob_dir(live_settings))
+    big = unique_bytes(2000)
     # when
     with changed_settings(live_settings, blob_max_bytes=1000):
-        body = await add_attachment(client, account, entry["id"], "big.txt", b"a" * 2000)
+        body = await add_attachment(client, account, entry["id"], "big.txt", big)
     # then
     assert refusal(body) == ("BAD_USER_INPUT", "file", "FILE_TOO_LARGE")
     listed = (await client.data(ATTACHMENTS, {"id": entry["id"]}, token=account.token))["entry"]
     assert listed["attachments"]["totalCount"] == 0
     assert listed["version"] == entry["version"]
-    assert stored_files(blob_dir(live_settings)) == before
+    assert files_holding(blob_dir(live_settings), big) == set()
     assert (await client.data(STORAGE, token=account.token))["me"]["storage"]["usedBytes"] == 0
 
 
@@ -73,9 +78,9 @@ async def test_files_over_the_quota_are_refused(client: GraphQLClient, live_sett
     entry = await create_entry(client, account, kind="DOCUMENT", title="Quota")
     with changed_settings(live_settings, blob_quota_bytes=1500):
         first = await add_attachment(client, account, entry["id"], "a.txt", b"a" * 1000)
-        before = stored_files(blob_dir(live_settings))
         # when
-        second = await add_attachment(client, account, entry["id"], "b.txt", b"b" * 1000)
+        refused = unique_bytes(1000)
+        second = await add_attachment(client, account, entry["id"], "b.txt", refused)
         ticket = await client.execute(
             REQUEST_UPLOAD, {"name": "c.txt", "size": 501}, token=account.token
         )
@@ -84,7 +89,7 @@ async def test_files_over_the_quota_are_refused(client: GraphQLClient, live_sett
     assert "errors" not in first
     assert refusal(second) == ("BAD_USER_INPUT", "file", "QUOTA_EXCEEDED")
     assert refusal(ticket) == ("BAD_USER_INPUT", "size", "QUOTA_EXCEEDED")
-    assert stored_files(blob_dir(live_settings)) == before
+    assert files_holding(blob_dir(live_settings), refused) == set()
     assert usage == {"usedBytes": 1000, "limitBytes": 1500}
 
 
@@ -94,17 +99,17 @@ async def test_the_type_comes_from_the_bytes_and_must_be_allowed(
     # given: only images accepted; HTML named .png and claimed to be image/png
     account = await client.sign_up()
     entry = await create_entry(client, account, kind="DOCUMENT", title="Types")
-    before = stored_files(blob_dir(live_settings))
+    script = f"<script>alert('{uuid.uuid4()}')</script>".encode()
     with changed_settings(live_settings, blob_allowed_types="image/*"):
         # when
-        fake = await add_attachment(
-            client, account, entry["id"], "cat.png", b"<script>alert(1)</script>", "image/png"
-        )
+        fake = await add_attachment(client, account, entry["id"], "cat.png", script, "image/png")
         real = await add_attachment(client, account, entry["id"], "cat.png", png_bytes())
     # then
     assert refusal(fake) == ("BAD_USER_INPUT", "file", "TYPE_NOT_ALLOWED")
     assert real["data"]["addAttachment"]["mimeType"] == "image/png"
-    assert len(stored_files(blob_dir(live_settings)) - before) == 1
+    assert files_holding(blob_dir(live_settings), script) == set()
+    listed = (await client.data(ATTACHMENTS, {"id": entry["id"]}, token=account.token))["entry"]
+    assert listed["attachments"]["totalCount"] == 1
 
 
 async def test_create_entry_with_a_refused_file_creates_nothing(
@@ -112,7 +117,7 @@ async def test_create_entry_with_a_refused_file_creates_nothing(
 ) -> None:
     # given: a good first file and an oversized second one
     account = await client.sign_up()
-    before = stored_files(blob_dir(live_settings))
+    fine = unique_bytes(4)
     with changed_settings(live_settings, blob_max_bytes=1000):
         # when
         response = await multipart(
@@ -120,12 +125,12 @@ async def test_create_entry_with_a_refused_file_creates_nothing(
             account,
             CREATE_WITH_FILES,
             {"input": {"kind": "DOCUMENT", "title": "Half"}, "files": [None, None]},
-            {"files.0": ("ok.txt", b"fine", "text/plain"), "files.1": ("no.txt", b"x" * 1001, "")},
+            {"files.0": ("ok.txt", fine, "text/plain"), "files.1": ("no.txt", b"x" * 1001, "")},
         )
     # then: no entry, and the first file's bytes were deleted again
     assert refusal(response.json()) == ("BAD_USER_INPUT", "input.files[1]", "FILE_TOO_LARGE")
     assert await titles(client, account) == []
-    assert stored_files(blob_dir(live_settings)) == before
+    assert files_holding(blob_dir(live_settings), fine) == set()
 
 
 async def test_a_file_must_come_as_a_multipart_upload(client: GraphQLClient) -> None:

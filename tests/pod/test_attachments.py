@@ -4,6 +4,7 @@ Range and ETag, removal, and the trash purging the bytes from the blob store."""
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from tests.support.files import (
     REQUEST_UPLOAD,
     STORAGE,
     add_attachment,
+    files_holding,
     multipart,
     png_bytes,
     stored_files,
@@ -171,14 +173,15 @@ async def test_a_put_larger_than_announced_is_refused_and_the_url_stays_usable(
     ticket = (
         await client.data(REQUEST_UPLOAD, {"name": "a.txt", "size": 10}, token=account.token)
     )["requestUpload"]
-    before = stored_files(blob_dir(server))
+    too_long, exact = uuid.uuid4().hex[:11].encode(), uuid.uuid4().hex[:10].encode()
     async with httpx.AsyncClient() as http:
-        refused = await http.put(ticket["url"], content=b"x" * 11)
-        accepted = await http.put(ticket["url"], content=b"y" * 10)
+        refused = await http.put(ticket["url"], content=too_long)
+        accepted = await http.put(ticket["url"], content=exact)
     assert refused.status_code == 413
     assert refused.json()["errors"][0]["extensions"]["reason"] == "FILE_TOO_LARGE"
     assert accepted.status_code == 201
-    assert len(stored_files(blob_dir(server)) - before) == 1
+    assert files_holding(blob_dir(server), too_long) == set()
+    assert len(files_holding(blob_dir(server), exact)) == 1
 
 
 async def test_trash_then_purge_deletes_the_files_from_the_store(

@@ -96,6 +96,19 @@ def stored_files(blob_dir: Path) -> set[str]:
     return {p.name for p in blob_dir.glob("??/*") if p.is_file()}
 
 
+def files_holding(blob_dir: Path, data: bytes) -> set[str]:
+    """The stored blobs whose bytes are exactly `data`.
+
+    Tests look for their own bytes rather than diffing the folder: background jobs of
+    earlier tests (thumbnails) may add blobs to the shared folder at any moment.
+    """
+    return {
+        p.name
+        for p in blob_dir.glob("??/*")
+        if p.is_file() and p.stat().st_size == len(data) and p.read_bytes() == data
+    }
+
+
 @contextmanager
 def changed_settings(settings: Any, **values: Any) -> Iterator[None]:
     """Set settings of the running server for the duration of a block (read per request)."""
