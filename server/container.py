@@ -42,6 +42,7 @@ from datastore.security_audit.service import SecurityAuditLog, audit_keys
 from datastore.services import Services
 from datastore.sync.service import SyncService
 from datastore.vault.service import SecretTagService, VaultService
+from datastore.vault.service.audit import VaultAudit
 
 Worker = Callable[[], Coroutine[Any, Any, None]]
 
@@ -51,6 +52,7 @@ def build_services(clients: Clients) -> Services:
     sessions = SessionRepository(clients.dynamo)
     authenticator = Authenticator(clients.redis, sessions)
     security_audit = SecurityAuditLog(audit_keys(settings), clients.db, clients.read_db)
+    vault_audit = VaultAudit(security_audit)
     accounts = AccountService(
         settings=settings,
         db=clients.db,
@@ -94,9 +96,9 @@ def build_services(clients: Clients) -> Services:
         security_audit=security_audit,
         media=MediaProcessor(clients, [pod.attachment_media, chat.media]),
         secret_tags=SecretTagService(
-            clients, OpaqueServer.from_setting(settings.vault.server_setup)
+            clients, OpaqueServer.from_setting(settings.vault.server_setup), vault_audit
         ),
-        vault=VaultService(clients),
+        vault=VaultService(clients, vault_audit),
     )
 
 

@@ -87,6 +87,10 @@ class RateLimiter:
     async def reset(self, key: str) -> None:
         await self.client.delete(_full(key))
 
+    async def first_in_window(self, key: str, *, window: int) -> bool:
+        """True once per `window` seconds for `key` (to note a refusal once, not per try)."""
+        return bool(await self.client.set(f"{_full(key)}:noted", 1, nx=True, ex=window))
+
 
 def _full(key: str) -> str:
     return f"ratelimit:{key}"

@@ -55,6 +55,13 @@ class UnlockAttempts:
         await self.limiter.reset(_tag(user_id, tag_id))
         await self.limiter.release(_account(user_id))
 
+    async def first_refusal(self, user_id: uuid.UUID, tag_id: uuid.UUID | None) -> bool:
+        """Whether this refusal is the first of its window for the account (and tag)."""
+        scope = f"{_account(user_id)}:refused:{tag_id or 'caller'}"
+        return await self.limiter.first_in_window(
+            scope, window=self.settings.vault.unlock_window_seconds
+        )
+
 
 # One `{user}` hash tag: an account's keys share a Redis Cluster slot.
 def _account(user_id: uuid.UUID) -> str:

@@ -51,7 +51,9 @@ class AccountQueries:
         )
 
     @strawberry.field(
-        description="My account's security log (sign-ins, failures, changes), newest first.",
+        description="My account's sign-ins, failures and changes with the addresses and "
+        "agents as seen, newest first. The signed, tamper-evident record of these and of my "
+        "secret tags, vaults, shared secrets and exports is securityAuditLog.",
         permission_classes=[IsAuthenticated],
     )
     async def security_events(

@@ -140,6 +140,7 @@ class VaultMutations:
             wrapped_key=input.wrapped_key,
             name=input.name,
             color=input.color,
+            client=info.context.client,
         )
         return VaultUnlock.from_unlocked(unlocked, principal.session_id)
 
@@ -160,7 +161,7 @@ class VaultMutations:
         started = await info.context.services.secret_tags.unlock_start(
             principal.user_id,
             principal.session_id,
-            info.context.client.ip,
+            info.context.client,
             tag_id=tag_id,
             lookup=input.lookup_hash,
             request=input.start_login_request,
@@ -181,6 +182,7 @@ class VaultMutations:
             principal.session_id,
             login_id=step_uuid(input.login_id, "loginId"),
             finalization=input.finish_login_request,
+            client=info.context.client,
         )
         return VaultUnlock.from_unlocked(unlocked, principal.session_id)
 
@@ -220,6 +222,7 @@ class VaultMutations:
             change_id=step_uuid(input.phrase_change_id, "phraseChangeId"),
             record=input.registration_record,
             wrapped_keys=wrapped,
+            client=info.context.client,
         )
         return SecretTag.from_row(tag)
 
@@ -242,6 +245,7 @@ class VaultMutations:
             principal.session_id,
             argument_uuid(secret_tag_id, "SecretTag", field="secretTagId"),
             wrapped_key=wrapped_key,
+            client=info.context.client,
         )
         return SecretTag.from_row(tag)
 
@@ -304,9 +308,12 @@ class VaultMutations:
         info: Info,
         id: Annotated[relay.GlobalID, strawberry.argument(description="The VaultSession.")],
     ) -> VaultDeletePayload:
-        user_id = info.context.require_principal().user_id
+        principal = info.context.require_principal()
         await info.context.services.vault.close(
-            user_id, argument_uuid(id, "VaultSession", field="id")
+            principal.user_id,
+            principal.session_id,
+            argument_uuid(id, "VaultSession", field="id"),
+            client=info.context.client,
         )
         return VaultDeletePayload(deleted_id=id)
 
@@ -316,9 +323,12 @@ class VaultMutations:
         permission_classes=[IsAuthenticated],
     )
     async def delete_secret_tag(self, info: Info, id: TagId) -> SecretTagDeleted:
-        user_id = info.context.require_principal().user_id
+        principal = info.context.require_principal()
         shredded = await info.context.services.secret_tags.delete_tag(
-            user_id, argument_uuid(id, "SecretTag", field="id")
+            principal.user_id,
+            principal.session_id,
+            argument_uuid(id, "SecretTag", field="id"),
+            client=info.context.client,
         )
         return SecretTagDeleted(
             deleted_id=id, keys_deleted=shredded.keys, entries_deleted=shredded.entries

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from datastore.security_audit.chain import keyed_hash
 from tests.support.cli import personalpod
 from tests.support.client import Account, GraphQLClient, error_codes
+from tests.support.security_log import EVENTS, events
 
 SIGN_IN = "mutation($i: SignInInput!) { signIn(input: $i) { token session { id } } }"
 SIGN_OUT = "mutation { signOut }"
@@ -20,22 +21,6 @@ REVOKE = "mutation($id: ID!) { revokeSession(id: $id) }"
 CHANGE_PASSWORD = (
     "mutation($i: ChangePasswordInput!) { changePassword(input: $i) { endedSessions } }"
 )
-EVENTS = """
-query($first: Int, $after: String) {
-  securityAuditLog(first: $first, after: $after) {
-    edges {
-      cursor
-      node { type category severity success errorCode message correlationId createdAt }
-    }
-    pageInfo { hasNextPage endCursor }
-  }
-}
-"""
-
-
-async def events(client: GraphQLClient, account: Account, **variables: Any) -> list[dict]:
-    data = await client.data(EVENTS, variables or {"first": 50}, token=account.token)
-    return [edge["node"] for edge in data["securityAuditLog"]["edges"]]
 
 
 async def sign_in(client: GraphQLClient, account: Account, password: str | None = None) -> dict:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.support.client import GraphQLClient, error_codes
+from tests.support.security_log import events
 from tests.support.vault import SIGN_IN, login_start, register_tag, unlock
 
 
@@ -82,3 +83,22 @@ async def test_attempts_from_one_address_are_limited_whatever_the_account(
     assert answers == [[], [], [], ["RATE_LIMITED"]]
     async with GraphQLClient(client.base_url) as elsewhere:
         assert await _guesses(elsewhere, two, tag_two, 1) == [[]]
+
+
+async def test_a_tripped_limit_is_one_failed_unlock_event_per_window(
+    client: GraphQLClient, limits: Any
+) -> None:
+    # given: a guesser past the tag's limit, trying on
+    limits.unlock_limit_per_tag = 2
+    account = await client.sign_up()
+    tag = await register_tag(client, account)
+    # when
+    answers = await _guesses(client, account, tag, 5)
+    # then: three refusals, noted once in the owner's security log
+    assert answers == [[], [], ["RATE_LIMITED"], ["RATE_LIMITED"], ["RATE_LIMITED"]]
+    failed = [
+        (e["type"], e["errorCode"])
+        for e in await events(client, account)
+        if e["type"] == "SECRET_TAG_UNLOCK_FAILED"
+    ]
+    assert failed == [("SECRET_TAG_UNLOCK_FAILED", "RATE_LIMITED")]

@@ -1,7 +1,8 @@
 """The whole secret-tag story with the Node reference client (serenity-kit OPAQUE, AES-KW,
 AES-256-GCM) over real HTTP: register, write hidden entries, see them nowhere else, unlock
 and read them, be rate limited on wrong phrases, change the phrase, rotate the data key,
-then crypto-shred; and a dump of every table holds no phrase, key or plaintext."""
+then crypto-shred; and a dump of every table holds no phrase, key or plaintext, while
+each step is in the owner's signed security log."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from tests.support.cli import personalpod
 from tests.support.client import GraphQLClient, error_codes
 from tests.support.ids import raw_id
 from tests.support.journal import create_entry
 from tests.support.search import SEARCH, wait_until_embedded
+from tests.support.security_log import events
 from tests.support.vault import vault_client
 
 PHRASE = "the owl flies at midnight"
@@ -91,7 +94,11 @@ async def _count(server: Any, table: str, tag_uuid: str) -> int:
 
 
 async def test_secret_tag_lifecycle_with_the_reference_client(
-    client: GraphQLClient, server: Any, fast_workers: Any, quick_unlock_limits: Any
+    client: GraphQLClient,
+    server: Any,
+    fast_workers: Any,
+    quick_unlock_limits: Any,
+    service_env: dict[str, str],
 ) -> None:
     # given: an account with one ordinary entry, embedded
     account = await client.sign_up()
@@ -215,3 +222,28 @@ async def test_secret_tag_lifecycle_with_the_reference_client(
         token=account.token,
     )
     assert error_codes(gone) == ["NOT_FOUND"]
+
+    # and: every step is in my signed security log, and the chain verifies
+    steps = [
+        (e["type"], e["errorCode"])
+        for e in reversed(await events(client, account, first=100))
+        if e["category"] in {"SECRET_TAG", "VAULT"}
+    ]
+    opened = [("SECRET_TAG_UNLOCKED", None), ("VAULT_OPENED", None)]
+    assert steps == [
+        ("SECRET_TAG_REGISTERED", None),
+        ("VAULT_OPENED", None),
+        *opened,  # the phone
+        *opened,  # the thief, who then guesses until limited
+        ("SECRET_TAG_UNLOCK_FAILED", "RATE_LIMITED"),
+        *opened,
+        ("SECRET_TAG_ROTATED", None),  # the phrase
+        ("SECRET_TAG_UNLOCK_FAILED", "UNKNOWN_TAG"),  # the old phrase's lookup
+        *opened,
+        *opened,
+        ("SECRET_TAG_ROTATED", None),  # the data key
+        *opened,
+        ("SECRET_TAG_DELETED", None),
+    ]
+    verified = await asyncio.to_thread(personalpod, "verify-audit", env=service_env)
+    assert verified.returncode == 0, verified.stderr

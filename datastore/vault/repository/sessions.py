@@ -141,9 +141,9 @@ class VaultSessionRepository:
         )
         return rowcount(result) > 0
 
-    async def revoke_for_tag(self, tag_id: uuid.UUID, *, except_id: uuid.UUID) -> None:
-        """Close every other open session on the tag (its phrase changed)."""
-        await self.session.execute(
+    async def revoke_for_tag(self, tag_id: uuid.UUID, *, except_id: uuid.UUID) -> int:
+        """Close every other open session on the tag (its phrase changed); how many closed."""
+        result = await self.session.execute(
             update(VaultSession)
             .where(
                 VaultSession.tag_id == tag_id,
@@ -152,6 +152,7 @@ class VaultSessionRepository:
             )
             .values(revoked_at=func.now())
         )
+        return rowcount(result)
 
     async def delete_for_tag(self, tag_id: uuid.UUID) -> None:
         await self.session.execute(delete(VaultSession).where(VaultSession.tag_id == tag_id))

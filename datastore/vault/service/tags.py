@@ -3,13 +3,13 @@
 The server only ever holds the OPAQUE record, a keyed hash of the client's phrase hash,
 the data keys wrapped by the client and ciphertext. Unlocking proves the phrase without
 sending it; the client then derives its key-encryption key from OPAQUE's export key.
-Security-audit hooks (added at merge): one call per event, in the method named.
+Each step is recorded in the security audit log (datastore/vault/service/audit.py).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
@@ -19,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from datastore.journal.validation import color as check_color
 from datastore.kit.crypto.opaque import OpaqueError, OpaqueServer
-from datastore.kit.errors import BadUserInput, Conflict, Forbidden, NotFound
+from datastore.kit.errors import BadUserInput, Conflict, Forbidden, NotFound, RateLimited
+from datastore.security_audit.client import Client
 from datastore.vault import validation as check
 from datastore.vault.attempts import UnlockAttempts
 from datastore.vault.repository import (
@@ -31,6 +32,7 @@ from datastore.vault.repository import (
 )
 from datastore.vault.service import steps
 from datastore.vault.service.access import require_open
+from datastore.vault.service.audit import Caller, VaultAudit
 from datastore.vault.tables import SecretTag, VaultKey, VaultSession
 
 if TYPE_CHECKING:
@@ -62,8 +64,9 @@ class Shredded:
 
 
 class SecretTagService:
-    def __init__(self, clients: Clients, opaque: OpaqueServer | None) -> None:
+    def __init__(self, clients: Clients, opaque: OpaqueServer | None, audit: VaultAudit) -> None:
         self.db = clients.db
+        self.audit = audit
         self.settings = clients.settings
         self._opaque = opaque
         self.attempts = UnlockAttempts(clients.limiter, clients.settings)
@@ -136,6 +139,7 @@ class SecretTagService:
         wrapped_key: str,
         name: str,
         color: str,
+        client: Client,
     ) -> Unlocked:
         """Create the tag with data key version 1 and open its vault on this device."""
         opaque = self.opaque
@@ -164,9 +168,9 @@ class SecretTagService:
                 await VaultKeyRepository(session).add(tag.id, 1, wrapped)
                 vault = await self._open(session, user_id, device, tag.id)
                 keys = await VaultKeyRepository(session).list_for_tag(tag.id)
+                await self.audit.registered(session, Caller(user_id, device, client), tag.id)
         except IntegrityError:
             raise BadUserInput("Another secret tag has this phrase.", field="lookupHash") from None
-        # audit: secret tag registered (and its vault opened)
         return Unlocked(tag, vault, keys)
 
     # ------------------------------------------------------------------ unlock
@@ -175,7 +179,7 @@ class SecretTagService:
         self,
         user_id: uuid.UUID,
         device: str,
-        address: str | None,
+        client: Client,
         *,
         tag_id: uuid.UUID | None,
         lookup: str | None,
@@ -188,7 +192,8 @@ class SecretTagService:
         raw = check.opaque_message(request, field="startLoginRequest")
         lookup_hash = self._lookup(lookup)
         # Counted before the tag is looked up: a lookup by hash is a guess as well.
-        await self.attempts.reserve_caller(user_id, address)
+        caller = Caller(user_id, device, client)
+        await self._limited(caller, None, self.attempts.reserve_caller(user_id, client.ip))
         async with self.db() as session:
             tags = SecretTagRepository(session)
             if tag_id is not None:
@@ -197,9 +202,9 @@ class SecretTagService:
                 assert lookup_hash is not None
                 tag = await tags.get_by_lookup(user_id, lookup_hash)
         if tag is None:
-            # audit: unlock failed (no such tag)
+            await self.audit.unlock_failed(caller, None, "UNKNOWN_TAG")
             raise NotFound("No such secret tag.")
-        await self.attempts.reserve_tag(user_id, tag.id)
+        await self._limited(caller, tag.id, self.attempts.reserve_tag(user_id, tag.id))
         message, state = _opaque(
             lambda: opaque.login_start(tag.opaque_record, raw, steps.credential_id(tag.id)),
             field="startLoginRequest",
@@ -218,7 +223,13 @@ class SecretTagService:
         return Started(step_id, tag.id, message)
 
     async def unlock_finish(
-        self, user_id: uuid.UUID, device: str, *, login_id: uuid.UUID, finalization: str
+        self,
+        user_id: uuid.UUID,
+        device: str,
+        *,
+        login_id: uuid.UUID,
+        finalization: str,
+        client: Client,
     ) -> Unlocked:
         """Check the client's proof; open a vault session and hand over every wrapped key."""
         opaque = self.opaque
@@ -228,10 +239,11 @@ class SecretTagService:
         )
         state = step.values["state"]
         assert state is not None
+        caller = Caller(user_id, device, client)
         try:
             opaque.login_finish(state, raw)
         except OpaqueError:
-            # audit: unlock failed (wrong phrase)
+            await self.audit.unlock_failed(caller, step.tag_id, "WRONG_PHRASE")
             raise BadUserInput(
                 "Wrong phrase, or not this unlock's message.", field="finishLoginRequest"
             ) from None
@@ -242,7 +254,7 @@ class SecretTagService:
                 raise NotFound("No such secret tag.")
             vault = await self._open(session, user_id, device, tag.id)
             keys = await VaultKeyRepository(session).list_for_tag(tag.id)
-        # audit: secret tag unlocked, vault opened
+            await self.audit.unlocked(session, caller, tag.id)
         return Unlocked(tag, vault, keys)
 
     # ------------------------------------------------------------------ phrase change
@@ -280,6 +292,7 @@ class SecretTagService:
         change_id: uuid.UUID,
         record: str,
         wrapped_keys: Mapping[int, str],
+        client: Client,
     ) -> SecretTag:
         """Store the new record and every data key re-wrapped under the new export key; the
         blobs stay as they are, the old phrase opens nothing, other open vaults close."""
@@ -306,17 +319,20 @@ class SecretTagService:
                     step.tag_id,
                     {"opaque_record": password_file, "lookup_hash": step.values.get("lookup")},
                 )
-                await VaultSessionRepository(session).revoke_for_tag(
+                closed = await VaultSessionRepository(session).revoke_for_tag(
                     step.tag_id, except_id=vault.id
                 )
+                caller = Caller(user_id, device, client)
+                await self.audit.phrase_changed(session, caller, step.tag_id, closed)
         except IntegrityError:
             raise BadUserInput("Another secret tag has this phrase.", field="lookupHash") from None
-        # audit: secret tag phrase rotated
         return tag
 
     # ------------------------------------------------------------------ delete
 
-    async def delete_tag(self, user_id: uuid.UUID, tag_id: uuid.UUID) -> Shredded:
+    async def delete_tag(
+        self, user_id: uuid.UUID, device: str, tag_id: uuid.UUID, *, client: Client
+    ) -> Shredded:
         """Crypto-shred: the wrapped keys go first (so the blobs are unreadable from then
         on, even from a backup taken mid-way), then the blobs, the sessions and the tag.
         Only the account is needed: a forgotten phrase must not keep the data alive."""
@@ -329,10 +345,25 @@ class SecretTagService:
             await OpaqueSessionRepository(session).delete_for_tag(tag_id)
             await VaultSessionRepository(session).delete_for_tag(tag_id)
             await tags.delete(tag_id)
-        # audit: secret tag deleted
+            caller = Caller(user_id, device, client)
+            await self.audit.deleted(session, caller, tag_id, keys, entries)
         return Shredded(keys, entries)
 
     # ------------------------------------------------------------------ helpers
+
+    async def _limited(
+        self, caller: Caller, tag_id: uuid.UUID | None, reserve: Awaitable[None]
+    ) -> None:
+        """Take an unlock slot; the first refusal of a window is a failed-unlock event.
+
+        With OPAQUE a wrong phrase fails in the client, which then never finishes: the
+        server sees guesses only as starts, so the limit tripping is what it can record."""
+        try:
+            await reserve
+        except RateLimited:
+            if await self.attempts.first_refusal(caller.user_id, tag_id):
+                await self.audit.unlock_failed(caller, tag_id, "RATE_LIMITED")
+            raise
 
     def _lookup(self, lookup: str | None) -> bytes | None:
         raw = check.lookup_hash(lookup)

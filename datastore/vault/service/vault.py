@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from datastore.kit.errors import BadUserInput, Conflict, NotFound
+from datastore.security_audit.client import Client
 from datastore.vault import validation as check
 from datastore.vault.repository import (
     SecretTagRepository,
@@ -26,6 +27,7 @@ from datastore.vault.repository import (
 )
 from datastore.vault.repository.entries import VaultEntryKey
 from datastore.vault.service.access import require_open, require_tag
+from datastore.vault.service.audit import Caller, VaultAudit
 from datastore.vault.tables import SecretTag, VaultEntry, VaultSession
 
 if TYPE_CHECKING:
@@ -50,8 +52,9 @@ class Replaced:
 
 
 class VaultService:
-    def __init__(self, clients: Clients) -> None:
+    def __init__(self, clients: Clients, audit: VaultAudit) -> None:
         self.db = clients.db
+        self.audit = audit
         self.settings = clients.settings
 
     # ------------------------------------------------------------------ sessions
@@ -64,12 +67,15 @@ class VaultService:
                 user_id, limit=limit, after=after
             )
 
-    async def close(self, user_id: uuid.UUID, vault_session_id: uuid.UUID) -> None:
+    async def close(
+        self, user_id: uuid.UUID, device: str, vault_session_id: uuid.UUID, *, client: Client
+    ) -> None:
         """Close one of my open vaults (any of my devices'); NOT_FOUND if none is open."""
         async with self.db() as session, session.begin():
             if not await VaultSessionRepository(session).revoke(user_id, vault_session_id):
                 raise NotFound("No such open vault session.")
-        # audit: vault closed
+            caller = Caller(user_id, device, client)
+            await self.audit.closed(session, caller, vault_session_id)
 
     # ------------------------------------------------------------------ entries
 
@@ -126,7 +132,13 @@ class VaultService:
     # ------------------------------------------------------------------ key rotation
 
     async def rotate_key(
-        self, user_id: uuid.UUID, device: str, tag_id: uuid.UUID, *, wrapped_key: str
+        self,
+        user_id: uuid.UUID,
+        device: str,
+        tag_id: uuid.UUID,
+        *,
+        wrapped_key: str,
+        client: Client,
     ) -> SecretTag:
         """Make a new data key (generated and wrapped by the client) the current version."""
         wrapped = check.wrapped_key(wrapped_key)
@@ -148,7 +160,8 @@ class VaultService:
                 tag_id, {"key_version": tag.key_version + 1}
             )
             await keys.delete_unused_retired(tag_id)
-        # audit: secret tag data key rotated
+            caller = Caller(user_id, device, client)
+            await self.audit.key_rotated(session, caller, tag_id, tag.key_version)
         return tag
 
     async def replace_blobs(
