@@ -10,7 +10,8 @@ from pathlib import Path
 import orjson
 
 FORMAT = "personalpod-backup"
-VERSION = 1
+VERSION = 2
+READABLE = {1, 2}  # version 1 had no blobs
 NAME = "manifest.json"
 
 
@@ -33,6 +34,9 @@ class Manifest:
     postgres_rows: dict[str, int] = field(default_factory=dict)  # table -> rows
     dynamodb: dict[str, StoreFile] = field(default_factory=dict)  # table (no prefix) -> file
     dynamodb_items: dict[str, int] = field(default_factory=dict)
+    blobs: StoreFile | None = None  # the index of the blob files (key, size, sha256)
+    blob_count: int = 0
+    blob_bytes: int = 0
 
     def write(self, folder: Path) -> None:
         document = {"format": FORMAT, "version": VERSION, **asdict(self)}
@@ -47,9 +51,9 @@ class Manifest:
             document = orjson.loads(path.read_bytes())
         except orjson.JSONDecodeError as error:
             raise BackupError(f"{path} is not valid JSON ({error}).") from error
-        if document.get("format") != FORMAT or document.get("version") != VERSION:
+        if document.get("format") != FORMAT or document.get("version") not in READABLE:
             raise BackupError(f"{path} is not a version {VERSION} {FORMAT} manifest.")
-        postgres = document.get("postgres")
+        postgres, blobs = document.get("postgres"), document.get("blobs")
         return cls(
             created_at=document["created_at"],
             alembic_revision=document.get("alembic_revision"),
@@ -57,10 +61,14 @@ class Manifest:
             postgres_rows=document.get("postgres_rows", {}),
             dynamodb={name: StoreFile(**f) for name, f in document.get("dynamodb", {}).items()},
             dynamodb_items=document.get("dynamodb_items", {}),
+            blobs=StoreFile(**blobs) if blobs else None,
+            blob_count=document.get("blob_count", 0),
+            blob_bytes=document.get("blob_bytes", 0),
         )
 
     def files(self) -> list[StoreFile]:
-        return [f for f in [self.postgres, *self.dynamodb.values()] if f is not None]
+        files = [self.postgres, *self.dynamodb.values(), self.blobs]
+        return [f for f in files if f is not None]
 
 
 def describe(folder: Path, relative: str) -> StoreFile:

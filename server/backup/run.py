@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import asyncpg
@@ -12,9 +12,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 import datastore.tables  # noqa: F401  (registers every DynamoDB table)
+from datastore.kit.blobs import BlobMissing, BlobStore, StoredBlob, open_blob_store
 from datastore.kit.dynamodb import TABLES, Dynamo
 from datastore.kit.settings import Settings
-from server.backup import dynamodb, postgres
+from server.backup import blobs, dynamodb, postgres
 from server.backup.manifest import BackupError, Manifest, describe, verify_files
 from server.migrate import migrate_postgres
 
@@ -30,8 +31,10 @@ async def backup(settings: Settings, folder: Path) -> Manifest:
     async with _exported_snapshot(settings.database_url) as (connection, snapshot):
         manifest.alembic_revision = await postgres.revision(connection)
         manifest.postgres_rows = await postgres.counts_on(connection)
+        referenced = await blobs.referenced(connection)
         await asyncio.to_thread(postgres.dump, settings.database_url, folder, snapshot)
     manifest.postgres = await asyncio.to_thread(describe, folder, postgres.DUMP)
+    await _backup_blobs(settings, referenced, folder, manifest)
     async with _dynamo(settings) as dynamo, _progress("backup: DynamoDB") as advance:
         counts = await asyncio.gather(
             *(dynamodb.dump_table(dynamo, name, folder, advance) for name in TABLES)
@@ -45,16 +48,35 @@ async def backup(settings: Settings, folder: Path) -> Manifest:
     await asyncio.to_thread(manifest.write, folder)
     rows, items = sum(manifest.postgres_rows.values()), sum(counts)
     console.print(f"backup: done: {rows} rows in {len(manifest.postgres_rows)} tables, "
-                  f"{items} DynamoDB items in {len(counts)} tables")  # fmt: skip
+                  f"{items} DynamoDB items in {len(counts)} tables, "
+                  f"{manifest.blob_count} blobs ({manifest.blob_bytes} bytes)")  # fmt: skip
     return manifest
+
+
+async def _backup_blobs(
+    settings: Settings, referenced: list[StoredBlob], folder: Path, manifest: Manifest
+) -> None:
+    """The blobs the snapshot's rows point at. One deleted since the snapshot was taken
+    (its row too) fails the backup: run it again."""
+    async with _blob_store(settings) as store, _one_bar("backup: blobs", len(referenced)) as bar:
+        try:
+            manifest.blob_bytes = await blobs.dump(store, referenced, folder, bar)
+        except BlobMissing as missing:
+            raise BackupError(
+                f"Blob {missing} was deleted while the backup ran; back up again."
+            ) from None
+    manifest.blob_count = len(referenced)
+    manifest.blobs = await asyncio.to_thread(describe, folder, blobs.INDEX)
 
 
 async def restore(settings: Settings, folder: Path) -> Manifest:
     """Into services that hold no data: checked whole before anything is written."""
     manifest = await asyncio.to_thread(Manifest.read, folder)
     await asyncio.to_thread(verify_files, folder, manifest)
-    async with _dynamo(settings) as dynamo:
-        await _refuse_data(settings, dynamo)
+    entries = await asyncio.to_thread(blobs.read_index, folder) if manifest.blobs else []
+    await asyncio.to_thread(blobs.verify, folder, entries)
+    async with _dynamo(settings) as dynamo, _blob_store(settings) as store:
+        await _refuse_data(settings, dynamo, store, entries)
         console.print("restore: PostgreSQL")
         await asyncio.to_thread(postgres.restore, settings.database_url, folder)
         restored_rows = await postgres.row_counts(settings.database_url)
@@ -68,8 +90,11 @@ async def restore(settings: Settings, folder: Path) -> Manifest:
         for name, count in restored.items():
             console.print(f"  {name}: {count} items")
         _same_counts("DynamoDB", {n: manifest.dynamodb_items[n] for n in names}, restored)
+        async with _one_bar("restore: blobs", len(entries)) as bar:
+            await blobs.load(store, folder, entries, bar)
+        _same_counts("blob", {"blobs": len(entries)}, {"blobs": await blobs.held(store, entries)})
     console.print(f"restore: done, counts verified: {sum(manifest.postgres_rows.values())} rows, "
-                  f"{sum(restored.values())} DynamoDB items")  # fmt: skip
+                  f"{sum(restored.values())} DynamoDB items, {len(entries)} blobs")  # fmt: skip
     return manifest
 
 
@@ -79,12 +104,17 @@ def _new_folder(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
 
 
-async def _refuse_data(settings: Settings, dynamo: Dynamo) -> None:
+async def _refuse_data(
+    settings: Settings, dynamo: Dynamo, store: BlobStore, entries: list[blobs.IndexEntry]
+) -> None:
     """Every row and item belongs to an account, so no accounts and no DynamoDB items is
-    empty; rows the migrations seed (system topics) are replaced by the backup's."""
+    empty; rows the migrations seed (system topics) are replaced by the backup's. The blob
+    store is shared and has no listing: it must hold none of the backup's keys."""
     accounts = await postgres.account_count(settings.database_url)
     held = [f"PostgreSQL users ({accounts} rows)"] if accounts else []
     held += [f"DynamoDB {table}" for table in await dynamodb.nonempty_tables(dynamo)]
+    if present := await blobs.held(store, entries):
+        held.append(f"the blob store ({present} of the backup's blobs)")
     if held:
         raise BackupError(
             "restore goes into empty services only, and these hold data: "
@@ -127,6 +157,24 @@ async def _dynamo(settings: Settings) -> AsyncIterator[Dynamo]:
         yield dynamo
     finally:
         await dynamo.stop()
+
+
+@contextlib.asynccontextmanager
+async def _blob_store(settings: Settings) -> AsyncIterator[BlobStore]:
+    store = open_blob_store(settings)
+    await store.start()
+    try:
+        yield store
+    finally:
+        await store.stop()
+
+
+@contextlib.asynccontextmanager
+async def _one_bar(title: str, total: int) -> AsyncIterator[Callable[[int], None]]:
+    with _bars(title) as progress:
+        task = progress.add_task("blobs", total=total)
+        yield lambda count: progress.update(task, advance=count)
+    console.print(f"  {total} blobs")
 
 
 @contextlib.asynccontextmanager

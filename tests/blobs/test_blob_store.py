@@ -166,3 +166,17 @@ async def test_keys_that_are_not_ours_never_reach_the_backend(store: BlobStore) 
         await read(store.get(fake))
     with pytest.raises(BlobMissing):
         await store.delete("../x")
+
+
+async def test_a_restore_puts_a_blob_back_under_its_own_key(store: BlobStore) -> None:
+    # given: the key a row points at, from a backup
+    key = "0123456789abcdef0123456789abcdef"
+    data = os.urandom(2 * BLOCK_BYTES + 17)
+    # when
+    blob = await store.put(stream(data), max_bytes=4 * MiB, key=key)
+    # then
+    assert blob.key == key and blob.sha256 == hashlib.sha256(data).hexdigest()
+    assert await read(store.get(blob)) == data
+    with pytest.raises(BlobMissing):
+        await store.put(stream(b"x"), max_bytes=10, key="../../not-a-key")
+    await store.delete(key)

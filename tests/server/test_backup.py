@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import orjson
 import pytest
 
 from server.backup import postgres
 from server.embedded import start_services
 from tests.support.cli import personalpod
-from tests.support.client import GraphQLClient
+from tests.support.client import Account, GraphQLClient
+from tests.support.files import ATTACHMENTS, add_attachment, png_bytes
 from tests.support.pod import create_entry
 from tests.support.processes import server_process
 
@@ -31,8 +35,27 @@ query { entries(first: 50) { edges { node { title secret { password } } } } }
 @pytest.fixture(scope="module")
 def fresh_services(service_env: dict[str, str]) -> Iterator[dict[str, str]]:
     """Empty PostgreSQL, DynamoDB Local and Redis, with the suite's keys and table prefix."""
+    blob_dir = tempfile.mkdtemp(prefix="pp-restored-blobs-")
     with start_services(data_dir=None, configured={}, cache_dir=ROOT / ".cache") as services:
-        yield {**service_env, **services.env}
+        yield {**service_env, **services.env, "BLOB_DIR": blob_dir}
+    shutil.rmtree(blob_dir, ignore_errors=True)
+
+
+async def _processed(
+    client: GraphQLClient, account: Account, entry_id: str, server: Any
+) -> tuple[bytes, bytes]:
+    """The image as stored (upright, without EXIF) and its thumbnail, once the media job
+    has made them."""
+    for _ in range(100):
+        await server.services.media.run_once()
+        listed = await client.data(ATTACHMENTS, {"id": entry_id}, token=account.token)
+        [node] = [e["node"] for e in listed["entry"]["attachments"]["edges"]]
+        if node["status"] == "READY" and node["thumbnailUrl"]:
+            async with httpx.AsyncClient() as http:
+                image = await http.get(node["downloadUrl"])
+                return image.content, (await http.get(node["thumbnailUrl"])).content
+        await asyncio.sleep(0.1)
+    raise AssertionError("no thumbnail was made")
 
 
 def _manifest(folder: Path) -> dict[str, Any]:
@@ -45,16 +68,21 @@ async def _rows(env: dict[str, str]) -> dict[str, int]:
 
 async def test_a_restored_backup_has_the_same_counts_and_its_people_read_their_entries(
     client: GraphQLClient,
+    server: Any,
     service_env: dict[str, str],
     fresh_services: dict[str, str],
     tmp_path: Path,
 ) -> None:
-    # given: someone with a note and a password in the running stack
+    # given: someone with a note, a password and a scan with its thumbnail
     account = await client.sign_up()
     await create_entry(client, account, title="Backed-up note", body="kept safe")
     await create_entry(
         client, account, kind="PASSWORD", title="Bank", password={"secret": "hunter2-xyz"}
     )
+    scan = png_bytes((300, 200), "teal")
+    document = await create_entry(client, account, kind="DOCUMENT", title="Scan")
+    assert "errors" not in await add_attachment(client, account, document["id"], "scan.png", scan)
+    stored, thumbnail = await _processed(client, account, document["id"], server)
     folder = tmp_path / "backup"
 
     # when
@@ -67,6 +95,8 @@ async def test_a_restored_backup_has_the_same_counts_and_its_people_read_their_e
     assert manifest["postgres_rows"]["users"] >= 1
     assert manifest["postgres_rows"]["entries"] >= 2
     assert manifest["dynamodb_items"]["sessions"] >= 1
+    assert manifest["blob_count"] >= 2
+    assert manifest["blob_bytes"] >= len(stored) + len(thumbnail)
     assert restored.returncode == 0, restored.stderr
     assert "counts verified" in restored.stderr
     assert await _rows(fresh_services) == manifest["postgres_rows"]
@@ -79,8 +109,13 @@ async def test_a_restored_backup_has_the_same_counts_and_its_people_read_their_e
         # The session issued before the backup still works: sessions are in DynamoDB.
         assert (await restored_client.data("{ me { id } }", token=account.token))["me"]
         entries = (await restored_client.data(READ, token=token))["entries"]["edges"]
+        files = await restored_client.data(ATTACHMENTS, {"id": document["id"]}, token=token)
+        [restored_file] = [e["node"] for e in files["entry"]["attachments"]["edges"]]
+        async with httpx.AsyncClient() as http:
+            assert (await http.get(restored_file["downloadUrl"])).content == stored
+            assert (await http.get(restored_file["thumbnailUrl"])).content == thumbnail
     titles = {edge["node"]["title"] for edge in entries}
-    assert titles == {"Backed-up note", "Bank"}
+    assert titles == {"Backed-up note", "Bank", "Scan"}
     secrets = [e["node"]["secret"] for e in entries if e["node"].get("secret")]
     assert secrets == [{"password": "hunter2-xyz"}]
 
@@ -141,3 +176,30 @@ def test_bad_folders_get_a_clear_error(
     expected = "has no manifest.json" if problem == "not-a-backup" else "is not empty"
     assert expected in result.stderr
     assert (tmp_path / "something.txt").read_text() == "mine"
+
+
+async def test_a_backup_with_a_damaged_blob_is_refused_before_anything_is_written(
+    client: GraphQLClient,
+    service_env: dict[str, str],
+    fresh_services: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    # given: a backup with a file whose copy was altered afterwards
+    account = await client.sign_up()
+    document = await create_entry(client, account, kind="DOCUMENT", title="Letter")
+    letter = b"Dear pod, keep this letter. " * 40
+    await add_attachment(client, account, document["id"], "letter.txt", letter, "text/plain")
+    folder = tmp_path / "backup"
+    backed_up = await asyncio.to_thread(personalpod, "backup", "-o", str(folder), env=service_env)
+    assert backed_up.returncode == 0, backed_up.stderr
+    [copy] = [p for p in (folder / "blobs").glob("??/*") if p.read_bytes() == letter]
+    copy.write_bytes(letter.replace(b"keep", b"burn"))
+    before = await _rows(fresh_services)
+
+    # when
+    result = await asyncio.to_thread(personalpod, "restore", str(folder), env=fresh_services)
+
+    # then
+    assert result.returncode == 2
+    assert f"blob {copy.name} fails its checksum" in result.stderr
+    assert await _rows(fresh_services) == before

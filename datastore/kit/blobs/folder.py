@@ -43,8 +43,10 @@ class FolderBlobStore:
         key = check_key(key)
         return self.root / key[:2] / key
 
-    async def put(self, chunks: AsyncIterator[bytes], *, max_bytes: int) -> StoredBlob:
-        key = new_key()
+    async def put(
+        self, chunks: AsyncIterator[bytes], *, max_bytes: int, key: str | None = None
+    ) -> StoredBlob:
+        key = new_key() if key is None else check_key(key)
         partial = self.root / INCOMING / key
         digests = Digests()
         handle = await asyncio.to_thread(_open_new, partial)

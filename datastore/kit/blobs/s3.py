@@ -76,8 +76,10 @@ class S3BlobStore:
     def object_key(self, key: str) -> str:
         return self.prefix + check_key(key)
 
-    async def put(self, chunks: AsyncIterator[bytes], *, max_bytes: int) -> StoredBlob:
-        key = new_key()
+    async def put(
+        self, chunks: AsyncIterator[bytes], *, max_bytes: int, key: str | None = None
+    ) -> StoredBlob:
+        key = new_key() if key is None else check_key(key)
         digests = Digests()
         parts = rechunk(limited(chunks, max_bytes), self.part_bytes)
         first = await anext(parts, b"")

@@ -60,9 +60,12 @@ class BlobStore(Protocol):
 
     async def stop(self) -> None: ...
 
-    async def put(self, chunks: AsyncIterator[bytes], *, max_bytes: int) -> StoredBlob:
-        """Store the stream under a new random key; BlobTooLarge (keeping nothing) once it
-        passes `max_bytes`. Holds at most one part of the stream in memory."""
+    async def put(
+        self, chunks: AsyncIterator[bytes], *, max_bytes: int, key: str | None = None
+    ) -> StoredBlob:
+        """Store the stream under a new random key (or `key`, only for a restore, which puts
+        blobs back where their rows point); BlobTooLarge (keeping nothing) once it passes
+        `max_bytes`. Holds at most one part of the stream in memory."""
         ...
 
     def get(self, blob: StoredBlob, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
