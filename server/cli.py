@@ -92,6 +92,16 @@ def _parser() -> argparse.ArgumentParser:
     account.add_argument("--username", required=True)
     account.add_argument("--display-name", default=None)
     account.add_argument("--password-stdin", action="store_true", help="read it from stdin")
+    purge = _command(
+        commands,
+        "purge-account",
+        _purge_account,
+        "Delete an account: signed out at once, purged from every store after "
+        "ACCOUNT_DELETION_GRACE_DAYS, or now with --now (each step's count, then the "
+        "verification).",
+    )
+    purge.add_argument("--user", required=True, help="the account's email or username")
+    purge.add_argument("--now", action="store_true", help="purge at once, skipping the grace")
     _command(
         commands,
         "shell",
@@ -404,6 +414,12 @@ def _create_account(args: argparse.Namespace) -> None:
             password=password,
         )
     )
+
+
+def _purge_account(args: argparse.Namespace) -> None:
+    from server.lifecycle_cli import purge_account
+
+    asyncio.run(purge_account(_settings(dev=True), login=args.user, now=args.now))
 
 
 def _shell(_args: argparse.Namespace) -> None:
