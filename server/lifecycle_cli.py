@@ -15,7 +15,7 @@ from datastore.kit.settings import Settings
 from datastore.lifecycle.service import Progress
 from server.container import Container
 
-console = Console(stderr=True, highlight=False)
+console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _say(line: str) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import UUID
 import datastore.tables  # noqa: F401  (every table and DynamoDB spec)
 from datastore.kit.dynamodb import TABLES
 from datastore.kit.postgres import Base
-from datastore.lifecycle.plan import DYNAMODB, POSTGRES, UNREFERENCED
+from datastore.lifecycle.plan import BLOBS, DYNAMODB, POSTGRES, UNOWNED_BLOBS, UNREFERENCED
 from datastore.lifecycle.repository.postgres import USER_FOREIGN_KEYS, PostgresEraser
 
 
@@ -33,6 +33,20 @@ def test_every_user_id_column_without_a_foreign_key_has_a_policy() -> None:
         and not any(fk.column.table.name == "users" for fk in column.foreign_keys)
     }
     assert unreferenced - set(UNREFERENCED) == set()
+
+
+def test_every_blob_key_column_has_its_owner_in_the_plan() -> None:
+    blob_columns = {
+        (table.name, column.name)
+        for table in Base.metadata.sorted_tables
+        for column in table.columns
+        if column.name.endswith(("blob_key", "thumbnail_key")) and table.name not in UNOWNED_BLOBS
+    }
+    assert blob_columns == set(BLOBS)
+    tables = {t.name: t for t in Base.metadata.sorted_tables}
+    for (table, _), owner in BLOBS.items():
+        assert (table, owner) in POSTGRES, (table, owner)
+        assert owner in tables[table].columns
 
 
 def test_every_registered_dynamodb_table_has_a_step() -> None:
