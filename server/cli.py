@@ -220,6 +220,8 @@ def _run(args: argparse.Namespace) -> None:
         published = dict(services.env)
         if not configured.get("BLOB_DIR"):
             os.environ["BLOB_DIR"] = published["BLOB_DIR"] = str(dev_stack.blob_dir())
+        if not configured.get("MAIL_DIR") and not configured.get("SMTP_HOST"):
+            os.environ["MAIL_DIR"] = published["MAIL_DIR"] = str(dev_stack.mail_dir())
         if not configured.get("MASTER_KEY"):
             os.environ["MASTER_KEY"] = published["MASTER_KEY"] = _dev_master_key(data_dir)
         for name, file in dev_stack.DEV_AUDIT_KEYS.items():

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from datastore.accounts.service.lifecycle import DEACTIVATED, PENDING_DELETION
 from resolvers.accounts.inputs import (
     AccountPasswordInput,
     AccountReturnInput,
@@ -38,6 +39,18 @@ class ConfirmEmailChangePayload:
     email: str = strawberry.field(description="The account's sign-in email now.")
 
 
+async def _bring_back(info: Info, from_state: str, input: AccountReturnInput) -> AuthPayload:
+    ctx = info.context
+    signed_in = await ctx.services.accounts.bring_back(
+        from_state,
+        login=input.login,
+        password=input.password,
+        device_name=input.device_name,
+        client=ctx.client,
+    )
+    return auth_payload(signed_in)
+
+
 @strawberry.type
 class AccountLifecycleMutations:
     @strawberry.mutation(
@@ -62,15 +75,7 @@ class AccountLifecycleMutations:
     async def reactivate_account(
         self, info: Info, input: Annotated[AccountReturnInput, _input]
     ) -> AuthPayload:
-        ctx = info.context
-        return auth_payload(
-            await ctx.services.accounts.reactivate_account(
-                login=input.login,
-                password=input.password,
-                device_name=input.device_name,
-                client=ctx.client,
-            )
-        )
+        return await _bring_back(info, DEACTIVATED, input)
 
     @strawberry.mutation(
         description="Delete my account: at once every device is signed out, sign-in is "
@@ -95,15 +100,7 @@ class AccountLifecycleMutations:
     async def restore_account(
         self, info: Info, input: Annotated[AccountReturnInput, _input]
     ) -> AuthPayload:
-        ctx = info.context
-        return auth_payload(
-            await ctx.services.accounts.restore_account(
-                login=input.login,
-                password=input.password,
-                device_name=input.device_name,
-                client=ctx.client,
-            )
-        )
+        return await _bring_back(info, PENDING_DELETION, input)
 
     @strawberry.mutation(
         description="Ask to sign in with another email: a confirmation token is mailed to "

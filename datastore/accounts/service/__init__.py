@@ -19,7 +19,7 @@ from datastore.accounts.repository.users import UserRepository
 from datastore.accounts.service.attempts import PasswordChecks, SignInAttempts
 from datastore.accounts.service.authenticator import Authenticator, Principal, now_iso
 from datastore.accounts.service.email_change import EmailChangeOperations
-from datastore.accounts.service.lifecycle import LifecycleOperations, refusal, refusal_code
+from datastore.accounts.service.lifecycle import refusal, refusal_code
 from datastore.accounts.service.outcomes import ClientInfo, SignedIn
 from datastore.accounts.service.passwords import PasswordHasher
 from datastore.accounts.service.profile import ProfileOperations
@@ -63,7 +63,7 @@ class NewAccount:
         )
 
 
-class AccountService(ProfileOperations, LifecycleOperations, EmailChangeOperations):
+class AccountService(ProfileOperations, EmailChangeOperations):
     def __init__(
         self,
         *,

@@ -22,6 +22,7 @@ from datastore.accounts import validation
 from datastore.accounts.repository.email_changes import EmailChangeRepository
 from datastore.accounts.repository.users import UserRepository
 from datastore.accounts.service.authenticator import Principal
+from datastore.accounts.service.lifecycle import LifecycleOperations
 from datastore.accounts.service.security_log import security_event
 from datastore.accounts.service.tokens import hash_secret
 from datastore.audit.repository import AuditAction, AuditRepository
@@ -29,7 +30,6 @@ from datastore.kit.errors import BadUserInput, Conflict
 from datastore.kit.mail import Mail, Mailer
 from datastore.kit.settings import Settings
 from datastore.security_audit.events import SecurityEventType as T
-from datastore.security_audit.service import SecurityAuditLog
 
 if TYPE_CHECKING:
     from datastore.accounts.service.outcomes import ClientInfo
@@ -47,25 +47,12 @@ def token_hash(token: str) -> str:
     return hash_secret(token.encode())
 
 
-class EmailChangeOperations:
-    """Part of AccountService."""
+class EmailChangeOperations(LifecycleOperations):
+    """Part of AccountService (its password checks are the lifecycle's)."""
 
     settings: Settings
     db: async_sessionmaker[AsyncSession]
     mailer: Mailer
-
-    security_audit: SecurityAuditLog
-
-    if TYPE_CHECKING:  # LifecycleOperations'
-
-        async def _check_password(
-            self,
-            principal: Principal,
-            password: str,
-            client: ClientInfo,
-            event_type: T,
-            started: float,
-        ) -> None: ...
 
     async def request_email_change(
         self, principal: Principal, *, new_email: str, password: str, client: ClientInfo

@@ -127,20 +127,20 @@ class LifecycleOperations:
         await self._leave_active(principal, client, PENDING_DELETION, delete_after, started)
         return delete_after
 
-    async def reactivate_account(
-        self, *, login: str, password: str, device_name: str | None, client: ClientInfo
+    async def bring_back(
+        self,
+        from_state: str,
+        *,
+        login: str,
+        password: str,
+        device_name: str | None,
+        client: ClientInfo,
     ) -> SignedIn:
+        """Reactivate (from DEACTIVATED) or restore (from PENDING_DELETION, within the
+        grace period) with the account's login and password, and sign this device in."""
         started = time.perf_counter()
         user = await self._checked_login(login, password, client, started)
-        return await self._back_to_active(user, DEACTIVATED, device_name, client, started)
-
-    async def restore_account(
-        self, *, login: str, password: str, device_name: str | None, client: ClientInfo
-    ) -> SignedIn:
-        """Cancel a deletion within its grace period."""
-        started = time.perf_counter()
-        user = await self._checked_login(login, password, client, started)
-        return await self._back_to_active(user, PENDING_DELETION, device_name, client, started)
+        return await self._back_to_active(user, from_state, device_name, client, started)
 
     async def _back_to_active(
         self,
