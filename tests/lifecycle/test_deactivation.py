@@ -20,6 +20,15 @@ from tests.support.lifecycle import (
 )
 from tests.support.people import befriend
 from tests.support.pod import create_entry
+from tests.support.sharing import (
+    CREATE_LINK,
+    READ,
+    SHARED_ENTRY,
+    SHARED_WITH_ME,
+    friends,
+    later,
+    share,
+)
 from tests.support.ws import WebSocketClient
 
 ENTRIES = "query { entries { edges { node { title } } } }"
@@ -117,3 +126,28 @@ async def test_the_security_log_shows_the_lifecycle_to_its_owner(
     ]
     hashed = server.services.security_audit.user_hash(uuid.UUID(me.uuid))
     assert hashed and me.uuid.encode() not in hashed
+
+
+async def test_what_i_shared_stops_while_deactivated_and_comes_back(
+    client: GraphQLClient,
+) -> None:
+    # given: an entry shared with a friend and by a link
+    me, friend = await friends(client)
+    note = await create_entry(client, me, title="Shared")
+    await share(client, me, note["id"], friend)
+    link = (await client.data(CREATE_LINK, {"e": note["id"], "x": later(days=1)}, token=me.token))[
+        "createShareLink"
+    ]["token"]
+    # when
+    await client.data(DEACTIVATE, {"p": me.password}, token=me.token)
+    read_while = await client.data(READ, {"id": note["id"]}, token=friend.token)
+    listed_while = await client.data(SHARED_WITH_ME, token=friend.token)
+    link_while = await client.execute(SHARED_ENTRY, {"t": link})
+    await client.data(REACTIVATE, {"l": me.email, "p": me.password})
+    read_after = await client.data(READ, {"id": note["id"]}, token=friend.token)
+    # then
+    assert read_while["entry"] is None
+    assert listed_while["sharedWithMe"]["edges"] == []
+    assert error_codes(link_while) == ["NOT_FOUND"]
+    assert read_after["entry"]["title"] == "Shared"
+    assert (await client.data(SHARED_ENTRY, {"t": link}))["sharedEntry"]["title"] == "Shared"

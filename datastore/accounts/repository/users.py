@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +20,12 @@ from datastore.kit.postgres import rowcount
 NEXT_EVENT_SEQ = (
     "UPDATE users SET event_seq = event_seq + 1 WHERE id = :user_id RETURNING event_seq"
 )
+
+
+def active_user_ids() -> Select[uuid.UUID]:
+    """The ids of ACTIVE accounts, to use as a subquery: others reach only what an active
+    account shares (a deactivated one's, or one being deleted, wait or go with it)."""
+    return select(User.id).where(User.account_state == "ACTIVE")
 
 
 class UserRepository:
