@@ -64,6 +64,7 @@ async def test_a_deleted_account_is_purged_from_every_store_and_friends_keep_the
     made = await fill_every_domain(client, server, me, friend)
     user_id = uuid.UUID(me.uuid)
     before = await purge_job.verify(user_id)
+    notes_before = await client.data(NOTIFICATIONS, token=friend.token)
     blob_keys = await purge_job.postgres.blob_keys(user_id)
     # when: a wrong password first, then the deletion
     wrong = await client.execute(DELETE, {"p": "not my password"}, token=me.token)
@@ -136,6 +137,11 @@ async def test_a_deleted_account_is_purged_from_every_store_and_friends_keep_the
     assert logged[-1] == "ACCOUNT_DELETED"
     assert {"SIGN_IN", "ACCOUNT_DELETION_REQUESTED", "SIGN_IN_FAILED"} <= set(logged)
     await _friend_keeps_theirs(client, friend, me.username, made)
+    # notifications about me went, and the unread count still matches what is listed
+    notes = await client.data(NOTIFICATIONS, token=friend.token)
+    assert notes_before["unreadNotificationCount"] > 0
+    assert notes["unreadNotificationCount"] == len(notes["notifications"]["edges"])
+    assert notes["unreadNotificationCount"] < notes_before["unreadNotificationCount"]
 
 
 async def _friend_keeps_theirs(
@@ -180,9 +186,6 @@ async def _friend_keeps_theirs(
     owned = [e["node"] for e in groups if e["node"]["id"] == made.my_group]
     assert owned == [{"id": made.my_group, "myRole": "OWNER", "memberCount": 1}]
     assert (await client.data(FRIENDS, token=friend.token))["friends"]["edges"] == []
-    # notifications about me went, and the unread count still matches what is listed
-    notes = await client.data(NOTIFICATIONS, token=friend.token)
-    assert notes["unreadNotificationCount"] == len(notes["notifications"]["edges"])
 
 
 async def test_restore_within_the_grace_period_brings_everything_back(
