@@ -23,6 +23,7 @@ from datastore.journal.service import (
 )
 from datastore.kit.ai.embedder import Embedder
 from datastore.kit.clients import Clients
+from datastore.lifecycle.service import AccountPurger
 from datastore.media.service import MediaProcessor
 from datastore.notifications.service import NotificationService
 from datastore.people.service import PeopleService
@@ -60,3 +61,4 @@ class Services:
     media: MediaProcessor
     secret_tags: SecretTagService
     vault: VaultService
+    lifecycle: AccountPurger

@@ -92,6 +92,16 @@ def _parser() -> argparse.ArgumentParser:
     account.add_argument("--username", required=True)
     account.add_argument("--display-name", default=None)
     account.add_argument("--password-stdin", action="store_true", help="read it from stdin")
+    purge = _command(
+        commands,
+        "purge-account",
+        _purge_account,
+        "Delete an account: signed out at once, purged from every store after "
+        "ACCOUNT_DELETION_GRACE_DAYS, or now with --now (each step's count, then the "
+        "verification).",
+    )
+    purge.add_argument("--user", required=True, help="the account's email or username")
+    purge.add_argument("--now", action="store_true", help="purge at once, skipping the grace")
     _command(
         commands,
         "shell",
@@ -210,6 +220,8 @@ def _run(args: argparse.Namespace) -> None:
         published = dict(services.env)
         if not configured.get("BLOB_DIR"):
             os.environ["BLOB_DIR"] = published["BLOB_DIR"] = str(dev_stack.blob_dir())
+        if not configured.get("MAIL_DIR") and not configured.get("SMTP_HOST"):
+            os.environ["MAIL_DIR"] = published["MAIL_DIR"] = str(dev_stack.mail_dir())
         if not configured.get("MASTER_KEY"):
             os.environ["MASTER_KEY"] = published["MASTER_KEY"] = _dev_master_key(data_dir)
         for name, file in dev_stack.DEV_AUDIT_KEYS.items():
@@ -404,6 +416,12 @@ def _create_account(args: argparse.Namespace) -> None:
             password=password,
         )
     )
+
+
+def _purge_account(args: argparse.Namespace) -> None:
+    from server.lifecycle_cli import purge_account
+
+    asyncio.run(purge_account(_settings(dev=True), login=args.user, now=args.now))
 
 
 def _shell(_args: argparse.Namespace) -> None:

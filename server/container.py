@@ -30,7 +30,9 @@ from datastore.kit.ai.embedder import shared_embedder
 from datastore.kit.ai.emotions import EmotionScorer
 from datastore.kit.clients import Clients
 from datastore.kit.crypto.opaque import OpaqueServer
+from datastore.kit.mail import build_mailer
 from datastore.kit.settings import Settings
+from datastore.lifecycle.service import AccountPurger
 from datastore.media.service import MediaProcessor
 from datastore.notifications.service import NotificationService
 from datastore.outbox.relay import OutboxRelay, Sink, redis_sink
@@ -61,6 +63,7 @@ def build_services(clients: Clients) -> Services:
         limiter=clients.limiter,
         hasher=PasswordHasher(settings.password_hash_profile),
         security_audit=security_audit,
+        mailer=build_mailer(settings),
     )
     authenticator.touch_user = accounts.touch_user
     notifications = NotificationService(clients.dynamo, clients.broker)
@@ -99,6 +102,7 @@ def build_services(clients: Clients) -> Services:
             clients, OpaqueServer.from_setting(settings.vault.server_setup), vault_audit
         ),
         vault=VaultService(clients, vault_audit),
+        lifecycle=AccountPurger(clients, accounts),
     )
 
 
@@ -115,6 +119,8 @@ def workers(services: Services) -> dict[str, Worker]:
         "journal-ai-worker": services.journal_ai.run,
         # Thumbnails and stripped images of uploaded files.
         "media-worker": services.media.run,
+        # Purges accounts whose deletion grace period ended.
+        "lifecycle-worker": services.lifecycle.run,
     }
 
 

@@ -44,6 +44,11 @@ def blob_dir() -> Path:
     return data_dir() / "blobs"
 
 
+def mail_dir() -> Path:
+    """Where the file mailer of `personalpod run` writes (email change tokens to read)."""
+    return data_dir() / "mail"
+
+
 def validate_before_start(configured: Mapping[str, str]) -> None:
     """Raise ConfigurationError for a bad setting before any service starts."""
     stand_ins = {k.lower(): v for k, v in _PLACEHOLDERS.items() if not configured.get(k)}

@@ -13,6 +13,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.tools import merge_types
 
+from resolvers.accounts.lifecycle import AccountLifecycleMutations
 from resolvers.accounts.mutations import AccountMutations
 from resolvers.accounts.queries import AccountQueries
 from resolvers.accounts.subscriptions import AccountSubscriptions
@@ -84,6 +85,7 @@ QUERIES: tuple[type, ...] = (
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutations,
+    AccountLifecycleMutations,
     AssistantMutations,
     GroupMutations,
     MessageMutations,

@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def service_env() -> Iterator[dict[str, str]]:
     """URLs of throwaway PostgreSQL, DynamoDB Local and Redis, plus test settings."""
     blob_dir = tempfile.mkdtemp(prefix="pp-test-blobs-")
+    mail_dir = tempfile.mkdtemp(prefix="pp-test-mail-")
     with start_services(data_dir=None, configured={}, cache_dir=ROOT / ".cache") as services:
         yield {
             **services.env,
@@ -58,8 +59,11 @@ def service_env() -> Iterator[dict[str, str]]:
             "WS_CONNECTION_INIT_TIMEOUT_SECONDS": "3",
             # A throwaway folder blob store (tests/blobs runs S3 on s3rver as well).
             "BLOB_DIR": blob_dir,
+            # The file mailer's folder: tests read the mails (email change tokens) here.
+            "MAIL_DIR": mail_dir,
         }
     shutil.rmtree(blob_dir, ignore_errors=True)
+    shutil.rmtree(mail_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

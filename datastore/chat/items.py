@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from datastore.accounts.tables import DELETED_ACCOUNT_ID
 from datastore.kit.dynamodb import TableSpec, register_table
 
 MESSAGES = register_table(
@@ -57,6 +58,9 @@ MESSAGE_KINDS = ("TEXT", "IMAGE", "VIDEO", "DOCUMENT", "EMOTION", "SYSTEM")
 MEDIA_KINDS = ("IMAGE", "VIDEO", "DOCUMENT")
 REACTIONS = ("LIKE", "LOVE", "LAUGH", "SAD", "ANGRY", "WOW")
 STATS_TTL_DAYS = 800
+# The sender of a deleted account's group messages once they are tombstones: no user has
+# this id, so the message names nobody (see datastore/chat/repository/erasure.py).
+DELETED_SENDER = str(DELETED_ACCOUNT_ID)
 
 
 @dataclass(frozen=True)

@@ -321,6 +321,26 @@ class Settings(BaseSettings):
         default=3600, ge=10, le=7 * 24 * 3600, description="lifetime of a requestUpload URL"
     )
 
+    # Account lifecycle (datastore/lifecycle): deletion waits this long for a restore.
+    account_deletion_grace_days: int = Field(
+        default=14, ge=0, le=365, description="days a deleted account can be restored"
+    )
+    lifecycle_poll_seconds: float = Field(
+        default=60, gt=0, description="how often the purge job looks for due deletions"
+    )
+    lifecycle_purge_batch: int = Field(default=500, ge=1, description="rows or items per step")
+    email_change_token_hours: int = Field(
+        default=24, ge=1, le=168, description="lifetime of an email change's token"
+    )
+    # Mail (datastore/kit/mail.py): files in MAIL_DIR unless SMTP_HOST is set.
+    mail_dir: str = Field(default=".data/mail", description="where the file mailer writes")
+    mail_from: str = "PersonalPod <no-reply@localhost>"
+    smtp_host: str = Field(default="", description="SMTP server; empty = the file mailer")
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = Field(default=True, description="STARTTLS before authenticating")
+
     chat: ChatSettings = Field(default_factory=ChatSettings)
     journal: JournalSettings = Field(default_factory=JournalSettings)
     pod: PodSettings = Field(default_factory=PodSettings)

@@ -191,6 +191,33 @@ class NotificationRepository:
             raise
         return True
 
+    async def delete(self, user_id: str, sk: str) -> bool:
+        """Delete one item (a deleted account's notification, or one about it), lowering
+        the count if it was unread; False when it was gone already."""
+        key = {"user_id": {"S": user_id}, "sk": {"S": sk}}
+        try:
+            await self.dynamo.client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Delete": {
+                            "TableName": self.table,
+                            "Key": key,
+                            "ConditionExpression": "attribute_exists(unread_user)",
+                        }
+                    },
+                    self._count_update(user_id, -1),
+                ]
+            )
+            return True
+        except self.dynamo.client.exceptions.TransactionCanceledException as error:
+            if not _condition_failed(error):
+                raise
+        # Read (or no notification at all: a marker, the counter): nothing to count down.
+        response = await self.dynamo.client.delete_item(
+            TableName=self.table, Key=key, ReturnValues="ALL_OLD"
+        )
+        return "Attributes" in response
+
 
 def _condition_failed(error: Exception) -> bool:
     reasons = getattr(error, "response", {}).get("CancellationReasons", [])

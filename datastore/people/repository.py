@@ -194,12 +194,14 @@ class PeopleRepository:
     async def search_by_username_prefix(
         self, viewer: uuid.UUID, prefix: str, *, after: str | None, limit: int
     ) -> list[User]:
-        """Users whose username starts with `prefix`, except those who blocked `viewer`."""
+        """Active users whose username starts with `prefix`, except those who blocked
+        `viewer` (deactivated and deleted accounts are hidden)."""
         pattern = _escape_like(prefix.lower()) + "%"
         blocked_viewer = select(Block.blocker_id).where(Block.blocked_id == viewer)
         statement = select(User).where(
             func.lower(User.username).like(pattern, escape="\\"),
             User.id.not_in(blocked_viewer),
+            User.account_state == "ACTIVE",
         )
         if after is not None:
             statement = statement.where(func.lower(User.username) > after)

@@ -23,6 +23,14 @@ class SecurityEventType(StrEnum):
     SECRET_SHARED = "SECRET_SHARED"
     SHARE_REVOKED = "SHARE_REVOKED"
     EXPORT_REQUESTED = "EXPORT_REQUESTED"
+    ACCOUNT_DEACTIVATED = "ACCOUNT_DEACTIVATED"
+    ACCOUNT_REACTIVATED = "ACCOUNT_REACTIVATED"
+    ACCOUNT_DELETION_REQUESTED = "ACCOUNT_DELETION_REQUESTED"
+    ACCOUNT_RESTORED = "ACCOUNT_RESTORED"
+    # The purge erased the account from every store (this log keeps only keyed hashes).
+    ACCOUNT_DELETED = "ACCOUNT_DELETED"
+    EMAIL_CHANGE_REQUESTED = "EMAIL_CHANGE_REQUESTED"
+    EMAIL_CHANGED = "EMAIL_CHANGED"
 
 
 class SecurityEventCategory(StrEnum):
@@ -32,6 +40,7 @@ class SecurityEventCategory(StrEnum):
     VAULT = "VAULT"
     SHARING = "SHARING"
     EXPORT = "EXPORT"
+    ACCOUNT = "ACCOUNT"
 
 
 class SecurityEventSeverity(StrEnum):
@@ -61,6 +70,13 @@ CATEGORY: dict[SecurityEventType, SecurityEventCategory] = {
     _T.SECRET_SHARED: _C.SHARING,
     _T.SHARE_REVOKED: _C.SHARING,
     _T.EXPORT_REQUESTED: _C.EXPORT,
+    _T.ACCOUNT_DEACTIVATED: _C.ACCOUNT,
+    _T.ACCOUNT_REACTIVATED: _C.ACCOUNT,
+    _T.ACCOUNT_DELETION_REQUESTED: _C.ACCOUNT,
+    _T.ACCOUNT_RESTORED: _C.ACCOUNT,
+    _T.ACCOUNT_DELETED: _C.ACCOUNT,
+    _T.EMAIL_CHANGE_REQUESTED: _C.ACCOUNT,
+    _T.EMAIL_CHANGED: _C.ACCOUNT,
 }
 SEVERITY: dict[SecurityEventType, SecurityEventSeverity] = {
     **{event_type: _S.INFO for event_type in SecurityEventType},
@@ -70,6 +86,9 @@ SEVERITY: dict[SecurityEventType, SecurityEventSeverity] = {
     _T.SECRET_TAG_DELETED: _S.WARNING,
     _T.SECRET_SHARED: _S.WARNING,
     _T.EXPORT_REQUESTED: _S.WARNING,
+    _T.ACCOUNT_DELETION_REQUESTED: _S.WARNING,
+    _T.ACCOUNT_DELETED: _S.WARNING,
+    _T.EMAIL_CHANGED: _S.WARNING,
 }
 
 MAX_MESSAGE = 500

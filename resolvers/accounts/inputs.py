@@ -31,6 +31,12 @@ class SignInInput:
 @strawberry.input(description="Profile changes; omitted fields stay, null clears.")
 class UpdateProfileInput:
     display_name: str | None = strawberry.field(default=strawberry.UNSET, description="Name.")
+    first_name: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Given name, at most 100 characters."
+    )
+    last_name: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Family name, at most 100 characters."
+    )
     avatar_url: str | None = strawberry.field(
         default=strawberry.UNSET, description="http(s) URL of the avatar."
     )
@@ -43,3 +49,23 @@ class UpdateProfileInput:
 class ChangePasswordInput:
     current_password: str = strawberry.field(description="The password in use now.")
     new_password: str = strawberry.field(description="8 to 256 characters.")
+
+
+@strawberry.input(description="The password, to confirm a change to the whole account.")
+class AccountPasswordInput:
+    password: str = strawberry.field(description="The account's password.")
+
+
+@strawberry.input(description="Credentials of a deactivated or deleted account to bring back.")
+class AccountReturnInput:
+    login: str = strawberry.field(description="Email or username, any case.")
+    password: str = strawberry.field(description="The account's password.")
+    device_name: str | None = strawberry.field(
+        default=None, description="Name of this device, shown in `sessions`."
+    )
+
+
+@strawberry.input(description="A new sign-in email, confirmed by a token mailed to it.")
+class RequestEmailChangeInput:
+    new_email: str = strawberry.field(description="The new address; no account may use it.")
+    password: str = strawberry.field(description="The account's password.")

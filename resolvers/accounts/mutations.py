@@ -23,7 +23,7 @@ from resolvers.core.permissions import IsAuthenticated
 _input = strawberry.argument(description="The values; see the input type.")
 
 
-def _payload(signed_in: SignedIn) -> AuthPayload:
+def auth_payload(signed_in: SignedIn) -> AuthPayload:
     return AuthPayload(
         token=signed_in.token,
         user=User.from_row(signed_in.user),
@@ -43,7 +43,7 @@ class AccountMutations:
     )
     async def sign_up(self, info: Info, input: Annotated[SignUpInput, _input]) -> AuthPayload:
         ctx = info.context
-        return _payload(
+        return auth_payload(
             await ctx.services.accounts.sign_up(
                 email=input.email,
                 username=input.username,
@@ -60,7 +60,7 @@ class AccountMutations:
     )
     async def sign_in(self, info: Info, input: Annotated[SignInInput, _input]) -> AuthPayload:
         ctx = info.context
-        return _payload(
+        return auth_payload(
             await ctx.services.accounts.sign_in(
                 login=input.login,
                 password=input.password,
@@ -108,7 +108,7 @@ class AccountMutations:
         return ChangePasswordPayload(ended_sessions=ended)
 
     @strawberry.mutation(
-        description="Change my display name, avatar or profile JSON.",
+        description="Change my display name, first and last name, avatar or profile JSON.",
         permission_classes=[IsAuthenticated],
     )
     async def update_profile(
@@ -116,11 +116,13 @@ class AccountMutations:
     ) -> User:
         given = frozenset(
             name
-            for name in ("display_name", "avatar_url", "profile")
+            for name in ("display_name", "first_name", "last_name", "avatar_url", "profile")
             if getattr(input, name) is not strawberry.UNSET
         )
         changes = ProfileChanges(
             display_name=input.display_name or None if "display_name" in given else None,
+            first_name=input.first_name if "first_name" in given else None,
+            last_name=input.last_name if "last_name" in given else None,
             avatar_url=input.avatar_url if "avatar_url" in given else None,
             # JSON is any value; the profile validator refuses what is not an object.
             profile=cast("dict[str, Any] | None", input.profile) if "profile" in given else None,

@@ -29,6 +29,21 @@ class PresenceStatus(Enum):
     DO_NOT_DISTURB = "DO_NOT_DISTURB"
 
 
+@strawberry.enum(description="Where an account is in its lifecycle.")
+class AccountState(Enum):
+    ACTIVE = "ACTIVE"
+    DEACTIVATED = "DEACTIVATED"
+    PENDING_DELETION = "PENDING_DELETION"
+    DELETED = "DELETED"
+
+
+def account_state(state: str, *, own: bool) -> AccountState:
+    """Others see a pending or running deletion as DELETED; the grace period is the owner's."""
+    if state == "PURGING" or (state == "PENDING_DELETION" and not own):
+        return AccountState.DELETED
+    return AccountState(state)
+
+
 @strawberry.type(description="A person's availability.")
 class Presence:
     status: PresenceStatus = strawberry.field(description="The status last set.")
@@ -41,10 +56,14 @@ class User(relay.Node):
     email: str = strawberry.field(description="Sign-in email, unique ignoring case.")
     username: str = strawberry.field(description="Unique handle, 3-32 characters.")
     display_name: str | None = strawberry.field(description="Name shown to others.")
+    first_name: str | None = strawberry.field(description="Given name.")
+    last_name: str | None = strawberry.field(description="Family name.")
     avatar_url: str | None = strawberry.field(description="http(s) URL of the avatar.")
     profile: JSON = strawberry.field(description="Free-form profile JSON (at most 16 KB).")
     presence: Presence = strawberry.field(description="Status and last seen time.")
     created_at: datetime = strawberry.field(description="When the account was created.")
+    last_login_at: datetime | None = strawberry.field(description="The last sign-in.")
+    account_state: AccountState = strawberry.field(description="Lifecycle state.")
 
     @strawberry.field(description="The bytes of my files against my storage quota.")
     async def storage(self, info: Info) -> Storage:
@@ -54,7 +73,13 @@ class User(relay.Node):
     @classmethod
     def from_row(cls, row: UserRow) -> User:
         presence = Presence(status=PresenceStatus(row.presence_status), last_seen=row.last_seen_at)
-        return from_row(cls, row, profile=row.profile or {}, presence=presence)
+        return from_row(
+            cls,
+            row,
+            profile=row.profile or {},
+            presence=presence,
+            account_state=account_state(row.account_state, own=True),
+        )
 
     @classmethod
     def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> Nodes:
@@ -115,6 +140,12 @@ class SecurityAction(Enum):
     PASSWORD_CHANGED = "PASSWORD_CHANGED"
     SESSION_REVOKED = "SESSION_REVOKED"
     PROFILE_UPDATED = "PROFILE_UPDATED"
+    ACCOUNT_DEACTIVATED = "ACCOUNT_DEACTIVATED"
+    ACCOUNT_REACTIVATED = "ACCOUNT_REACTIVATED"
+    ACCOUNT_DELETION_REQUESTED = "ACCOUNT_DELETION_REQUESTED"
+    ACCOUNT_RESTORED = "ACCOUNT_RESTORED"
+    EMAIL_CHANGE_REQUESTED = "EMAIL_CHANGE_REQUESTED"
+    EMAIL_CHANGED = "EMAIL_CHANGED"
 
 
 @strawberry.type(description="An entry of the account's audit log.")

@@ -11,11 +11,12 @@ import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
+from datastore.accounts.tables import DELETED_ACCOUNT_ID
 from datastore.accounts.tables import User as UserRow
 from datastore.people.repository import Relation
 from datastore.people.service import effective_status
 from datastore.people.tables import UserActivity
-from resolvers.accounts.types import Presence, PresenceStatus
+from resolvers.accounts.types import AccountState, Presence, PresenceStatus, account_state
 from resolvers.chat.ids import with_global_ids
 from resolvers.core.context import Info
 from resolvers.core.ids import argument_uuid, node_uuids
@@ -52,12 +53,34 @@ class Person(relay.Node):
     username: str = strawberry.field(description="Unique handle.")
     display_name: str | None = strawberry.field(description="Name shown to others.")
     avatar_url: str | None = strawberry.field(description="http(s) URL of the avatar.")
+    account_state: AccountState = strawberry.field(
+        description="ACTIVE, DEACTIVATED (hidden by its owner for now) or DELETED."
+    )
     status_set: strawberry.Private[str]
     last_seen_at: strawberry.Private[datetime | None]
 
     @classmethod
     def from_row(cls, row: UserRow) -> Person:
-        return from_row(cls, row, status_set=row.presence_status)
+        return from_row(
+            cls,
+            row,
+            status_set=row.presence_status,
+            account_state=account_state(row.account_state, own=False),
+        )
+
+    @classmethod
+    def deleted(cls) -> Person:
+        """Who a deleted account's traces name: its tombstoned group messages, its changes
+        in others' pods (DELETED_ACCOUNT_ID, an id no account has)."""
+        return cls(
+            id=str(DELETED_ACCOUNT_ID),
+            username="deleted-account",
+            display_name="Deleted account",
+            avatar_url=None,
+            account_state=AccountState.DELETED,
+            status_set="OFFLINE",
+            last_seen_at=None,
+        )
 
     @strawberry.field(description="How I stand with this person.")
     async def relationship(self, info: Info) -> Relationship:

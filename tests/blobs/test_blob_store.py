@@ -18,6 +18,7 @@ from datastore.kit.blobs import (
     StoredBlob,
 )
 from datastore.kit.blobs.store import BLOCK_BYTES
+from datastore.lifecycle.repository.blobs import BlobEraser
 
 MiB = 1024 * 1024
 
@@ -180,3 +181,19 @@ async def test_a_restore_puts_a_blob_back_under_its_own_key(store: BlobStore) ->
     with pytest.raises(BlobMissing):
         await store.put(stream(b"x"), max_bytes=10, key="../../not-a-key")
     await store.delete(key)
+
+
+async def test_the_purge_erases_a_users_blobs_by_key_in_either_backend(store: BlobStore) -> None:
+    # given: two blobs of a deleted account and one of someone else
+    mine = [await store.put(stream(os.urandom(1000)), max_bytes=MiB) for _ in range(2)]
+    theirs = await store.put(stream(b"not mine"), max_bytes=MiB)
+    eraser = BlobEraser(store)
+    keys = {blob.key for blob in mine}
+    # when
+    before = await eraser.left(keys)
+    erased = await eraser.erase(keys | {"not-a-key"})
+    again = await eraser.erase(keys)
+    # then: gone, idempotent, and the other blob untouched
+    assert (before, erased, again) == (2, 2, 0)
+    assert await eraser.left(keys) == 0
+    assert await store.exists(theirs.key)

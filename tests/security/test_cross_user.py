@@ -879,8 +879,17 @@ async def test_b_private_streams_carry_nothing_of_a(
 # --------------------------------------------------------------------------------------
 
 SCHEMA = build_schema((Path(__file__).resolve().parents[2] / "schema.graphql").read_text())
-# sharedEntry is the signed-out view of a share link (tests/security/test_sharing_rules.py).
-PUBLIC = {"signUp", "signIn", "sharedEntry"}
+# sharedEntry is the signed-out view of a share link (tests/security/test_sharing_rules.py);
+# reactivating and restoring an account sign in with its password, and an email change is
+# confirmed by the token mailed to the new address (tests/lifecycle).
+PUBLIC = {
+    "signUp",
+    "signIn",
+    "sharedEntry",
+    "reactivateAccount",
+    "restoreAccount",
+    "confirmEmailChange",
+}
 NULL_FOR_ANONYMOUS = {"node", "nodes"}
 _SCALARS: dict[str, Any] = {
     "ID": global_id("Note", str(uuid.uuid4())),

@@ -16,6 +16,7 @@ COMMANDS = [
     "migrate",
     "export-schema",
     "create-account",
+    "purge-account",
     "check",
     "generate-key",
 ]

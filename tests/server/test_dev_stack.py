@@ -36,6 +36,7 @@ def test_run_publishes_its_services_to_check_and_shell(tmp_path: Path) -> None:
     # then: they found the dev stack
     assert set(published) == {
         "BLOB_DIR",
+        "MAIL_DIR",
         "DATABASE_URL",
         "DYNAMODB_ENDPOINT",
         "REDIS_URL",

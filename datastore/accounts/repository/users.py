@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from datastore.accounts.tables import User
+from datastore.kit.postgres import rowcount
 
 # The user's next event number (`event_seq`). Bumping it takes the user's row lock, so a
 # user's events get a gap-free sequence in commit order; the outbox runs it as a CTE of
@@ -18,6 +20,12 @@ from datastore.accounts.tables import User
 NEXT_EVENT_SEQ = (
     "UPDATE users SET event_seq = event_seq + 1 WHERE id = :user_id RETURNING event_seq"
 )
+
+
+def active_user_ids() -> Select[uuid.UUID]:
+    """The ids of ACTIVE accounts, to use as a subquery: others reach only what an active
+    account shares (a deactivated one's, or one being deleted, wait or go with it)."""
+    return select(User.id).where(User.account_state == "ACTIVE")
 
 
 class UserRepository:
@@ -83,4 +91,85 @@ class UserRepository:
     async def touch_last_seen(self, user_id: uuid.UUID) -> None:
         await self.session.execute(
             update(User).where(User.id == user_id).values(last_seen_at=func.now())
+        )
+
+    async def leave_active(
+        self, user_id: uuid.UUID, *, state: str, delete_after: datetime | None
+    ) -> bool:
+        """ACTIVE to `state` (DEACTIVATED or PENDING_DELETION); False when not ACTIVE."""
+        result = await self.session.execute(
+            update(User)
+            .where(User.id == user_id, User.account_state == "ACTIVE")
+            .values(
+                account_state=state,
+                deactivated_at=func.now(),
+                delete_after=delete_after,
+                updated_at=func.now(),
+            )
+        )
+        return rowcount(result) == 1
+
+    async def leave_state(self, user_id: uuid.UUID, state: str) -> User | None:
+        """Back to ACTIVE from `state`; a pending deletion only before `delete_after`."""
+        statement = update(User).where(User.id == user_id, User.account_state == state)
+        if state == "PENDING_DELETION":
+            statement = statement.where(User.delete_after > func.now())
+        statement = statement.values(
+            account_state="ACTIVE",
+            deactivated_at=None,
+            delete_after=None,
+            updated_at=func.now(),
+        ).returning(User)
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def touch_last_login(self, user_id: uuid.UUID) -> None:
+        await self.session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(last_login_at=func.now(), last_seen_at=func.now())
+        )
+
+    async def schedule_deletion(self, user_id: uuid.UUID, delete_after: datetime) -> bool:
+        """An operator's deletion: any state but PURGING becomes PENDING_DELETION."""
+        result = await self.session.execute(
+            update(User)
+            .where(User.id == user_id, User.account_state != "PURGING")
+            .values(
+                account_state="PENDING_DELETION",
+                deactivated_at=func.coalesce(User.deactivated_at, func.now()),
+                delete_after=delete_after,
+                updated_at=func.now(),
+            )
+        )
+        return rowcount(result) == 1
+
+    async def claim_due_deletion(
+        self, *, lease_seconds: int, user_id: uuid.UUID | None = None
+    ) -> uuid.UUID | None:
+        """One account whose grace period ended (or whose purge lease lapsed), now PURGING
+        under a lease; SKIP LOCKED, so concurrent workers take different accounts."""
+        due = or_(
+            and_(User.account_state == "PENDING_DELETION", User.delete_after <= func.now()),
+            and_(User.account_state == "PURGING", User.purge_lease_until < func.now()),
+        )
+        candidate = select(User.id).where(due)
+        if user_id is not None:
+            candidate = candidate.where(User.id == user_id)
+        candidate = candidate.order_by(User.delete_after).limit(1).with_for_update(skip_locked=True)
+        statement = (
+            update(User)
+            .where(User.id == candidate.scalar_subquery())
+            .values(
+                account_state="PURGING",
+                purge_lease_until=func.now() + timedelta(seconds=lease_seconds),
+            )
+            .returning(User.id)
+        )
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def extend_purge_lease(self, user_id: uuid.UUID, *, lease_seconds: int) -> None:
+        await self.session.execute(
+            update(User)
+            .where(User.id == user_id, User.account_state == "PURGING")
+            .values(purge_lease_until=func.now() + timedelta(seconds=lease_seconds))
         )

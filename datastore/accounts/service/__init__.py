@@ -1,5 +1,6 @@
 """Account use cases: sign up, sign in and out, passwords and devices (profile and presence
-are in `datastore.accounts.service.profile`)."""
+are in `datastore.accounts.service.profile`, deactivation and deletion in `lifecycle`,
+email changes in `email_change`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ from datastore.accounts.repository.sessions import SessionRepository
 from datastore.accounts.repository.users import UserRepository
 from datastore.accounts.service.attempts import PasswordChecks, SignInAttempts
 from datastore.accounts.service.authenticator import Authenticator, Principal, now_iso
+from datastore.accounts.service.email_change import EmailChangeOperations
+from datastore.accounts.service.lifecycle import refusal, refusal_code
+from datastore.accounts.service.outcomes import ClientInfo, SignedIn
 from datastore.accounts.service.passwords import PasswordHasher
 from datastore.accounts.service.profile import ProfileOperations
 from datastore.accounts.service.security_log import (
@@ -24,31 +28,20 @@ from datastore.accounts.service.security_log import (
     record_password_changed,
     session_event,
     sign_in_failed,
+    sign_in_refused,
 )
 from datastore.accounts.service.tokens import hash_secret, issue_token
 from datastore.accounts.tables import User
 from datastore.audit.repository import AuditAction, AuditRepository
 from datastore.audit.tables import AuditLog
 from datastore.kit.errors import BadUserInput, Conflict, Forbidden, NotFound, Unauthenticated
+from datastore.kit.mail import Mailer
 from datastore.kit.ratelimit import RateLimiter
 from datastore.kit.settings import Settings
 from datastore.outbox.repository import OutboxRepository
 from datastore.security_audit.events import SecurityEvent
 from datastore.security_audit.events import SecurityEventType as T
 from datastore.security_audit.service import SecurityAuditLog
-
-
-@dataclass(frozen=True)
-class ClientInfo:
-    ip: str | None
-    user_agent: str | None
-
-
-@dataclass(frozen=True)
-class SignedIn:
-    token: str
-    user: User
-    session: SessionItem
 
 
 @dataclass(frozen=True)
@@ -70,7 +63,7 @@ class NewAccount:
         )
 
 
-class AccountService(ProfileOperations):
+class AccountService(ProfileOperations, EmailChangeOperations):
     def __init__(
         self,
         *,
@@ -81,6 +74,7 @@ class AccountService(ProfileOperations):
         limiter: RateLimiter,
         hasher: PasswordHasher,
         security_audit: SecurityAuditLog,
+        mailer: Mailer,
     ) -> None:
         self.settings = settings
         self.security_audit = security_audit
@@ -89,6 +83,7 @@ class AccountService(ProfileOperations):
         self.authenticator = authenticator
         self.limiter = limiter
         self.hasher = hasher
+        self.mailer = mailer
         self.attempts = SignInAttempts(limiter, settings)
         self.password_checks = PasswordChecks(limiter, settings)
 
@@ -159,10 +154,22 @@ class AccountService(ProfileOperations):
         self, *, login: str, password: str, device_name: str | None, client: ClientInfo
     ) -> SignedIn:
         started = time.perf_counter()
+        device_name = validation.text(device_name, field="deviceName", max_length=100)
+        user = await self._checked_login(login, password, client, started)
+        if not user.active:
+            await self.security_audit.record_alone(
+                sign_in_refused(user.id, refusal_code(user), client, started)
+            )
+            raise refusal(user)
+        return await self._open_session(user, device_name, client, started)
+
+    async def _checked_login(
+        self, login: str, password: str, client: ClientInfo, started: float
+    ) -> User:
+        """The account of a right login and password, whatever its state; rate limited."""
         login = login.strip()
         if not login:
             raise BadUserInput("Enter your email or username.", field="login")
-        device_name = validation.text(device_name, field="deviceName", max_length=100)
         async with self.db() as db:
             user = await UserRepository(db).get_by_login(login)
         # Keyed by the account, so alternating email and username gains nothing.
@@ -173,7 +180,7 @@ class AccountService(ProfileOperations):
             raise Unauthenticated("Wrong email, username or password.", field="password")
         assert user is not None  # verify() refuses a missing account
         await self.attempts.succeeded(account, client.ip)
-        return await self._open_session(user, device_name, client, started)
+        return user
 
     async def _sign_in_failed(
         self, user: User | None, login: str, client: ClientInfo, started: float
@@ -208,7 +215,7 @@ class AccountService(ProfileOperations):
         )
         await self.sessions.create(session)
         async with self.db() as db, db.begin():
-            await UserRepository(db).touch_last_seen(user.id)
+            await UserRepository(db).touch_last_login(user.id)
             await _record_audit(db, AuditAction.LOGIN, user.id, client, {"sessionId": session.id})
             await OutboxRepository(db).append(user.id, "session.created", _session_event(session))
             signed_in = session_event(

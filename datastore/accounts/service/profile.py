@@ -22,6 +22,8 @@ PRESENCE_STATUSES = ("ONLINE", "OFFLINE", "AWAY", "DO_NOT_DISTURB")
 @dataclass(frozen=True)
 class ProfileChanges:
     display_name: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
     avatar_url: str | None = None
     profile: dict[str, Any] | None = None
     # Which of the above were given: an explicit null clears the field.
@@ -39,6 +41,9 @@ class ProfileOperations:
             values["display_name"] = validation.text(
                 changes.display_name, field="displayName", max_length=100
             )
+        for name, field in (("first_name", "firstName"), ("last_name", "lastName")):
+            if name in changes.given:
+                values[name] = validation.text(getattr(changes, name), field=field, max_length=100)
         if "avatar_url" in changes.given:
             values["avatar_url"] = validation.http_url(changes.avatar_url, field="avatarUrl")
         if "profile" in changes.given:

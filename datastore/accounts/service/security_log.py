@@ -63,6 +63,19 @@ def sign_in_failed(user_id: uuid.UUID | None, client: Client, started: float) ->
     )
 
 
+def sign_in_refused(user_id: uuid.UUID, code: str, client: Client, started: float) -> SecurityEvent:
+    """The right password of an account that is not active (deactivated or being deleted)."""
+    return security_event(
+        T.SIGN_IN_FAILED,
+        "Sign-in refused: the account is not active.",
+        client,
+        user_id=user_id,
+        success=False,
+        error_code=code,
+        started=started,
+    )
+
+
 async def record_password_changed(
     log: SecurityAuditLog,
     db: AsyncSession,

@@ -12,26 +12,30 @@ from sqlalchemy import and_, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from datastore.accounts.repository.users import active_user_ids
 from datastore.pod.repository.entries import visible_now
 from datastore.pod.share_tables import EntryShare, ShareLink
 from datastore.pod.tables import Entry
 
 
 def live_share() -> Any:
-    """A share that still gives access: not revoked, and its time not run out. Expiry is
-    checked at each read, so no job is needed for it to end."""
+    """A share that still gives access: not revoked, its time not run out, and its owner's
+    account active (deactivating or deleting it stops every share at once; reactivating
+    brings them back). Checked at each read, so no job is needed for a share to end."""
     return and_(
         EntryShare.revoked_at.is_(None),
         or_(EntryShare.expires_at.is_(None), EntryShare.expires_at > func.now()),
+        EntryShare.owner_id.in_(active_user_ids()),
     )
 
 
 def live_link() -> Any:
-    """A link that still opens: not revoked, not expired, not used up."""
+    """A link that still opens: not revoked, not expired, not used up, its owner active."""
     return and_(
         ShareLink.revoked_at.is_(None),
         ShareLink.expires_at > func.now(),
         or_(ShareLink.max_uses.is_(None), ShareLink.use_count < ShareLink.max_uses),
+        ShareLink.owner_id.in_(active_user_ids()),
     )
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 import strawberry
 from strawberry import relay
 
-from datastore.chat.items import REACTIONS, MessageItem, ParticipantItem
+from datastore.chat.items import DELETED_SENDER, REACTIONS, MessageItem, ParticipantItem
 from datastore.people.service import person_global_id
 from resolvers.chat.ids import conversation_gid, message_key, message_node_id
 from resolvers.chat.types.enums import DeliveryState, MessageKind, ReactionKind
@@ -113,8 +113,10 @@ class Message(relay.Node):
     def sender_id(self) -> strawberry.ID:
         return strawberry.ID(person_global_id(self.item.sender_id))
 
-    @strawberry.field(description="The sender.")
+    @strawberry.field(description="The sender; a deleted account's shows as deleted.")
     async def sender(self, info: Info) -> Person | None:
+        if self.item.sender_id == DELETED_SENDER:
+            return Person.deleted()
         row = await info.context.loaders.user_by_id.load(uuid.UUID(self.item.sender_id))
         return Person.from_row(row) if row else None
 

@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
+from datastore.accounts.tables import DELETED_ACCOUNT_ID
 from datastore.pod.tables import ActivityLog
 from resolvers.core.context import Info
 from resolvers.core.ids import global_id
@@ -42,6 +43,8 @@ class ActivityEvent:
     async def by(self, info: Info) -> Person | None:
         if self.row.actor_id is None:
             return None
+        if self.row.actor_id == DELETED_ACCOUNT_ID:
+            return Person.deleted()
         return (await Person.resolve_nodes(info=info, node_ids=[str(self.row.actor_id)]))[0]
 
     @strawberry.field(description="The entry, while it still exists.")

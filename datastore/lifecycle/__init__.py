@@ -1,0 +1,1 @@
+"""Account lifecycle: the purge of a deleted account from every store, and its verification."""

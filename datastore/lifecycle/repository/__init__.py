@@ -1,0 +1,1 @@
+"""Per-store erasers of the purge plan (datastore/lifecycle/plan.py) and their leftover counts."""
