@@ -13,6 +13,7 @@ from datastore.accounts.service import AccountService
 from datastore.accounts.service.authenticator import Authenticator
 from datastore.assistant.service import AssistantService
 from datastore.chat.service import ChatService
+from datastore.exports.service import ExportService
 from datastore.insights.cache import InsightsCache
 from datastore.insights.service import InsightsService
 from datastore.journal.service import (
@@ -60,3 +61,5 @@ class Services:
     media: MediaProcessor
     secret_tags: SecretTagService
     vault: VaultService
+    # Archives of a user's data (requestExport, the export worker) and their import.
+    exports: ExportService

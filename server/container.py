@@ -18,6 +18,7 @@ from datastore.accounts.service.authenticator import Authenticator
 from datastore.accounts.service.passwords import PasswordHasher
 from datastore.assistant.service import AssistantService
 from datastore.chat.service import ChatService
+from datastore.exports.service import ExportService
 from datastore.insights.cache import InsightsCache
 from datastore.insights.service import InsightsService
 from datastore.journal.service import (
@@ -97,6 +98,7 @@ def build_services(clients: Clients) -> Services:
             clients, OpaqueServer.from_setting(settings.vault.server_setup)
         ),
         vault=VaultService(clients),
+        exports=ExportService(clients, notifications, pod.keys, pod.attachments, security_audit),
     )
 
 
@@ -113,6 +115,8 @@ def workers(services: Services) -> dict[str, Worker]:
         "journal-ai-worker": services.journal_ai.run,
         # Thumbnails and stripped images of uploaded files.
         "media-worker": services.media.run,
+        # Builds requested archives and deletes expired ones.
+        "export-worker": services.exports.run,
     }
 
 

@@ -29,6 +29,9 @@ from resolvers.chat.types.media import ChatMedia
 from resolvers.chat.types.message import Message
 from resolvers.core.node import node_queries
 from resolvers.core.scalars import SCALAR_OVERRIDES
+from resolvers.exports.mutations import ExportMutations
+from resolvers.exports.queries import ExportQueries
+from resolvers.exports.types import Export
 from resolvers.insights.queries import InsightQueries
 from resolvers.journal.mutations import JournalMutations
 from resolvers.journal.queries import JournalQueries
@@ -71,6 +74,7 @@ from server.graphql.nul_bytes import RejectNulBytes
 QUERIES: tuple[type, ...] = (
     AccountQueries,
     ChatQueries,
+    ExportQueries,
     InsightQueries,
     JournalQueries,
     NotificationQueries,
@@ -97,6 +101,7 @@ MUTATIONS: tuple[type, ...] = (
     AttachmentMutations,
     ShareMutations,
     VaultMutations,
+    ExportMutations,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (
     AccountSubscriptions,
@@ -131,6 +136,7 @@ TYPES: tuple[type, ...] = (
     PodSearchResult,
     SecretTag,
     VaultSession,
+    Export,
 )
 
 

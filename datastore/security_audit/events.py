@@ -23,6 +23,8 @@ class SecurityEventType(StrEnum):
     SECRET_SHARED = "SECRET_SHARED"
     SHARE_REVOKED = "SHARE_REVOKED"
     EXPORT_REQUESTED = "EXPORT_REQUESTED"
+    EXPORT_DOWNLOADED = "EXPORT_DOWNLOADED"
+    EXPORT_IMPORTED = "EXPORT_IMPORTED"
 
 
 class SecurityEventCategory(StrEnum):
@@ -61,6 +63,8 @@ CATEGORY: dict[SecurityEventType, SecurityEventCategory] = {
     _T.SECRET_SHARED: _C.SHARING,
     _T.SHARE_REVOKED: _C.SHARING,
     _T.EXPORT_REQUESTED: _C.EXPORT,
+    _T.EXPORT_DOWNLOADED: _C.EXPORT,
+    _T.EXPORT_IMPORTED: _C.EXPORT,
 }
 SEVERITY: dict[SecurityEventType, SecurityEventSeverity] = {
     **{event_type: _S.INFO for event_type in SecurityEventType},
@@ -70,6 +74,7 @@ SEVERITY: dict[SecurityEventType, SecurityEventSeverity] = {
     _T.SECRET_TAG_DELETED: _S.WARNING,
     _T.SECRET_SHARED: _S.WARNING,
     _T.EXPORT_REQUESTED: _S.WARNING,
+    _T.EXPORT_DOWNLOADED: _S.WARNING,
 }
 
 MAX_MESSAGE = 500
