@@ -10,6 +10,7 @@ so importing the same archive again creates nothing.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -21,7 +22,7 @@ from datastore.exports.import_journal import JournalImport
 from datastore.exports.import_pod import PodImport
 from datastore.exports.items import ItemReader
 from datastore.exports.ledger import ImportReport, Ledger
-from datastore.exports.reader import ArchiveReader, ReadLimits
+from datastore.exports.reader import BAD_ARCHIVE, ArchiveReader, ReadLimits
 from datastore.exports.repository import ImportRecordRepository
 from datastore.exports.sections import Section, journal, pod
 from datastore.kit.errors import DomainError
@@ -154,10 +155,13 @@ class Importer:
                 if source in known or file is None:
                     continue
                 try:
-                    staged[source] = await self.attachments.stage(
-                        Actor(user_id, None), file, field="file"
-                    )
+                    stored = await self.attachments.stage(Actor(user_id, None), file, field="file")
+                    # Kept byte for byte: the media job processed it once in the account
+                    # it was exported from (it makes the thumbnail again, nothing else).
+                    staged[source] = dataclasses.replace(stored, keep_metadata=True)
                 except DomainError as error:
+                    if error.extensions.get("reason") == BAD_ARCHIVE:
+                        raise  # the archive's own file is damaged: said already
                     where = ItemReader(pod.ATTACHMENTS.file, index, item)
                     raise where.about("file", error) from None
         except BaseException:

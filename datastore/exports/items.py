@@ -10,6 +10,7 @@ from uuid import UUID
 
 import orjson
 
+from datastore.exports.reader import BAD_ARCHIVE
 from datastore.kit.errors import BadUserInput, DomainError
 
 A = TypeVar("A")
@@ -22,7 +23,7 @@ class ItemReader:
         self.where = f"{file} item {index + 1}"
         self.item = item
 
-    def bad(self, key: str, message: str, *, reason: str = "BAD_ARCHIVE") -> BadUserInput:
+    def bad(self, key: str, message: str, *, reason: str = BAD_ARCHIVE) -> BadUserInput:
         return BadUserInput(
             f"{self.where}, `{key}`: {message} Nothing was imported.", field="file", reason=reason
         )
@@ -110,7 +111,7 @@ class ItemReader:
 
     def about(self, key: str, error: DomainError) -> BadUserInput:
         """A domain error (a file refused by type or quota) said about this item."""
-        return self.bad(key, error.message, reason=error.extensions.get("reason", "BAD_ARCHIVE"))
+        return self.bad(key, error.message, reason=error.extensions.get("reason", BAD_ARCHIVE))
 
 
 def _tuple(kinds: type | tuple[type, ...]) -> tuple[type, ...]:

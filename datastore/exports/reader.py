@@ -26,6 +26,8 @@ MAX_JSON_BYTES = 64 * 1024 * 1024
 MAX_RATIO = 200
 RATIO_FLOOR_BYTES = 1024 * 1024
 READ_CHUNK = 256 * 1024
+# extensions.reason of every error about the archive itself.
+BAD_ARCHIVE = "BAD_ARCHIVE"
 
 
 @dataclass(frozen=True)
@@ -168,4 +170,4 @@ def _json(data: bytes, name: str) -> Any:
 
 
 def bad_archive(message: str) -> BadUserInput:
-    return BadUserInput(message + " Nothing was imported.", field="file", reason="BAD_ARCHIVE")
+    return BadUserInput(message + " Nothing was imported.", field="file", reason=BAD_ARCHIVE)

@@ -127,7 +127,7 @@ class ImportRecordRepository:
             ImportRecord.archive_id == archive_id,
             ImportRecord.kind == kind,
         )
-        return dict((await self.session.execute(statement)).tuples().all())
+        return {key: value for key, value in await self.session.execute(statement)}
 
     async def record(
         self,

@@ -211,9 +211,8 @@ def items(files: dict[str, Any], name: str) -> list[dict[str, Any]]:
     return document["items"]
 
 
-def rezip(content: bytes, **replaced: bytes) -> bytes:
-    """The archive with some members' bytes replaced (names with / as __)."""
-    members = {k.replace("__", "/"): v for k, v in replaced.items()}
+def rezip(content: bytes, members: dict[str, bytes]) -> bytes:
+    """The archive with some members' bytes replaced."""
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(content)) as source,

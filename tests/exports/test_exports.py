@@ -50,7 +50,9 @@ query { journalEntries(first: 100) { edges { node { id content mood
 MESSAGES = "query($c: ID!) { messages(conversationId: $c, first: 100) { edges { node { id } } } }"
 NOTIFICATIONS = "query { notifications(first: 100) { edges { node { id kind data } } } }"
 SESSIONS = "query { sessions(first: 100) { edges { node { id } } } }"
-CHANGES = "query($since: String) { changes(since: $since, first: 100) { edges { node { seq entityId } } } }"
+CHANGES = """
+query($since: String) { changes(since: $since, first: 100) { edges { node { seq entityId } } } }
+"""
 AUDIT = "query { securityAuditLog(first: 50) { edges { node { type correlationId success } } } }"
 ENTRY_ACTIVITY = """
 query($e: ID) { activity(first: 50, entryId: $e) { edges { node { action newValues } } } }
@@ -86,7 +88,7 @@ async def _files_processed(client: GraphQLClient, account: Account, entry_id: st
 
 async def test_an_export_holds_every_item_the_api_shows(client: GraphQLClient) -> None:
     # given: an account with data in every domain
-    me, friend, made = await fill_every_domain(client)
+    me, _friend, made = await fill_every_domain(client)
     attachments = await _files_processed(client, me, made["note"]["id"])
 
     # when: I export and download the archive through its signed URL

@@ -83,4 +83,4 @@ class JournalExportRepository:
         statement = select(lowered, JournalTag.id).where(
             JournalTag.user_id == user_id, lowered.in_([n.lower() for n in names])
         )
-        return dict((await self.session.execute(statement)).tuples().all())
+        return {key: value for key, value in await self.session.execute(statement)}

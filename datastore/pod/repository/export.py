@@ -81,4 +81,4 @@ class PodExportRepository:
     ) -> dict[str, uuid.UUID]:
         """An import's question: which of these slugs the user has already."""
         statement = select(Tag.slug, Tag.id).where(Tag.user_id == user_id, Tag.slug.in_(slugs))
-        return dict((await self.session.execute(statement)).tuples().all())
+        return {key: value for key, value in await self.session.execute(statement)}
