@@ -8,6 +8,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import NoReturn
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -19,7 +20,14 @@ from datastore.kit.settings import Settings
 from datastore.services import Services
 from server.container import Container
 
-console = Console(stderr=True)
+# soft_wrap: a message is one line however narrow the terminal (or none, in a pipe).
+console = Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+def _refuse(message: str) -> NoReturn:
+    """One line on stderr and exit status 2, as the other commands' expected failures."""
+    console.print(f"personalpod: {message}", markup=False)
+    raise SystemExit(2)
 
 
 def _operator(user_id: uuid.UUID, command: str) -> Caller:
@@ -29,7 +37,7 @@ def _operator(user_id: uuid.UUID, command: str) -> Caller:
 
 async def export_account(settings: Settings, login: str, output: Path) -> None:
     if await asyncio.to_thread(output.exists):
-        raise SystemExit(f"personalpod: {output} exists; choose a new file. Nothing was written.")
+        _refuse(f"{output} exists; choose a new file. Nothing was written.")
     async with _services(settings) as services:
         user_id = await _user(services, login)
         partial = output.with_name(output.name + ".partial")
@@ -52,7 +60,7 @@ async def export_account(settings: Settings, login: str, output: Path) -> None:
 
 async def import_archive(settings: Settings, login: str, archive: Path) -> None:
     if not await asyncio.to_thread(archive.is_file):
-        raise SystemExit(f"personalpod: no file {archive}. Nothing was imported.")
+        _refuse(f"no file {archive}. Nothing was imported.")
     async with _services(settings) as services:
         user_id = await _user(services, login)
         try:
@@ -61,7 +69,7 @@ async def import_archive(settings: Settings, login: str, archive: Path) -> None:
                     _operator(user_id, "import"), archive, progress=advance
                 )
         except DomainError as error:
-            raise SystemExit(f"personalpod: {error.message}") from error
+            _refuse(error.message)
     for kind in report.kinds:
         console.print(f"  {kind.kind}: {kind.created} created, {kind.skipped} skipped")
     console.print(f"personalpod: imported archive {report.archive_id}: {report.created} created")
@@ -80,7 +88,7 @@ async def _services(settings: Settings) -> AsyncIterator[Services]:
 async def _user(services: Services, login: str) -> uuid.UUID:
     user_id = await services.exports.user_id_by_login(login)
     if user_id is None:
-        raise SystemExit(f"personalpod: no account {login!r}. Nothing was done.")
+        _refuse(f"no account {login!r}. Nothing was done.")
     return user_id
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import uuid
 import zipfile
 from collections.abc import AsyncIterator
@@ -63,6 +64,56 @@ def test_a_written_section_reads_back_with_its_manifest(tmp_path: Path) -> None:
     readme = zipfile.ZipFile(path).read("README.md").decode()
     assert all(f"## {s.file}" in readme and s.fields[0].name in readme for s in SECTIONS)
     reader.close()
+
+
+def _write_with_file(path: Path, data: bytes) -> None:
+    async def write() -> None:
+        writer = ArchiveWriter(path)
+        manifest = Manifest(uuid.uuid4(), uuid.uuid4(), "2026-12-02T10:00:00+00:00", 7, CONSISTENCY)
+        manifest.files.append(await writer.write_section(pod.TAGS, _rows([TAG])))
+        await writer.write_file("files/pod/x/a.bin", _rows_of(data), compress=False)
+        writer.finish(manifest, render(SECTIONS))
+
+    asyncio.run(write())
+
+
+async def _rows_of(data: bytes) -> AsyncIterator[bytes]:
+    for start in range(0, len(data), 1000):
+        yield data[start : start + 1000]
+
+
+def test_a_file_reads_back_checked_against_its_checksum(tmp_path: Path) -> None:
+    # given: an archive holding a file
+    path = tmp_path / "a.zip"
+    data = bytes(range(256)) * 40
+    _write_with_file(path, data)
+    reader = ArchiveReader(path, LIMITS)
+
+    async def read(sha256: str) -> bytes:
+        return b"".join([c async for c in reader.file_chunks("files/pod/x/a.bin", sha256)])
+
+    # when / then: its bytes under the right checksum; BAD_USER_INPUT under another
+    assert reader.has_file("files/pod/x/a.bin", len(data))
+    assert asyncio.run(read(hashlib.sha256(data).hexdigest())) == data
+    with pytest.raises(BadUserInput, match="does not match its checksum"):
+        asyncio.run(read("0" * 64))
+    reader.close()
+
+
+@pytest.mark.parametrize(
+    ("limits", "message"),
+    [
+        (ReadLimits(max_total_bytes=64 * 1024 * 1024, max_file_bytes=100), "larger than 100"),
+        (ReadLimits(max_total_bytes=5000, max_file_bytes=1024 * 1024), "unpacks to more than"),
+    ],
+)
+def test_files_past_the_limits_are_refused(
+    tmp_path: Path, limits: ReadLimits, message: str
+) -> None:
+    path = tmp_path / "a.zip"
+    _write_with_file(path, b"x" * 10_000)
+    with pytest.raises(BadUserInput, match=message):
+        ArchiveReader(path, limits)
 
 
 def test_an_undocumented_field_fails_the_export(tmp_path: Path) -> None:
