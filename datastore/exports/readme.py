@@ -35,7 +35,8 @@ def render(sections: Sequence[Section]) -> str:
         "",
         "Pod entries are exported with their secrets (passwords, TOTP seeds, sensitive "
         "bodies) decrypted: keep this archive as safe as the account. The files attached to "
-        "entries are under `files/pod/<attachment id>/<file name>`, byte for byte as stored.",
+        "entries are under `files/pod/<attachment id>/<file name>` and those of chat messages "
+        "under `files/chat/<file id>/<file name>`, byte for byte as stored.",
         "",
         "Hidden journal entries (those under a secret tag) are exported only as the "
         "ciphertext the server holds: the server never has their keys, so nothing in "
@@ -56,7 +57,8 @@ def render(sections: Sequence[Section]) -> str:
         "`createdAt`, `syncPosition.seq`, `consistency`, `files`: for each JSON file its "
         "`name`, `file`, `format`, `version`, `items` (how many) and `sha256`, and "
         "`attachmentFiles`: how many files are under `files/`, their `bytes`, and how many "
-        "the blob store could not give (`missing`).",
+        "the blob store could not give (`missing`; their items say `file` or `mediaFile` "
+        "null).",
         "",
     ]
     for section in sections:

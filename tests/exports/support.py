@@ -16,6 +16,7 @@ from tests.support import journal as journal_steps
 from tests.support.chat import direct, send
 from tests.support.client import Account, GraphQLClient
 from tests.support.files import add_attachment, multipart, png_bytes
+from tests.support.media import send_media, upload_chat_media
 from tests.support.pod import create_category, create_entry, create_tag
 from tests.support.sharing import CREATE_LINK, friends, later, share
 from tests.support.vault import CREATE_HIDDEN, blob, register_tag
@@ -38,6 +39,7 @@ mutation($file: Upload!) {
 """
 CREATE_REMINDER = "mutation($i: CreateReminderInput!) { createReminder(input: $i) { id } }"
 TEXT_FILE = b"The minutes of the meeting, as plain text.\n"
+CHAT_FILE = b"Agenda: one, two, three.\n"
 
 
 @dataclass
@@ -129,6 +131,8 @@ async def fill_every_domain(client: GraphQLClient) -> tuple[Account, Account, Ma
     conversation = await direct(client, me, friend)
     mine = await send(client, me, conversation, "hi from me")
     answer = await send(client, friend, conversation, "hi back")
+    media = await upload_chat_media(client, friend, CHAT_FILE, name="agenda.txt")
+    document = await send_media(client, friend, conversation, media["id"], kind="DOCUMENT")
     return (
         me,
         friend,
@@ -152,7 +156,7 @@ async def fill_every_domain(client: GraphQLClient) -> tuple[Account, Account, Ma
                 "secret_tag": secret_tag,
                 "hidden": hidden,
                 "conversation": conversation,
-                "messages": [mine, answer],
+                "messages": [mine, answer, document],
             }
         ),
     )

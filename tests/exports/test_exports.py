@@ -12,6 +12,7 @@ import httpx
 
 from datastore.exports.repository import ExportRepository
 from tests.exports.support import (
+    CHAT_FILE,
     EXPORTS,
     REQUEST,
     TEXT_FILE,
@@ -106,9 +107,12 @@ async def test_an_export_holds_every_item_the_api_shows(client: GraphQLClient) -
     assert manifest["format"] == "personalpod.export.manifest"
     assert manifest["archiveId"] == raw_id(export["id"])
     assert manifest["syncPosition"]["seq"] == export["syncSeq"] > 0
+    stored = [a["file"] for a in items(files, "pod/attachments.json")] + [
+        m["mediaFile"] for m in items(files, "chat/messages.json") if m["mediaFile"]
+    ]
     assert manifest["attachmentFiles"] == {
-        "count": 2,
-        "bytes": sum(len(files[a["file"]]) for a in items(files, "pod/attachments.json")),
+        "count": 3,
+        "bytes": sum(len(files[name]) for name in stored),
         "missing": 0,
     }
     for listed in manifest["files"]:
@@ -185,7 +189,9 @@ async def test_an_export_holds_every_item_the_api_shows(client: GraphQLClient) -
     conversations = items(files, "chat/conversations.json")
     assert [c["id"] for c in conversations] == [raw_id(made["conversation"])]
     messages = items(files, "chat/messages.json")
-    assert [m["body"] for m in messages] == ["hi from me", "hi back"]
+    assert [m["body"] for m in messages] == ["hi from me", "hi back", None]
+    assert [m["mediaFile"] is not None for m in messages] == [False, False, True]
+    assert files[messages[2]["mediaFile"]] == CHAT_FILE
     listed = await client.data(MESSAGES, {"c": made["conversation"]}, token=me.token)
     # A message's global id is its conversation's and its own.
     assert {f"{m['conversationId']}/{m['id']}" for m in messages} == ids(

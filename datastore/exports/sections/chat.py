@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
-from datastore.chat.items import InboxItem
+from datastore.chat.items import InboxItem, MessageItem
+from datastore.chat.repository.media import ChatMediaRepository
+from datastore.chat.service.media import ChatMediaService
 from datastore.exports.sections.base import Scope, Section, fields
+from datastore.kit.blobs import StoredBlob
 
 PAGE = 100
 
@@ -47,6 +51,7 @@ async def _messages(scope: Scope) -> AsyncIterator[dict[str, Any]]:
                 batch = await scope.messages.page(
                     row.conversation_id, start=start, forward=True, limit=PAGE
                 )
+                files = await _media_files(scope, batch)
                 for message in batch:
                     yield {
                         "conversationId": message.conversation_id,
@@ -56,6 +61,7 @@ async def _messages(scope: Scope) -> AsyncIterator[dict[str, Any]]:
                         "body": message.body,
                         "replyTo": message.reply_to,
                         "media": message.media,
+                        "mediaFile": files.get(message.id),
                         "reactions": {k: sorted(v) for k, v in message.reactions.items()},
                         "edits": message.edits,
                         "createdAt": message.created_at,
@@ -65,6 +71,34 @@ async def _messages(scope: Scope) -> AsyncIterator[dict[str, Any]]:
                 if len(batch) < PAGE:
                     break
                 start = batch[-1].id
+
+
+async def _media_files(scope: Scope, batch: list[MessageItem]) -> dict[str, str]:
+    """Message id -> where its file is in the archive, for the files of `batch` I may
+    download (mine, and others' once processed), copied in now."""
+    wanted = {m.id: (m.media or {}).get("media_id") for m in batch}
+    ids = [uuid.UUID(v) for v in wanted.values() if isinstance(v, str) and _is_uuid(v)]
+    if not ids:
+        return {}
+    rows = {str(r.id): r for r in await ChatMediaRepository(scope.db).list_by_ids(ids)}
+    found: dict[str, str] = {}
+    for message_id, media_id in wanted.items():
+        row = rows.get(media_id) if isinstance(media_id, str) else None
+        if row is None or not ChatMediaService.offered_to(scope.user_id, row):
+            continue
+        name = f"files/chat/{row.id}/{row.name}"
+        blob = StoredBlob(row.blob_key, row.size, row.sha256, row.blocks)
+        if await scope.files.add(name, blob, compress=row.mime_type.startswith("text/")):
+            found[message_id] = name
+    return found
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 CONVERSATIONS = Section(
@@ -99,6 +133,11 @@ MESSAGES = Section(
         ("body", "The text, or null."),
         ("replyTo", "Id of the message it answers, or null."),
         ("media", "Media metadata (object), or null."),
+        (
+            "mediaFile",
+            "Where the message's file is in this archive (files/chat/<id>/<name>), or null: "
+            "no file, not processed yet (someone else's), or lost by the blob store.",
+        ),
         ("reactions", "Reaction kind -> ids of the users who reacted so."),
         ("edits", "Earlier versions: objects with the old body and when it changed."),
         ("createdAt", "ISO 8601."),

@@ -270,7 +270,7 @@ ATTACHMENTS = Section(
         (
             "file",
             "Where its bytes are in this archive, or null if the blob store could not give "
-            "them (counted as `attachmentFiles.missing` in manifest.json).",
+            "them (counted in `attachmentFiles.missing` of manifest.json).",
         ),
         ("createdAt", "ISO 8601."),
     ),
