@@ -109,13 +109,8 @@ class ExportService:
 
     async def request(self, caller: Caller) -> Export:
         """A new PENDING export of my data; RATE_LIMITED past EXPORT_LIMIT_PER_DAY."""
-        await self.clients.limiter.reserve(
-            Limit(
-                key=f"exports:{caller.user_id}",
-                limit=self.settings.export.limit_per_day,
-                window=DAY_SECONDS,
-                what="exports requested today",
-            )
+        await self._daily(
+            f"exports:{caller.user_id}", self.settings.export.limit_per_day, "exports"
         )
         async with self.db() as db, db.begin():
             row = await ExportRepository(db).create(caller.user_id)
@@ -302,13 +297,8 @@ class ExportService:
     async def import_upload(self, caller: Caller, file: IncomingFile) -> ImportReport:
         """importArchive: an uploaded archive, spooled to disk (a zip is read by seeking),
         then imported; RATE_LIMITED past EXPORT_IMPORT_LIMIT_PER_DAY."""
-        await self.clients.limiter.reserve(
-            Limit(
-                key=f"imports:{caller.user_id}",
-                limit=self.settings.export.import_limit_per_day,
-                window=DAY_SECONDS,
-                what="archives imported today",
-            )
+        await self._daily(
+            f"imports:{caller.user_id}", self.settings.export.import_limit_per_day, "imports"
         )
         with tempfile.TemporaryDirectory(prefix="pp-import-") as folder:
             path = Path(folder) / "import.zip"
@@ -333,6 +323,11 @@ class ExportService:
         return await self.importer.import_archive(
             caller.user_id, path, progress=progress, then=audit
         )
+
+    async def _daily(self, key: str, limit: int, what: str) -> None:
+        """One of today's `limit` slots, or RATE_LIMITED."""
+        window = Limit(key=key, limit=limit, window=DAY_SECONDS, what=f"{what} today")
+        await self.clients.limiter.reserve(window)
 
     async def _audit(
         self, db: AsyncSession, event_type: SecurityEventType, archive_id: uuid.UUID, caller: Caller

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
-
 import strawberry
 
 from resolvers.core.context import Info
 from resolvers.core.pagination import (
+    TIME_AND_ID,
     After,
     Connection,
     First,
@@ -16,11 +14,10 @@ from resolvers.core.pagination import (
     encode_cursor,
     keyset_page,
     page_limit,
+    time_and_id,
 )
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.exports.types import Export
-
-_CURSOR = r"[0-9T:.+\-]{19,40}\|[0-9a-f-]{36}"
 
 
 @strawberry.type
@@ -34,7 +31,7 @@ class ExportQueries:
     ) -> Connection[Export]:
         user_id = info.context.require_principal().user_id
         limit = page_limit(info, first)
-        start = decode_after("export", after, pattern=_CURSOR, parse=_export_key)
+        start = decode_after("export", after, pattern=TIME_AND_ID, parse=time_and_id)
         rows = await info.context.services.exports.list_exports(
             user_id, after=start, limit=limit + 1
         )
@@ -47,8 +44,3 @@ class ExportQueries:
             node=Export.from_row,
             cursor=lambda row: encode_cursor("export", f"{row.created_at.isoformat()}|{row.id}"),
         )
-
-
-def _export_key(value: str) -> tuple[datetime, uuid.UUID]:
-    at, _, export_id = value.partition("|")
-    return datetime.fromisoformat(at), uuid.UUID(export_id)

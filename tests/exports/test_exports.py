@@ -366,3 +366,24 @@ async def test_another_users_export_cannot_be_requested(client: GraphQLClient) -
     for account in (me, other):
         listed = await client.data(EXPORTS, token=account.token)
         assert listed["exports"]["edges"] == []
+
+
+async def test_my_exports_page_with_cursors(client: GraphQLClient) -> None:
+    # given: two requested exports
+    me = await client.sign_up()
+    first = (await client.data(REQUEST, token=me.token))["requestExport"]
+    second = (await client.data(REQUEST, token=me.token))["requestExport"]
+
+    # when: I page one at a time, and with a cursor that is not one of this list
+    page = (await client.data(EXPORTS, {"first": 1}, token=me.token))["exports"]
+    after = page["pageInfo"]["endCursor"]
+    rest = (await client.data(EXPORTS, {"first": 1, "after": after}, token=me.token))["exports"]
+    bad = await client.execute(EXPORTS, {"after": "bm90LWEtY3Vyc29y"}, token=me.token)
+
+    # then: newest first, each once; the bad cursor is BAD_USER_INPUT naming `after`
+    assert [e["node"]["id"] for e in page["edges"]] == [second["id"]]
+    assert page["pageInfo"]["hasNextPage"] is True
+    assert [e["node"]["id"] for e in rest["edges"]] == [first["id"]]
+    assert rest["pageInfo"]["hasNextPage"] is False
+    assert error_codes(bad) == ["BAD_USER_INPUT"]
+    assert bad["errors"][0]["extensions"]["field"] == "after"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+from datastore.accounts.items import SessionItem
 from datastore.accounts.repository.sessions import session_cursor
-from datastore.exports.sections.base import Scope, Section, fields, iso
+from datastore.exports.sections.base import Scope, Section, fields, iso, pages
 
 PAGE = 100
 
@@ -26,22 +27,19 @@ async def _profile(scope: Scope) -> AsyncIterator[dict[str, Any]]:
 
 
 async def _sessions(scope: Scope) -> AsyncIterator[dict[str, Any]]:
-    after = None
-    while True:
-        page, more = await scope.sessions.list_for_user(str(scope.user_id), limit=PAGE, after=after)
-        for session in page:
-            yield {
-                "id": session.id,
-                "deviceName": session.device_name,
-                "userAgent": session.user_agent,
-                "ip": session.ip,
-                "createdAt": session.created_at,
-                "lastActiveAt": session.last_active_at,
-                "expiresAt": session.expires_at,
-            }
-        if not more or not page:
-            return
-        after = session_cursor(page[-1])
+    async def fetch(after: str | None) -> tuple[list[SessionItem], bool]:
+        return await scope.sessions.list_for_user(str(scope.user_id), limit=PAGE, after=after)
+
+    async for session in pages(fetch, session_cursor):
+        yield {
+            "id": session.id,
+            "deviceName": session.device_name,
+            "userAgent": session.user_agent,
+            "ip": session.ip,
+            "createdAt": session.created_at,
+            "lastActiveAt": session.last_active_at,
+            "expiresAt": session.expires_at,
+        }
 
 
 PROFILE = Section(

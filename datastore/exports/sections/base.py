@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +24,8 @@ from datastore.notifications.repository import NotificationRepository
 from datastore.pod.service.datakeys import DataKeys
 
 FORMAT_PREFIX = "personalpod."
+T = TypeVar("T")
+C = TypeVar("C")
 
 
 class FileSink(Protocol):
@@ -103,3 +105,25 @@ def text_id(value: uuid.UUID | None) -> str | None:
 
 def b64(value: bytes | None) -> str | None:
     return base64.b64encode(value).decode() if value is not None else None
+
+
+async def each(batches: AsyncIterator[Sequence[T]]) -> AsyncIterator[T]:
+    """The rows of a repository's keyset batches, one at a time."""
+    async for batch in batches:
+        for row in batch:
+            yield row
+
+
+async def pages(
+    fetch: Callable[[C | None], Awaitable[tuple[list[T], bool]]], cursor: Callable[[T], C]
+) -> AsyncIterator[T]:
+    """Every item of a DynamoDB list read a page at a time: `fetch(after)` gives a page and
+    whether more follow, `cursor(last item)` where the next page starts."""
+    after: C | None = None
+    while True:
+        page, more = await fetch(after)
+        for item in page:
+            yield item
+        if not more or not page:
+            return
+        after = cursor(page[-1])

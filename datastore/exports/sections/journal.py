@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from datastore.exports.sections.base import Scope, Section, fields, iso
+from datastore.exports.sections.base import Scope, Section, each, fields, iso
 from datastore.journal.repository.analysis import AnalysisRepository
 from datastore.journal.repository.export import JournalExportRepository
 from datastore.journal.tables import EMOTIONS
@@ -34,38 +34,36 @@ async def _entries(scope: Scope) -> AsyncIterator[dict[str, Any]]:
 
 
 async def _tags(scope: Scope) -> AsyncIterator[dict[str, Any]]:
-    async for batch in JournalExportRepository(scope.db).tags(scope.user_id):
-        for row in batch:
-            yield {
-                "id": str(row.id),
-                "name": row.name,
-                "color": row.color,
-                "version": row.version,
-                "createdAt": iso(row.created_at),
-            }
+    async for row in each(JournalExportRepository(scope.db).tags(scope.user_id)):
+        yield {
+            "id": str(row.id),
+            "name": row.name,
+            "color": row.color,
+            "version": row.version,
+            "createdAt": iso(row.created_at),
+        }
 
 
 async def _reminders(scope: Scope) -> AsyncIterator[dict[str, Any]]:
-    async for batch in JournalExportRepository(scope.db).reminders(scope.user_id):
-        for row in batch:
-            yield {
-                "id": str(row.id),
-                "title": row.title,
-                "description": row.description,
-                "remindAt": iso(row.remind_at),
-                "timeZone": row.time_zone,
-                "priority": row.priority,
-                "repeat": row.repeat,
-                "intervalDays": row.repeat_interval_days,
-                "repeatAnchor": iso(row.repeat_anchor),
-                "completed": row.is_completed,
-                "completedAt": iso(row.completed_at),
-                "nextFireAt": iso(row.fire_at),
-                "lastFiredAt": iso(row.last_fired_at),
-                "version": row.version,
-                "createdAt": iso(row.created_at),
-                "updatedAt": iso(row.updated_at),
-            }
+    async for row in each(JournalExportRepository(scope.db).reminders(scope.user_id)):
+        yield {
+            "id": str(row.id),
+            "title": row.title,
+            "description": row.description,
+            "remindAt": iso(row.remind_at),
+            "timeZone": row.time_zone,
+            "priority": row.priority,
+            "repeat": row.repeat,
+            "intervalDays": row.repeat_interval_days,
+            "repeatAnchor": iso(row.repeat_anchor),
+            "completed": row.is_completed,
+            "completedAt": iso(row.completed_at),
+            "nextFireAt": iso(row.fire_at),
+            "lastFiredAt": iso(row.last_fired_at),
+            "version": row.version,
+            "createdAt": iso(row.created_at),
+            "updatedAt": iso(row.updated_at),
+        }
 
 
 async def _analyses(scope: Scope) -> AsyncIterator[dict[str, Any]]:

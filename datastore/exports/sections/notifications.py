@@ -5,31 +5,29 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from datastore.exports.sections.base import Scope, Section, fields
+from datastore.exports.sections.base import Scope, Section, fields, pages
+from datastore.notifications.items import NotificationItem
 from datastore.notifications.repository import notification_cursor
 
 PAGE = 100
 
 
 async def _notifications(scope: Scope) -> AsyncIterator[dict[str, Any]]:
-    after = None
-    while True:
-        page, more = await scope.notifications.page(
+    async def fetch(after: str | None) -> tuple[list[NotificationItem], bool]:
+        return await scope.notifications.page(
             str(scope.user_id), limit=PAGE, after=after, unread_only=False
         )
-        for item in page:
-            yield {
-                "id": item.sk,
-                "kind": item.kind,
-                "title": item.title,
-                "body": item.body,
-                "data": item.data,
-                "createdAt": item.created_at,
-                "readAt": item.read_at,
-            }
-        if not more or not page:
-            return
-        after = notification_cursor(page[-1])
+
+    async for item in pages(fetch, notification_cursor):
+        yield {
+            "id": item.sk,
+            "kind": item.kind,
+            "title": item.title,
+            "body": item.body,
+            "data": item.data,
+            "createdAt": item.created_at,
+            "readAt": item.read_at,
+        }
 
 
 NOTIFICATIONS = Section(

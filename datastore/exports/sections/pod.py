@@ -9,6 +9,7 @@ from datastore.exports.sections.base import (
     ExportedEntry,
     Scope,
     Section,
+    each,
     fields,
     iso,
     text_id,
@@ -19,35 +20,33 @@ from datastore.pod.repository.export import PodExportRepository
 
 
 async def _categories(scope: Scope) -> AsyncIterator[dict[str, Any]]:
-    async for batch in PodExportRepository(scope.db).categories(scope.user_id):
-        for row in batch:
-            yield {
-                "id": str(row.id),
-                "parentId": text_id(row.parent_id),
-                "name": row.name,
-                "color": row.color,
-                "icon": row.icon,
-                "position": row.position,
-                "systemKey": row.system_key,
-                "version": row.version,
-                "createdAt": iso(row.created_at),
-                "updatedAt": iso(row.updated_at),
-            }
+    async for row in each(PodExportRepository(scope.db).categories(scope.user_id)):
+        yield {
+            "id": str(row.id),
+            "parentId": text_id(row.parent_id),
+            "name": row.name,
+            "color": row.color,
+            "icon": row.icon,
+            "position": row.position,
+            "systemKey": row.system_key,
+            "version": row.version,
+            "createdAt": iso(row.created_at),
+            "updatedAt": iso(row.updated_at),
+        }
 
 
 async def _tags(scope: Scope) -> AsyncIterator[dict[str, Any]]:
-    async for batch in PodExportRepository(scope.db).tags(scope.user_id):
-        for row in batch:
-            yield {
-                "id": str(row.id),
-                "name": row.name,
-                "slug": row.slug,
-                "color": row.color,
-                "usageCount": row.usage_count,
-                "version": row.version,
-                "createdAt": iso(row.created_at),
-                "updatedAt": iso(row.updated_at),
-            }
+    async for row in each(PodExportRepository(scope.db).tags(scope.user_id)):
+        yield {
+            "id": str(row.id),
+            "name": row.name,
+            "slug": row.slug,
+            "color": row.color,
+            "usageCount": row.usage_count,
+            "version": row.version,
+            "createdAt": iso(row.created_at),
+            "updatedAt": iso(row.updated_at),
+        }
 
 
 async def _entries(scope: Scope) -> AsyncIterator[dict[str, Any]]:
@@ -83,21 +82,20 @@ async def _entries(scope: Scope) -> AsyncIterator[dict[str, Any]]:
 
 
 async def _activity(scope: Scope) -> AsyncIterator[dict[str, Any]]:
-    async for batch in PodExportRepository(scope.db).activity(scope.user_id):
-        for row in batch:
-            yield {
-                "id": row.id,
-                "action": row.action,
-                "entityType": row.entity_type,
-                "nodeType": row.node_type,
-                "entityId": str(row.entity_id),
-                "entryId": text_id(row.entry_id),
-                "sessionId": row.session_id,
-                "actorId": text_id(row.actor_id),
-                "oldValues": row.old_values,
-                "newValues": row.new_values,
-                "createdAt": iso(row.created_at),
-            }
+    async for row in each(PodExportRepository(scope.db).activity(scope.user_id)):
+        yield {
+            "id": row.id,
+            "action": row.action,
+            "entityType": row.entity_type,
+            "nodeType": row.node_type,
+            "entityId": str(row.entity_id),
+            "entryId": text_id(row.entry_id),
+            "sessionId": row.session_id,
+            "actorId": text_id(row.actor_id),
+            "oldValues": row.old_values,
+            "newValues": row.new_values,
+            "createdAt": iso(row.created_at),
+        }
 
 
 def file_name(attachment_id: object, name: str) -> str:
@@ -106,60 +104,57 @@ def file_name(attachment_id: object, name: str) -> str:
 
 
 async def _attachments(scope: Scope) -> AsyncIterator[dict[str, Any]]:
-    async for batch in PodExportRepository(scope.db).attachments(scope.user_id):
-        for row in batch:
-            blob = StoredBlob(row.blob_key, row.size, row.sha256, row.blocks)
-            name = file_name(row.id, row.name)
-            stored = await scope.files.add(name, blob, compress=row.mime_type.startswith("text/"))
-            yield {
-                "id": str(row.id),
-                "entryId": str(row.entry_id),
-                "name": row.name,
-                "mimeType": row.mime_type,
-                "size": row.size,
-                "sha256": row.sha256,
-                "file": name if stored else None,
-                "createdAt": iso(row.created_at),
-            }
+    async for row in each(PodExportRepository(scope.db).attachments(scope.user_id)):
+        blob = StoredBlob(row.blob_key, row.size, row.sha256, row.blocks)
+        name = file_name(row.id, row.name)
+        stored = await scope.files.add(name, blob, compress=row.mime_type.startswith("text/"))
+        yield {
+            "id": str(row.id),
+            "entryId": str(row.entry_id),
+            "name": row.name,
+            "mimeType": row.mime_type,
+            "size": row.size,
+            "sha256": row.sha256,
+            "file": name if stored else None,
+            "createdAt": iso(row.created_at),
+        }
 
 
 async def _shares(scope: Scope) -> AsyncIterator[dict[str, Any]]:
-    async for batch in PodExportRepository(scope.db).shares(scope.user_id):
-        for row in batch:
-            yield {
-                "id": str(row.id),
-                "direction": "RECEIVED" if row.person_id == scope.user_id else "MADE",
-                "entryId": str(row.entry_id),
-                "ownerId": str(row.owner_id),
-                "personId": str(row.person_id),
-                "sharedBy": str(row.shared_by),
-                "permission": row.permission,
-                "includeSecret": row.include_secret,
-                "expiresAt": iso(row.expires_at),
-                "revokedAt": iso(row.revoked_at),
-                "accessCount": row.access_count,
-                "lastAccessedAt": iso(row.last_accessed_at),
-                "createdAt": iso(row.created_at),
-                "updatedAt": iso(row.updated_at),
-            }
+    async for row in each(PodExportRepository(scope.db).shares(scope.user_id)):
+        yield {
+            "id": str(row.id),
+            "direction": "RECEIVED" if row.person_id == scope.user_id else "MADE",
+            "entryId": str(row.entry_id),
+            "ownerId": str(row.owner_id),
+            "personId": str(row.person_id),
+            "sharedBy": str(row.shared_by),
+            "permission": row.permission,
+            "includeSecret": row.include_secret,
+            "expiresAt": iso(row.expires_at),
+            "revokedAt": iso(row.revoked_at),
+            "accessCount": row.access_count,
+            "lastAccessedAt": iso(row.last_accessed_at),
+            "createdAt": iso(row.created_at),
+            "updatedAt": iso(row.updated_at),
+        }
 
 
 async def _links(scope: Scope) -> AsyncIterator[dict[str, Any]]:
-    async for batch in PodExportRepository(scope.db).links(scope.user_id):
-        for row in batch:
-            yield {
-                "id": str(row.id),
-                "entryId": str(row.entry_id),
-                "ownerId": str(row.owner_id),
-                "createdBy": str(row.created_by),
-                "includeSecret": row.include_secret,
-                "expiresAt": iso(row.expires_at),
-                "maxUses": row.max_uses,
-                "useCount": row.use_count,
-                "lastAccessedAt": iso(row.last_accessed_at),
-                "revokedAt": iso(row.revoked_at),
-                "createdAt": iso(row.created_at),
-            }
+    async for row in each(PodExportRepository(scope.db).links(scope.user_id)):
+        yield {
+            "id": str(row.id),
+            "entryId": str(row.entry_id),
+            "ownerId": str(row.owner_id),
+            "createdBy": str(row.created_by),
+            "includeSecret": row.include_secret,
+            "expiresAt": iso(row.expires_at),
+            "maxUses": row.max_uses,
+            "useCount": row.use_count,
+            "lastAccessedAt": iso(row.last_accessed_at),
+            "revokedAt": iso(row.revoked_at),
+            "createdAt": iso(row.created_at),
+        }
 
 
 CATEGORIES = Section(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from datastore.exports.sections.base import Scope, Section, b64, fields, iso
+from datastore.exports.sections.base import Scope, Section, b64, each, fields, iso
 from datastore.vault.repository.export import VaultExportRepository
 
 
@@ -36,21 +36,20 @@ async def _tags(scope: Scope) -> AsyncIterator[dict[str, Any]]:
 
 
 async def _entries(scope: Scope) -> AsyncIterator[dict[str, Any]]:
-    async for batch in VaultExportRepository(scope.db).entries(scope.user_id):
-        for row in batch:
-            yield {
-                "id": str(row.id),
-                "tagId": str(row.tag_id),
-                "entryDate": iso(row.entry_date),
-                "ciphertext": b64(row.ciphertext),
-                "nonce": b64(row.nonce),
-                "keyVersion": row.key_version,
-                "contentType": row.content_type,
-                "size": row.size,
-                "version": row.version,
-                "createdAt": iso(row.created_at),
-                "updatedAt": iso(row.updated_at),
-            }
+    async for row in each(VaultExportRepository(scope.db).entries(scope.user_id)):
+        yield {
+            "id": str(row.id),
+            "tagId": str(row.tag_id),
+            "entryDate": iso(row.entry_date),
+            "ciphertext": b64(row.ciphertext),
+            "nonce": b64(row.nonce),
+            "keyVersion": row.key_version,
+            "contentType": row.content_type,
+            "size": row.size,
+            "version": row.version,
+            "createdAt": iso(row.created_at),
+            "updatedAt": iso(row.updated_at),
+        }
 
 
 SECRET_TAGS = Section(
