@@ -387,3 +387,18 @@ async def test_my_exports_page_with_cursors(client: GraphQLClient) -> None:
     assert rest["pageInfo"]["hasNextPage"] is False
     assert error_codes(bad) == ["BAD_USER_INPUT"]
     assert bad["errors"][0]["extensions"]["field"] == "after"
+
+
+async def test_listing_exports_costs_the_same_statements_for_one_or_many(
+    client: GraphQLClient,
+) -> None:
+    # given: one account with one export, another with three
+    one, three = await client.sign_up(), await client.sign_up()
+    await client.data(REQUEST, token=one.token)
+    for _ in range(3):
+        await client.data(REQUEST, token=three.token)
+
+    # when / then: a page of them (with their nodes' fields) is one query however long
+    few = await client.count_statements(EXPORTS, token=one.token)
+    many = await client.count_statements(EXPORTS, token=three.token)
+    assert few == many
