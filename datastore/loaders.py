@@ -10,6 +10,7 @@ from functools import cached_property
 
 from datastore.accounts.loaders import SessionByIdLoader, UserByIdLoader
 from datastore.chat.loaders import ChatLoaders
+from datastore.exports.loaders import ExportLoaders
 from datastore.journal.loaders import JournalLoaders
 from datastore.notifications.loaders import NotificationLoaders
 from datastore.people.loaders import PeopleLoaders
@@ -64,3 +65,7 @@ class Loaders:
     @cached_property
     def vault(self) -> VaultLoaders:
         return VaultLoaders(self._clients.read_db)
+
+    @cached_property
+    def exports(self) -> ExportLoaders:
+        return ExportLoaders(self._clients.read_db)

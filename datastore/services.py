@@ -13,6 +13,7 @@ from datastore.accounts.service import AccountService
 from datastore.accounts.service.authenticator import Authenticator
 from datastore.assistant.service import AssistantService
 from datastore.chat.service import ChatService
+from datastore.exports.service import ExportService
 from datastore.insights.cache import InsightsCache
 from datastore.insights.service import InsightsService
 from datastore.journal.service import (
@@ -62,3 +63,5 @@ class Services:
     secret_tags: SecretTagService
     vault: VaultService
     lifecycle: AccountPurger
+    # Archives of a user's data (requestExport, the export worker) and their import.
+    exports: ExportService

@@ -18,6 +18,7 @@ from datastore.kit.settings import Settings, get_settings
 from datastore.pod.files import MAX_FILES_PER_REQUEST
 from server.container import Container
 from server.context import Context, build_context
+from server.exports import ArchiveDownloads
 from server.files import FileDownloads, UploadReceiver
 from server.graphiql.page import ASSETS_PATH, GraphiQLAssets, GraphiQLPage
 from server.graphql.allowlist import PersistedQueryAllowList, active_manifest
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
             methods=["GET"],
         ),
         Route("/uploads/{token}", UploadReceiver(services).handle, methods=["PUT"]),
+        Route("/exports/{id}", ArchiveDownloads(services).handle, methods=["GET"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/s/{token}", share_page),

@@ -124,6 +124,24 @@ def _parser() -> argparse.ArgumentParser:
         "Restore a backup folder into services that hold no data, then check every count.",
     )
     restore.add_argument("folder", type=Path)
+    export_account = _command(
+        commands,
+        "export",
+        _export_account,
+        "Write one account's data (every domain, secrets decrypted, files) to a new zip "
+        "archive, as requestExport does, with a progress bar.",
+    )
+    export_account.add_argument("--user", required=True, help="the account's email or name")
+    export_account.add_argument("--output", "-o", type=Path, required=True, help="a new file")
+    import_ = _command(
+        commands,
+        "import",
+        _import_archive,
+        "Import the pod and journal of an export archive into an account; importing the "
+        "same archive again creates nothing. Prints what was created.",
+    )
+    import_.add_argument("--user", required=True, help="the account's email or name")
+    import_.add_argument("file", type=Path, help="an archive of `personalpod export`")
     audit = _command(
         commands,
         "verify-audit",
@@ -440,6 +458,18 @@ def _restore(args: argparse.Namespace) -> None:
     from server.backup.run import restore
 
     asyncio.run(restore(_settings(dev=True), args.folder))
+
+
+def _export_account(args: argparse.Namespace) -> None:
+    from server.exports_cli import export_account
+
+    asyncio.run(export_account(_settings(dev=True), args.user, args.output))
+
+
+def _import_archive(args: argparse.Namespace) -> None:
+    from server.exports_cli import import_archive
+
+    asyncio.run(import_archive(_settings(dev=True), args.user, args.file))
 
 
 def _check(_args: argparse.Namespace) -> None:

@@ -18,6 +18,7 @@ from datastore.accounts.service.authenticator import Authenticator
 from datastore.accounts.service.passwords import PasswordHasher
 from datastore.assistant.service import AssistantService
 from datastore.chat.service import ChatService
+from datastore.exports.service import ExportService
 from datastore.insights.cache import InsightsCache
 from datastore.insights.service import InsightsService
 from datastore.journal.service import (
@@ -103,6 +104,7 @@ def build_services(clients: Clients) -> Services:
         ),
         vault=VaultService(clients, vault_audit),
         lifecycle=AccountPurger(clients, accounts),
+        exports=ExportService(clients, notifications, pod.keys, pod.attachments, security_audit),
     )
 
 
@@ -121,6 +123,8 @@ def workers(services: Services) -> dict[str, Worker]:
         "media-worker": services.media.run,
         # Purges accounts whose deletion grace period ended.
         "lifecycle-worker": services.lifecycle.run,
+        # Builds requested archives and deletes expired ones.
+        "export-worker": services.exports.run,
     }
 
 

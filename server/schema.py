@@ -30,6 +30,9 @@ from resolvers.chat.types.media import ChatMedia
 from resolvers.chat.types.message import Message
 from resolvers.core.node import node_queries
 from resolvers.core.scalars import SCALAR_OVERRIDES
+from resolvers.exports.mutations import ExportMutations
+from resolvers.exports.queries import ExportQueries
+from resolvers.exports.types import Export
 from resolvers.insights.queries import InsightQueries
 from resolvers.journal.mutations import JournalMutations
 from resolvers.journal.queries import JournalQueries
@@ -72,6 +75,7 @@ from server.graphql.nul_bytes import RejectNulBytes
 QUERIES: tuple[type, ...] = (
     AccountQueries,
     ChatQueries,
+    ExportQueries,
     InsightQueries,
     JournalQueries,
     NotificationQueries,
@@ -99,6 +103,7 @@ MUTATIONS: tuple[type, ...] = (
     AttachmentMutations,
     ShareMutations,
     VaultMutations,
+    ExportMutations,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (
     AccountSubscriptions,
@@ -133,6 +138,7 @@ TYPES: tuple[type, ...] = (
     PodSearchResult,
     SecretTag,
     VaultSession,
+    Export,
 )
 
 

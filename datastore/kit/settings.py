@@ -98,6 +98,32 @@ class MediaSettings(BaseModel):
     )
 
 
+class ExportSettings(BaseModel):
+    """Exports of a user's data and imports of archives (`EXPORT_*`, docs/EXPORTS.md)."""
+
+    limit_per_day: int = Field(
+        default=3, ge=1, description="requestExport calls per user per 24 hours"
+    )
+    import_limit_per_day: int = Field(
+        default=10, ge=1, description="importArchive calls per user per 24 hours"
+    )
+    keep_hours: int = Field(
+        default=48, ge=1, le=30 * 24, description="how long a finished archive can be downloaded"
+    )
+    url_seconds: int = Field(
+        default=900, ge=10, le=24 * 3600, description="lifetime of a signed /exports URL"
+    )
+    poll_seconds: float = Field(
+        default=5.0, gt=0, description="how often the export worker looks for work"
+    )
+    max_bytes: int = Field(
+        default=4 * 1024 * 1024 * 1024, ge=1024, description="largest archive, in bytes"
+    )
+    max_import_bytes: int = Field(
+        default=256 * 1024 * 1024, ge=1024, description="largest archive an upload may be"
+    )
+
+
 # opaque-ke's ServerSetup of the Ristretto255 suite: OPRF seed, server key, fake key.
 OPAQUE_SETUP_BYTES = 128
 
@@ -144,7 +170,7 @@ class VaultSettings(BaseModel):
         return value.strip()
 
 
-SECTIONS = ("chat", "journal", "pod", "media", "vault")
+SECTIONS = ("chat", "journal", "pod", "media", "vault", "export")
 
 
 class Settings(BaseSettings):
@@ -346,6 +372,7 @@ class Settings(BaseSettings):
     pod: PodSettings = Field(default_factory=PodSettings)
     media: MediaSettings = Field(default_factory=MediaSettings)
     vault: VaultSettings = Field(default_factory=VaultSettings)
+    export: ExportSettings = Field(default_factory=ExportSettings)
 
     @model_validator(mode="before")
     @classmethod

@@ -76,6 +76,9 @@ POSTGRES: dict[tuple[str, str], Policy] = {
     ("blocks", "blocker_id"): Policy.CASCADE,
     ("blocks", "blocked_id"): Policy.CASCADE,
     ("user_activities", "user_id"): Policy.CASCADE,
+    # exports: my archives (their blobs: BLOBS below) and what my imports created
+    ("exports", "user_id"): Policy.CASCADE,
+    ("import_records", "user_id"): Policy.CASCADE,
     # chat: groups stay for their other members
     ("chat_groups", "created_by"): Policy.KEEP,
     ("group_members", "user_id"): Policy.HANDOVER,
@@ -108,6 +111,7 @@ BLOBS: dict[tuple[str, str], str] = {
     ("uploads", "blob_key"): "user_id",
     ("chat_media", "blob_key"): "user_id",
     ("chat_media", "thumbnail_key"): "user_id",
+    ("exports", "blob_key"): "user_id",
 }
 # Tables of blob keys that belong to no one (the queue of blobs to delete).
 UNOWNED_BLOBS = frozenset({"blob_garbage"})

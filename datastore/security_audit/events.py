@@ -31,6 +31,8 @@ class SecurityEventType(StrEnum):
     ACCOUNT_DELETED = "ACCOUNT_DELETED"
     EMAIL_CHANGE_REQUESTED = "EMAIL_CHANGE_REQUESTED"
     EMAIL_CHANGED = "EMAIL_CHANGED"
+    EXPORT_DOWNLOADED = "EXPORT_DOWNLOADED"
+    EXPORT_IMPORTED = "EXPORT_IMPORTED"
 
 
 class SecurityEventCategory(StrEnum):
@@ -77,6 +79,8 @@ CATEGORY: dict[SecurityEventType, SecurityEventCategory] = {
     _T.ACCOUNT_DELETED: _C.ACCOUNT,
     _T.EMAIL_CHANGE_REQUESTED: _C.ACCOUNT,
     _T.EMAIL_CHANGED: _C.ACCOUNT,
+    _T.EXPORT_DOWNLOADED: _C.EXPORT,
+    _T.EXPORT_IMPORTED: _C.EXPORT,
 }
 SEVERITY: dict[SecurityEventType, SecurityEventSeverity] = {
     **{event_type: _S.INFO for event_type in SecurityEventType},
@@ -89,6 +93,7 @@ SEVERITY: dict[SecurityEventType, SecurityEventSeverity] = {
     _T.ACCOUNT_DELETION_REQUESTED: _S.WARNING,
     _T.ACCOUNT_DELETED: _S.WARNING,
     _T.EMAIL_CHANGED: _S.WARNING,
+    _T.EXPORT_DOWNLOADED: _S.WARNING,
 }
 
 MAX_MESSAGE = 500

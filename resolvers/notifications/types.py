@@ -25,6 +25,7 @@ class NotificationKind(Enum):
     SYSTEM = "SYSTEM"
     REMINDER = "REMINDER"
     SHARE = "SHARE"
+    EXPORT = "EXPORT"
 
 
 @strawberry.type(description="Something that happened for me; kept 30 days.")

@@ -1,0 +1,1 @@
+"""GraphQL of exports and imports of my data."""
