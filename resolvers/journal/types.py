@@ -18,7 +18,7 @@ from datastore.journal.tables import JournalTag as TagRow
 from datastore.journal.tables import Reminder as ReminderRow
 from datastore.journal.tables import Topic as TopicRow
 from datastore.kit.ai.emotions import EMOTION_MODEL
-from datastore.kit.ai.sentiment import SENTIMENT_MODEL
+from datastore.kit.ai.sentiment import SENTIMENT_MODEL, predicted_mood
 from datastore.vault.tables import VaultEntry as VaultEntryRow
 from resolvers.core.context import Info
 from resolvers.core.ids import global_id, node_uuid
@@ -59,14 +59,27 @@ class SentimentLabel(Enum):
 
 @strawberry.type(description="Sentiment of an entry by one analyser model.")
 class Sentiment:
-    model: str = strawberry.field(description="The analyser, e.g. vader-3.3.2.")
+    model: str = strawberry.field(
+        description="The analyser, e.g. vader-sentences-emotion-1 (vader-3.3.2 before)."
+    )
     label: SentimentLabel = strawberry.field(description="Positive, negative or neutral.")
-    confidence: float = strawberry.field(description="0..1: how strongly the text says it.")
+    confidence: float = strawberry.field(
+        description="0..1: the probability that my own mood rating agrees with the label."
+    )
     compound: float = strawberry.field(description="-1 (most negative) to 1 (most positive).")
+    predicted_mood: float | None = strawberry.field(
+        description="The mood 1..10 the text suggests, for entries whose writer gave none; "
+        "null for models without a mood calibration."
+    )
 
     @classmethod
     def from_row(cls, row: SentimentRow) -> Sentiment:
-        return from_row(cls, row, label=SentimentLabel(row.label))
+        return from_row(
+            cls,
+            row,
+            label=SentimentLabel(row.label),
+            predicted_mood=predicted_mood(row.compound, row.model),
+        )
 
 
 @strawberry.type(description="Emotion shares of an entry (they add up to 1) by one model.")

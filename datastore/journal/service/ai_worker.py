@@ -94,8 +94,8 @@ class AIWorker:
         vectors = await self.embedder.encode([texts[r.id] for r in changed])
         results = []
         for row, vector in zip(changed, vectors, strict=True):
-            sentiment = await asyncio.to_thread(analyze_sentiment, row.content)
             emotions = await self.emotions.score(vector)
+            sentiment = await asyncio.to_thread(analyze_sentiment, row.title, row.content, emotions)
             results.append((row, vector, sentiment, emotions))
         async with self.db() as session, session.begin():
             analysis = AnalysisRepository(session)
