@@ -99,16 +99,44 @@ class Emotions:
         return from_row(cls, row)
 
 
-@strawberry.type(description="A theme entries are about: a system topic or one of mine.")
+@strawberry.enum(description="Where a topic comes from.")
+class TopicKind(Enum):
+    SYSTEM = "SYSTEM"
+    MINE = "MINE"
+    DISCOVERED = "DISCOVERED"
+
+
+@strawberry.type(
+    description="A theme entries are about: a system topic, one of mine, or one "
+    "found in my own entries."
+)
 class Topic(relay.Node):
     id: relay.NodeID[str]
     name: str = strawberry.field(description="The topic's name.")
     description: str = strawberry.field(description="What it covers; used to match entries.")
     system: bool = strawberry.field(description="Offered to everyone, not created by me.")
+    kind: TopicKind = strawberry.field(
+        description="SYSTEM (everyone's), MINE (created by me) or DISCOVERED (a cluster of my "
+        "entries, named by its most distinctive words)."
+    )
+    keywords: list[str] = strawberry.field(
+        description="A discovered topic's most distinctive words, most distinctive first."
+    )
+    pinned: bool = strawberry.field(description="Pinned by me: re-discovery never removes it.")
+    curated: bool = strawberry.field(
+        description="Renamed or merged by me: re-discovery keeps its name and entries."
+    )
 
     @classmethod
     def from_row(cls, row: TopicRow) -> Topic:
-        return from_row(cls, row, system=row.user_id is None)
+        kind = (
+            TopicKind.SYSTEM
+            if row.user_id is None
+            else TopicKind.DISCOVERED
+            if row.discovered
+            else TopicKind.MINE
+        )
+        return from_row(cls, row, system=row.user_id is None, kind=kind, keywords=row.keywords)
 
     @classmethod
     def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> Nodes:
@@ -126,7 +154,10 @@ class Topic(relay.Node):
 @strawberry.type(description="A topic assigned to an entry.")
 class EntryTopic:
     topic: Topic = strawberry.field(description="The topic.")
-    relevance: float = strawberry.field(description="Cosine similarity of entry and topic.")
+    relevance: float = strawberry.field(
+        description="Cosine similarity of entry and topic (for a discovered topic, to the "
+        "centroid of its entries)."
+    )
 
 
 @strawberry.type(description="A dated journal entry of mine, with mood, tags and AI insight.")
