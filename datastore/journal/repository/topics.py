@@ -10,7 +10,13 @@ from sqlalchemy import delete, func, or_, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from datastore.journal.tables import Embedding, JournalEntryTopic, Topic, TopicDiscovery
+from datastore.journal.tables import (
+    Embedding,
+    JournalEntry,
+    JournalEntryTopic,
+    Topic,
+    TopicDiscovery,
+)
 
 _MOVE_ENTRIES = text(
     """
@@ -162,17 +168,6 @@ class OwnTopic:
     members: frozenset[uuid.UUID]
 
 
-_ENTRY_VECTORS = text(
-    """
-    SELECT e.entry_id, coalesce(j.title, '') || E'\\n' || j.content, e.embedding
-    FROM embeddings e JOIN journal_entries j ON j.id = e.entry_id AND j.user_id = e.user_id
-    WHERE e.source = 'JOURNAL' AND e.user_id = :user_id
-    ORDER BY j.entry_date DESC, j.id
-    LIMIT :limit
-    """
-)
-
-
 class TopicDiscoveryRepository:
     """What clustering a user's entries reads and writes: their vectors, the user's topics
     with their entries, and when it last ran."""
@@ -206,8 +201,21 @@ class TopicDiscoveryRepository:
         )
 
     async def entry_vectors(self, user_id: uuid.UUID, *, limit: int) -> list[EntryText]:
-        rows = await self.session.execute(_ENTRY_VECTORS, {"user_id": user_id, "limit": limit})
-        return [EntryText(r[0], r[1], list(r[2])) for r in rows]
+        statement = (
+            select(
+                Embedding.entry_id, JournalEntry.title, JournalEntry.content, Embedding.embedding
+            )
+            .join(
+                JournalEntry,
+                (JournalEntry.id == Embedding.entry_id)
+                & (JournalEntry.user_id == Embedding.user_id),
+            )
+            .where(Embedding.source == "JOURNAL", Embedding.user_id == user_id)
+            .order_by(JournalEntry.entry_date.desc(), JournalEntry.id)
+            .limit(limit)
+        )
+        rows = await self.session.execute(statement)
+        return [EntryText(r[0], f"{r[1] or ''}\n{r[2]}", list(r[3])) for r in rows]
 
     async def topics(self, user_id: uuid.UUID) -> list[OwnTopic]:
         """System topics and all of mine, with their vectors and which of my entries have
