@@ -33,6 +33,7 @@ from datastore.kit.ai.emotions import EMOTION_MODEL, EMOTIONS, emotion_probabili
 from datastore.kit.ai.sentiment import (
     SENTIMENT_MODEL,
     _analyzer,
+    analyze_sentiment,
     blended_score,
     label_probabilities,
     lexicon_score,
@@ -53,7 +54,18 @@ def emotions() -> dict:
     words = embed([f"I feel {e}." if e != "neutral" else "Nothing special." for e in EMOTIONS])
     baseline = [EMOTIONS[int(np.argmax(words @ v))] for v in vectors]
     recall = recall_score(truth, predicted, labels=list(EMOTIONS), average=None)
+    # Sentiment on texts it was never calibrated on: joy and love should read positive,
+    # sadness, anger and fear negative.
+    polar = {"joy": "POSITIVE", "love": "POSITIVE", "sadness": "NEGATIVE"}
+    polar |= {"anger": "NEGATIVE", "fear": "NEGATIVE"}
+    signs = [
+        analyze_sentiment(None, r["text"], emotion_probabilities(v)).label == polar[r["label"]]
+        for r, v in zip(held, vectors, strict=True)
+        if r["label"] in polar
+    ]
     return {
+        "sentiment_polarity_on_held_out": round(float(np.mean(signs)), 3),
+        "sentiment_polarity_texts": len(signs),
         "model": EMOTION_MODEL,
         "held_out": len(held),
         "accuracy": round(accuracy_score(truth, predicted), 3),
@@ -151,6 +163,10 @@ def main() -> None:
     baseline = e["baseline_nearest_word_accuracy"]
     print(f"  accuracy {e['accuracy']} (nearest emotion word {baseline})")
     print("  recall   " + ", ".join(f"{k} {v}" for k, v in e["recall"].items()))
+    print(
+        f"  sentiment label right on {e['sentiment_polarity_on_held_out']} of the "
+        f"{e['sentiment_polarity_texts']} held-out joy/love/sadness/anger/fear texts"
+    )
     print(f"sentiment ({s['model']}), {s['entries']} entries with the writer's mood:")
     print(
         f"  Spearman with mood {s['spearman_with_mood']} "
