@@ -86,18 +86,38 @@ def stop_words() -> frozenset[str]:
     return frozenset(ENGLISH_STOP_WORDS) | _FILLER
 
 
-def words(text: str) -> list[str]:
+# Irregular past tenses a diary is full of, folded into their verb for naming.
+_IRREGULAR = {"ran": "run", "swam": "swim", "ate": "eat", "sang": "sing", "wrote": "write"}
+
+
+def stem(word: str) -> str:
+    """A light stem, so "chords"/"chord" and "baking"/"baked"/"bake" count as one word."""
+    word = _IRREGULAR.get(word, word)
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "ls":
+                word = word[:-1]  # running -> run
+            return word[:-1] if word.endswith("e") else word
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 4:
+        word = word[:-1]
+    return word[:-1] if word.endswith("e") and len(word) >= 4 else word
+
+
+def surface_words(text: str) -> list[tuple[str, str]]:
+    """(stem, word as written) of the words of `text` that could name a topic."""
     stops = stop_words()
     found = []
     for word in _WORD.findall(text.lower()):
         word = word.strip("'")
         if word in stops or len(word) < 3:
             continue
-        # A light stem: "chords" and "chord" are one word for naming.
-        if word.endswith("s") and not word.endswith("ss") and len(word) > 4:
-            word = word[:-1]
-        found.append(word)
+        found.append((stem(word), _IRREGULAR.get(word, word)))
     return found
+
+
+def words(text: str) -> list[str]:
+    return [s for s, _ in surface_words(text)]
 
 
 def cluster(
@@ -138,14 +158,17 @@ def cluster(
 def distinctive_words(classes: Sequence[Sequence[str]], *, top: int) -> list[list[str]]:
     """c-TF-IDF: each class's words by tf(word, class) * log(1 + A / tf(word)), A the mean
     number of words per class; a word must occur in two texts of its class to name it."""
-    counts = [Counter(w for text in texts for w in words(text)) for texts in classes]
-    spread = [Counter(w for text in texts for w in set(words(text))) for texts in classes]
+    parsed = [[surface_words(text) for text in texts] for texts in classes]
+    counts = [Counter(s for text in texts for s, _ in text) for texts in parsed]
+    spread = [Counter(s for text in texts for s in {s for s, _ in text}) for texts in parsed]
+    # Each stem is shown as its class writes it most often ("baking", not "bak").
+    shown = [Counter(pair for text in texts for pair in text) for texts in parsed]
     overall: Counter[str] = Counter()
     for count in counts:
         overall.update(count)
     average = sum(overall.values()) / max(1, len(classes))
     ranked = []
-    for count, docs in zip(counts, spread, strict=True):
+    for count, docs, forms in zip(counts, spread, shown, strict=True):
         total = sum(count.values()) or 1
         floor = 2 if any(n >= 2 for n in docs.values()) else 1
         scores = {
@@ -153,7 +176,8 @@ def distinctive_words(classes: Sequence[Sequence[str]], *, top: int) -> list[lis
             for w, n in count.items()
             if docs[w] >= floor
         }
-        ranked.append(sorted(scores, key=lambda w: (-scores[w], w))[:top])
+        best = sorted(scores, key=lambda w: (-scores[w], w))[:top]
+        ranked.append([_written(w, forms) for w in best])
     return ranked
 
 
@@ -163,6 +187,10 @@ def topic_name(keywords: Sequence[str]) -> str:
         return "Untitled"
     head = keywords[0].capitalize()
     return f"{head} & {keywords[1]}"[:60] if len(keywords) > 1 else head[:60]
+
+
+def _written(stem_: str, forms: Counter[tuple[str, str]]) -> str:
+    return max(((n, word) for (s, word), n in forms.items() if s == stem_), default=(0, stem_))[1]
 
 
 def _unit(vector: np.ndarray) -> list[float]:
