@@ -92,7 +92,7 @@ def build_services(clients: Clients) -> Services:
         journal=JournalService(clients, insights_cache),
         reminders=ReminderService(clients),
         reminder_scheduler=ReminderScheduler(clients, notifications),
-        journal_ai=AIWorker(clients, embedder, EmotionScorer(embedder), insights_cache),
+        journal_ai=AIWorker(clients, embedder, EmotionScorer(), insights_cache),
         search=search,
         insights=InsightsService(clients, insights_cache),
         assistant=AssistantService(clients, search, embedder),

@@ -22,7 +22,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from datastore.kit.postgres import Base
@@ -196,7 +196,26 @@ class Topic(Base):
     embedding: Mapped[list[float] | None] = mapped_column(
         Vector(EMBEDDING_DIMENSIONS), deferred=True
     )
+    # Made by clustering my entries (its embedding is their centroid), not by me.
+    discovered: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    keywords: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    pinned: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    # Renamed or merged by me: re-clustering keeps its name and its entries.
+    curated: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class TopicDiscovery(Base):
+    """When a user's entries were last clustered, and how many there were."""
+
+    __tablename__ = "topic_discovery"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    entry_count: Mapped[int] = mapped_column(Integer)
+    ran_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class JournalEntryTopic(Base):

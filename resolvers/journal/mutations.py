@@ -311,6 +311,60 @@ class JournalMutations:
         return Topic.from_row(topic)
 
     @strawberry.mutation(
+        description="Rename a topic of mine (made by me or discovered); re-discovery keeps "
+        "the name.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def rename_topic(
+        self,
+        info: Info,
+        id: Id,
+        name: Annotated[str, strawberry.argument(description="1-60 characters.")],
+    ) -> Topic:
+        user_id = info.context.require_principal().user_id
+        topic = await info.context.services.journal.rename_topic(
+            user_id, argument_uuid(id, "Topic", field="id"), name
+        )
+        return Topic.from_row(topic)
+
+    @strawberry.mutation(
+        description="Pin or unpin a topic of mine; re-discovery never removes a pinned topic.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def pin_topic(
+        self,
+        info: Info,
+        id: Id,
+        pinned: Annotated[bool, strawberry.argument(description="False unpins.")] = True,
+    ) -> Topic:
+        user_id = info.context.require_principal().user_id
+        topic = await info.context.services.journal.pin_topic(
+            user_id, argument_uuid(id, "Topic", field="id"), pinned
+        )
+        return Topic.from_row(topic)
+
+    @strawberry.mutation(
+        description="Merge topics of mine into another of mine: their entries join it and "
+        "they are deleted. All or nothing.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def merge_topics(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[relay.GlobalID], strawberry.argument(description="The topics merged away.")
+        ],
+        into: Annotated[relay.GlobalID, strawberry.argument(description="The topic kept.")],
+    ) -> Topic:
+        user_id = info.context.require_principal().user_id
+        topic = await info.context.services.journal.merge_topics(
+            user_id,
+            argument_uuids(ids, "Topic", field="ids"),
+            argument_uuid(into, "Topic", field="into"),
+        )
+        return Topic.from_row(topic)
+
+    @strawberry.mutation(
         description="Delete a topic of mine.", permission_classes=[IsAuthenticated]
     )
     async def delete_topic(self, info: Info, id: Id) -> DeletePayload:

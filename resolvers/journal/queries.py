@@ -25,6 +25,7 @@ from resolvers.core.pagination import (
     decode_after,
     encode_cursor,
     keyset_page,
+    list_page,
     name_and_id,
     offset_after,
     offset_cursor,
@@ -163,6 +164,28 @@ class JournalQueries:
             after,
             node=lambda r: TopicUsage(topic=Topic.from_row(r.topic), entry_count=r.entry_count),
             cursor=lambda r: encode_cursor("topic", f"{r.topic.name.lower()}|{r.topic.id}"),
+        )
+
+    @strawberry.field(
+        description="System topics and mine whose name (or distinctive words) loosely match "
+        "`query`, typos allowed, best first.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def search_topics(
+        self,
+        info: Info,
+        query: Annotated[str, strawberry.argument(description="Part of a name, 1-60 chars.")],
+        first: First = None,
+        after: After = None,
+    ) -> Connection[TopicUsage]:
+        user_id = info.context.require_principal().user_id
+        rows = await info.context.services.journal.search_topics(user_id, query)
+        return list_page(
+            rows,
+            kind="topicsearch",
+            node=lambda r: TopicUsage(topic=Topic.from_row(r.topic), entry_count=r.entry_count),
+            first=first,
+            after=after,
         )
 
     @strawberry.field(

@@ -18,7 +18,7 @@ from datastore.journal.tables import JournalTag as TagRow
 from datastore.journal.tables import Reminder as ReminderRow
 from datastore.journal.tables import Topic as TopicRow
 from datastore.kit.ai.emotions import EMOTION_MODEL
-from datastore.kit.ai.sentiment import SENTIMENT_MODEL
+from datastore.kit.ai.sentiment import SENTIMENT_MODEL, predicted_mood
 from datastore.vault.tables import VaultEntry as VaultEntryRow
 from resolvers.core.context import Info
 from resolvers.core.ids import global_id, node_uuid
@@ -59,14 +59,27 @@ class SentimentLabel(Enum):
 
 @strawberry.type(description="Sentiment of an entry by one analyser model.")
 class Sentiment:
-    model: str = strawberry.field(description="The analyser, e.g. vader-3.3.2.")
+    model: str = strawberry.field(
+        description="The analyser, e.g. vader-sentences-emotion-1 (vader-3.3.2 before)."
+    )
     label: SentimentLabel = strawberry.field(description="Positive, negative or neutral.")
-    confidence: float = strawberry.field(description="0..1: how strongly the text says it.")
+    confidence: float = strawberry.field(
+        description="0..1: the probability that my own mood rating agrees with the label."
+    )
     compound: float = strawberry.field(description="-1 (most negative) to 1 (most positive).")
+    predicted_mood: float | None = strawberry.field(
+        description="The mood 1..10 the text suggests, for entries whose writer gave none; "
+        "null for models without a mood calibration."
+    )
 
     @classmethod
     def from_row(cls, row: SentimentRow) -> Sentiment:
-        return from_row(cls, row, label=SentimentLabel(row.label))
+        return from_row(
+            cls,
+            row,
+            label=SentimentLabel(row.label),
+            predicted_mood=predicted_mood(row.compound, row.model),
+        )
 
 
 @strawberry.type(description="Emotion shares of an entry (they add up to 1) by one model.")
@@ -86,16 +99,44 @@ class Emotions:
         return from_row(cls, row)
 
 
-@strawberry.type(description="A theme entries are about: a system topic or one of mine.")
+@strawberry.enum(description="Where a topic comes from.")
+class TopicKind(Enum):
+    SYSTEM = "SYSTEM"
+    MINE = "MINE"
+    DISCOVERED = "DISCOVERED"
+
+
+@strawberry.type(
+    description="A theme entries are about: a system topic, one of mine, or one "
+    "found in my own entries."
+)
 class Topic(relay.Node):
     id: relay.NodeID[str]
     name: str = strawberry.field(description="The topic's name.")
     description: str = strawberry.field(description="What it covers; used to match entries.")
     system: bool = strawberry.field(description="Offered to everyone, not created by me.")
+    kind: TopicKind = strawberry.field(
+        description="SYSTEM (everyone's), MINE (created by me) or DISCOVERED (a cluster of my "
+        "entries, named by its most distinctive words)."
+    )
+    keywords: list[str] = strawberry.field(
+        description="A discovered topic's most distinctive words, most distinctive first."
+    )
+    pinned: bool = strawberry.field(description="Pinned by me: re-discovery never removes it.")
+    curated: bool = strawberry.field(
+        description="Renamed or merged by me: re-discovery keeps its name and entries."
+    )
 
     @classmethod
     def from_row(cls, row: TopicRow) -> Topic:
-        return from_row(cls, row, system=row.user_id is None)
+        kind = (
+            TopicKind.SYSTEM
+            if row.user_id is None
+            else TopicKind.DISCOVERED
+            if row.discovered
+            else TopicKind.MINE
+        )
+        return from_row(cls, row, system=row.user_id is None, kind=kind, keywords=row.keywords)
 
     @classmethod
     def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> Nodes:
@@ -113,7 +154,10 @@ class Topic(relay.Node):
 @strawberry.type(description="A topic assigned to an entry.")
 class EntryTopic:
     topic: Topic = strawberry.field(description="The topic.")
-    relevance: float = strawberry.field(description="Cosine similarity of entry and topic.")
+    relevance: float = strawberry.field(
+        description="Cosine similarity of entry and topic (for a discovered topic, to the "
+        "centroid of its entries)."
+    )
 
 
 @strawberry.type(description="A dated journal entry of mine, with mood, tags and AI insight.")

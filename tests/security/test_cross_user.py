@@ -238,6 +238,26 @@ JOURNAL: dict[str, tuple[str, V, str]] = {
         lambda w: {"id": w.ids["topic"]},
         NF,
     ),
+    "renameTopic": (
+        'mutation($id: ID!) { renameTopic(id: $id, name: "mine") { id } }',
+        lambda w: {"id": w.ids["topic"]},
+        NF,
+    ),
+    "pinTopic": (
+        "mutation($id: ID!) { pinTopic(id: $id, pinned: true) { id } }",
+        lambda w: {"id": w.ids["topic"]},
+        NF,
+    ),
+    "mergeTopics(ids)": (
+        "mutation($id: ID!, $into: ID!) { mergeTopics(ids: [$id], into: $into) { id } }",
+        lambda w: {"id": w.ids["topic"], "into": global_id("Topic", str(uuid.uuid4()))},
+        NF,
+    ),
+    "mergeTopics(into)": (
+        "mutation($id: ID!, $into: ID!) { mergeTopics(ids: [$id], into: $into) { id } }",
+        lambda w: {"id": global_id("Topic", str(uuid.uuid4())), "into": w.ids["topic"]},
+        NF,
+    ),
 }
 
 _SEND_DOC = (

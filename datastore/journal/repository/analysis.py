@@ -30,17 +30,39 @@ from datastore.kit.ai.sentiment import Sentiment
 MAX_TOPICS_PER_ENTRY = 3
 _vector = bindparam("vector", type_=Vector(EMBEDDING_DIMENSIONS))
 
-_ASSIGN_ENTRY = text(
+# Each entry's best topics: up to MAX_TOPICS_PER_ENTRY of those close enough, a discovered
+# topic (a centroid of my entries) only from the join relevance, and always the nearest
+# system or own topic, so no entry is left without one. Assignments to topics I curated
+# (renamed or merged) are kept by the caller.
+_ASSIGN_ENTRIES = text(
     """
     INSERT INTO journal_entry_topics (entry_id, topic_id, user_id, relevance)
-    SELECT :entry_id, t.id, :user_id, 1 - (t.embedding <=> :vector)
-    FROM topics t
-    WHERE (t.user_id IS NULL OR t.user_id = :user_id) AND t.embedding IS NOT NULL
-      AND 1 - (t.embedding <=> :vector) >= :min_relevance
-    ORDER BY t.embedding <=> :vector
-    LIMIT :max_topics
+    SELECT entry_id, topic_id, user_id, relevance FROM (
+        SELECT e.entry_id, t.id AS topic_id, e.user_id, t.discovered,
+               1 - (t.embedding <=> e.embedding) AS relevance,
+               row_number() OVER (
+                   PARTITION BY e.entry_id ORDER BY t.embedding <=> e.embedding, t.id
+               ) AS rank,
+               row_number() OVER (
+                   PARTITION BY e.entry_id, t.discovered ORDER BY t.embedding <=> e.embedding, t.id
+               ) AS kind_rank
+        FROM embeddings e
+        JOIN topics t ON (t.user_id IS NULL OR t.user_id = e.user_id) AND t.embedding IS NOT NULL
+        WHERE e.source = 'JOURNAL' AND e.user_id = :user_id AND e.entry_id = ANY(:entry_ids)
+    ) ranked
+    WHERE rank <= :max_topics
+      AND CASE WHEN discovered THEN relevance >= :join_relevance
+               ELSE relevance >= :min_relevance OR kind_rank = 1 END
+    ON CONFLICT (entry_id, topic_id) DO UPDATE SET relevance = excluded.relevance
     """
-).bindparams(_vector)
+)
+
+_DROP_UNCURATED = text(
+    """
+    DELETE FROM journal_entry_topics jt USING topics t
+    WHERE jt.topic_id = t.id AND jt.entry_id = ANY(:entry_ids) AND NOT t.curated
+    """
+)
 
 # A new topic of a user: rank it against that user's entries, and for system topics
 # against everyone's (a migration adds them once).
@@ -190,22 +212,22 @@ class AnalysisRepository:
 
     async def assign_topics(
         self,
-        entry_id: uuid.UUID,
         user_id: uuid.UUID,
-        vector: Sequence[float],
+        entry_ids: Sequence[uuid.UUID],
         *,
         min_relevance: float,
+        join_relevance: float,
     ) -> None:
+        """(Re)assign the best topics of the user's embedded `entry_ids`."""
+        ids = list(entry_ids)
+        await self.session.execute(_DROP_UNCURATED, {"entry_ids": ids})
         await self.session.execute(
-            delete(JournalEntryTopic).where(JournalEntryTopic.entry_id == entry_id)
-        )
-        await self.session.execute(
-            _ASSIGN_ENTRY,
+            _ASSIGN_ENTRIES,
             {
-                "entry_id": entry_id,
+                "entry_ids": ids,
                 "user_id": user_id,
-                "vector": list(vector),
                 "min_relevance": min_relevance,
+                "join_relevance": join_relevance,
                 "max_topics": MAX_TOPICS_PER_ENTRY,
             },
         )

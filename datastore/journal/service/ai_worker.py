@@ -18,6 +18,7 @@ import structlog
 from datastore.journal.repository import JournalEntryRepository
 from datastore.journal.repository.analysis import AnalysisRepository
 from datastore.journal.repository.jobs import EMBED_JOURNAL, EMBED_POD, AIJobRepository, ClaimedJob
+from datastore.journal.service.topic_discovery import TopicDiscovery
 from datastore.kit.ai.emotions import EMOTION_MODEL
 from datastore.kit.ai.sentiment import SENTIMENT_MODEL, analyze_sentiment
 from datastore.kit.ai.text import content_hash, embed_text
@@ -46,6 +47,7 @@ class AIWorker:
         self.embedder = embedder
         self.emotions = emotions
         self.insights = insights
+        self.topics = TopicDiscovery(clients)
         self._last_sweep = 0.0
 
     async def run(self) -> None:
@@ -71,6 +73,7 @@ class AIWorker:
             return 0
         await self._embed_journal([j for j in jobs if j.kind == EMBED_JOURNAL])
         await self._embed_pod([j for j in jobs if j.kind == EMBED_POD])
+        await self.topics.run_due({j.user_id for j in jobs if j.kind == EMBED_JOURNAL})
         async with self.db() as session, session.begin():
             repository = AIJobRepository(session)
             for job in jobs:
@@ -94,8 +97,8 @@ class AIWorker:
         vectors = await self.embedder.encode([texts[r.id] for r in changed])
         results = []
         for row, vector in zip(changed, vectors, strict=True):
-            sentiment = await asyncio.to_thread(analyze_sentiment, row.content)
             emotions = await self.emotions.score(vector)
+            sentiment = await asyncio.to_thread(analyze_sentiment, row.title, row.content, emotions)
             results.append((row, vector, sentiment, emotions))
         async with self.db() as session, session.begin():
             analysis = AnalysisRepository(session)
@@ -119,7 +122,10 @@ class AIWorker:
                     row.id, model=EMOTION_MODEL, scores=emotions, content_hash=digest
                 )
                 await analysis.assign_topics(
-                    row.id, row.user_id, vector, min_relevance=self.settings.topic_min_relevance
+                    row.user_id,
+                    [row.id],
+                    min_relevance=self.settings.topic_min_relevance,
+                    join_relevance=self.settings.topic_join_relevance,
                 )
 
     async def _embed_pod(self, jobs: Sequence[ClaimedJob]) -> None:

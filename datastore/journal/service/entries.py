@@ -22,6 +22,7 @@ from datastore.journal.repository.jobs import EMBED_JOURNAL, AIJobRepository
 from datastore.journal.repository.topics import TopicCount, TopicRepository
 from datastore.journal.tables import JournalEntry, JournalTag, Topic
 from datastore.kit.errors import BadUserInput, NotFound
+from datastore.kit.fuzzy import name_score
 
 log = structlog.get_logger("personalpod.journal")
 
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
     from datastore.kit.clients import Clients
 
 TEXT_FIELDS = {"title", "content"}
+MAX_MERGED_TOPICS = 20
+MAX_VISIBLE_TOPICS = 5000
+TOPIC_MATCH = 0.6  # fuzzy name score from which a topic matches a search
 
 
 class JournalService:
@@ -232,6 +236,63 @@ class JournalService:
                 raise NotFound("No such topic.")
             await topics.delete(topic_id)
         await self.insights.invalidate(user_id)
+
+    async def rename_topic(self, user_id: uuid.UUID, topic_id: uuid.UUID, name: str) -> Topic:
+        """Rename a topic of mine; re-clustering keeps the name from now on."""
+        name = check.tag_name(name, limit=check.MAX_TOPIC_NAME)
+        async with self.db() as session, session.begin():
+            topics = TopicRepository(session)
+            found = await topics.own_many(user_id, [topic_id])
+            if not found:
+                raise NotFound("No such topic of mine.")
+            if await topics.name_taken_by_other(user_id, name, topic_id):
+                raise BadUserInput("A topic of that name exists.", field="name")
+            topic = await topics.rename(found[0], name)
+        await self.insights.invalidate(user_id)
+        return topic
+
+    async def pin_topic(self, user_id: uuid.UUID, topic_id: uuid.UUID, pinned: bool) -> Topic:
+        """Pin (or unpin) a topic of mine: re-clustering never removes a pinned topic."""
+        async with self.db() as session, session.begin():
+            topics = TopicRepository(session)
+            if not await topics.own_many(user_id, [topic_id]):
+                raise NotFound("No such topic of mine.")
+            return await topics.set_pinned(topic_id, pinned)
+
+    async def merge_topics(
+        self, user_id: uuid.UUID, source_ids: Sequence[uuid.UUID], target_id: uuid.UUID
+    ) -> Topic:
+        """Move the entries of my topics `source_ids` into my topic `target_id`, then delete
+        the sources; all or nothing."""
+        sources = set(source_ids)
+        if not sources or target_id in sources or len(sources) > MAX_MERGED_TOPICS:
+            raise BadUserInput(
+                f"1 to {MAX_MERGED_TOPICS} topics to merge, other than the one merged into.",
+                field="ids",
+            )
+        async with self.db() as session, session.begin():
+            topics = TopicRepository(session)
+            found = {t.id: t for t in await topics.own_many(user_id, [*sources, target_id])}
+            if len(found) != len(sources) + 1:
+                raise NotFound("No such topic of mine.")
+            topic = await topics.merge(found[target_id], [found[i] for i in sources])
+        await self.insights.invalidate(user_id)
+        return topic
+
+    async def search_topics(self, user_id: uuid.UUID, query: str) -> list[TopicCount]:
+        """System topics and mine whose name (or distinctive words) match `query` loosely,
+        best first; pinned ones first among equals."""
+        query = query.strip()
+        if not query or len(query) > check.MAX_TOPIC_NAME:
+            raise BadUserInput(f"1 to {check.MAX_TOPIC_NAME} characters.", field="query")
+        async with self.db() as session:
+            rows = await TopicRepository(session).page_with_counts(
+                user_id, limit=MAX_VISIBLE_TOPICS, after=None
+            )
+        scored = [(name_score(query, r.topic.name, r.topic.keywords), r) for r in rows]
+        matches = [(score, r) for score, r in scored if score >= TOPIC_MATCH]
+        matches.sort(key=lambda m: (-m[0], not m[1].topic.pinned, m[1].topic.name.lower()))
+        return [r for _, r in matches]
 
 
 def _checked_entry(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:

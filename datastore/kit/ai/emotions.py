@@ -1,89 +1,66 @@
-"""Emotions scored by embedding similarity to a few prototype sentences per emotion.
+"""Emotions from a classifier trained on sentence embeddings (multinomial logistic regression).
 
-Each emotion's score is a softmax over the entry's best cosine similarity to that emotion's
-prototypes; the scores add up to 1. Cheap (the entry's embedding is computed anyway) and
-replaceable: results are stored under EMOTION_MODEL, so a better model can sit beside it.
+The weights are small (7 x 384) and ship in the package, one file per model name, trained by
+`bench/train_emotions.py` from the labelled set in tests/ai/labelled/emotions.jsonl. Results
+are stored under EMOTION_MODEL, so analyses of an earlier model stay readable by its name.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
 
-from datastore.kit.ai.embedder import Embedder
+import numpy as np
 
-EMOTION_MODEL = "minilm-emotion-prototypes-1"
-TEMPERATURE = 25.0  # sharpens cosine gaps of ~0.1 into clear preferences
-
-PROTOTYPES: dict[str, tuple[str, ...]] = {
-    "joy": (
-        "I am so happy and cheerful today, everything went great.",
-        "What a wonderful, joyful day full of laughter.",
-        "I feel glad and delighted about how things turned out.",
-    ),
-    "sadness": (
-        "I feel sad, lonely and down.",
-        "I cried today, I miss them and feel empty.",
-        "Everything feels gloomy and I am heartbroken.",
-    ),
-    "anger": (
-        "I am furious and angry, this is so unfair.",
-        "They made me mad, I was irritated and annoyed all day.",
-        "I lost my temper and shouted in rage.",
-    ),
-    "fear": (
-        "I am scared and anxious about what might happen.",
-        "I felt nervous and afraid, my heart was racing with worry.",
-        "I am terrified and panicking about the future.",
-    ),
-    "surprise": (
-        "I was completely surprised, I did not expect that at all.",
-        "What a shock, I was astonished and amazed by the news.",
-        "Out of nowhere something unexpected happened.",
-    ),
-    "love": (
-        "I love them so much and feel deeply connected.",
-        "I feel affection and tenderness for my partner.",
-        "I am grateful for the people I care about and who care about me.",
-    ),
-    "neutral": (
-        "I went to the store and bought groceries.",
-        "Today was an ordinary day, nothing special happened.",
-        "I had a meeting at ten and then lunch.",
-    ),
+EMOTION_MODEL = "minilm-emotion-logreg-1"
+EMOTIONS = ("joy", "sadness", "anger", "fear", "surprise", "love", "neutral")
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+# How strongly each emotion says "good day" or "bad day" (the sentiment blends it in).
+VALENCE = {
+    "joy": 1.0,
+    "love": 1.0,
+    "surprise": 0.2,
+    "neutral": 0.0,
+    "fear": -0.8,
+    "sadness": -1.0,
+    "anger": -0.9,
 }
-EMOTIONS = tuple(PROTOTYPES)
+
+
+def weights_path(model: str) -> Path:
+    return MODELS_DIR / f"{model}.npz"
+
+
+@cache
+def _weights(model: str) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    with np.load(weights_path(model)) as data:
+        classes = tuple(str(c) for c in data["classes"])
+        return data["coef"].astype(np.float64), data["intercept"].astype(np.float64), classes
+
+
+def emotion_probabilities(
+    embedding: Sequence[float], *, model: str = EMOTION_MODEL
+) -> dict[str, float]:
+    """Emotion name -> probability (0..1, summing to 1) for a unit `embedding`."""
+    coef, intercept, classes = _weights(model)
+    logits = coef @ np.asarray(embedding, dtype=np.float64) + intercept
+    shares = np.exp(logits - logits.max())
+    shares /= shares.sum()
+    found = dict(zip(classes, (float(s) for s in shares), strict=True))
+    return {emotion: round(found.get(emotion, 0.0), 4) for emotion in EMOTIONS}
+
+
+def valence(emotions: dict[str, float]) -> float:
+    """-1..1: the emotions' expected pleasantness."""
+    return sum(VALENCE[e] * share for e, share in emotions.items())
 
 
 class EmotionScorer:
-    def __init__(self, embedder: Embedder) -> None:
-        self.embedder = embedder
-        self._prototypes: dict[str, list[list[float]]] | None = None
+    """The AI worker's emotion model: an entry's embedding in, emotion shares out."""
 
-    async def _vectors(self) -> dict[str, list[list[float]]]:
-        if self._prototypes is None:
-            sentences = [s for group in PROTOTYPES.values() for s in group]
-            vectors = await self.embedder.encode(sentences)
-            found: dict[str, list[list[float]]] = {}
-            position = 0
-            for emotion, group in PROTOTYPES.items():
-                found[emotion] = vectors[position : position + len(group)]
-                position += len(group)
-            self._prototypes = found
-        return self._prototypes
+    def __init__(self, model: str = EMOTION_MODEL) -> None:
+        self.model = model
 
     async def score(self, embedding: Sequence[float]) -> dict[str, float]:
-        """Emotion name -> share (0..1, summing to 1) for a unit `embedding`."""
-        prototypes = await self._vectors()
-        best = {
-            emotion: max(_dot(embedding, v) for v in vectors)
-            for emotion, vectors in prototypes.items()
-        }
-        peak = max(best.values())
-        weights = {e: math.exp(TEMPERATURE * (s - peak)) for e, s in best.items()}
-        total = sum(weights.values())
-        return {e: round(w / total, 4) for e, w in weights.items()}
-
-
-def _dot(a: Sequence[float], b: Sequence[float]) -> float:
-    return sum(x * y for x, y in zip(a, b, strict=True))
+        return emotion_probabilities(embedding, model=self.model)
