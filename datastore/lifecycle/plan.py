@@ -70,6 +70,7 @@ POSTGRES: dict[tuple[str, str], Policy] = {
     ("reminders", "user_id"): Policy.CASCADE,
     ("embeddings", "user_id"): Policy.CASCADE,  # pod and journal vectors alike
     ("topics", "user_id"): Policy.CASCADE,  # user topics; system topics have no user
+    ("topic_discovery", "user_id"): Policy.CASCADE,  # when my topics were last clustered
     # people: friendships end, blocks both ways go
     ("friendships", "user_low"): Policy.CASCADE,
     ("friendships", "user_high"): Policy.CASCADE,
