@@ -14,6 +14,7 @@ from datastore.accounts.service.authenticator import Authenticator
 from datastore.assistant.service import AssistantService
 from datastore.chat.service import ChatService
 from datastore.insights.cache import InsightsCache
+from datastore.insights.job import InsightJob
 from datastore.insights.service import InsightsService
 from datastore.journal.service import (
     AIWorker,
@@ -53,6 +54,8 @@ class Services:
     journal_ai: AIWorker
     search: SearchService
     insights: InsightsService
+    # Recomputes stored psychology insights after journal changes.
+    insights_job: InsightJob
     assistant: AssistantService
     sync: SyncService
     security_audit: SecurityAuditLog

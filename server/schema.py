@@ -29,7 +29,10 @@ from resolvers.chat.types.media import ChatMedia
 from resolvers.chat.types.message import Message
 from resolvers.core.node import node_queries
 from resolvers.core.scalars import SCALAR_OVERRIDES
+from resolvers.insights.mutations import InsightMutations
 from resolvers.insights.queries import InsightQueries
+from resolvers.insights.subscriptions import InsightSubscriptions
+from resolvers.insights.types import Insight
 from resolvers.journal.mutations import JournalMutations
 from resolvers.journal.queries import JournalQueries
 from resolvers.journal.subscriptions import JournalSubscriptions
@@ -88,6 +91,7 @@ MUTATIONS: tuple[type, ...] = (
     GroupMutations,
     MessageMutations,
     ChatMediaMutations,
+    InsightMutations,
     JournalMutations,
     NotificationMutations,
     PeopleMutations,
@@ -101,6 +105,7 @@ MUTATIONS: tuple[type, ...] = (
 SUBSCRIPTIONS: tuple[type, ...] = (
     AccountSubscriptions,
     ChatSubscriptions,
+    InsightSubscriptions,
     JournalSubscriptions,
     NotificationSubscriptions,
     PeopleSubscriptions,
@@ -119,6 +124,7 @@ TYPES: tuple[type, ...] = (
     JournalTag,
     Reminder,
     Topic,
+    Insight,
     Notification,
     Person,
     *ENTRY_TYPES,
