@@ -117,49 +117,36 @@ def by_time_of_day(journal: Journal) -> list[FoundInsight]:
     return _contrasts(journal.rated, dict(sorted(groups.items())), journal.min_sample, make)
 
 
-def _labelled(
-    journal: Journal, ids: Callable[[HistoryEntry], tuple[uuid.UUID, ...]]
-) -> dict[Hashable, list[HistoryEntry]]:
+def _by_label(
+    journal: Journal,
+    insight_type: str,
+    kind: str,
+    ids: Callable[[HistoryEntry], tuple[uuid.UUID, ...]],
+    subject: Callable[[str], str],
+) -> list[FoundInsight]:
+    """Entries with each tag (or topic) of `kind` against my entries without it."""
     groups: dict[Hashable, list[HistoryEntry]] = defaultdict(list)
     for entry in journal.rated:
         for label in ids(entry):
             if label in journal.names:
                 groups[label].append(entry)
-    return dict(sorted(groups.items(), key=lambda item: str(item[0])))
+
+    def make(label: Hashable, c: Comparison, members: list[HistoryEntry]) -> FoundInsight:
+        name = journal.names[label]  # type: ignore[index]
+        told = wording.around(subject(name), c)
+        labels = {f"{kind}Id": str(label), f"{kind}Name": name}
+        return _insight(insight_type, f"{kind}:{label}", told, c, members, **labels)
+
+    ordered = dict(sorted(groups.items(), key=lambda item: str(item[0])))
+    return _contrasts(journal.rated, ordered, journal.min_sample, make)
 
 
 def by_tag(journal: Journal) -> list[FoundInsight]:
-    def make(label: Hashable, c: Comparison, members: list[HistoryEntry]) -> FoundInsight:
-        name = journal.names[label]  # type: ignore[index]
-        return _insight(
-            TAG_MOOD,
-            f"tag:{label}",
-            wording.around(f"entries tagged “{name}”", c),
-            c,
-            members,
-            tagId=str(label),
-            tagName=name,
-        )
-
-    groups = _labelled(journal, lambda e: e.tag_ids)
-    return _contrasts(journal.rated, groups, journal.min_sample, make)
+    return _by_label(journal, TAG_MOOD, "tag", lambda e: e.tag_ids, "entries tagged “{}”".format)
 
 
 def by_topic(journal: Journal) -> list[FoundInsight]:
-    def make(label: Hashable, c: Comparison, members: list[HistoryEntry]) -> FoundInsight:
-        name = journal.names[label]  # type: ignore[index]
-        return _insight(
-            TOPIC_MOOD,
-            f"topic:{label}",
-            wording.around(f"entries about {name}", c),
-            c,
-            members,
-            topicId=str(label),
-            topicName=name,
-        )
-
-    groups = _labelled(journal, lambda e: e.topic_ids)
-    return _contrasts(journal.rated, groups, journal.min_sample, make)
+    return _by_label(journal, TOPIC_MOOD, "topic", lambda e: e.topic_ids, "entries about {}".format)
 
 
 def _next_day_moods(journal: Journal) -> list[tuple[list[HistoryEntry], float]]:
