@@ -19,6 +19,7 @@ from tests.support.insights import (
     write_low_mondays,
 )
 from tests.support.journal import CREATE_TAG, create_entry
+from tests.support.vault import CREATE_HIDDEN, blob, register_tag
 from tests.support.ws import WebSocketClient
 
 pytestmark = pytest.mark.usefixtures("fast_insights")
@@ -66,6 +67,30 @@ async def test_low_mondays_give_a_weekday_insight_citing_those_entries(
     assert insight["title"] == "Mondays tend to feel heavier"
     text = f"{insight['title']} {insight['message']}".lower()
     assert not [word for word in CLINICAL if word in text]
+
+
+async def test_hidden_entries_are_never_evidence(client: GraphQLClient, server: Any) -> None:
+    # given: low Mondays, and hidden entries filed under a secret tag on the same Mondays
+    account = await client.sign_up()
+    tag = await register_tag(client, account)
+    hidden = []
+    for week in range(5):
+        monday = str(FIRST_MONDAY + timedelta(weeks=week))
+        created = await client.data(
+            CREATE_HIDDEN,
+            {"tag": tag.id, "blob": blob(), "input": {"entryDate": monday}},
+            token=account.token,
+        )
+        hidden.append(created["createJournalEntry"]["id"])
+    mondays = await write_low_mondays(client, account)
+    # when
+    await settled(server, account)
+    insight = _monday_insight(await insights(client, account))
+    # then: the evidence is my ordinary Monday entries, none of the hidden ones
+    assert insight is not None
+    cited = {e["node"]["id"] for e in insight["evidence"]["edges"]}
+    assert cited == {m["id"] for m in mondays}
+    assert not cited & set(hidden)
 
 
 async def test_too_few_entries_give_no_insight(client: GraphQLClient, server: Any) -> None:
