@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.client import GraphQLClient, error_codes
+from tests.support.client import Account, GraphQLClient, error_codes
 from tests.support.insights import (
     DISMISS,
     FIRST_MONDAY,
@@ -198,10 +198,8 @@ async def test_a_live_event_arrives_when_the_job_finds_a_new_insight(
     assert len({e["id"] for e in events}) == len(events)
 
 
-async def test_the_insights_page_takes_the_same_statements_for_1_and_5_insights(
-    client: GraphQLClient, server: Any
-) -> None:
-    # given: five tags, each on four low days, and twelve bright untagged days
+async def _five_tag_insights(client: GraphQLClient, server: Any) -> Account:
+    """A user with five tags, each on four low days, and twelve bright untagged days."""
     account = await client.sign_up()
     day = FIRST_MONDAY
     for n in range(5):
@@ -222,6 +220,14 @@ async def test_the_insights_page_takes_the_same_statements_for_1_and_5_insights(
         day += timedelta(days=3)
         await create_entry(client, account.token, content="x", mood=8 + k % 2, entryDate=str(day))
     await settled(server, account)
+    return account
+
+
+async def test_the_insights_page_takes_the_same_statements_for_1_and_5_insights(
+    client: GraphQLClient, server: Any
+) -> None:
+    # given
+    account = await _five_tag_insights(client, server)
     assert len(await insights(client, account, type="TAG_MOOD")) == 5
     query = """
     query($first: Int) { insights(first: $first) { edges { node {
@@ -233,3 +239,30 @@ async def test_the_insights_page_takes_the_same_statements_for_1_and_5_insights(
     large = await client.count_statements(query, {"first": 5}, token=account.token)
     # then
     assert small == large
+
+
+async def test_insights_page_by_cursor_and_filter_by_type(
+    client: GraphQLClient, server: Any
+) -> None:
+    # given
+    account = await _five_tag_insights(client, server)
+    query = """
+    query($after: String) { insights(type: TAG_MOOD, first: 2, after: $after) {
+      edges { node { id type data } } pageInfo { hasNextPage endCursor }
+    } }
+    """
+    # when
+    seen, after, pages = [], None, 0
+    while True:
+        page = (await client.data(query, {"after": after}, token=account.token))["insights"]
+        seen += [e["node"] for e in page["edges"]]
+        pages += 1
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    # then
+    assert pages == 3 and len({i["id"] for i in seen}) == 5
+    assert {i["type"] for i in seen} == {"TAG_MOOD"}
+    assert {i["data"]["tagName"] for i in seen} == {f"t{n}" for n in range(5)}
+    bad = await client.execute(query, {"after": "nonsense"}, token=account.token)
+    assert error_codes(bad) == ["BAD_USER_INPUT"]
