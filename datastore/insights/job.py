@@ -2,10 +2,13 @@
 changes, and announces each new one.
 
 Changes reach it as committed outbox events (an outbox sink enqueues the user, debounced:
-a burst of writes is one recomputation). A recomputation reads the whole journal, finds
-every insight, and saves them by key in one transaction with the outbox events of the new
-ones, so the same journal always leaves the same rows, never duplicates, and a live client
-hears of an insight only once it is stored.
+a burst of writes is one recomputation); while the AI worker is still analysing my entries
+the job looks again a little later, so topic insights see the topics it assigns.
+
+A recomputation reads the whole journal, finds every insight, and saves them by key in
+one transaction with the outbox events of the new ones, so the same journal always leaves
+the same rows, never duplicates, and a live client hears of an insight only once it is
+stored.
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ INSIGHT_CREATED = "insights.insight.created"
 # Events after which my insights may read differently.
 _CHANGES = ("journal.entry.", "journal.tag.")
 BATCH = 8
+# While my entries' AI analysis (topics) is still running, look again this much later; the
+# job's attempts bound how often.
+ANALYSIS_WAIT_SECONDS = 5.0
 
 
 class InsightJob:
@@ -68,7 +74,13 @@ class InsightJob:
             log.exception("insights_recompute_failed", user_id=str(job.user_id))
             return
         async with self.db() as session, session.begin():
-            await InsightJobRepository(session).finish(job)
+            jobs = InsightJobRepository(session)
+            if await JournalHistoryRepository(session).analysis_pending(job.user_id):
+                # Topic insights need the topics the AI worker has not assigned yet.
+                wait = max(self.settings.insights_debounce_seconds, ANALYSIS_WAIT_SECONDS)
+                await jobs.postpone(job, seconds=wait)
+            else:
+                await jobs.finish(job)
 
     async def recompute(self, user_id: uuid.UUID) -> list[uuid.UUID]:
         """Find and store my insights now; the ids of the new ones."""

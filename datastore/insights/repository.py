@@ -172,3 +172,13 @@ class InsightJobRepository:
             text("DELETE FROM insight_jobs WHERE user_id = :user_id AND token = :token"),
             {"user_id": job.user_id, "token": job.token},
         )
+
+    async def postpone(self, job: ClaimedRecompute, *, seconds: float) -> None:
+        """Run it again in `seconds` (unless a newer change enqueued it meanwhile)."""
+        await self.session.execute(
+            text(
+                "UPDATE insight_jobs SET run_after = now() + make_interval(secs => :seconds)"
+                " WHERE user_id = :user_id AND token = :token"
+            ),
+            {"seconds": seconds, "user_id": job.user_id, "token": job.token},
+        )

@@ -13,6 +13,8 @@ from datetime import date, datetime
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from datastore.journal.repository.jobs import EMBED_JOURNAL, MAX_ATTEMPTS
+
 # The most recent entries an insight looks at: years of daily writing, bounded work.
 MAX_ENTRIES = 5000
 
@@ -28,6 +30,10 @@ _ENTRIES = text(
     ORDER BY e.entry_date DESC, e.created_at DESC, e.id DESC
     LIMIT :limit
     """
+)
+_ANALYSIS_PENDING = text(
+    "SELECT EXISTS (SELECT 1 FROM ai_jobs WHERE user_id = :user_id AND kind = :kind"
+    " AND attempts < :max_attempts)"
 )
 _NAMES = text(
     """
@@ -66,3 +72,11 @@ class JournalHistoryRepository:
         """The names of my tags and of the topics I can have (system ones and mine)."""
         rows = await self.session.execute(_NAMES, {"user_id": user_id})
         return {r[0]: r[1] for r in rows}
+
+    async def analysis_pending(self, user_id: uuid.UUID) -> bool:
+        """Whether some of my entries still wait for their AI analysis (topics among it)."""
+        found = await self.session.execute(
+            _ANALYSIS_PENDING,
+            {"user_id": user_id, "kind": EMBED_JOURNAL, "max_attempts": MAX_ATTEMPTS},
+        )
+        return bool(found.scalar_one())
