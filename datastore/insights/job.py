@@ -39,8 +39,8 @@ INSIGHT_CREATED = "insights.insight.created"
 # Events after which my insights may read differently.
 _CHANGES = ("journal.entry.", "journal.tag.")
 BATCH = 8
-# While my entries' AI analysis (topics) is still running, look again this much later; the
-# job's attempts bound how often.
+# While my entries' AI analysis (topics) is still running, look again this much later (for
+# at most MAX_POSTPONE_SECONDS after the change).
 ANALYSIS_WAIT_SECONDS = 5.0
 
 
@@ -75,11 +75,10 @@ class InsightJob:
             return
         async with self.db() as session, session.begin():
             jobs = InsightJobRepository(session)
-            if await JournalHistoryRepository(session).analysis_pending(job.user_id):
-                # Topic insights need the topics the AI worker has not assigned yet.
-                wait = max(self.settings.insights_debounce_seconds, ANALYSIS_WAIT_SECONDS)
-                await jobs.postpone(job, seconds=wait)
-            else:
+            wait = max(self.settings.insights_debounce_seconds, ANALYSIS_WAIT_SECONDS)
+            # Topic insights need the topics the AI worker has not assigned yet.
+            pending = await JournalHistoryRepository(session).analysis_pending(job.user_id)
+            if not (pending and await jobs.postpone(job, seconds=wait)):
                 await jobs.finish(job)
 
     async def recompute(self, user_id: uuid.UUID) -> list[uuid.UUID]:

@@ -141,6 +141,8 @@ _CLAIM = text(
 )
 LEASE_SECONDS = 300
 MAX_ATTEMPTS = 5
+# How long a recomputation may keep waiting for the AI worker (a model still loading).
+MAX_POSTPONE_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -173,12 +175,22 @@ class InsightJobRepository:
             {"user_id": job.user_id, "token": job.token},
         )
 
-    async def postpone(self, job: ClaimedRecompute, *, seconds: float) -> None:
-        """Run it again in `seconds` (unless a newer change enqueued it meanwhile)."""
-        await self.session.execute(
+    async def postpone(self, job: ClaimedRecompute, *, seconds: float) -> bool:
+        """Run it again in `seconds`, not counting this run as an attempt, while it has waited
+        less than MAX_POSTPONE_SECONDS since it was queued; whether it was postponed (a newer
+        change that enqueued it meanwhile keeps its own schedule)."""
+        result = await self.session.execute(
             text(
-                "UPDATE insight_jobs SET run_after = now() + make_interval(secs => :seconds)"
+                "UPDATE insight_jobs SET run_after = now() + make_interval(secs => :seconds),"
+                " attempts = attempts - 1"
                 " WHERE user_id = :user_id AND token = :token"
+                " AND created_at > now() - make_interval(secs => :longest)"
             ),
-            {"seconds": seconds, "user_id": job.user_id, "token": job.token},
+            {
+                "seconds": seconds,
+                "user_id": job.user_id,
+                "token": job.token,
+                "longest": MAX_POSTPONE_SECONDS,
+            },
         )
+        return rowcount(result) > 0

@@ -93,6 +93,47 @@ async def test_hidden_entries_are_never_evidence(client: GraphQLClient, server: 
     assert not cited & set(hidden)
 
 
+async def test_entries_about_a_topic_are_compared_with_my_baseline(
+    client: GraphQLClient, server: Any, fast_workers: Any
+) -> None:
+    # given: low days at work, bright days outdoors (topics come from the AI worker)
+    account = await client.sign_up()
+    work = []
+    for n in range(5):
+        day = FIRST_MONDAY + timedelta(days=3 * n)
+        work.append(
+            await create_entry(
+                client,
+                account.token,
+                content="Long meetings at the office; my boss moved the project deadline again.",
+                mood=2 + n % 2,
+                entryDate=str(day),
+            )
+        )
+        await create_entry(
+            client,
+            account.token,
+            content="Walked in the park under the trees, watched the sea and the clouds.",
+            mood=8 + n % 2,
+            entryDate=str(day + timedelta(days=1)),
+        )
+    # when
+    await settled(server, account)
+    found = await insights(client, account, type="TOPIC_MOOD")
+    # then
+    at_work = next(
+        (
+            i
+            for i in found
+            if i["data"]["topicName"] == "Work" and i["data"]["direction"] == "LOWER"
+        ),
+        None,
+    )
+    assert at_work is not None, found
+    assert {e["node"]["id"] for e in at_work["evidence"]["edges"]} == {e["id"] for e in work}
+    assert at_work["title"] == "Entries about Work tend to be harder"
+
+
 async def test_too_few_entries_give_no_insight(client: GraphQLClient, server: Any) -> None:
     # given: two low Mondays and two bright Wednesdays, below the minimum sample of four
     account = await client.sign_up()

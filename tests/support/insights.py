@@ -74,4 +74,4 @@ async def settled(server: Any, account: Account) -> None:
             )
             return pending.scalar_one() == 0
 
-    await eventually(idle, timeout=30, interval=0.1)
+    await eventually(idle, timeout=120, interval=0.1)
