@@ -11,6 +11,7 @@ from functools import cached_property
 from datastore.accounts.loaders import SessionByIdLoader, UserByIdLoader
 from datastore.chat.loaders import ChatLoaders
 from datastore.exports.loaders import ExportLoaders
+from datastore.insights.loaders import InsightLoaders
 from datastore.journal.loaders import JournalLoaders
 from datastore.notifications.loaders import NotificationLoaders
 from datastore.people.loaders import PeopleLoaders
@@ -52,6 +53,10 @@ class Loaders:
     @cached_property
     def journal(self) -> JournalLoaders:
         return JournalLoaders(self._clients.read_db)
+
+    @cached_property
+    def insights(self) -> InsightLoaders:
+        return InsightLoaders(self._clients.read_db)
 
     @cached_property
     def notifications(self) -> NotificationLoaders:

@@ -15,6 +15,7 @@ from datastore.assistant.service import AssistantService
 from datastore.chat.service import ChatService
 from datastore.exports.service import ExportService
 from datastore.insights.cache import InsightsCache
+from datastore.insights.job import InsightJob
 from datastore.insights.service import InsightsService
 from datastore.journal.service import (
     AIWorker,
@@ -55,6 +56,8 @@ class Services:
     journal_ai: AIWorker
     search: SearchService
     insights: InsightsService
+    # Recomputes stored psychology insights after journal changes.
+    insights_job: InsightJob
     assistant: AssistantService
     sync: SyncService
     security_audit: SecurityAuditLog

@@ -11,6 +11,7 @@ from datastore.audit import tables as audit_tables
 from datastore.chat import items as chat_items
 from datastore.chat import tables as chat_tables
 from datastore.exports import tables as exports_tables
+from datastore.insights import tables as insights_tables
 from datastore.journal import tables as journal_tables
 from datastore.notifications import items as notifications_items
 from datastore.outbox import tables as outbox_tables
@@ -29,6 +30,7 @@ MODULES = (
     chat_items,
     chat_tables,
     exports_tables,
+    insights_tables,
     journal_tables,
     notifications_items,
     outbox_tables,

@@ -20,6 +20,7 @@ from datastore.assistant.service import AssistantService
 from datastore.chat.service import ChatService
 from datastore.exports.service import ExportService
 from datastore.insights.cache import InsightsCache
+from datastore.insights.job import InsightJob
 from datastore.insights.service import InsightsService
 from datastore.journal.service import (
     AIWorker,
@@ -95,6 +96,7 @@ def build_services(clients: Clients) -> Services:
         journal_ai=AIWorker(clients, embedder, EmotionScorer(), insights_cache),
         search=search,
         insights=InsightsService(clients, insights_cache),
+        insights_job=InsightJob(clients),
         assistant=AssistantService(clients, search, embedder),
         sync=SyncService(clients.dynamo),
         security_audit=security_audit,
@@ -119,6 +121,8 @@ def workers(services: Services) -> dict[str, Worker]:
         "pod-blob-worker": services.pod.blob_collector.run,
         "journal-worker": services.reminder_scheduler.run,
         "journal-ai-worker": services.journal_ai.run,
+        # Stored psychology insights, recomputed a little after a journal changes.
+        "insights-worker": services.insights_job.run,
         # Thumbnails and stripped images of uploaded files.
         "media-worker": services.media.run,
         # Purges accounts whose deletion grace period ended.
@@ -133,6 +137,7 @@ def outbox_sinks(services: Services) -> list[Sink]:
     a live event then finds the sync log written and the caches invalidated."""
     return [
         services.journal_ai.enqueue_pod_embeddings,
+        services.insights_job.enqueue_from_events,
         services.people.record_from_events,
         services.chat.end_blocked_from_events,
         services.shares.revoke_blocked_from_events,

@@ -33,7 +33,10 @@ from resolvers.core.scalars import SCALAR_OVERRIDES
 from resolvers.exports.mutations import ExportMutations
 from resolvers.exports.queries import ExportQueries
 from resolvers.exports.types import Export
+from resolvers.insights.mutations import InsightMutations
 from resolvers.insights.queries import InsightQueries
+from resolvers.insights.subscriptions import InsightSubscriptions
+from resolvers.insights.types import Insight
 from resolvers.journal.mutations import JournalMutations
 from resolvers.journal.queries import JournalQueries
 from resolvers.journal.subscriptions import JournalSubscriptions
@@ -94,6 +97,7 @@ MUTATIONS: tuple[type, ...] = (
     GroupMutations,
     MessageMutations,
     ChatMediaMutations,
+    InsightMutations,
     JournalMutations,
     NotificationMutations,
     PeopleMutations,
@@ -108,6 +112,7 @@ MUTATIONS: tuple[type, ...] = (
 SUBSCRIPTIONS: tuple[type, ...] = (
     AccountSubscriptions,
     ChatSubscriptions,
+    InsightSubscriptions,
     JournalSubscriptions,
     NotificationSubscriptions,
     PeopleSubscriptions,
@@ -126,6 +131,7 @@ TYPES: tuple[type, ...] = (
     JournalTag,
     Reminder,
     Topic,
+    Insight,
     Notification,
     Person,
     *ENTRY_TYPES,

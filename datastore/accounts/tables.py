@@ -36,6 +36,8 @@ class User(Base):
     last_name: Mapped[str | None] = mapped_column(String(100))
     avatar_url: Mapped[str | None] = mapped_column(String(2048))
     profile: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    # IANA name: "today" for streaks and insights, and an entry's default day.
+    time_zone: Mapped[str] = mapped_column(String(64), server_default="UTC")
     presence_status: Mapped[str] = mapped_column(String(16), server_default="OFFLINE")
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Bumped under the row lock by every write that emits an event, so each user's

@@ -1,16 +1,21 @@
-"""Insights of one user, computed in PostgreSQL and cached in Redis until the journal changes.
+"""Insights of one user: aggregates computed in PostgreSQL and cached in Redis until the
+journal changes, and the stored psychology insights the insights job keeps (`job.py`).
 
-The aggregates are the journal's queries (`JournalAggregateRepository`): insights owns no table.
+The aggregates are the journal's queries (`JournalAggregateRepository`).
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from datastore.accounts.repository.users import UserRepository
+from datastore.insights.repository import InsightFilter, InsightKey, InsightRepository
+from datastore.insights.tables import PsychologyInsight
 from datastore.journal.repository.aggregates import BUCKETS, JournalAggregateRepository
-from datastore.kit.errors import BadUserInput
+from datastore.kit import zones
+from datastore.kit.errors import BadUserInput, NotFound
 
 if TYPE_CHECKING:
     from datastore.insights.cache import InsightsCache
@@ -41,7 +46,10 @@ class InsightsService:
         )
 
     async def streaks(self, user_id: uuid.UUID) -> dict[str, Any]:
-        today = datetime.now(UTC).date()
+        """My writing streaks, with "today" in my time zone."""
+        async with self.clients.read_db() as session:
+            user = await UserRepository(session).get_by_id(user_id)
+        today = zones.local_today(user.time_zone if user else None)
         return await self._cached(
             user_id, f"streaks:{today}", lambda r: r.streaks(user_id, today=today)
         )
@@ -56,6 +64,28 @@ class InsightsService:
 
     async def frequent_topics(self, user_id: uuid.UUID) -> list[dict[str, Any]]:
         return await self._cached(user_id, "topics", lambda r: r.by_topic(user_id, with_mood=False))
+
+    async def list_insights(
+        self,
+        user_id: uuid.UUID,
+        insight_filter: InsightFilter,
+        *,
+        limit: int,
+        after: InsightKey | None,
+    ) -> list[PsychologyInsight]:
+        """My stored insights, newest first, after a keyset."""
+        async with self.clients.read_db() as session:
+            return await InsightRepository(session).page(
+                user_id, insight_filter, limit=limit, after=after
+            )
+
+    async def dismiss(self, user_id: uuid.UUID, insight_id: uuid.UUID) -> PsychologyInsight:
+        """Hide my insight from `insights`; NOT_FOUND when it is not mine."""
+        async with self.clients.db() as session, session.begin():
+            insight = await InsightRepository(session).dismiss(user_id, insight_id)
+            if insight is None:
+                raise NotFound("No such insight.")
+            return insight
 
     async def _cached(self, user_id: uuid.UUID, name: str, query: Any) -> Any:
         async def compute() -> Any:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from datastore.journal.recurrence import REPEATS
+from datastore.kit import zones
 from datastore.kit.errors import BadUserInput, Conflict, NotFound
 
 MAX_TITLE = 200
@@ -82,11 +82,7 @@ def future_time(value: datetime, *, field: str = "remindAt") -> datetime:
 
 
 def time_zone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise BadUserInput("An IANA time zone like Europe/Paris.", field="timeZone") from None
-    return value
+    return zones.time_zone(value)
 
 
 def priority(value: int) -> int:

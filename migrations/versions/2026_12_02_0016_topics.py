@@ -4,7 +4,7 @@ clustering then keeps their name and entries), and when each person's entries we
 clustered (to re-run as entries arrive).
 
 Revision ID: 0016_topics
-Revises: 0013_exports
+Revises: 0015_psychology_insights
 Create Date: 2026-12-02
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0016_topics"
-down_revision = "0013_exports"
+down_revision = "0015_psychology_insights"
 branch_labels = None
 depends_on = None
 

@@ -43,6 +43,10 @@ class UpdateProfileInput:
     profile: JSON | None = strawberry.field(
         default=strawberry.UNSET, description="Replaces the profile JSON object (16 KB max)."
     )
+    time_zone: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description='My IANA time zone (Europe/Paris): my "today" for streaks and insights.',
+    )
 
 
 @strawberry.input(description="A password change; other sessions are signed out.")

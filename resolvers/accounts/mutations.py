@@ -108,7 +108,8 @@ class AccountMutations:
         return ChangePasswordPayload(ended_sessions=ended)
 
     @strawberry.mutation(
-        description="Change my display name, first and last name, avatar or profile JSON.",
+        description="Change my display name, first and last name, avatar, profile JSON or "
+        "time zone.",
         permission_classes=[IsAuthenticated],
     )
     async def update_profile(
@@ -116,7 +117,14 @@ class AccountMutations:
     ) -> User:
         given = frozenset(
             name
-            for name in ("display_name", "first_name", "last_name", "avatar_url", "profile")
+            for name in (
+                "display_name",
+                "first_name",
+                "last_name",
+                "avatar_url",
+                "profile",
+                "time_zone",
+            )
             if getattr(input, name) is not strawberry.UNSET
         )
         changes = ProfileChanges(
@@ -126,6 +134,7 @@ class AccountMutations:
             avatar_url=input.avatar_url if "avatar_url" in given else None,
             # JSON is any value; the profile validator refuses what is not an object.
             profile=cast("dict[str, Any] | None", input.profile) if "profile" in given else None,
+            time_zone=input.time_zone if "time_zone" in given else None,
             given=given,
         )
         ctx = info.context

@@ -61,6 +61,9 @@ class User(relay.Node):
     avatar_url: str | None = strawberry.field(description="http(s) URL of the avatar.")
     profile: JSON = strawberry.field(description="Free-form profile JSON (at most 16 KB).")
     presence: Presence = strawberry.field(description="Status and last seen time.")
+    time_zone: str = strawberry.field(
+        description='My IANA time zone: my "today" for streaks and insights, UTC by default.'
+    )
     created_at: datetime = strawberry.field(description="When the account was created.")
     last_login_at: datetime | None = strawberry.field(description="The last sign-in.")
     account_state: AccountState = strawberry.field(description="Lifecycle state.")

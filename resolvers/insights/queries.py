@@ -1,4 +1,5 @@
-"""Insight queries over my journal; cached in Redis until my journal changes."""
+"""Insight queries over my journal: aggregates cached in Redis until my journal changes,
+and the stored psychology insights."""
 
 from __future__ import annotations
 
@@ -10,11 +11,25 @@ from typing import Annotated, Any, TypeVar
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from datastore.insights.repository import InsightFilter, insight_key
 from resolvers.core.context import Info
 from resolvers.core.nodes import owned
-from resolvers.core.pagination import After, Connection, First, list_page
+from resolvers.core.pagination import (
+    TIME_AND_ID,
+    After,
+    Connection,
+    First,
+    decode_after,
+    encode_cursor,
+    keyset_page,
+    list_page,
+    page_limit,
+    time_and_id,
+)
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.insights.types import (
+    Insight,
+    InsightType,
     MoodBucket,
     TagMood,
     TopicFrequency,
@@ -57,6 +72,39 @@ async def _joined_page(
 
 @strawberry.type
 class InsightQueries:
+    @strawberry.field(
+        description="Patterns found in my journal, newest first; dismissed ones only when asked.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def insights(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        type: Annotated[
+            InsightType | None, strawberry.argument(description="Only insights of this type.")
+        ] = None,
+        include_dismissed: Annotated[
+            bool, strawberry.argument(description="Include those I dismissed.")
+        ] = False,
+    ) -> Connection[Insight]:
+        user_id = info.context.require_principal().user_id
+        limit = page_limit(info, first)
+        start = decode_after("insight", after, pattern=TIME_AND_ID, parse=time_and_id)
+        insight_filter = InsightFilter(
+            insight_type=type.value if type else None, include_dismissed=include_dismissed
+        )
+        rows = await info.context.services.insights.list_insights(
+            user_id, insight_filter, limit=limit + 1, after=start
+        )
+        return keyset_page(
+            rows,
+            limit,
+            after,
+            node=Insight.from_row,
+            cursor=lambda row: encode_cursor("insight", "|".join(map(str, insight_key(row)))),
+        )
+
     @strawberry.field(
         description="My average mood, its spread and the entry count per day, week or month.",
         permission_classes=[IsAuthenticated],

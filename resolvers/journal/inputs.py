@@ -18,7 +18,7 @@ class CreateJournalEntryInput:
     )
     title: str | None = strawberry.field(default=None, description="At most 200 characters.")
     entry_date: date | None = strawberry.field(
-        default=None, description="The day it is about; today (UTC) when omitted."
+        default=None, description="The day it is about; today in my time zone when omitted."
     )
     mood: int | None = strawberry.field(default=None, description="1 (worst) to 10 (best).")
     is_private: bool = strawberry.field(default=False, description="Keep it to myself.")

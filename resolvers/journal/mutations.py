@@ -115,7 +115,7 @@ class JournalMutations:
             return await _create_hidden_entry(info, input, secret_tag_id, vault_blob)
         values = {k: getattr(input, k) for k in _ENTRY_FIELDS}
         if values["entry_date"] is None:
-            del values["entry_date"]  # the database's CURRENT_DATE
+            del values["entry_date"]  # today in my time zone
         row = await info.context.services.journal.create_entry(
             user_id, values, _tag_ids(input.tag_ids), device=device
         )

@@ -62,12 +62,17 @@ class Owners:
 
 @pytest.fixture(scope="module")
 async def owners(server: Any) -> AsyncIterator[Owners]:
-    async with GraphQLClient(server.url) as client:
-        me, other, friend = [await client.sign_up() for _ in range(3)]
-        mine = await owned_nodes(client, me, friend, "mine")
-        theirs = await owned_nodes(client, other, friend, MARK)
-        cursors = await end_cursors(client, other, theirs)
-        yield Owners(me, other, mine, theirs, cursors)
+    journal = server.services.clients.settings.journal
+    saved, journal.insights_debounce_seconds = journal.insights_debounce_seconds, 0
+    try:
+        async with GraphQLClient(server.url) as client:
+            me, other, friend = [await client.sign_up() for _ in range(3)]
+            mine = await owned_nodes(client, me, friend, "mine")
+            theirs = await owned_nodes(client, other, friend, MARK)
+            cursors = await end_cursors(client, other, theirs)
+    finally:
+        journal.insights_debounce_seconds = saved
+    yield Owners(me, other, mine, theirs, cursors)
 
 
 def all_positions() -> list[Position]:

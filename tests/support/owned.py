@@ -4,12 +4,17 @@ nested field's arguments reach the code that pages them."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.support.chat import EDIT, MARK_READ, REACT, direct, send
 from tests.support.client import Account, GraphQLClient
+from tests.support.insights import FIRST_MONDAY, insights
+from tests.support.journal import create_entry as create_journal_entry
 from tests.support.people import befriend, person_id
 from tests.support.pod import create_entry, create_tag
 from tests.support.security import CREATE_GROUP, CREATE_JOURNAL_ENTRY, CREATE_JOURNAL_TAG
 from tests.support.sharing import CREATE_LINK, later, share
+from tests.support.wait import eventually
 
 ENTRY_KINDS = ("NOTE", "PASSWORD", "DOCUMENT", "BOOKMARK", "TASK", "CONTACT")
 
@@ -21,6 +26,7 @@ async def owned_nodes(
     contains `text`. `friend` becomes the owner's friend, to chat with."""
     ids = await _pod(client, owner, text)
     ids["JournalEntry"] = await _journal_entry(client, owner, text)
+    ids["Insight"] = await _insight(client, owner, text)
     await befriend(client, owner, friend)
     ids.update(await _chat(client, owner, friend, text))
     ids.update(await _sharing(client, owner, friend, ids["Note"]))
@@ -55,6 +61,22 @@ async def _journal_entry(client: GraphQLClient, owner: Account, text: str) -> st
         token=owner.token,
     )
     return str(entry["createJournalEntry"]["id"])
+
+
+async def _insight(client: GraphQLClient, owner: Account, text: str) -> str:
+    """A weekday insight (four low Mondays, four bright Wednesdays), once the insights job
+    has found it: the caller keeps the job quick (JOURNAL_INSIGHTS_DEBOUNCE_SECONDS)."""
+    for week in range(4):
+        for offset, mood in ((0, 2), (2, 8)):
+            day = FIRST_MONDAY + timedelta(weeks=week, days=offset)
+            await create_journal_entry(
+                client, owner.token, content=f"Day {text}.", mood=mood, entryDate=str(day)
+            )
+
+    async def found() -> list[dict]:
+        return await insights(client, owner, type="WEEKDAY_MOOD")
+
+    return str((await eventually(found, timeout=60))[0]["id"])
 
 
 async def _chat(

@@ -13,6 +13,7 @@ from datastore.accounts import validation
 from datastore.accounts.repository.users import UserRepository
 from datastore.accounts.service.authenticator import Principal
 from datastore.accounts.tables import User
+from datastore.kit import zones
 from datastore.kit.errors import BadUserInput, NotFound
 from datastore.outbox.repository import OutboxRepository
 
@@ -26,6 +27,7 @@ class ProfileChanges:
     last_name: str | None = None
     avatar_url: str | None = None
     profile: dict[str, Any] | None = None
+    time_zone: str | None = None
     # Which of the above were given: an explicit null clears the field.
     given: frozenset[str] = frozenset()
 
@@ -50,6 +52,8 @@ class ProfileOperations:
             values["profile"] = validation.profile(
                 changes.profile if changes.profile is not None else {}
             )
+        if "time_zone" in changes.given:
+            values["time_zone"] = zones.time_zone(changes.time_zone or "")
         async with self.db() as db, db.begin():
             users = UserRepository(db)
             if not values:

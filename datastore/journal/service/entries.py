@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
+from datastore.accounts.repository.users import UserRepository
 from datastore.insights.cache import InsightsCache
 from datastore.journal import validation as check
 from datastore.journal.changes import record_change
@@ -21,6 +22,7 @@ from datastore.journal.repository.entries import EntryKey
 from datastore.journal.repository.jobs import EMBED_JOURNAL, AIJobRepository
 from datastore.journal.repository.topics import TopicCount, TopicRepository
 from datastore.journal.tables import JournalEntry, JournalTag, Topic
+from datastore.kit import zones
 from datastore.kit.errors import BadUserInput, NotFound
 from datastore.kit.fuzzy import name_score
 
@@ -83,6 +85,10 @@ class JournalService:
         async with self.db() as session, session.begin():
             entries = JournalEntryRepository(session)
             await self._check_tags(session, user_id, tag_ids)
+            if "entry_date" not in values:
+                # "Today" is the writer's: late evening in their zone is still that day.
+                user = await UserRepository(session).get_by_id(user_id)
+                values["entry_date"] = zones.local_today(user.time_zone if user else None)
             entry = await entries.create(user_id, values)
             if tag_ids:
                 await entries.replace_tags(entry.id, tag_ids)
