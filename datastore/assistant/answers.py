@@ -1,0 +1,266 @@
+"""Choosing the sentence that answers, or abstaining: pure functions over scored candidates.
+
+Each candidate is a sentence of a retrieved entry with its cosine similarity to the
+question (and to the question with the conversation's context). A sentence scores higher
+when it holds what the question asks for (a number for "how many", a time for "when", a
+name for "who" or "which hospital") that the question does not already contain, and lower
+when it only repeats the question's words. When even the best sentence is not similar
+enough to the question, the assistant says it does not know instead of quoting something
+unrelated. The weights and the evidence threshold were chosen on the development split of
+tests/search/labelled by bench/search_quality.py.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+
+NUMBER = "number"
+TIME = "time"
+NAME = "name"
+
+_ASKS = (
+    (TIME, re.compile(r"\bwhat time\b|\bwhen\b|\bwhat (day|date|month|year)\b")),
+    (
+        NUMBER,
+        re.compile(
+            r"\bhow (many|much|long|far|old|big|heavy|fast|often)\b"
+            r"|\bwhat (grade|score|mark|percentage|number|price|weight|distance)\b|\bweigh"
+        ),
+    ),
+    (
+        NAME,
+        re.compile(
+            r"\bwho\b|\bwhose\b|\bwhere\b|\bname\b|\bcalled\b|\bnamed\b"
+            r"|\bwhich (hospital|city|town|place|country|school|restaurant|company|shop|band)\b"
+        ),
+    ),
+)
+_NUMBER = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundred|thousand|half|dozen)\b",
+    re.IGNORECASE,
+)
+_TIME = re.compile(
+    r"\d{1,2}[:.]\d{2}|\b\d{1,2} ?(a\.m\.|p\.m\.|am|pm)|\b(monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday|january|february|march|april|may|june|july|august|september|"
+    r"october|november|december|yesterday|tonight|morning|evening|noon|midnight)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
+_STOP = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "by",
+        "from",
+        "about",
+        "as",
+        "into",
+        "up",
+        "down",
+        "out",
+        "over",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "am",
+        "do",
+        "does",
+        "did",
+        "done",
+        "have",
+        "has",
+        "had",
+        "i",
+        "me",
+        "my",
+        "mine",
+        "we",
+        "us",
+        "our",
+        "you",
+        "your",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "it",
+        "its",
+        "they",
+        "them",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "there",
+        "here",
+        "so",
+        "then",
+        "than",
+        "too",
+        "very",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "not",
+        "no",
+        "yes",
+        "just",
+        "also",
+        "again",
+        "still",
+        "much",
+        "many",
+        "more",
+        "most",
+        "some",
+        "any",
+        "all",
+        "each",
+        "get",
+        "got",
+        "go",
+        "went",
+        "gone",
+        "make",
+        "made",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    source: str
+    entry_id: uuid.UUID
+    kind: str
+    title: str | None
+    sentence: str
+    similarity: float  # cosine to the question
+    in_context: float  # cosine to the question with the conversation's context
+    entry_strength: float  # the entry's retrieval score, 0-1 (1 = the top entry)
+
+
+@dataclass(frozen=True)
+class Scoring:
+    answer_type_bonus: float = 0.12
+    echo_penalty: float = 0.15
+    entry_weight: float = 0.05
+    context_weight: float = 0.8  # a follow-up's similarity in context counts this much
+    min_evidence: float = 0.35  # below this best similarity: abstain
+
+
+DEFAULT_SCORING = Scoring()
+
+
+def asks_for(question: str) -> str | None:
+    """NUMBER, TIME or NAME when the question asks for one, else None."""
+    lowered = question.lower()
+    for kind, pattern in _ASKS:
+        if pattern.search(lowered):
+            return kind
+    return None
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-cased words that carry meaning, crudely stemmed (plural s, -ed, -ing)."""
+    words = (w.lower().strip("'\u2019-") for w in _WORD.findall(text))
+    return {_stem(w) for w in words if w and w not in _STOP}
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def holds(kind: str | None, sentence: str, question: str) -> bool:
+    """Whether `sentence` holds something of `kind` that `question` does not."""
+    if kind == NUMBER:
+        return bool(_new(_NUMBER, sentence, question))
+    if kind == TIME:
+        return bool(_new(_TIME, sentence, question) or _new(_NUMBER, sentence, question))
+    if kind == NAME:
+        return bool(_names(sentence) - _names(question, all_words=True))
+    return False
+
+
+def _new(pattern: re.Pattern[str], sentence: str, question: str) -> set[str]:
+    asked = {m.group(0).lower() for m in pattern.finditer(question)}
+    return {m.group(0).lower() for m in pattern.finditer(sentence)} - asked
+
+
+def _names(text: str, *, all_words: bool = False) -> set[str]:
+    """Capitalised words past the first of the text (names, places), lower-cased."""
+    words = _WORD.findall(text)
+    start = 0 if all_words else 1
+    return {w.lower() for w in words[start:] if w[0].isupper() and w != "I"}
+
+
+def score(candidate: Candidate, question: str, scoring: Scoring = DEFAULT_SCORING) -> float:
+    """How well the sentence answers the question (higher is better)."""
+    similarity = max(candidate.similarity, scoring.context_weight * candidate.in_context)
+    asked = asks_for(question)
+    bonus = scoring.answer_type_bonus if holds(asked, candidate.sentence, question) else 0.0
+    words = content_words(candidate.sentence)
+    echo = len(words & content_words(question)) / len(words) if words else 1.0
+    return (
+        similarity
+        + bonus
+        - scoring.echo_penalty * echo
+        + scoring.entry_weight * candidate.entry_strength
+    )
+
+
+def evidence(candidate: Candidate, scoring: Scoring = DEFAULT_SCORING) -> float:
+    """How sure the retrieval is that the sentence is about what was asked."""
+    return max(candidate.similarity, scoring.context_weight * candidate.in_context)
+
+
+def choose(
+    candidates: list[Candidate], question: str, scoring: Scoring = DEFAULT_SCORING
+) -> list[Candidate]:
+    """The best sentence of each entry, best first; empty when the evidence is too weak."""
+    ranked = sorted(candidates, key=lambda c: -score(c, question, scoring))
+    if not ranked or evidence(ranked[0], scoring) < scoring.min_evidence:
+        return []
+    best: dict[uuid.UUID, Candidate] = {}
+    for candidate in ranked:
+        if candidate.entry_id not in best and evidence(candidate, scoring) >= scoring.min_evidence:
+            best[candidate.entry_id] = candidate
+    return list(best.values())
