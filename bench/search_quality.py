@@ -104,9 +104,10 @@ async def _load(clients: Any, embedder: Any) -> tuple[uuid.UUID, dict[uuid.UUID,
 
 
 async def _rankings(clients: Any, embedder: Any, user: uuid.UUID, text: str) -> tuple:
+    from datastore.kit.fulltext import semantic_text
     from datastore.search.rankings import Rankings
 
-    vector = (await embedder.encode([text]))[0]
+    vector = (await embedder.encode([semantic_text(text)]))[0]
     async with clients.db() as session:
         rankings = Rankings(session)
         lexical = await rankings.full_text(
@@ -213,23 +214,36 @@ def _tune_scoring(answers: list[dict], keys: dict) -> Any:
 
     best, best_value = DEFAULT_SCORING, -1.0
     grid = itertools.product(
-        (0.0, 0.08, 0.12, 0.2), (0.0, 0.1, 0.2), (0.0, 0.05, 0.1), (0.25, 0.3, 0.35, 0.4, 0.45)
+        (0.0, 0.1, 0.15, 0.2, 0.3),  # answer type bonus
+        (0.0, 0.1, 0.2, 0.3),  # overlap weight
+        (0.0, 0.1, 0.2, 0.3),  # echo penalty
+        (0.0, 0.05),  # entry weight
+        (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6),  # min evidence
+        (0.0, 0.1, 0.2, 0.3),  # evidence overlap
     )
-    for bonus, echo, entry_weight, min_evidence in grid:
+    for bonus, overlap, echo, entry_weight, min_evidence, evidence_overlap in grid:
         scoring = replace(
             DEFAULT_SCORING,
             answer_type_bonus=bonus,
+            overlap_weight=overlap,
             echo_penalty=echo,
             entry_weight=entry_weight,
             min_evidence=min_evidence,
+            evidence_overlap=evidence_overlap,
         )
         dev = _assistant_metrics(answers, scoring, keys)[labelled.DEV]
-        value = dev["answer_accuracy"] + (dev["abstention_precision"] or 0) + dev[
-            "abstention_recall"
-        ] * 0.5
+        value = (
+            dev["answer_accuracy"]
+            + (dev["abstention_precision"] or 0)
+            + dev["abstention_recall"] * 0.5
+        )
         if value > best_value + 1e-9:
             best, best_value = scoring, value
     return best
+
+
+def _key() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 async def _run(database_url: str) -> dict:
@@ -243,7 +257,9 @@ async def _run(database_url: str) -> dict:
 
     settings = load_settings(
         database_url=database_url,
-        master_key=base64.b64encode(secrets.token_bytes(32)).decode(),
+        master_key=_key(),
+        audit_hash_key=_key(),
+        audit_signing_key=_key(),
         dynamodb_endpoint="http://127.0.0.1:9",  # never reached: only PostgreSQL is used
         redis_url="redis://127.0.0.1:9/0",
     )

@@ -3,10 +3,11 @@
 Each candidate is a sentence of a retrieved entry with its cosine similarity to the
 question (and to the question with the conversation's context). A sentence scores higher
 when it holds what the question asks for (a number for "how many", a time for "when", a
-name for "who" or "which hospital") that the question does not already contain, and lower
-when it only repeats the question's words. When even the best sentence is not similar
-enough to the question, the assistant says it does not know instead of quoting something
-unrelated. The weights and the evidence threshold were chosen on the development split of
+name for "who" or "which hospital") that the question does not already contain, and when
+it (under its entry's title) has the question's words; lower when it only repeats them.
+The evidence for the best sentence is its similarity plus a share of the question's words
+its entry holds; below a threshold the assistant says it does not know instead of quoting
+something unrelated. The weights and the evidence threshold were chosen on the development split of
 tests/search/labelled by bench/search_quality.py.
 """
 
@@ -21,7 +22,9 @@ TIME = "time"
 NAME = "name"
 
 _ASKS = (
-    (TIME, re.compile(r"\bwhat time\b|\bwhen\b|\bwhat (day|date|month|year)\b")),
+    # "when" asks for a time at the start ("when did I..."), not in a clause ("what did
+    # Dad want to be when he was young").
+    (TIME, re.compile(r"\btime\b|^(and |so |but )?when\b|\bwhat (day|date|month|year)\b")),
     (
         NUMBER,
         re.compile(
@@ -177,11 +180,13 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Scoring:
-    answer_type_bonus: float = 0.12
-    echo_penalty: float = 0.15
+    answer_type_bonus: float = 0.1
+    overlap_weight: float = 0.1  # share of the question's words in the sentence and title
+    echo_penalty: float = 0.2  # share of the sentence's words that are the question's
     entry_weight: float = 0.05
     context_weight: float = 0.8  # a follow-up's similarity in context counts this much
-    min_evidence: float = 0.35  # below this best similarity: abstain
+    min_evidence: float = 0.4  # below this evidence for the best sentence: abstain
+    evidence_overlap: float = 0.1  # weight of the share of question words the entry holds
 
 
 DEFAULT_SCORING = Scoring()
@@ -232,35 +237,82 @@ def _names(text: str, *, all_words: bool = False) -> set[str]:
     return {w.lower() for w in words[start:] if w[0].isupper() and w != "I"}
 
 
-def score(candidate: Candidate, question: str, scoring: Scoring = DEFAULT_SCORING) -> float:
-    """How well the sentence answers the question (higher is better)."""
+def _share(asked: set[str], found: set[str]) -> float:
+    return len(asked & found) / len(asked) if asked else 0.0
+
+
+def score(
+    candidate: Candidate,
+    question: str,
+    scoring: Scoring = DEFAULT_SCORING,
+    *,
+    context: str = "",
+) -> float:
+    """How well the sentence answers the question (higher is better). A sentence repeating
+    the conversation's earlier questions (`context`) is an echo too."""
     similarity = max(candidate.similarity, scoring.context_weight * candidate.in_context)
     asked = asks_for(question)
-    bonus = scoring.answer_type_bonus if holds(asked, candidate.sentence, question) else 0.0
+    # What the conversation already said (a "half marathon") is not new either.
+    known = f"{context} {question}".strip()
+    bonus = scoring.answer_type_bonus if holds(asked, candidate.sentence, known) else 0.0
     words = content_words(candidate.sentence)
-    echo = len(words & content_words(question)) / len(words) if words else 1.0
+    question_words = content_words(question)
+    echoed = question_words | content_words(context)
+    echo = len(words & echoed) / len(words) if words else 1.0
+    overlap = _share(question_words, words | content_words(candidate.title or ""))
     return (
         similarity
         + bonus
+        + scoring.overlap_weight * overlap
         - scoring.echo_penalty * echo
         + scoring.entry_weight * candidate.entry_strength
     )
 
 
-def evidence(candidate: Candidate, scoring: Scoring = DEFAULT_SCORING) -> float:
-    """How sure the retrieval is that the sentence is about what was asked."""
-    return max(candidate.similarity, scoring.context_weight * candidate.in_context)
+def evidence(
+    candidates: list[Candidate], question: str, scoring: Scoring = DEFAULT_SCORING
+) -> dict[uuid.UUID, float]:
+    """How sure the retrieval is that each entry is about what was asked: its sentence most
+    similar to the question (alone or in context), plus a share of the question's words
+    the entry holds. An entry is judged whole, so the sentence that answers a follow-up
+    ("and how long did it take?") may be another than the one the question resembles."""
+    best: dict[uuid.UUID, float] = {}
+    for c in candidates:
+        similarity = max(c.similarity, scoring.context_weight * c.in_context)
+        best[c.entry_id] = max(best.get(c.entry_id, 0.0), similarity)
+    overlaps = _entry_overlaps(candidates, question)
+    return {
+        entry_id: similarity + scoring.evidence_overlap * overlaps[entry_id]
+        for entry_id, similarity in best.items()
+    }
 
 
 def choose(
-    candidates: list[Candidate], question: str, scoring: Scoring = DEFAULT_SCORING
+    candidates: list[Candidate],
+    question: str,
+    scoring: Scoring = DEFAULT_SCORING,
+    *,
+    context: str = "",
 ) -> list[Candidate]:
-    """The best sentence of each entry, best first; empty when the evidence is too weak."""
-    ranked = sorted(candidates, key=lambda c: -score(c, question, scoring))
-    if not ranked or evidence(ranked[0], scoring) < scoring.min_evidence:
+    """The best sentence of each entry, best first; empty when the evidence is too weak.
+    `context`: the conversation's earlier questions."""
+    ranked = sorted(candidates, key=lambda c: -score(c, question, scoring, context=context))
+    strength = evidence(candidates, question, scoring)
+    if not ranked or strength[ranked[0].entry_id] < scoring.min_evidence:
         return []
     best: dict[uuid.UUID, Candidate] = {}
     for candidate in ranked:
-        if candidate.entry_id not in best and evidence(candidate, scoring) >= scoring.min_evidence:
+        if candidate.entry_id not in best and strength[candidate.entry_id] >= scoring.min_evidence:
             best[candidate.entry_id] = candidate
     return list(best.values())
+
+
+def _entry_overlaps(candidates: list[Candidate], question: str) -> dict[uuid.UUID, float]:
+    """Each entry's share of the question's words (its title and every sentence of it are
+    among the candidates)."""
+    words: dict[uuid.UUID, set[str]] = {}
+    for c in candidates:
+        found = words.setdefault(c.entry_id, content_words(c.title or ""))
+        found |= content_words(c.sentence)
+    asked = content_words(question)
+    return {entry_id: _share(asked, found) for entry_id, found in words.items()}

@@ -50,6 +50,12 @@ def parse_query(query: str) -> ParsedQuery:
     return ParsedQuery(" ".join(words), " ".join(constraints))
 
 
+def semantic_text(query: str) -> str:
+    """What the model should read of a search box's text: its words and phrases, without
+    OR, quotes or excluded words (syntax is not meaning)."""
+    return parse_query(query).words or query
+
+
 def _closed(phrase: str) -> str:
     return phrase if len(phrase) > 2 and phrase.endswith('"') else f'{phrase.rstrip(chr(34))}"'
 

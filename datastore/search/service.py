@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from datastore.journal.repository.analysis import AnalysisRepository
 from datastore.kit.errors import BadUserInput
+from datastore.kit.fulltext import semantic_text
 from datastore.search.fusion import DEFAULT_FUSION, Fusion, fuse
 from datastore.search.hits import Hit
 from datastore.search.rankings import Rankings
@@ -57,7 +58,7 @@ class SearchService:
             if mode == "FULL_TEXT":
                 hits = await rankings.full_text(user_id, query, kinds=kinds, limit=depth)
             elif mode == "SEMANTIC":
-                vector = (await self.embedder.encode([query]))[0]
+                vector = (await self.embedder.encode([semantic_text(query)]))[0]
                 hits = await rankings.semantic(user_id, vector, query, kinds=kinds, limit=depth)
             else:
                 hits = await self._hybrid(rankings, user_id, query, kinds, depth)
@@ -76,7 +77,7 @@ class SearchService:
         depth: int,
     ) -> list[Hit]:
         """Both rankings, deep and without snippets, fused."""
-        vector = (await self.embedder.encode([query]))[0]
+        vector = (await self.embedder.encode([semantic_text(query)]))[0]
         depth = max(depth, FUSION_DEPTH)
         semantic = await rankings.semantic(
             user_id, vector, query, kinds=kinds, limit=depth, snippets=False
