@@ -217,7 +217,7 @@ def _tune_scoring(answers: list[dict], keys: dict) -> Any:
         (0.0, 0.1, 0.15, 0.2, 0.3),  # answer type bonus
         (0.0, 0.1, 0.2, 0.3),  # overlap weight
         (0.0, 0.1, 0.2, 0.3),  # echo penalty
-        (0.0, 0.05),  # entry weight
+        (0.05,),  # entry weight
         (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6),  # min evidence
         (0.0, 0.1, 0.2, 0.3),  # evidence overlap
     )

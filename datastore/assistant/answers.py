@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 
 NUMBER = "number"
 TIME = "time"
@@ -201,10 +202,11 @@ def asks_for(question: str) -> str | None:
     return None
 
 
-def content_words(text: str) -> set[str]:
+@lru_cache(maxsize=8192)  # every sentence is compared with the question many times
+def content_words(text: str) -> frozenset[str]:
     """Lower-cased words that carry meaning, crudely stemmed (plural s, -ed, -ing)."""
     words = (w.lower().strip("'\u2019-") for w in _WORD.findall(text))
-    return {_stem(w) for w in words if w and w not in _STOP}
+    return frozenset(_stem(w) for w in words if w and w not in _STOP)
 
 
 def _stem(word: str) -> str:
@@ -312,7 +314,7 @@ def _entry_overlaps(candidates: list[Candidate], question: str) -> dict[uuid.UUI
     among the candidates)."""
     words: dict[uuid.UUID, set[str]] = {}
     for c in candidates:
-        found = words.setdefault(c.entry_id, content_words(c.title or ""))
+        found = words.setdefault(c.entry_id, set(content_words(c.title or "")))
         found |= content_words(c.sentence)
     asked = content_words(question)
     return {entry_id: _share(asked, found) for entry_id, found in words.items()}

@@ -92,9 +92,9 @@ class AssistantService:
             turns = found
         session_id = session_id or str(uuid.uuid4())
         context = _context(turns[-CONTEXT_TURNS:])
-        found = await self.candidates(user_id, question, context)
+        candidates = await self.candidates(user_id, question, context)
         earlier = context.questions if context else ""
-        chosen = choose(found, question, self.scoring, context=earlier)
+        chosen = choose(candidates, question, self.scoring, context=earlier)
         passages = [
             Passage(c.source, c.entry_id, c.kind, c.title, c.sentence, round(c.similarity, 4))
             for c in chosen
