@@ -160,8 +160,13 @@ def _tune_fusion(runs: dict, keys: dict) -> Any:
     from datastore.search.fusion import DEFAULT_FUSION, RRF, SCORE
 
     best, best_value = DEFAULT_FUSION, -1.0
+    # Floors from high to low: among settings equally good on DEV the first, most cautious
+    # one wins (a loose lexical match should not count without evidence that it helps).
     grid = itertools.product(
-        (SCORE, RRF), (0.25, 0.5, 0.75, 1.0), (0.0, 0.2, 0.3, 0.4, 0.5), (0.1, 0.2, 0.25, 0.3)
+        (SCORE, RRF),
+        (0.1, 0.25, 0.5, 0.75, 1.0),
+        (0.6, 0.5, 0.4, 0.3, 0.2, 0.0),
+        (0.3, 0.25, 0.2, 0.1),
     )
     for method, lexical_weight, lexical_floor, semantic_floor in grid:
         fusion = replace(

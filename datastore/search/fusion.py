@@ -24,10 +24,12 @@ RRF = "rrf"
 @dataclass(frozen=True)
 class Fusion:
     method: str = SCORE
-    lexical_weight: float = 0.5
+    # Tuned on DEV: semantic alone is strong on this set, so full text only adds where it
+    # matches most of the query's information (typos, names, rare words), and a little.
+    lexical_weight: float = 0.1
     semantic_weight: float = 1.0
-    lexical_floor: float = 0.3  # share of the query's information matched
-    semantic_floor: float = 0.2  # cosine similarity
+    lexical_floor: float = 0.6  # share of the query's information matched
+    semantic_floor: float = 0.1  # cosine similarity
     k: int = RRF_K
 
 
