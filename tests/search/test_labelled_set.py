@@ -45,7 +45,7 @@ async def test_meaning_only_queries_share_no_indexed_word_with_their_entries(
         for query in (q for q in labelled.queries() if q.kind == labelled.MEANING):
             for key in query.relevant:
                 entry = f"{entries[key].title} {entries[key].content}"
-                words = (await session.execute(_SHARED, {"query": query.text, "entry": entry}))
+                words = await session.execute(_SHARED, {"query": query.text, "entry": entry})
                 if found := words.scalar_one():
                     shared[(query.text, key)] = found
     assert shared == {}
