@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -239,7 +240,7 @@ def _names(text: str, *, all_words: bool = False) -> set[str]:
     return {w.lower() for w in words[start:] if w[0].isupper() and w != "I"}
 
 
-def _share(asked: set[str], found: set[str]) -> float:
+def _share(asked: AbstractSet[str], found: AbstractSet[str]) -> float:
     return len(asked & found) / len(asked) if asked else 0.0
 
 
