@@ -182,9 +182,9 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Scoring:
-    answer_type_bonus: float = 0.1
-    overlap_weight: float = 0.1  # share of the question's words in the sentence and title
-    echo_penalty: float = 0.2  # share of the sentence's words that are the question's
+    answer_type_bonus: float = 0.15
+    overlap_weight: float = 0.2  # share of the question's words in the sentence and title
+    echo_penalty: float = 0.1  # share of the sentence's words that are the question's
     entry_weight: float = 0.05
     context_weight: float = 0.8  # a follow-up's similarity in context counts this much
     min_evidence: float = 0.4  # below this evidence for the best sentence: abstain
