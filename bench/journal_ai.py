@@ -149,6 +149,11 @@ async def _load(services, args) -> uuid.UUID:
             ],
             columns=["source", "entry_id", "user_id", "model", "content_hash", "embedding"],
         )
+        await conn.execute(
+            "INSERT INTO embedding_chunks (source, entry_id, chunk, user_id, embedding) "
+            "SELECT source, entry_id, 0, user_id, embedding FROM embeddings WHERE user_id = $1",
+            user,
+        )
         progress(f"load: vectors of user {n + 1}/{args.users}")
     target = users[0]
     await conn.execute("ANALYZE")
@@ -187,6 +192,7 @@ async def _real_vectors(services, user: uuid.UUID, count: int) -> None:
                     content_hash=content_hash(body),
                     vector=vector,
                 )
+                await analysis.save_chunks("JOURNAL", row[0], user, [vector])
         progress(f"load: real vectors {start + len(chunk)}/{len(rows)}")
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from pgvector.sqlalchemy import Vector
 from sqlalchemy import (
+    ARRAY,
     BigInteger,
     Boolean,
     Computed,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Identity,
     Integer,
     SmallInteger,
@@ -149,6 +151,39 @@ class Embedding(Base):
     content_hash: Mapped[str] = mapped_column(String(32))
     embedding: Mapped[list[float]] = mapped_column(Vector(EMBEDDING_DIMENSIONS))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class EmbeddingChunk(Base):
+    """One passage's vector (chunk 0: the whole text); semantic search takes the best."""
+
+    __tablename__ = "embedding_chunks"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["source", "entry_id"],
+            ["embeddings.source", "embeddings.entry_id"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    source: Mapped[str] = mapped_column(String(8), primary_key=True)
+    entry_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    chunk: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    user_id: Mapped[uuid.UUID] = _owner()
+    embedding: Mapped[list[float]] = mapped_column(Vector(EMBEDDING_DIMENSIONS))
+
+
+class SearchTerm(Base):
+    """A word (lexeme) in a user's indexed texts, with its trigrams for typo matching."""
+
+    __tablename__ = "search_terms"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    term: Mapped[str] = mapped_column(Text, primary_key=True)
+    trigrams: Mapped[list[str]] = mapped_column(
+        ARRAY(Text), Computed("pp_trigrams(term)", persisted=True)
+    )
 
 
 class JournalSentiment(Base):

@@ -17,3 +17,6 @@ class Hit:
     kind: str = JOURNAL  # the pod entry's kind (NOTE, ...) for pod hits
     title: str | None = None
     snippet: str = ""
+    # How strongly the hit matches, comparable across queries: the share of the query's
+    # information matched (full text) or the cosine similarity (semantic).
+    strength: float = 0.0

@@ -1,10 +1,12 @@
 """Each ranking of the unified search, gathered from the domains that own the rows.
 
-Full text ranks with `ts_rank_cd` over the journal's and the pod's stored, weighted
-tsvectors (one statement each, merged by score); semantic ranks by cosine similarity of
-384-dimension unit vectors, scanning only the caller's rows (exact, so never a missed
-result) in the journal's `embeddings`, then asks each domain which of its rows are still
-there. The statements live in the owners' repositories: the journal's
+Full text parses the query (datastore/kit/fulltext.py), replaces words the user never
+wrote by their likely spellings from the user's vocabulary, and ranks by BM25 over the
+journal's and the pod's stored, weighted tsvectors (one statement each, merged by score);
+semantic ranks by cosine similarity of 384-dimension unit vectors, an entry scoring as its
+best passage, scanning only the caller's rows (exact, so never a missed result) in the
+journal's `embedding_chunks`, then asks each domain which of its rows are still there.
+The statements live in the owners' repositories: the journal's
 (`repository/search.py`, `analysis.py`) and the pod's (`repository/search.py`).
 """
 
@@ -17,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from datastore.journal.repository.analysis import AnalysisRepository
 from datastore.journal.repository.search import JournalSearchRepository
+from datastore.kit.fulltext import parse_query
 from datastore.pod.repository.search import PodSearchRepository
 from datastore.search.hits import JOURNAL, POD, Hit
 
@@ -40,16 +43,33 @@ class Rankings:
         snippets: bool = True,
     ) -> list[Hit]:
         """The best `limit` matches of both domains, by score then id."""
+        parsed = parse_query(query)
+        if parsed.empty:
+            return []
+        terms = await self.journal.query_terms(user_id, parsed.words)
         hits: list[Hit] = []
         if JOURNAL in kinds:
-            entries = await self.journal.full_text(user_id, query, limit=limit, snippets=snippets)
-            hits.extend(Hit(JOURNAL, m.id, m.score, JOURNAL, m.title, m.snippet) for m in entries)
+            entries = await self.journal.full_text(
+                user_id, terms, parsed.constraints, limit=limit, snippets=snippets
+            )
+            hits.extend(
+                Hit(JOURNAL, m.id, m.score, JOURNAL, m.title, m.snippet, m.coverage)
+                for m in entries
+            )
         pod_kinds = [k for k in kinds if k != JOURNAL]
         if pod_kinds:
             pod_entries = await self.pod.full_text(
-                user_id, query, kinds=pod_kinds, limit=limit, snippets=snippets
+                user_id,
+                terms,
+                parsed.words,
+                parsed.constraints,
+                kinds=pod_kinds,
+                limit=limit,
+                snippets=snippets,
             )
-            hits.extend(Hit(POD, m.id, m.score, m.kind, m.title, m.snippet) for m in pod_entries)
+            hits.extend(
+                Hit(POD, m.id, m.score, m.kind, m.title, m.snippet, m.coverage) for m in pod_entries
+            )
         hits.sort(key=lambda h: (-h.score, str(h.id)))
         return hits[:limit]
 
@@ -76,7 +96,7 @@ class Rankings:
             user_id, query, ranked, kinds, snippets=snippets, embeddable=True
         )
         hits = [
-            Hit(source, entry_id, score, *details[(source, entry_id)])
+            Hit(source, entry_id, score, *details[(source, entry_id)], strength=score)
             for source, entry_id, score in ranked
             if (source, entry_id) in details
         ]
@@ -91,7 +111,7 @@ class Rankings:
             user_id, query, ranked, kinds, snippets=True, embeddable=False
         )
         return [
-            Hit(h.source, h.id, h.score, *details[(h.source, h.id)])
+            Hit(h.source, h.id, h.score, *details[(h.source, h.id)], strength=h.strength)
             for h in hits
             if (h.source, h.id) in details
         ]

@@ -1,7 +1,7 @@
 """The one search over a user's journal and pod: FULL_TEXT, SEMANTIC or HYBRID.
 
 Search owns no table: it asks the journal and the pod for their rankings (rankings.py)
-and fuses them (fusion.py).
+and fuses them on calibrated strengths (fusion.py).
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from datastore.journal.repository.analysis import AnalysisRepository
 from datastore.kit.errors import BadUserInput
-from datastore.search.fusion import reciprocal_rank_fusion
+from datastore.kit.fulltext import semantic_text
+from datastore.search.fusion import DEFAULT_FUSION, Fusion, fuse
 from datastore.search.hits import Hit
 from datastore.search.rankings import Rankings
 
@@ -28,9 +29,12 @@ MAX_OFFSET = 1000
 
 
 class SearchService:
-    def __init__(self, clients: Clients, embedder: Embedder) -> None:
+    def __init__(
+        self, clients: Clients, embedder: Embedder, fusion: Fusion = DEFAULT_FUSION
+    ) -> None:
         self.clients = clients
         self.embedder = embedder
+        self.fusion = fusion  # the benchmark tries others
 
     async def search(
         self,
@@ -54,7 +58,7 @@ class SearchService:
             if mode == "FULL_TEXT":
                 hits = await rankings.full_text(user_id, query, kinds=kinds, limit=depth)
             elif mode == "SEMANTIC":
-                vector = (await self.embedder.encode([query]))[0]
+                vector = (await self.embedder.encode([semantic_text(query)]))[0]
                 hits = await rankings.semantic(user_id, vector, query, kinds=kinds, limit=depth)
             else:
                 hits = await self._hybrid(rankings, user_id, query, kinds, depth)
@@ -73,13 +77,13 @@ class SearchService:
         depth: int,
     ) -> list[Hit]:
         """Both rankings, deep and without snippets, fused."""
-        vector = (await self.embedder.encode([query]))[0]
+        vector = (await self.embedder.encode([semantic_text(query)]))[0]
         depth = max(depth, FUSION_DEPTH)
         semantic = await rankings.semantic(
             user_id, vector, query, kinds=kinds, limit=depth, snippets=False
         )
         lexical = await rankings.full_text(user_id, query, kinds=kinds, limit=depth, snippets=False)
-        return reciprocal_rank_fusion([lexical, semantic])
+        return fuse(lexical, semantic, self.fusion)
 
     async def similar(
         self, user_id: uuid.UUID, entry_id: uuid.UUID, *, limit: int, offset: int

@@ -7,7 +7,7 @@ Its evidence is the ids of the entries that support it; they are loaded (and the
 checked) when read, so a deleted entry simply drops out.
 
 Revision ID: 0015_psychology_insights
-Revises: 0013_exports
+Revises: 0014_search
 Create Date: 2026-12-02
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0015_psychology_insights"
-down_revision = "0013_exports"
+down_revision = "0014_search"
 branch_labels = None
 depends_on = None
 

@@ -16,8 +16,8 @@ from resolvers.core.permissions import IsAuthenticated
 @strawberry.type
 class AssistantMutations:
     @strawberry.mutation(
-        description="Ask about my journal and notes; the answer quotes only my own entries. "
-        "Rate limited per user.",
+        description="Ask about my journal and notes; the answer quotes only my own entries, "
+        "or says that they hold no answer. Rate limited per user.",
         permission_classes=[IsAuthenticated],
     )
     async def ask_assistant(
@@ -53,6 +53,7 @@ class AssistantMutations:
         ]
         return AssistantAnswer(
             session_id=strawberry.ID(answer.session_id),
+            answered=answer.answered,
             summary=answer.summary,
             passages=Connection.build(
                 passages,

@@ -10,7 +10,7 @@ from resolvers.core.pagination import Connection
 
 @strawberry.type(description="A passage of one of my entries that answers the question.")
 class AssistantPassage:
-    text: str = strawberry.field(description="The sentence, as written.")
+    text: str = strawberry.field(description="The sentence, as written (never the title).")
     score: float = strawberry.field(description="Cosine similarity to the question.")
     entry_id: relay.GlobalID = strawberry.field(
         description="The entry it comes from: a JournalEntry, or a pod entry (e.g. Note)."
@@ -24,8 +24,13 @@ class AssistantAnswer:
     session_id: strawberry.ID = strawberry.field(
         description="Pass it with the next question to keep the context (expires after a day)."
     )
+    answered: bool = strawberry.field(
+        description="False when my entries hold no answer: the summary then says so and no "
+        "passage is cited."
+    )
     summary: str = strawberry.field(
-        description="The best sentences joined: an extractive summary; empty if none match."
+        description="The sentence that answers, quoted from one of my entries; or, when "
+        "answered is false, a message saying that no answer was found."
     )
     passages: Connection[AssistantPassage] = strawberry.field(
         description="The passages, best first, each linked to its entry."

@@ -32,9 +32,10 @@ from resolvers.search.types import (
 @strawberry.type
 class SearchQueries:
     @strawberry.field(
-        description="Search my journal entries and pod entries, best first. FULL_TEXT takes "
-        'web-search syntax ("quotes", OR, -exclusion); SEMANTIC matches meaning; HYBRID fuses '
-        "both rankings (reciprocal rank fusion).",
+        description="Search my journal entries and pod entries, best first. FULL_TEXT ranks "
+        "by how many and which words match (any may; BM25, titles count more, misspelt words "
+        'matched to ones I wrote), "quoted phrases" must match and -word excludes; SEMANTIC '
+        "matches meaning, passage by passage; HYBRID fuses both, each side above a floor.",
         permission_classes=[IsAuthenticated],
     )
     async def search(

@@ -32,7 +32,8 @@ class SearchKind(Enum):
 @strawberry.type(description="A journal entry matching a search.")
 class JournalSearchResult:
     score: float = strawberry.field(
-        description="Rank score: ts_rank (FULL_TEXT), cosine (SEMANTIC), fused RRF (HYBRID)."
+        description="Rank score: BM25 (FULL_TEXT), cosine of the best passage (SEMANTIC), "
+        "fused strengths (HYBRID)."
     )
     snippet: str = strawberry.field(description="Matching text, terms wrapped in <mark>.")
     entry: JournalEntry = strawberry.field(description="The entry.")
@@ -41,7 +42,8 @@ class JournalSearchResult:
 @strawberry.type(description="A pod entry matching a search.")
 class PodSearchResult:
     score: float = strawberry.field(
-        description="Rank score: ts_rank (FULL_TEXT), cosine (SEMANTIC), fused RRF (HYBRID)."
+        description="Rank score: BM25 (FULL_TEXT), cosine of the best passage (SEMANTIC), "
+        "fused strengths (HYBRID)."
     )
     snippet: str = strawberry.field(description="Matching text, terms wrapped in <mark>.")
     entry_id: relay.GlobalID = strawberry.field(

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from datastore.journal.tables import (
     EMBEDDING_DIMENSIONS,
     Embedding,
+    EmbeddingChunk,
     JournalEmotions,
     JournalEntryTopic,
     JournalSentiment,
@@ -78,12 +79,14 @@ _ASSIGN_TOPIC = text(
 ).bindparams(_vector)
 
 
+# Max-sim: an entry scores as its best passage (chunk 0 is its whole text).
 _NEAREST = text(
     """
-    SELECT e.source, e.entry_id, 1 - (e.embedding <=> :vector) AS score
-    FROM embeddings e
-    WHERE e.user_id = :user_id AND e.source = ANY(:sources)
-    ORDER BY e.embedding <=> :vector, e.entry_id
+    SELECT c.source, c.entry_id, max(1 - (c.embedding <=> :vector)) AS score
+    FROM embedding_chunks c
+    WHERE c.user_id = :user_id AND c.source = ANY(:sources)
+    GROUP BY c.source, c.entry_id
+    ORDER BY score DESC, c.entry_id
     LIMIT :limit
     """
 ).bindparams(_vector)
@@ -135,6 +138,33 @@ class AnalysisRepository:
             statement.on_conflict_do_update(index_elements=["source", "entry_id"], set_=values)
         )
 
+    async def save_chunks(
+        self,
+        source: str,
+        entry_id: uuid.UUID,
+        user_id: uuid.UUID,
+        vectors: Sequence[Sequence[float]],
+    ) -> None:
+        """Replace the entry's passage vectors (after `save_embedding`, same transaction)."""
+        await self.session.execute(
+            delete(EmbeddingChunk).where(
+                EmbeddingChunk.source == source, EmbeddingChunk.entry_id == entry_id
+            )
+        )
+        await self.session.execute(
+            insert(EmbeddingChunk),
+            [
+                {
+                    "source": source,
+                    "entry_id": entry_id,
+                    "chunk": n,
+                    "user_id": user_id,
+                    "embedding": list(vector),
+                }
+                for n, vector in enumerate(vectors)
+            ],
+        )
+
     async def touch_embeddings(self, source: str, ids: Sequence[uuid.UUID]) -> None:
         """Mark vectors as checked against their text now (it had not changed)."""
         await self.session.execute(
@@ -165,8 +195,9 @@ class AnalysisRepository:
         sources: Sequence[str],
         limit: int,
     ) -> list[tuple[str, uuid.UUID, float]]:
-        """The user's vectors of `sources` nearest to `vector` (source, entry id, cosine
-        similarity), an exact scan of the caller's rows, nearest first."""
+        """The user's entries of `sources` nearest to `vector` (source, entry id, cosine
+        similarity of the entry's best passage), an exact scan of the caller's passage
+        vectors, nearest first."""
         rows = await self.session.execute(
             _NEAREST,
             {"vector": list(vector), "user_id": user_id, "sources": list(sources), "limit": limit},

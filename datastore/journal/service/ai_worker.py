@@ -19,10 +19,12 @@ from datastore.journal.repository import JournalEntryRepository
 from datastore.journal.repository.analysis import AnalysisRepository
 from datastore.journal.repository.jobs import EMBED_JOURNAL, EMBED_POD, AIJobRepository, ClaimedJob
 from datastore.journal.service.topic_discovery import TopicDiscovery
+from datastore.journal.repository.search import JournalSearchRepository
 from datastore.kit.ai.emotions import EMOTION_MODEL
 from datastore.kit.ai.sentiment import SENTIMENT_MODEL, analyze_sentiment
-from datastore.kit.ai.text import content_hash, embed_text
+from datastore.kit.ai.text import content_hash, embed_text, passages
 from datastore.pod.repository.embeddable import EmbeddableNoteRepository
+from datastore.pod.repository.search import PodSearchRepository
 
 if TYPE_CHECKING:
     from datastore.insights.cache import InsightsCache
@@ -94,19 +96,23 @@ class AIWorker:
         changed = [r for r in rows if known.get(r.id) != content_hash(texts[r.id])]
         if not changed:
             return
-        vectors = await self.embedder.encode([texts[r.id] for r in changed])
+        chunked = await self._encode_passages([(r.title, r.content) for r in changed])
         results = []
-        for row, vector in zip(changed, vectors, strict=True):
+        for row, chunks in zip(changed, chunked, strict=True):
+            vector = chunks[0]
             emotions = await self.emotions.score(vector)
             sentiment = await asyncio.to_thread(analyze_sentiment, row.title, row.content, emotions)
-            results.append((row, vector, sentiment, emotions))
+            results.append((row, chunks, sentiment, emotions))
         async with self.db() as session, session.begin():
             analysis = AnalysisRepository(session)
             entries = JournalEntryRepository(session)
-            for row, vector, sentiment, emotions in results:
+            saved = []
+            for row, chunks, sentiment, emotions in results:
+                vector = chunks[0]
                 digest = content_hash(texts[row.id])
                 if not await entries.exists_for_share(row.id):
                     continue
+                saved.append(row.id)
                 await analysis.save_embedding(
                     "JOURNAL",
                     row.id,
@@ -115,6 +121,7 @@ class AIWorker:
                     content_hash=digest,
                     vector=vector,
                 )
+                await analysis.save_chunks("JOURNAL", row.id, row.user_id, chunks)
                 await analysis.save_sentiment(
                     row.id, model=SENTIMENT_MODEL, sentiment=sentiment, content_hash=digest
                 )
@@ -127,6 +134,19 @@ class AIWorker:
                     min_relevance=self.settings.topic_min_relevance,
                     join_relevance=self.settings.topic_join_relevance,
                 )
+            await JournalSearchRepository(session).add_terms_of_entries(saved)
+
+    async def _encode_passages(
+        self, texts: Sequence[tuple[str | None, str | None]]
+    ) -> list[list[list[float]]]:
+        """Each text's vectors (whole text first, then its passages), in one model call."""
+        runs = [passages(title, body) for title, body in texts]
+        flat = await self.embedder.encode([p for run in runs for p in run])
+        vectors: list[list[list[float]]] = []
+        for run in runs:
+            vectors.append(flat[: len(run)])
+            flat = flat[len(run) :]
+        return vectors
 
     async def _embed_pod(self, jobs: Sequence[ClaimedJob]) -> None:
         if not jobs:
@@ -137,7 +157,7 @@ class AIWorker:
         eligible = {n.id for n in notes}
         texts = {n.id: embed_text(n.title, n.body) for n in notes}
         changed = [n for n in notes if known.get(n.id) != content_hash(texts[n.id])]
-        vectors = await self.embedder.encode([texts[n.id] for n in changed])
+        chunked = await self._encode_passages([(n.title, n.body) for n in changed])
         async with self.db() as session, session.begin():
             analysis = AnalysisRepository(session)
             # Deleted, trashed or now-sensitive notes lose their vector.
@@ -146,15 +166,18 @@ class AIWorker:
                     await analysis.drop_embedding("POD", job.target_id)
             # Unchanged text: stamp the vector so the sweep stops offering it.
             await analysis.touch_embeddings("POD", [n.id for n in notes if n not in changed])
-            for note, vector in zip(changed, vectors, strict=True):
+            for note, chunks in zip(changed, chunked, strict=True):
                 await analysis.save_embedding(
                     "POD",
                     note.id,
                     note.user_id,
                     model=self.embedder.name,
                     content_hash=content_hash(texts[note.id]),
-                    vector=vector,
+                    vector=chunks[0],
                 )
+                await analysis.save_chunks("POD", note.id, note.user_id, chunks)
+            terms = await PodSearchRepository(session).terms_by_user([n.id for n in changed])
+            await JournalSearchRepository(session).add_terms(terms)
 
     async def _embed_topics(self) -> None:
         async with self.db() as session:

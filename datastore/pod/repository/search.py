@@ -1,8 +1,10 @@
 """The pod's share of the unified search over journal and pod (datastore/search).
 
-Ranked full-text matches over the stored, weighted tsvector `search`, and the kind, title
-and snippet of rows another ranking found. Every statement filters by the caller. The
-pod's own entry search, with keyset pages and the user's language, is `pages.search_page`.
+Ranked full-text matches (BM25 over the stored, weighted tsvector `search`, stemmed in the
+user's search language; datastore/kit/fulltext.py), the kind, title and snippet of rows
+another ranking found, and the indexed words of notes (for the user's search vocabulary).
+Every statement filters by the caller. The pod's own entry search, with keyset pages and
+the user's language, is `pages.search_page`.
 """
 
 from __future__ import annotations
@@ -14,21 +16,29 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from datastore.kit.fulltext import any_word_query, bm25_statement
 from datastore.kit.postgres import SEARCH_HEADLINE
 from datastore.pod.repository.embeddable import EMBEDDABLE, VISIBLE
 
-_FULL_TEXT = f"""
-    WITH q AS (SELECT websearch_to_tsquery('english', :query) AS q)
-    SELECT p.id, ts_rank_cd(p.search, q.q) AS score, p.kind, p.title, {{snippet}}
-    FROM entries p, q
-    WHERE p.user_id = :user_id AND p.search @@ q.q AND {VISIBLE} AND p.kind = ANY(:kinds)
-    ORDER BY score DESC, p.id LIMIT :limit
-"""  # noqa: S608
+# The user's text-search language (pod settings), as the pod's index was built with it.
+_LANGUAGE = (
+    "CAST(coalesce((SELECT s.search_language FROM pod_settings s "
+    "WHERE s.user_id = :user_id), 'english') AS regconfig)"
+)
+_FULL_TEXT = bm25_statement(
+    table="entries",
+    vector="search",
+    length="length(p.search)",
+    owner_filter=f"p.user_id = :user_id AND {VISIBLE} AND p.kind = ANY(:kinds)",
+    config=_LANGUAGE,
+    columns="p.kind, p.title, {snippet}",
+    alias="p",
+)
 # Snippets cost more than ranking: HYBRID ranks deep without them and adds them to its page.
 _FULL_TEXT_STATEMENTS = {
     True: text(
         _FULL_TEXT.format(
-            snippet=f"ts_headline('english', coalesce(p.body, ''), q.q, '{SEARCH_HEADLINE}')"
+            snippet=f"ts_headline({_LANGUAGE}, coalesce(p.body, ''), q.q, '{SEARCH_HEADLINE}')"
         )
     ),
     False: text(_FULL_TEXT.format(snippet="''")),
@@ -40,7 +50,7 @@ _DETAILS = """
     WHERE p.id = ANY(:ids) AND p.user_id = :user_id AND {allowed} AND p.kind = ANY(:kinds)
 """
 _HEADLINE = (
-    "ts_headline('english', coalesce(p.body, ''), websearch_to_tsquery('english', :query), "
+    f"ts_headline({_LANGUAGE}, coalesce(p.body, ''), {any_word_query(_LANGUAGE)}, "
     f"'{SEARCH_HEADLINE}')"
 )
 # Semantic hits must still be embeddable; a page ranked by HYBRID only visible.
@@ -54,12 +64,17 @@ _DETAILS_STATEMENTS = {
     for snippets in (True, False)
     for embeddable in (True, False)
 }
+_TERMS = text(
+    "SELECT DISTINCT p.user_id, unnest(tsvector_to_array(p.search)) FROM entries p "
+    "WHERE p.id = ANY(:ids)"
+)
 
 
 @dataclass(frozen=True)
 class PodMatch:
     id: uuid.UUID
     score: float
+    coverage: float
     kind: str
     title: str
     snippet: str
@@ -72,18 +87,28 @@ class PodSearchRepository:
     async def full_text(
         self,
         user_id: uuid.UUID,
-        query: str,
+        terms: Sequence[str],
+        words: str,
+        constraints: str,
         *,
         kinds: Sequence[str],
         limit: int,
         snippets: bool,
     ) -> list[PodMatch]:
-        """The user's visible entries of `kinds` matching `query`, best first."""
+        """The user's visible entries of `kinds` matching any of `terms` or of `words` (stemmed
+        in the user's language), and `constraints`, best first."""
         rows = await self.session.execute(
             _FULL_TEXT_STATEMENTS[snippets],
-            {"query": query, "user_id": user_id, "kinds": list(kinds), "limit": limit},
+            {
+                "terms": list(terms),
+                "words": words,
+                "constraints": constraints,
+                "user_id": user_id,
+                "kinds": list(kinds),
+                "limit": limit,
+            },
         )
-        return [PodMatch(r[0], float(r[1]), r[2], r[3], r[4]) for r in rows]
+        return [PodMatch(r[0], float(r[1]), float(r[2]), r[3], r[4], r[5]) for r in rows]
 
     async def details(
         self,
@@ -102,3 +127,10 @@ class PodSearchRepository:
             {"ids": list(ids), "user_id": user_id, "query": query, "kinds": list(kinds)},
         )
         return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+    async def terms_by_user(self, ids: Sequence[uuid.UUID]) -> list[tuple[uuid.UUID, str]]:
+        """(owner, indexed word) of these entries: for the owners' search vocabularies."""
+        if not ids:
+            return []
+        rows = await self.session.execute(_TERMS, {"ids": list(ids)})
+        return [(r[0], r[1]) for r in rows]
