@@ -7,7 +7,6 @@ from datetime import date, datetime
 
 from pgvector.sqlalchemy import Vector
 from sqlalchemy import (
-    ARRAY,
     BigInteger,
     Boolean,
     Computed,

@@ -69,6 +69,8 @@ POSTGRES: dict[tuple[str, str], Policy] = {
     ("journal_tags", "user_id"): Policy.CASCADE,
     ("reminders", "user_id"): Policy.CASCADE,
     ("embeddings", "user_id"): Policy.CASCADE,  # pod and journal vectors alike
+    ("embedding_chunks", "user_id"): Policy.CASCADE,  # their passages
+    ("search_terms", "user_id"): Policy.CASCADE,  # my words, for typo matching
     ("topics", "user_id"): Policy.CASCADE,  # user topics; system topics have no user
     ("topic_discovery", "user_id"): Policy.CASCADE,  # when my topics were last clustered
     ("psychology_insights", "user_id"): Policy.CASCADE,  # their evidence is my entries' ids

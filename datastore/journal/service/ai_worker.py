@@ -18,8 +18,8 @@ import structlog
 from datastore.journal.repository import JournalEntryRepository
 from datastore.journal.repository.analysis import AnalysisRepository
 from datastore.journal.repository.jobs import EMBED_JOURNAL, EMBED_POD, AIJobRepository, ClaimedJob
-from datastore.journal.service.topic_discovery import TopicDiscovery
 from datastore.journal.repository.search import JournalSearchRepository
+from datastore.journal.service.topic_discovery import TopicDiscovery
 from datastore.kit.ai.emotions import EMOTION_MODEL
 from datastore.kit.ai.sentiment import SENTIMENT_MODEL, analyze_sentiment
 from datastore.kit.ai.text import content_hash, embed_text, passages
