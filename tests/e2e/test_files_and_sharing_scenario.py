@@ -138,7 +138,8 @@ async def test_files_and_sharing_from_upload_to_an_expired_link(
         assert [(f["id"], f["name"], f["status"]) for f in files] == [
             (uploaded["id"], "passport.png", "READY")
         ]
-        bobs_url = files[0]["downloadUrl"]
+        bobs_url, bobs_thumbnail = files[0]["downloadUrl"], files[0]["thumbnailUrl"]
+        assert (await _get(bobs_thumbnail)).content == thumbnail.content
         assert bobs_url != ready["downloadUrl"]
         bobs_copy = await _get(bobs_url)
         bobs_part = await _get(bobs_url, range="bytes=64-127")
@@ -179,6 +180,7 @@ async def test_files_and_sharing_from_upload_to_an_expired_link(
     assert listed == []
     assert (await _get(bobs_url)).status_code == 404
     assert (await _get(bobs_url, range="bytes=64-127")).status_code == 404
+    assert (await _get(bobs_thumbnail)).status_code == 404
     # Ada's own URL still works
     assert (await _get(ready["downloadUrl"])).status_code == 200
 

@@ -42,13 +42,20 @@ async def _password(client: GraphQLClient, owner: Account) -> dict[str, Any]:
     )
 
 
+async def _shared_password(
+    client: GraphQLClient, **variables: Any
+) -> tuple[Account, Account, dict[str, Any], dict[str, Any]]:
+    """A friend, and the owner's password shared READ with them: (owner, friend, entry, share)."""
+    owner, friend = await friends(client)
+    password = await _password(client, owner)
+    return owner, friend, password, await share(client, owner, password["id"], friend, **variables)
+
+
 async def test_each_grant_and_end_of_a_secret_is_in_the_owners_security_log(
     client: GraphQLClient,
 ) -> None:
     # given: a password, shared without its secret
-    owner, friend = await friends(client)
-    password = await _password(client, owner)
-    made = await share(client, owner, password["id"], friend)
+    owner, friend, password, made = await _shared_password(client)
     assert await sharing_events(client, owner) == []
 
     # when: the secret is turned on, off, on again; then a link with it, and both end
@@ -85,11 +92,8 @@ async def test_each_grant_and_end_of_a_secret_is_in_the_owners_security_log(
 async def test_sharing_with_the_secret_at_once_is_recorded_and_reads_it(
     client: GraphQLClient,
 ) -> None:
-    # given
-    owner, friend = await friends(client)
-    password = await _password(client, owner)
-    # when
-    made = await share(client, owner, password["id"], friend, s=True)
+    # given / when
+    owner, friend, password, made = await _shared_password(client, s=True)
     # then
     read = (await client.data(READ, {"id": password["id"]}, token=friend.token))["entry"]
     assert read["secret"] == {"password": "s3cr3t-pin"}
@@ -123,9 +127,7 @@ async def test_an_admin_sharer_sharing_the_secret_further_is_in_the_owners_log(
 async def test_shares_without_the_secret_record_no_security_event(
     client: GraphQLClient,
 ) -> None:
-    owner, friend = await friends(client)
-    password = await _password(client, owner)
-    made = await share(client, owner, password["id"], friend)
+    owner, _friend, password, made = await _shared_password(client)
     link = await client.data(
         CREATE_LINK, {"e": password["id"], "x": later(days=1)}, token=owner.token
     )
@@ -136,9 +138,7 @@ async def test_shares_without_the_secret_record_no_security_event(
 
 async def test_a_block_ending_a_secret_share_is_recorded(client: GraphQLClient) -> None:
     # given
-    owner, friend = await friends(client)
-    password = await _password(client, owner)
-    await share(client, owner, password["id"], friend, s=True)
+    owner, friend, _password_entry, _made = await _shared_password(client, s=True)
     # when: the friend blocks the owner (the relay's sink ends the share)
     await client.data(BLOCK, {"id": person_id(owner)}, token=friend.token)
 
@@ -156,9 +156,7 @@ async def test_the_chain_verifies_after_sharing_secrets(
     client: GraphQLClient, service_env: dict[str, str]
 ) -> None:
     # given
-    owner, friend = await friends(client)
-    password = await _password(client, owner)
-    made = await share(client, owner, password["id"], friend, s=True)
+    owner, _friend, _entry, made = await _shared_password(client, s=True)
     await client.data(REVOKE, {"id": made["id"]}, token=owner.token)
     # when
     result = await asyncio.to_thread(personalpod, "verify-audit", env=service_env)
