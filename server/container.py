@@ -75,7 +75,7 @@ def build_services(clients: Clients) -> Services:
         clients.redis, ttl_seconds=settings.journal.insights_cache_seconds
     )
     search = SearchService(clients, embedder)
-    pod = PodService(clients)
+    pod = PodService(clients, security_audit)
     # Chat media is staged into the blob store as the pod stages attachments.
     chat = ChatService(clients, people, notifications, pod.attachments)
     return Services(
@@ -87,7 +87,7 @@ def build_services(clients: Clients) -> Services:
         people=people,
         chat=chat,
         pod=pod,
-        shares=ShareService(clients, notifications),
+        shares=ShareService(clients, notifications, pod.share_audit),
         embedder=embedder,
         insights_cache=insights_cache,
         journal=JournalService(clients, insights_cache),

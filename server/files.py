@@ -65,10 +65,14 @@ class FileDownloads:
         )
         if grant is None:
             return not_found()
-        row = await files.readable(grant.viewer_id, grant.attachment_id)
-        if row is None:
+        readable = await files.readable(grant.viewer_id, grant.attachment_id)
+        if readable is None:
             return not_found()
-        return await self.respond(request, row, int(query["e"]))
+        response = await self.respond(request, readable.row, int(query["e"]))
+        if readable.access.share_id is not None and _begins_a_read(response):
+            # The owner sees which of their files a sharer read, and when.
+            await self.services.pod.access.record_download(readable.access, readable.row.id)
+        return response
 
     async def respond(self, request: Request, row: ServedFile, expires: int) -> Response:
         """The bytes of a file the caller may read (a 304, a range, or all of them)."""
@@ -116,6 +120,14 @@ async def _rest(
         # HTTP says the body is bad.
         log.error("stored_file_damaged", attachment_id=str(row.id), exc_info=True)
         raise
+
+
+def _begins_a_read(response: Response) -> bool:
+    """Bytes from the first one: a new read of the file. A range further on continues one
+    (a player seeking, a download resumed), and a 304 sends nothing."""
+    if response.status_code == 200:
+        return True
+    return response.status_code == 206 and response.headers["content-range"].startswith("bytes 0-")
 
 
 def _headers(row: ServedFile, expires: int) -> dict[str, str]:

@@ -90,8 +90,8 @@ class AttachmentThumbnails(FileDownloads):
     async def __call__(self, request: Request) -> Response:
         pod = self.services.pod
         granted = _viewer(request, pod.attachment_media.thumbnails)
-        row = await pod.files.readable(granted[1], granted[0]) if granted else None
-        served = thumbnail_of(row) if row else None
+        readable = await pod.files.readable(granted[1], granted[0]) if granted else None
+        served = thumbnail_of(readable.row) if readable else None
         if granted is None or served is None:
             return not_found()
         return await self.respond(request, served, granted[2])

@@ -22,16 +22,18 @@ from datastore.pod.service.file_access import FileAccess
 from datastore.pod.service.links import ShareLinkService
 from datastore.pod.service.maintenance import PodMaintenance
 from datastore.pod.service.reads import PodReads
+from datastore.pod.service.share_audit import ShareAudit
 from datastore.pod.service.tags import TagService
 from datastore.pod.service.uploads import UploadService
 
 if TYPE_CHECKING:
     from datastore.kit.clients import Clients
     from datastore.outbox.repository import PendingEvent
+    from datastore.security_audit.service import SecurityAuditLog
 
 
 class PodService:
-    def __init__(self, clients: Clients) -> None:
+    def __init__(self, clients: Clients, security_audit: SecurityAuditLog) -> None:
         config = clients.settings.pod
         self.db = clients.db
         self.cache = PodCache(clients.redis)
@@ -42,9 +44,11 @@ class PodService:
         self.categories = CategoryService(self.db, self.invalidate)
         self.tags = TagService(self.db, self.invalidate)
         self.reads = PodReads(self.db, self.cache, enabled=config.cache_enabled)
-        # Sharing: who may reach an entry (every shared read and write asks), and links.
+        # Sharing: who may reach an entry (every shared read and write asks), links, and
+        # the security audit events of sharing secrets (shares with people record them too).
         self.access = EntryAccess(clients.read_db, self.db)
-        self.links = ShareLinkService(clients, self.keys)
+        self.share_audit = ShareAudit(security_audit)
+        self.links = ShareLinkService(clients, self.keys, self.share_audit)
         self.maintenance = PodMaintenance(
             self.db,
             self.invalidate,

@@ -56,13 +56,16 @@ class Access:
         return self.permission is Permission.OWNER
 
 
+def owner_access(entry_id: uuid.UUID, owner_id: uuid.UUID, kind: str) -> Access:
+    """An owner's access to their own entry: everything, secret included."""
+    return Access(owner_id, entry_id, owner_id, kind, Permission.OWNER, None, True, None)
+
+
 def access_from(viewer_id: uuid.UUID, row: AccessRow) -> Access | None:
     """The owner reaches their entry (trash included); a sharer a live share's entry while
     it is out of the trash; anyone else nothing."""
     if row.owner_id == viewer_id:
-        return Access(
-            viewer_id, row.entry_id, row.owner_id, row.kind, Permission.OWNER, None, True, None
-        )
+        return owner_access(row.entry_id, row.owner_id, row.kind)
     if row.share_id is None or row.permission is None or row.status == "DELETED":
         return None
     return Access(
@@ -112,7 +115,15 @@ class EntryAccess:
     async def record_views(self, accesses: Sequence[Access]) -> None:
         """A sharer read these entries: count each share's access and tell each owner
         (VIEWED in their activity log, by the sharer). Two statements per batch."""
-        shared = list({a.share_id: a for a in accesses if a.share_id is not None}.values())
+        await self._record(list({a.share_id: a for a in accesses}.values()), {})
+
+    async def record_download(self, access: Access, attachment_id: uuid.UUID) -> None:
+        """A sharer began reading one of the entry's files: counted as the share's access,
+        and VIEWED, naming the file, in the owner's activity log."""
+        await self._record([access], {"attachmentId": str(attachment_id)})
+
+    async def _record(self, accesses: Sequence[Access], details: dict[str, str]) -> None:
+        shared = [a for a in accesses if a.share_id is not None]
         if not shared:
             return
         async with self.db() as db, db.begin():
@@ -128,7 +139,7 @@ class EntryAccess:
                         "entity_id": a.entry_id,
                         "entry_id": a.entry_id,
                         "old_values": None,
-                        "new_values": {"via": "SHARE", "shareId": str(a.share_id)},
+                        "new_values": {"via": "SHARE", "shareId": str(a.share_id), **details},
                         "actor_id": a.viewer_id,
                     }
                     for a in shared

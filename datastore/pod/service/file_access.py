@@ -1,6 +1,6 @@
 """Who may read an entry's files, and the signed URLs that carry that decision to /files.
 
-`may_read_entry_files` is the one place that decides it (the owner, for now); the
+`files_access` is the one place that decides it (the owner, or a live share's sharer); the
 download endpoint asks it on every request, so a URL stops working as soon as access ends.
 """
 
@@ -17,7 +17,7 @@ from datastore.kit.crypto.url_signing import UrlSigner
 from datastore.kit.settings import Settings
 from datastore.pod.repository.attachments import AttachmentRepository
 from datastore.pod.repository.entries import EntryRepository
-from datastore.pod.service.access import access_in
+from datastore.pod.service.access import Access, access_in, owner_access
 from datastore.pod.tables import Attachment, Entry
 
 FILES_PATH = "/files/"
@@ -31,31 +31,37 @@ class DownloadGrant:
     viewer_id: uuid.UUID
 
 
+@dataclass(frozen=True)
+class ReadableFile:
+    """A file the viewer may read now, and how: as its entry's owner or through a share."""
+
+    row: Attachment
+    access: Access
+
+
 class FileAccess:
     def __init__(self, read_db: async_sessionmaker[AsyncSession], settings: Settings) -> None:
         self.read_db = read_db
         self.settings = settings
         self.signer = UrlSigner(settings.files_signing_key_bytes, purpose=b"files")
 
-    async def may_read_entry_files(
+    async def files_access(
         self, db: AsyncSession, viewer_id: uuid.UUID, entry: Entry
-    ) -> bool:
+    ) -> Access | None:
         """THE decision "may this viewer read this entry's files": whoever may read the entry,
-        its owner or a live share's sharer (the rule of `access_in`, checked at each request)."""
+        its owner or a live share's sharer (the rule of `access_in`, checked at each request).
+        None when they may not."""
         if entry.user_id == viewer_id:
-            return True
-        return entry.id in await access_in(db, viewer_id, [entry.id])
+            return owner_access(entry.id, entry.user_id, entry.kind)
+        return (await access_in(db, viewer_id, [entry.id])).get(entry.id)
 
-    async def readable(self, viewer_id: uuid.UUID, attachment_id: uuid.UUID) -> Attachment | None:
+    async def readable(self, viewer_id: uuid.UUID, attachment_id: uuid.UUID) -> ReadableFile | None:
         """The attachment, if its entry is live and the viewer may read its files."""
         async with self.read_db() as db:
             rows = await AttachmentRepository(db).list_by_ids([attachment_id])
-            if not rows:
-                return None
-            entries = await EntryRepository(db).list_by_ids([rows[0].entry_id])
-            if not entries or not await self.may_read_entry_files(db, viewer_id, entries[0]):
-                return None
-        return rows[0]
+            entries = await EntryRepository(db).list_by_ids([rows[0].entry_id]) if rows else []
+            access = await self.files_access(db, viewer_id, entries[0]) if entries else None
+        return ReadableFile(rows[0], access) if access is not None else None
 
     def download_path(
         self, attachment_id: uuid.UUID, viewer_id: uuid.UUID, *, now: float | None = None

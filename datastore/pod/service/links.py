@@ -26,12 +26,14 @@ from datastore.pod.service.access import Permission, access_in
 from datastore.pod.service.changes import Actor
 from datastore.pod.service.datakeys import DataKeys
 from datastore.pod.service.journal import Journal
-from datastore.pod.service.share_rules import check_expiry, shareable_entry
+from datastore.pod.service.share_audit import ShareAudit, shared_by_link
+from datastore.pod.service.share_rules import check_expiry, link_opens, shareable_entry
 from datastore.pod.share_tables import ShareLink
 from datastore.pod.tables import Entry
 
 if TYPE_CHECKING:
     from datastore.kit.clients import Clients
+    from datastore.security_audit.client import Client
 
 TOKEN_PREFIX = "ppl_"
 _TOKEN = re.compile(r"ppl_[A-Za-z0-9_-]{43}")
@@ -65,11 +67,12 @@ class LinkView:
 
 
 class ShareLinkService:
-    def __init__(self, clients: Clients, keys: DataKeys) -> None:
+    def __init__(self, clients: Clients, keys: DataKeys, audit: ShareAudit) -> None:
         self.db = clients.db
         self.limiter = clients.limiter
         self.settings = clients.settings.pod
         self.keys = keys
+        self.audit = audit
 
     async def create(
         self,
@@ -79,8 +82,10 @@ class ShareLinkService:
         expires_at: datetime,
         max_uses: int | None,
         include_secret: bool,
+        client: Client | None = None,
     ) -> tuple[ShareLink, str]:
-        """A new link and its token, which is never shown again."""
+        """A new link and its token, which is never shown again. With the entry's secret,
+        also SECRET_SHARED in the owner's security audit log."""
         check_expiry(expires_at, max_days=self.settings.max_share_days, required=True)
         if max_uses is not None and not 1 <= max_uses <= self.settings.max_link_uses:
             raise BadUserInput(
@@ -106,10 +111,15 @@ class ShareLinkService:
             journal = Journal(db, actor, owner_id=entry.user_id)
             journal.activity("LINK_CREATED", "ENTRY", entry.id, kind=entry.kind, new=_values(link))
             await journal.flush()
+            if include_secret:
+                await self.audit.secret_shared(db, actor, client, shared_by_link(link, entry.kind))
         return link, token
 
-    async def revoke(self, actor: Actor, link_id: uuid.UUID) -> ShareLink:
-        """End a link at once (its owner, or the ADMIN sharer who made it)."""
+    async def revoke(
+        self, actor: Actor, link_id: uuid.UUID, *, client: Client | None = None
+    ) -> ShareLink:
+        """End a link at once (its owner, or the ADMIN sharer who made it); a link with the
+        secret ending is recorded in the owner's security audit log."""
         async with self.db() as db, db.begin():
             links = ShareLinkRepository(db)
             link = await links.get_for_update(link_id)
@@ -121,12 +131,15 @@ class ShareLinkService:
                     raise NotFound(_NO_LINK, field="id")
                 if link.created_by != actor.user_id:
                     raise Forbidden("Only the owner or who made this link may end it.", field="id")
+            secret_ends = link.include_secret and link_opens(link)  # before the row is refreshed
             revoked = await links.revoke(link.id)
             entries = await EntryRepository(db).list_by_ids([link.entry_id])
             journal = Journal(db, actor, owner_id=link.owner_id)
             kind = entries[0].kind if entries else "NOTE"
             journal.activity("LINK_REVOKED", "ENTRY", link.entry_id, kind=kind, old=_values(link))
             await journal.flush()
+            if secret_ends:
+                await self.audit.secret_unshared(db, actor, client, shared_by_link(revoked, kind))
         return revoked
 
     async def open(self, token: str, *, address: str | None) -> LinkView:

@@ -14,10 +14,25 @@ from datastore.pod.repository.shares import ShareRepository
 from datastore.pod.service.access import Access, Permission, access_in
 from datastore.pod.service.changes import Actor
 from datastore.pod.service.journal import node_type
-from datastore.pod.share_tables import EntryShare
+from datastore.pod.share_tables import EntryShare, ShareLink
 from datastore.pod.tables import Entry
 
 SHARE_TOPIC = "pod.share."  # + shared / updated / unshared; not a sync change
+
+
+def share_is_live(share: EntryShare) -> bool:
+    """Gives access now: not revoked, not expired."""
+    return share.revoked_at is None and share_unexpired(share)
+
+
+def share_unexpired(share: EntryShare) -> bool:
+    return share.expires_at is None or share.expires_at > datetime.now(UTC)
+
+
+def link_opens(link: ShareLink) -> bool:
+    """Opens now: not revoked, not expired, not used up."""
+    used_up = link.max_uses is not None and link.use_count >= link.max_uses
+    return link.revoked_at is None and link.expires_at > datetime.now(UTC) and not used_up
 
 
 def check_expiry(expires_at: datetime | None, *, max_days: int, required: bool) -> None:

@@ -23,10 +23,13 @@ from datastore.pod.repository.shares import ShareRepository
 from datastore.pod.service.access import Permission, access_in
 from datastore.pod.service.changes import Actor
 from datastore.pod.service.journal import Journal
+from datastore.pod.service.share_audit import ShareAudit, shared_by_share
 from datastore.pod.service.share_rules import (
     SHARE_TOPIC,
     check_expiry,
     share_event,
+    share_is_live,
+    share_unexpired,
     share_values,
     shareable_entry,
 )
@@ -36,6 +39,7 @@ from datastore.pod.tables import Entry
 if TYPE_CHECKING:
     from datastore.kit.clients import Clients
     from datastore.notifications.service import NotificationService
+    from datastore.security_audit.client import Client
 
 # The people domain's event when someone blocks someone (datastore/people/service.py).
 BLOCKED_TOPIC = "person.blocked"
@@ -43,11 +47,14 @@ UNSET: Any = object()
 
 
 class ShareService:
-    def __init__(self, clients: Clients, notifications: NotificationService) -> None:
+    def __init__(
+        self, clients: Clients, notifications: NotificationService, audit: ShareAudit
+    ) -> None:
         self.db = clients.db
         self.read_db = clients.read_db
         self.settings = clients.settings.pod
         self.notifications = notifications
+        self.audit = audit
 
     async def share(
         self,
@@ -58,8 +65,10 @@ class ShareService:
         *,
         expires_at: datetime | None,
         include_secret: bool,
+        client: Client | None = None,
     ) -> EntryShare:
-        """Share an entry with a friend. CONFLICT when it is already shared with them."""
+        """Share an entry with a friend. CONFLICT when it is already shared with them; with
+        its secret, also SECRET_SHARED in the owner's security audit log."""
         if person_id == actor.user_id:
             raise BadUserInput("You cannot share with yourself.", field="personId")
         check_expiry(expires_at, max_days=self.settings.max_share_days, required=False)
@@ -71,7 +80,7 @@ class ShareService:
             shares = ShareRepository(db)
             journal = Journal(db, actor, owner_id=entry.user_id)
             existing = await shares.unrevoked_for_pair(entry.id, person_id)
-            if existing is not None and _live(existing):
+            if existing is not None and share_is_live(existing):
                 raise Conflict("This entry is shared with this person already.", field="personId")
             if existing is not None:  # expired: it gives way to the new share
                 await shares.update(existing.id, revoked_at=existing.expires_at)
@@ -90,6 +99,10 @@ class ShareService:
             _announce(journal, "SHARED", share, entry.kind)
             await journal.flush()
             sharer = await PeopleRepository(db).get(actor.user_id)
+            if include_secret:
+                await self.audit.secret_shared(
+                    db, actor, client, shared_by_share(share, entry.kind)
+                )
         name = (sharer.display_name or sharer.username) if sharer else "Someone"
         await self.notifications.notify(
             person_id,
@@ -108,8 +121,10 @@ class ShareService:
         permission: Permission | None = None,
         expires_at: datetime | None = UNSET,
         include_secret: bool | None = None,
+        client: Client | None = None,
     ) -> EntryShare:
-        """Change a share (the owner, or the ADMIN sharer who made it)."""
+        """Change a share (the owner, or the ADMIN sharer who made it). Turning its secret
+        on or off is recorded in the owner's security audit log."""
         if expires_at is not UNSET:
             check_expiry(expires_at, max_days=self.settings.max_share_days, required=False)
         async with self.db() as db, db.begin():
@@ -123,7 +138,8 @@ class ShareService:
                 values["expires_at"] = expires_at
             if include_secret is not None:
                 values["include_secret"] = include_secret
-            before = share_values(share)
+            before, had_secret = share_values(share), share.include_secret
+            # The row is refreshed in place: what it was is read before.
             updated = await ShareRepository(db).update(share.id, **values)
             journal = Journal(db, actor, owner_id=entry.user_id)
             journal.activity(
@@ -136,13 +152,23 @@ class ShareService:
             )
             _announce(journal, "UPDATED", updated, entry.kind)
             await journal.flush()
+            if updated.include_secret != had_secret:
+                audit = self.audit
+                record = audit.secret_shared if updated.include_secret else audit.secret_unshared
+                await record(db, actor, client, shared_by_share(updated, entry.kind))
         return updated
 
-    async def revoke(self, actor: Actor, share_id: uuid.UUID) -> EntryShare:
+    async def revoke(
+        self, actor: Actor, share_id: uuid.UUID, *, client: Client | None = None
+    ) -> EntryShare:
         """End a share at once: the owner, the ADMIN sharer who made it, or its person
-        (leaving it)."""
+        (leaving it). A share of the secret ending is recorded in the owner's security
+        audit log."""
         async with self.db() as db, db.begin():
             share, entry = await self._managed(db, actor, share_id, leaving=True)
+            secret_ends = share.include_secret and share_is_live(
+                share
+            )  # before the row is refreshed
             revoked = await ShareRepository(db).update(share.id, revoked_at=_now())
             journal = Journal(db, actor, owner_id=entry.user_id)
             journal.activity(
@@ -150,6 +176,10 @@ class ShareService:
             )
             _announce(journal, "UNSHARED", revoked, entry.kind)
             await journal.flush()
+            if secret_ends:
+                await self.audit.secret_unshared(
+                    db, actor, client, shared_by_share(revoked, entry.kind)
+                )
         return revoked
 
     async def shared_with(
@@ -177,6 +207,11 @@ class ShareService:
                     )
                     _announce(journal, "UNSHARED", share, kind)
                     await journal.flush()
+                # Shares of a secret that were still live end in the owners' audit logs.
+                for share in revoked:
+                    if share.include_secret and share_unexpired(share):
+                        shared = shared_by_share(share, kinds.get(share.entry_id, "NOTE"))
+                        await self.audit.secret_unshared(db, None, None, shared)
 
     async def _check_person(
         self, db: AsyncSession, actor: Actor, entry: Entry, person_id: uuid.UUID
@@ -201,7 +236,7 @@ class ShareService:
         if share is None or entry is None:
             raise NotFound("No such share.", field="id")
         me = actor.user_id
-        if me == share.owner_id or (leaving and me == share.person_id and _live(share)):
+        if me == share.owner_id or (leaving and me == share.person_id and share_is_live(share)):
             return share, entry
         access = (await access_in(db, me, [entry.id])).get(entry.id)
         admin = access is not None and access.allows(Permission.ADMIN)
@@ -218,10 +253,6 @@ def _announce(journal: Journal, kind: str, share: EntryShare, entry_kind: str) -
     payload = share_event(kind, share, entry_kind)
     journal.event(share.owner_id, topic, payload)
     journal.event(share.person_id, topic, payload)
-
-
-def _live(share: EntryShare) -> bool:
-    return share.revoked_at is None and (share.expires_at is None or share.expires_at > _now())
 
 
 def _now() -> datetime:

@@ -25,7 +25,7 @@ IncludeSecret = Annotated[
     bool,
     strawberry.argument(
         description="Also share the entry's `secret` (a password, a sensitive body). Off by "
-        "default; recorded in the owner's activity."
+        "default; recorded in the owner's activity and security audit log (SECRET_SHARED)."
     ),
 ]
 
@@ -61,6 +61,7 @@ class ShareMutations:
             Permission(permission.value),
             expires_at=expires_at,
             include_secret=include_secret,
+            client=info.context.client,
         )
         return Share.from_row(row)
 
@@ -81,7 +82,11 @@ class ShareMutations:
             strawberry.argument(description="The new expiry; null: until revoked."),
         ] = strawberry.UNSET,
         include_secret: Annotated[
-            bool | None, strawberry.argument(description="Share the entry's secret or not.")
+            bool | None,
+            strawberry.argument(
+                description="Share the entry's secret or not; a change is recorded in the "
+                "owner's security audit log (SECRET_SHARED, SHARE_REVOKED)."
+            ),
         ] = None,
     ) -> Share:
         share_id = argument_uuid(id, "Share", field="id")
@@ -91,6 +96,7 @@ class ShareMutations:
             permission=Permission(permission.value) if permission else None,
             **({} if expires_at is strawberry.UNSET else {"expires_at": expires_at}),
             include_secret=include_secret,
+            client=info.context.client,
         )
         return Share.from_row(row)
 
@@ -101,7 +107,7 @@ class ShareMutations:
     )
     async def revoke_share(self, info: Info, id: ShareId) -> Share:
         row = await info.context.services.shares.revoke(
-            actor(info), argument_uuid(id, "Share", field="id")
+            actor(info), argument_uuid(id, "Share", field="id"), client=info.context.client
         )
         return Share.from_row(row)
 
@@ -128,6 +134,7 @@ class ShareMutations:
             expires_at=expires_at,
             max_uses=max_uses,
             include_secret=include_secret,
+            client=info.context.client,
         )
         return CreatedShareLink(token=token, path=f"/s/{token}", link=ShareLink.from_row(link))
 
@@ -142,6 +149,6 @@ class ShareMutations:
         id: Annotated[relay.GlobalID, strawberry.argument(description="The link's global id.")],
     ) -> ShareLink:
         row = await info.context.services.pod.links.revoke(
-            actor(info), argument_uuid(id, "ShareLink", field="id")
+            actor(info), argument_uuid(id, "ShareLink", field="id"), client=info.context.client
         )
         return ShareLink.from_row(row)

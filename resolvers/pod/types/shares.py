@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
 
 import strawberry
 from strawberry import relay
 
+from datastore.pod.service.share_rules import link_opens, share_is_live
 from datastore.pod.share_tables import EntryShare as ShareRow
 from datastore.pod.share_tables import ShareLink as ShareLinkRow
 from resolvers.core.context import Info
@@ -39,10 +40,6 @@ class EntryPermission(Enum):
     ADMIN = "ADMIN"
     WRITE = "WRITE"
     READ = "READ"
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def _person(info: Info, user_id: uuid.UUID) -> Person | None:
@@ -78,7 +75,7 @@ class Share(relay.Node):
 
     @strawberry.field(description="Whether it gives access now (not revoked, not expired).")
     def active(self) -> bool:
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > _now())
+        return share_is_live(self.row)
 
     @strawberry.field(description="Global id of the shared entry; null once it is gone.")
     async def entry_id(self, info: Info) -> strawberry.ID | None:
@@ -116,8 +113,7 @@ def share_visible(row: ShareRow, me: uuid.UUID) -> bool:
     """Its owner and who made it always; its person while it gives access."""
     if me in (row.owner_id, row.shared_by):
         return True
-    live = row.revoked_at is None and (row.expires_at is None or row.expires_at > _now())
-    return me == row.person_id and live
+    return me == row.person_id and share_is_live(row)
 
 
 @strawberry.type(
@@ -137,8 +133,7 @@ class ShareLink(relay.Node):
 
     @strawberry.field(description="Whether it opens now (not revoked, expired or used up).")
     def active(self) -> bool:
-        used_up = self.max_uses is not None and self.use_count >= self.max_uses
-        return self.revoked_at is None and self.expires_at > _now() and not used_up
+        return link_opens(self.row)
 
     @strawberry.field(description="Global id of the entry; null once it is gone.")
     async def entry_id(self, info: Info) -> strawberry.ID | None:
