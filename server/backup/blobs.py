@@ -2,9 +2,10 @@
 received uploads, thumbnails), copied as files under `blobs/`, with an index of their keys,
 sizes and SHA-256.
 
-Reads go through the store's own verified `get`, so a damaged blob fails the backup rather
-than being copied; a restore checks each file against the index and puts it back under its
-key, so the restored rows find their bytes."""
+Reads go through the store's own verified `get`, so a damaged or missing blob is never
+copied: it is left out and named in the manifest (`blobs_unreadable`). A restore checks
+each file against the index and puts it back under its key, so the restored rows find
+their bytes."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pathlib import Path
 import asyncpg
 import orjson
 
-from datastore.kit.blobs import BlobStore, StoredBlob
+from datastore.kit.blobs import BlobCorrupted, BlobMissing, BlobStore, StoredBlob
 from datastore.kit.processing import thumbnail_blob
 from server.backup.manifest import BackupError
 
@@ -63,25 +64,39 @@ def path_of(folder: Path, key: str) -> Path:
     return folder / "blobs" / key[:2] / key
 
 
-async def dump(store: BlobStore, blobs: list[StoredBlob], folder: Path, advance: Advance) -> int:
-    """Copy each blob into the folder (verified as read) and write the index; total bytes."""
+@dataclass(frozen=True)
+class Copied:
+    blobs: list[StoredBlob]  # in the backup, listed in the index
+    unreadable: dict[str, str]  # key -> MISSING or CORRUPTED: not in the backup
+
+
+async def dump(store: BlobStore, blobs: list[StoredBlob], folder: Path, advance: Advance) -> Copied:
+    """Copy each blob into the folder (verified as read) and write the index of those
+    copied. A blob the store no longer has, or whose bytes fail their checksums, is left
+    out and reported: one bad file must not stop the backup of everything else."""
     gate = asyncio.Semaphore(PARALLEL)
+    unreadable: dict[str, str] = {}
 
     async def copy(blob: StoredBlob) -> None:
         async with gate:
             path = path_of(folder, blob.key)
             await asyncio.to_thread(path.parent.mkdir, parents=True, exist_ok=True)
-            with path.open("wb") as out:
-                async for chunk in store.get(blob):
-                    await asyncio.to_thread(out.write, chunk)
+            try:
+                with path.open("wb") as out:
+                    async for chunk in store.get(blob):
+                        await asyncio.to_thread(out.write, chunk)
+            except (BlobMissing, BlobCorrupted) as error:
+                path.unlink(missing_ok=True)
+                unreadable[blob.key] = "MISSING" if isinstance(error, BlobMissing) else "CORRUPTED"
             advance(1)
 
     await asyncio.gather(*(copy(blob) for blob in blobs))
-    lines = [orjson.dumps(IndexEntry(b.key, b.size, b.sha256).__dict__) for b in blobs]
+    copied = [blob for blob in blobs if blob.key not in unreadable]
+    lines = [orjson.dumps(IndexEntry(b.key, b.size, b.sha256).__dict__) for b in copied]
     index = folder / INDEX
     index.parent.mkdir(parents=True, exist_ok=True)
     index.write_bytes(b"".join(line + b"\n" for line in lines))
-    return sum(blob.size for blob in blobs)
+    return Copied(copied, dict(sorted(unreadable.items())))
 
 
 def read_index(folder: Path) -> list[IndexEntry]:

@@ -37,6 +37,8 @@ class Manifest:
     blobs: StoreFile | None = None  # the index of the blob files (key, size, sha256)
     blob_count: int = 0
     blob_bytes: int = 0
+    # Blobs rows pointed at that the store could not give back intact: key -> reason.
+    blobs_unreadable: dict[str, str] = field(default_factory=dict)
 
     def write(self, folder: Path) -> None:
         document = {"format": FORMAT, "version": VERSION, **asdict(self)}
@@ -64,6 +66,7 @@ class Manifest:
             blobs=StoreFile(**blobs) if blobs else None,
             blob_count=document.get("blob_count", 0),
             blob_bytes=document.get("blob_bytes", 0),
+            blobs_unreadable=document.get("blobs_unreadable", {}),
         )
 
     def files(self) -> list[StoreFile]:

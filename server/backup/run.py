@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 import datastore.tables  # noqa: F401  (registers every DynamoDB table)
-from datastore.kit.blobs import BlobMissing, BlobStore, StoredBlob, open_blob_store
+from datastore.kit.blobs import BlobStore, StoredBlob, open_blob_store
 from datastore.kit.dynamodb import TABLES, Dynamo
 from datastore.kit.settings import Settings
 from server.backup import blobs, dynamodb, postgres
@@ -56,17 +56,16 @@ async def backup(settings: Settings, folder: Path) -> Manifest:
 async def _backup_blobs(
     settings: Settings, referenced: list[StoredBlob], folder: Path, manifest: Manifest
 ) -> None:
-    """The blobs the snapshot's rows point at. One deleted since the snapshot was taken
-    (its row too) fails the backup: run it again."""
+    """The blobs the snapshot's rows point at. One the store cannot give back intact
+    (deleted with its row after the snapshot, lost, damaged) is named, not copied."""
     async with _blob_store(settings) as store, _one_bar("backup: blobs", len(referenced)) as bar:
-        try:
-            manifest.blob_bytes = await blobs.dump(store, referenced, folder, bar)
-        except BlobMissing as missing:
-            raise BackupError(
-                f"Blob {missing} was deleted while the backup ran; back up again."
-            ) from None
-    manifest.blob_count = len(referenced)
+        copied = await blobs.dump(store, referenced, folder, bar)
+    manifest.blob_count = len(copied.blobs)
+    manifest.blob_bytes = sum(blob.size for blob in copied.blobs)
+    manifest.blobs_unreadable = copied.unreadable
     manifest.blobs = await asyncio.to_thread(describe, folder, blobs.INDEX)
+    for key, reason in copied.unreadable.items():
+        console.print(f"  WARNING: blob {key} is {reason} in the store and is not in the backup")
 
 
 async def restore(settings: Settings, folder: Path) -> Manifest:

@@ -19,7 +19,7 @@ from server.backup import postgres
 from server.embedded import start_services
 from tests.support.cli import personalpod
 from tests.support.client import Account, GraphQLClient
-from tests.support.files import ATTACHMENTS, add_attachment, png_bytes
+from tests.support.files import ATTACHMENTS, add_attachment, files_holding, png_bytes
 from tests.support.pod import create_entry
 from tests.support.processes import server_process
 
@@ -203,3 +203,27 @@ async def test_a_backup_with_a_damaged_blob_is_refused_before_anything_is_writte
     assert result.returncode == 2
     assert f"blob {copy.name} fails its checksum" in result.stderr
     assert await _rows(fresh_services) == before
+
+
+async def test_a_blob_lost_from_the_store_is_named_and_the_rest_is_backed_up(
+    client: GraphQLClient, service_env: dict[str, str], tmp_path: Path
+) -> None:
+    # given: a file whose bytes someone deleted from the blob folder behind the rows' back
+    account = await client.sign_up()
+    document = await create_entry(client, account, kind="DOCUMENT", title="Lost")
+    lost = f"lost file {tmp_path.name}".encode()
+    await add_attachment(client, account, document["id"], "lost.txt", lost, "text/plain")
+    [key] = files_holding(Path(service_env["BLOB_DIR"]), lost)
+    (Path(service_env["BLOB_DIR"]) / key[:2] / key).unlink()
+    folder = tmp_path / "backup"
+
+    # when
+    backed_up = await asyncio.to_thread(personalpod, "backup", "-o", str(folder), env=service_env)
+
+    # then: the backup completes, says which blob it could not copy, and lists it
+    assert backed_up.returncode == 0, backed_up.stderr
+    assert f"WARNING: blob {key} is MISSING" in backed_up.stderr
+    manifest = _manifest(folder)
+    assert manifest["blobs_unreadable"][key] == "MISSING"
+    assert not (folder / "blobs" / key[:2] / key).exists()
+    assert key not in (folder / "blobs" / "index.jsonl").read_text()
