@@ -41,7 +41,27 @@ def start_postgres(*, data_dir: Path | None, log: Callable[[str], None]) -> Star
         log(f"postgres: started (pgserver, {where})")
     else:
         log(f"postgres: reusing the server pid {leftover} an earlier run left in {where}")
-    return StartedService("postgres", _asyncpg_url(server), server.get_pid(), server.cleanup)
+    return StartedService("postgres", _asyncpg_url(server), server.get_pid(), _stopper(server))
+
+
+def _stopper(server) -> Callable[[], None]:
+    """pgserver's cleanup, then nothing left: when the postmaster of an adopted leftover
+    died without its orderly shutdown (pg_ctl stop can fail on one), its socket and lock
+    files stay behind and would look like a live server to the next run."""
+    info = server.get_postmaster_info()
+    pid, socket_dir, port = server.get_pid(), Path(info.socket_dir), info.port
+
+    def stop() -> None:
+        try:
+            server.cleanup()
+        finally:
+            with contextlib.suppress(psutil.Error):
+                psutil.Process(pid).wait(timeout=10)
+            if not psutil.pid_exists(pid):
+                for name in (f".s.PGSQL.{port}", f".s.PGSQL.{port}.lock"):
+                    (socket_dir / name).unlink(missing_ok=True)
+
+    return stop
 
 
 def _import_pgserver():
