@@ -8,17 +8,14 @@ from typing import Any
 import pytest
 
 from datastore.media.service import MediaProcessor
-from tests.support.background import background_down
-
-WORKER = "media-worker"
+from tests.support.background import media_worker_down
 
 
 @pytest.fixture
 async def media_job(server: Any) -> AsyncIterator[MediaProcessor]:
     """The server's media job with its background loop stopped (restarted after)."""
-    job = server.services.media
-    async with background_down(server, lambda t: t.get_name() == WORKER, job.run, WORKER):
-        yield job
+    async with media_worker_down(server):
+        yield server.services.media
 
 
 @pytest.fixture

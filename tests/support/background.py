@@ -27,3 +27,13 @@ async def background_down(
         yield
     finally:
         container.background.append(asyncio.create_task(restart(), name=name))
+
+
+def media_worker_down(server: Any) -> contextlib.AbstractAsyncContextManager[None]:
+    """The server's media job (thumbnails, stripped images) stopped, restarted after: a
+    test then sees files as uploaded, or runs the job by hand."""
+    job = server.services.media
+    return background_down(server, lambda t: t.get_name() == MEDIA_WORKER, job.run, MEDIA_WORKER)
+
+
+MEDIA_WORKER = "media-worker"
