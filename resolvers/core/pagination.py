@@ -117,6 +117,11 @@ TIME_AND_ID = rf"[^|]+\|{UUID_PATTERN}"
 DAY_TIME_AND_ID = rf"\d{{4}}-\d\d-\d\d\|[^|]+\|{UUID_PATTERN}"
 
 
+def time_and_id_cursor(kind: str, at: datetime, item_id: uuid.UUID) -> str:
+    """The cursor `time_and_id` reads back: a time and an id."""
+    return encode_cursor(kind, f"{at.isoformat()}|{item_id}")
+
+
 def time_and_id(value: str) -> tuple[datetime, uuid.UUID]:
     """The (timestamp, id) keyset inside a `time|id` cursor value."""
     at, _, row_id = value.partition("|")

@@ -11,10 +11,10 @@ from resolvers.core.pagination import (
     Connection,
     First,
     decode_after,
-    encode_cursor,
     keyset_page,
     page_limit,
     time_and_id,
+    time_and_id_cursor,
 )
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.exports.types import Export
@@ -42,5 +42,5 @@ class ExportQueries:
             limit,
             after,
             node=Export.from_row,
-            cursor=lambda row: encode_cursor("export", f"{row.created_at.isoformat()}|{row.id}"),
+            cursor=lambda row: time_and_id_cursor("export", row.created_at, row.id),
         )

@@ -31,6 +31,7 @@ from resolvers.core.pagination import (
     offset_cursor,
     page_limit,
     time_and_id,
+    time_and_id_cursor,
 )
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.journal.inputs import JournalEntryFilter
@@ -142,7 +143,7 @@ class JournalQueries:
             limit,
             after,
             node=Reminder.from_row,
-            cursor=lambda row: encode_cursor("reminder", f"{row.remind_at.isoformat()}|{row.id}"),
+            cursor=lambda row: time_and_id_cursor("reminder", row.remind_at, row.id),
         )
 
     @strawberry.field(

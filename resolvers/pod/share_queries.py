@@ -17,9 +17,9 @@ from resolvers.core.pagination import (
     Connection,
     First,
     decode_after,
-    encode_cursor,
     page_limit,
     time_and_id,
+    time_and_id_cursor,
 )
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.pod.types.entries import Entry
@@ -49,7 +49,7 @@ class ShareQueries:
         return Connection.build(
             pairs,
             node=lambda p: SharedEntry(share=Share.from_row(p[0]), entry=Entry.from_row(p[1])),
-            cursor=lambda p: encode_cursor("shared", f"{p[0].created_at.isoformat()}|{p[0].id}"),
+            cursor=lambda p: time_and_id_cursor("shared", p[0].created_at, p[0].id),
             has_next=has_next,
             has_previous=after is not None,
         )

@@ -22,6 +22,7 @@ from resolvers.core.pagination import (
     keyset_page,
     page_limit,
     time_and_id,
+    time_and_id_cursor,
 )
 from resolvers.core.permissions import IsAuthenticated
 from resolvers.journal.types import JournalEntry
@@ -48,7 +49,7 @@ class VaultQueries:
             limit,
             after,
             node=SecretTag.from_row,
-            cursor=lambda row: encode_cursor("secrettag", f"{row.created_at.isoformat()}|{row.id}"),
+            cursor=lambda row: time_and_id_cursor("secrettag", row.created_at, row.id),
         )
 
     @strawberry.field(
@@ -69,9 +70,7 @@ class VaultQueries:
             limit,
             after,
             node=lambda row: VaultSession.from_row(row, current_device=principal.session_id),
-            cursor=lambda row: encode_cursor(
-                "vaultsession", f"{row.opened_at.isoformat()}|{row.id}"
-            ),
+            cursor=lambda row: time_and_id_cursor("vaultsession", row.opened_at, row.id),
         )
 
     @strawberry.field(
