@@ -7,7 +7,6 @@ import asyncio
 import base64
 import os
 import secrets
-import signal
 import socket
 import sys
 from collections.abc import Callable
@@ -54,11 +53,16 @@ def _parser() -> argparse.ArgumentParser:
         "(DATABASE_URL, DYNAMODB_ENDPOINT, REDIS_URL, MASTER_KEY).",
         serve_options=True,
     )
-    _command(
+    worker = _command(
         commands,
         "worker",
         _worker,
-        "Run background work (outbox relay) without HTTP; start as many as you like.",
+        "Run all background work without HTTP (outbox relay, embeddings, sentiment, topics, "
+        "insights, media, reminders, exports, purges), niced by WORKER_NICENESS; `serve` "
+        "starts WORKER_PROCESSES of these, start more anywhere.",
+    )
+    worker.add_argument(
+        "--parent", type=int, default=None, help="stop when process PARENT is gone (serve sets it)"
     )
     _command(
         commands,
@@ -188,6 +192,12 @@ def _command(
         command.add_argument(
             "--workers", type=int, default=None, help="processes; 0 = one per core (env WORKERS)"
         )
+        command.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="serve the API only, start no `personalpod worker` child: background work "
+            "runs elsewhere (env WORKER_PROCESSES=0)",
+        )
     return command
 
 
@@ -280,20 +290,39 @@ def _serve(args: argparse.Namespace) -> None:
     settings = _settings()
     workers = args.workers if args.workers is not None else settings.workers
     workers = workers or os.cpu_count() or 1
-    # Before anything imports prometheus-client, which picks its storage on import.
-    metrics_dir = multiprocess.prepare(workers)
+    children = worker_children(settings, no_worker=args.no_worker)
+    # Before anything imports prometheus-client, which picks its storage on import. The
+    # worker children write there too: the relay's and the jobs' figures are in /metrics.
+    metrics_dir = multiprocess.prepare(workers + children)
     try:
-        _serve_with(args, settings, workers)
+        _serve_with(args, settings, workers, children)
     finally:
         multiprocess.remove(metrics_dir)
 
 
-def _serve_with(args: argparse.Namespace, settings: Settings, workers: int) -> None:
-    import structlog
-    import uvicorn
+def worker_children(settings: Settings, *, no_worker: bool = False) -> int:
+    """How many `personalpod worker` children serve supervises: none when background work
+    runs in the API processes or elsewhere."""
+    if settings.run_workers_in_process or no_worker:
+        return 0
+    return settings.worker_processes
 
-    from server.logging import configure_logging, uvicorn_log_config
+
+def background_work(settings: Settings, children: int) -> str:
+    """Where background work runs, for the startup line."""
+    if settings.run_workers_in_process:
+        return "in every server process (RUN_WORKERS_IN_PROCESS=true)"
+    if not children:
+        return "elsewhere: no worker child (run `personalpod worker`)"
+    return f"{children} `personalpod worker` child(ren), nice {settings.worker_niceness}"
+
+
+def _serve_with(args: argparse.Namespace, settings: Settings, workers: int, children: int) -> None:
+    import structlog
+
+    from server.logging import configure_logging
     from server.observability import multiprocess
+    from server.worker_supervisor import sigterm_after_cleanup, supervised_workers
 
     host = args.host or os.environ.get("HOST") or settings.host
     port = args.port or int(os.environ.get("PORT") or settings.port)
@@ -303,8 +332,20 @@ def _serve_with(args: argparse.Namespace, settings: Settings, workers: int) -> N
     # In the log stream's own shape: the supervisor's lines and the workers' are one stream.
     configure_logging(settings.log_level, settings.log_format)
     structlog.get_logger("personalpod.cli").info(
-        "serving", url=f"http://{host}:{port}/graphql", workers=workers
+        "serving",
+        url=f"http://{host}:{port}/graphql",
+        workers=workers,
+        background_work=background_work(settings, children),
     )
+    with sigterm_after_cleanup(), supervised_workers(children, niceness=settings.worker_niceness):
+        _uvicorn_run(host, port, workers, settings)
+
+
+def _uvicorn_run(host: str, port: int, workers: int, settings: Settings) -> None:
+    import uvicorn
+
+    from server.logging import uvicorn_log_config
+
     uvicorn.run(
         "server.app:create_app_from_env",
         factory=True,
@@ -369,27 +410,10 @@ async def _reach_services(settings) -> None:
         await clients.engine.dispose()
 
 
-def _worker(_args: argparse.Namespace) -> None:
-    from server.container import Container
+def _worker(args: argparse.Namespace) -> None:
+    from server.worker import run_worker
 
-    settings = _settings(dev=True)
-
-    async def work() -> None:
-        container = Container.build(settings)
-        await container.start(run_workers=True)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        print(
-            "personalpod: worker running (outbox relay, domain jobs); Ctrl-C stops", file=sys.stderr
-        )
-        try:
-            await stop.wait()
-        finally:
-            await container.stop()
-
-    asyncio.run(work())
+    run_worker(_settings(dev=True), parent=args.parent)
 
 
 def _migrate(_args: argparse.Namespace) -> None:

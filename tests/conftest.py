@@ -53,6 +53,10 @@ def service_env() -> Iterator[dict[str, str]]:
             "PASSWORD_HASH_PROFILE": "minimal",
             "DYNAMODB_TABLE_PREFIX": "test_",
             "LOG_LEVEL": "warning",
+            # The suite's app (and its server subprocesses) run the workers in-process: tests
+            # tune and call them through `server.services`. test_worker_process.py runs
+            # `serve` in its default mode, with a worker child.
+            "RUN_WORKERS_IN_PROCESS": "true",
             # The tests play the proxy: each client names its address in X-Forwarded-For.
             "FORWARDED_ALLOW_IPS": "127.0.0.1",
             # Short, so the tests of the deadline need not wait the default 10 s.

@@ -308,7 +308,32 @@ class Settings(BaseSettings):
         description="comma-separated proxy addresses or networks whose X-Forwarded-For is"
         " trusted; empty trusts none (clients could forge their address)",
     )
-    run_workers_in_process: bool = True
+    run_workers_in_process: bool = Field(
+        default=False,
+        description="run background work inside every API process instead of in worker"
+        " children (small setups, the test suite)",
+    )
+    worker_processes: int = Field(
+        default=1,
+        ge=0,
+        le=16,
+        description="`personalpod worker` children that serve and run start and supervise;"
+        " 0 = none (workers run elsewhere); ignored with RUN_WORKERS_IN_PROCESS",
+    )
+    worker_niceness: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description="niceness of `personalpod worker`, so background work yields the cores"
+        " to the API's queries",
+    )
+    worker_torch_threads: int = Field(
+        default=1,
+        ge=0,
+        le=64,
+        description="torch threads of the AI models in `personalpod worker`;"
+        " 0 = torch's default (one per core)",
+    )
     metrics_enabled: bool = Field(
         default=True, description="serve Prometheus metrics at /metrics on the API's port"
     )

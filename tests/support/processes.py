@@ -19,6 +19,11 @@ ROOT = Path(__file__).resolve().parents[2]
 _RUNNING: dict[str, asyncio.subprocess.Process] = {}
 
 
+def server_pid(url: str) -> int:
+    """The process id of a server started by `server_process` (it leads its workers)."""
+    return _RUNNING[url].pid
+
+
 def kill_server(url: str) -> None:
     """SIGKILL a server started by `server_process`, as a crash or an OOM kill would."""
     _RUNNING[url].kill()

@@ -1,0 +1,78 @@
+"""`personalpod worker`: every background loop of the container, with no HTTP.
+
+It lowers its own priority (WORKER_NICENESS) and the model's threads (WORKER_TORCH_THREADS)
+before the model loads, so an import being embedded leaves the cores to the API's queries.
+Started by `serve` as a child it gets `--parent`, and stops when that process is gone: a
+supervisor killed with SIGKILL cannot stop its children itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+
+import structlog
+
+from datastore.kit.settings import Settings
+from server.container import Container
+from server.observability import multiprocess
+
+log = structlog.get_logger("personalpod.worker")
+
+PARENT_POLL_SECONDS = 1.0
+
+
+def lower_priority(settings: Settings) -> int:
+    """Raise this process's niceness to WORKER_NICENESS (never lower it); the niceness now."""
+    current = os.nice(0)
+    if settings.worker_niceness > current:
+        current = os.nice(settings.worker_niceness - current)
+    return current
+
+
+def limit_model_threads(settings: Settings) -> None:
+    """torch's intra-op threads for every thread of the process, before a model loads."""
+    if settings.worker_torch_threads:
+        import torch
+
+        torch.set_num_threads(settings.worker_torch_threads)
+
+
+def run_worker(settings: Settings, *, parent: int | None = None) -> None:
+    niceness = lower_priority(settings)
+    limit_model_threads(settings)
+    asyncio.run(_work(settings, niceness, parent))
+
+
+async def _work(settings: Settings, niceness: int, parent: int | None) -> None:
+    container = Container.build(settings)
+    await container.start(run_workers=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    watch = asyncio.create_task(_stop_without(parent, stop)) if parent else None
+    jobs = ", ".join(task.get_name() for task in container.background)
+    print(
+        f"personalpod: worker {os.getpid()} running (nice {niceness}, "
+        f"{settings.worker_torch_threads or 'default'} model threads): {jobs}; Ctrl-C stops",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        await stop.wait()
+    finally:
+        if watch is not None:
+            watch.cancel()
+        await container.stop()
+        multiprocess.process_exiting()
+
+
+async def _stop_without(parent: int, stop: asyncio.Event) -> None:
+    """Set `stop` once `parent` is no longer this process's parent (it died)."""
+    while os.getppid() == parent:
+        await asyncio.sleep(PARENT_POLL_SECONDS)
+    log.warning("worker_supervisor_gone", parent=parent)
+    stop.set()
