@@ -44,7 +44,7 @@ from _common import (
     progress,
     run_wrk,
     serve_command,
-    server_process,
+    server_subprocess,
     warn_if_busy,
 )
 
@@ -218,7 +218,8 @@ def measure_mode(mode: str, archive: Path, args: argparse.Namespace) -> dict[str
         log = ROOT / f"bench/results/background_cost-{mode}.log"
         server_env = {**env, **MODES[mode], **extra}
         command = serve_command(port, args.workers)
-        with server_process(mode, command, port, env=server_env, keep_log=log) as url:
+        with server_subprocess(mode, command, port, env=server_env, keep_log=log) as (url, proc):
+            worker = _Worker(proc.pid)
             reader = _sign_up(url)
             importer = _sign_up(url)
             _seed_page(url, reader)
@@ -233,7 +234,7 @@ def measure_mode(mode: str, archive: Path, args: argparse.Namespace) -> dict[str
             progress(f"{mode}: imported in {imported_s}s: {report}")
             _wait_for(lambda: _embedded(database, importer) > 0, "embedding to start", 600)
             during = [
-                _round(target, args, f"{mode} during", database, importer)
+                _round(target, args, f"{mode} during", database, importer, worker)
                 for _ in range(args.rounds)
             ]
             left = _pending(database)
@@ -246,14 +247,20 @@ def _round(
     what: str,
     database: str | None = None,
     importer: dict[str, str] | None = None,
+    worker: _Worker | None = None,
 ) -> dict[str, Any]:
     # Before the import nothing of ours runs in the background: what is busy is someone
     # else's. During it the worker's own load is in the figure, so it is only sampled.
     busy = warn_if_busy(what, settle=30) if database is None else round(cpu_busy(), 3)
     before = _embedded(database, importer) if database and importer else None
+    cpu_before = worker.cpu_seconds() if worker else None
     result = run_wrk(target, duration=args.duration, connections=args.connections)
     result.busy_before = busy
     row: dict[str, Any] = result.as_dict()
+    cpu_after = worker.cpu_seconds() if worker else None
+    if cpu_before is not None and cpu_after is not None:
+        # What the worker child got of the cores while wrk ran (none in-process).
+        row["worker_cpu_share"] = round((cpu_after - cpu_before) / result.duration_s, 3)
     if database and importer:
         after = _embedded(database, importer)
         row["embedded_before"], row["embedded_after"] = before, after
@@ -262,6 +269,11 @@ def _round(
         f"{what}: {result.rps:,.0f} req/s, p50 {result.p50_ms} ms, p99 {result.p99_ms} ms, "
         f"{result.errors} errors"
         + (f", {row['embedded_per_s']} notes embedded/s" if "embedded_per_s" in row else "")
+        + (
+            f", worker child {row['worker_cpu_share']:.0%} of a core"
+            if "worker_cpu_share" in row
+            else ""
+        )
     )
     return row
 
@@ -292,6 +304,26 @@ def _mode_summary(
         # The goal only means something if the import was still being embedded throughout.
         "embedding_throughout": embedded > 0 and left[0] > 0,
     }
+
+
+class _Worker:
+    """The `personalpod worker` children of the server process, for their CPU time."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+
+    def cpu_seconds(self) -> float | None:
+        import psutil
+
+        total, found = 0.0, False
+        for child in psutil.Process(self.server_pid).children():
+            try:
+                if "worker" in child.cmdline():
+                    times = child.cpu_times()
+                    total, found = total + times.user + times.system, True
+            except psutil.Error:
+                pass
+        return total if found else None
 
 
 # --------------------------------------------------------------------------- the API
@@ -426,16 +458,19 @@ def print_table(summary: dict[str, Any]) -> None:
     )
     header = (
         f"{'mode':<11} {'baseline req/s':>15} {'during req/s':>13} {'ratio':>6} "
-        f"{'embedded/s':>11} {'busy before':>12} {'throughout':>11}"
+        f"{'embedded/s':>11} {'worker cpu':>11} {'busy before':>12} {'throughout':>11}"
     )
     print(header)
     print("-" * len(header))
     for m in summary["modes"]:
         rate = statistics.median(r["embedded_per_s"] for r in m["during_embedding"])
         busy = max(r["busy_before"] for r in m["baseline"])
+        shares = [r["worker_cpu_share"] for r in m["during_embedding"] if "worker_cpu_share" in r]
+        cpu = f"{statistics.median(shares):.0%}" if shares else "-"
         print(
             f"{m['mode']:<11} {m['baseline_rps_median']:>15,.0f} {m['during_rps_median']:>13,.0f} "
-            f"{m['ratio']:>6.2f} {rate:>11.1f} {busy:>12.0%} {m['embedding_throughout']!s:>11}"
+            f"{m['ratio']:>6.2f} {rate:>11.1f} {cpu:>11} {busy:>12.0%} "
+            f"{m['embedding_throughout']!s:>11}"
         )
 
 
