@@ -150,6 +150,14 @@ def add_json_out(parser: Any, default: Path) -> None:
     )
 
 
+def write_results(path: Path | None, summary: dict[str, Any]) -> None:
+    """The results as JSON at `path` (from `--json-out`; None writes nothing)."""
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(summary, indent=2) + "\n")
+        progress(f"wrote {path}")
+
+
 # --------------------------------------------------------------------------- services
 
 

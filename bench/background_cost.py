@@ -46,7 +46,9 @@ from _common import (
     serve_command,
     server_subprocess,
     warn_if_busy,
+    write_results,
 )
+from pod_bench import WORDS
 
 ENTRIES_PAGE = (
     "query Page { entries(first: 20) { edges { node { id title createdAt "
@@ -62,42 +64,6 @@ MODES = {
     "child": {"RUN_WORKERS_IN_PROCESS": "false"},
     "in-process": {"RUN_WORKERS_IN_PROCESS": "true"},
 }
-WORDS = [
-    "garden",
-    "river",
-    "budget",
-    "travel",
-    "recipe",
-    "meeting",
-    "invoice",
-    "holiday",
-    "music",
-    "project",
-    "letter",
-    "doctor",
-    "school",
-    "family",
-    "weekend",
-    "office",
-    "contract",
-    "house",
-    "birthday",
-    "train",
-    "flight",
-    "hotel",
-    "dinner",
-    "book",
-    "mountain",
-    "coffee",
-    "market",
-    "bicycle",
-    "winter",
-    "summer",
-    "painting",
-    "library",
-    "concert",
-    "kitchen",
-]
 FILE_MAP = {"0": ["variables.file"]}  # the multipart spec's part "0" is $file
 PAGE_NOTES, PAGE_TAGS, TAGS_PER_NOTE = 40, 10, 3
 
@@ -126,10 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         "modes": modes,
     }
     print_table(summary)
-    if args.json_out:
-        args.json_out.parent.mkdir(parents=True, exist_ok=True)
-        args.json_out.write_text(json.dumps(summary, indent=2) + "\n")
-        progress(f"wrote {args.json_out}")
+    write_results(args.json_out, summary)
     return 0
 
 
