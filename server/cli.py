@@ -64,6 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument(
         "--parent", type=int, default=None, help="stop when process PARENT is gone (serve sets it)"
     )
+    worker.add_argument(
+        "--jobs",
+        choices=["all", "ai", "other"],
+        default="all",
+        help="every loop (default), only the AI's (embeddings, sentiment, topics), or the others",
+    )
     _command(
         commands,
         "migrate",
@@ -314,7 +320,10 @@ def background_work(settings: Settings, children: int) -> str:
         return "in every server process (RUN_WORKERS_IN_PROCESS=true)"
     if not children:
         return "elsewhere: no worker child (run `personalpod worker`)"
-    return f"{children} `personalpod worker` child(ren), nice {settings.worker_niceness}"
+    return (
+        f"{children} `personalpod worker` child(ren) (AI jobs and the others in a process "
+        f"each), nice {settings.worker_niceness}"
+    )
 
 
 def _serve_with(args: argparse.Namespace, settings: Settings, workers: int, children: int) -> None:
@@ -413,7 +422,7 @@ async def _reach_services(settings) -> None:
 def _worker(args: argparse.Namespace) -> None:
     from server.worker import run_worker
 
-    run_worker(_settings(dev=True), parent=args.parent)
+    run_worker(_settings(dev=True), parent=args.parent, jobs=args.jobs)
 
 
 def _migrate(_args: argparse.Namespace) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Collection, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,6 +132,11 @@ def workers(services: Services) -> dict[str, Worker]:
     }
 
 
+# The model's work: its own process by default, so the relay's and the other jobs' Python
+# does not hold the GIL the model's many small operations wait for.
+AI_WORKERS = frozenset({"journal-ai-worker"})
+
+
 def outbox_sinks(services: Services) -> list[Sink]:
     """Where committed outbox events go, in order. Redis pub/sub is last: a client woken by
     a live event then finds the sync log written and the caches invalidated."""
@@ -168,11 +173,13 @@ class Container:
     def clients(self) -> Clients:
         return self.services.clients
 
-    async def start(self, *, run_workers: bool) -> None:
+    async def start(self, *, run_workers: bool, only: Collection[str] | None = None) -> None:
+        """Connect; with `run_workers`, start the background loops (those named in `only`)."""
         await self.clients.start()
         if run_workers:
             for name, run in workers(self.services).items():
-                self.background.append(asyncio.create_task(run(), name=name))
+                if only is None or name in only:
+                    self.background.append(asyncio.create_task(run(), name=name))
 
     async def stop(self) -> None:
         for task in self.background:

@@ -12,16 +12,18 @@ import asyncio
 import os
 import signal
 import sys
+from typing import Literal
 
 import structlog
 
 from datastore.kit.settings import Settings
-from server.container import Container
+from server.container import AI_WORKERS, Container, workers
 from server.observability import multiprocess
 
 log = structlog.get_logger("personalpod.worker")
 
 PARENT_POLL_SECONDS = 1.0
+JobChoice = Literal["all", "ai", "other"]
 
 
 def lower_priority(settings: Settings) -> int:
@@ -40,24 +42,33 @@ def limit_model_threads(settings: Settings) -> None:
         torch.set_num_threads(settings.worker_torch_threads)
 
 
-def run_worker(settings: Settings, *, parent: int | None = None) -> None:
+def run_worker(settings: Settings, *, parent: int | None = None, jobs: JobChoice = "all") -> None:
+    """`jobs`: every loop, only the AI's (`ai`), or every other one (`other`)."""
     niceness = lower_priority(settings)
-    limit_model_threads(settings)
-    asyncio.run(_work(settings, niceness, parent))
+    if jobs != "other":
+        limit_model_threads(settings)
+    asyncio.run(_work(settings, niceness, parent, jobs))
 
 
-async def _work(settings: Settings, niceness: int, parent: int | None) -> None:
+def chosen_jobs(container: Container, jobs: JobChoice) -> set[str] | None:
+    if jobs == "all":
+        return None
+    names = set(workers(container.services))
+    return names & AI_WORKERS if jobs == "ai" else names - AI_WORKERS
+
+
+async def _work(settings: Settings, niceness: int, parent: int | None, jobs: JobChoice) -> None:
     container = Container.build(settings)
-    await container.start(run_workers=True)
+    await container.start(run_workers=True, only=chosen_jobs(container, jobs))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     watch = asyncio.create_task(_stop_without(parent, stop)) if parent else None
-    jobs = ", ".join(task.get_name() for task in container.background)
+    running = ", ".join(task.get_name() for task in container.background)
     print(
         f"personalpod: worker {os.getpid()} running (nice {niceness}, "
-        f"{settings.worker_torch_threads or 'default'} model threads): {jobs}; Ctrl-C stops",
+        f"{settings.worker_torch_threads or 'default'} model threads): {running}; Ctrl-C stops",
         file=sys.stderr,
         flush=True,
     )

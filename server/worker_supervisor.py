@@ -31,8 +31,10 @@ HEALTHY_SECONDS = 60.0
 STOP_SECONDS = 15.0
 
 
-def worker_command(parent: int) -> list[str]:
-    return [sys.executable, "-m", "server.cli", "worker", "--parent", str(parent)]
+def worker_commands(parent: int) -> list[list[str]]:
+    """One worker's processes: the AI's jobs, and every other loop (the outbox relay...)."""
+    base = [sys.executable, "-m", "server.cli", "worker", "--parent", str(parent)]
+    return [[*base, "--jobs", "ai"], [*base, "--jobs", "other"]]
 
 
 class WorkerChild:
@@ -110,8 +112,13 @@ class WorkerChild:
 
 @contextlib.contextmanager
 def supervised_workers(count: int, *, niceness: int) -> Iterator[list[WorkerChild]]:
-    """`count` worker children of this process, at `niceness`, until the block is left."""
-    children = [WorkerChild(worker_command(os.getpid()), niceness) for _ in range(count)]
+    """`count` workers (two children each) of this process, at `niceness`, until the block
+    is left."""
+    children = [
+        WorkerChild(command, niceness)
+        for _ in range(count)
+        for command in worker_commands(os.getpid())
+    ]
     try:
         for child in children:
             child.start()

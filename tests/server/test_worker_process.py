@@ -1,6 +1,7 @@
-"""`personalpod serve` in its default mode: the API processes run no background work, a
-niced `personalpod worker` child runs all of it, restarted when it dies, stopped with the
-server. (The suite's other servers run it in-process: RUN_WORKERS_IN_PROCESS=true.)"""
+"""`personalpod serve` in its default mode: the API processes run no background work; a
+niced `personalpod worker` (the AI's jobs and the others in a child each) runs all of it,
+restarted when it dies, stopped with the server. (The suite's other servers run it
+in-process: RUN_WORKERS_IN_PROCESS=true.)"""
 
 from __future__ import annotations
 
@@ -55,10 +56,12 @@ async def default_server(service_env: dict[str, str], migrated) -> AsyncIterator
         yield DefaultServer(url, server_pid(url), lines)
 
 
-async def one_worker_child(server: DefaultServer) -> psutil.Process:
-    async def found() -> psutil.Process | None:
-        children = worker_children(server.pid)
-        return children[0] if len(children) == 1 else None
+async def the_worker_children(server: DefaultServer) -> dict[str, psutil.Process]:
+    """The two children of the one worker, by the jobs they run (ai, other)."""
+
+    async def found() -> dict[str, psutil.Process] | None:
+        children = {c.cmdline()[-1]: c for c in worker_children(server.pid)}
+        return children if len(children) == 2 else None
 
     return await eventually(found, timeout=60)
 
@@ -82,31 +85,39 @@ async def test_a_note_is_embedded_by_the_worker_child(default_server: DefaultSer
         assert await eventually(found_by_meaning, timeout=120) == ["Recipe"]
 
 
-async def test_the_worker_child_is_niced_and_announced(default_server: DefaultServer) -> None:
+async def test_the_worker_children_are_niced_and_announced(default_server: DefaultServer) -> None:
     # given / when: the server has started
-    child = await one_worker_child(default_server)
-    # then: the child runs at WORKER_NICENESS, the API process at ours, and the log says so
-    assert child.nice() == 10
+    children = await the_worker_children(default_server)
+    # then: the AI's jobs and the others run in a child each, at WORKER_NICENESS, the API
+    # process at ours, and the log says so
+    assert sorted(children) == ["ai", "other"]
+    assert [child.nice() for child in children.values()] == [10, 10]
     assert psutil.Process(default_server.pid).nice() == os.nice(0)
     serving = [line for line in default_server.log if '"serving"' in line]
-    assert len(serving) == 1 and "1 `personalpod worker` child(ren), nice 10" in serving[0]
+    assert len(serving) == 1 and "1 `personalpod worker` child(ren)" in serving[0]
 
-    async def announced() -> bool:
-        return any(f"worker {child.pid} running (nice 10" in line for line in default_server.log)
+    async def announced() -> list[str]:
+        return [
+            line
+            for line in default_server.log
+            if any(f"worker {child.pid} running (nice 10" in line for child in children.values())
+        ]
 
-    assert await eventually(announced, timeout=60)
+    lines = await eventually(announced, timeout=60)
+    ai = next(line for line in lines if f"worker {children['ai'].pid} " in line)
+    assert ai.endswith("): journal-ai-worker; Ctrl-C stops")
 
 
 async def test_a_dead_worker_child_is_restarted(default_server: DefaultServer) -> None:
-    # given: the running child
-    dead = await one_worker_child(default_server)
+    # given: the running AI child
+    dead = (await the_worker_children(default_server))["ai"]
     # when: it is killed, as the OOM killer would
     dead.send_signal(signal.SIGKILL)
 
     # then: another one takes its place, and the log says why
     async def replaced() -> psutil.Process | None:
-        children = worker_children(default_server.pid)
-        return children[0] if [c.pid for c in children] not in ([], [dead.pid]) else None
+        children = await the_worker_children(default_server)
+        return children["ai"] if children["ai"].pid != dead.pid else None
 
     restarted = await eventually(replaced, timeout=60)
     assert restarted.nice() == 10  # from its start: the supervisor nices it
@@ -115,22 +126,23 @@ async def test_a_dead_worker_child_is_restarted(default_server: DefaultServer) -
     assert '"code": -9' in exited[0]
 
 
-async def test_stopping_the_server_stops_its_worker_child(
+async def test_stopping_the_server_stops_its_worker_children(
     service_env: dict[str, str], migrated
 ) -> None:
     # given: a server and its running worker child
     lines: list[str] = []
     async with server_process(default_mode(service_env), stderr=lines) as url:
         server = DefaultServer(url, server_pid(url), lines)
-        child = await one_worker_child(server)
+        children = list((await the_worker_children(server)).values())
 
         async def running() -> bool:
-            return any(f"worker {child.pid} running" in line for line in lines)
+            started = [c for c in children if any(f"worker {c.pid} running" in x for x in lines)]
+            return len(started) == len(children)
 
         await eventually(running, timeout=60)
     # when: the server was stopped (SIGTERM) on leaving the block
-    # then: the child is gone too, stopped by its SIGTERM, not killed nor restarted
-    assert not psutil.pid_exists(child.pid)
+    # then: the children are gone too, stopped by their SIGTERM, not killed nor restarted
+    assert not [child for child in children if psutil.pid_exists(child.pid)]
     assert not [line for line in lines if '"worker_killed"' in line or '"worker_exited"' in line]
 
 
