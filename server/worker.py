@@ -44,6 +44,8 @@ def limit_model_threads(settings: Settings) -> None:
 
 def run_worker(settings: Settings, *, parent: int | None = None, jobs: JobChoice = "all") -> None:
     """`jobs`: every loop, only the AI's (`ai`), or every other one (`other`)."""
+    if parent:  # the supervisor stops it (SIGTERM) when a Ctrl-C stops the server
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     niceness = lower_priority(settings)
     if jobs != "other":
         limit_model_threads(settings)
@@ -62,7 +64,7 @@ async def _work(settings: Settings, niceness: int, parent: int | None, jobs: Job
     await container.start(run_workers=True, only=chosen_jobs(container, jobs))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in (signal.SIGTERM,) if parent else (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     watch = asyncio.create_task(_stop_without(parent, stop)) if parent else None
     running = ", ".join(task.get_name() for task in container.background)

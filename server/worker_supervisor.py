@@ -56,10 +56,12 @@ class WorkerChild:
         with self._lock:
             if self._stopping.is_set():
                 return None
-            # Its own session: a Ctrl-C in the terminal reaches the server, which then stops
-            # the worker in order, instead of both at once (and a restart in between).
+            # Not a session of its own: with autogroup scheduling (Linux's default) a new
+            # session is a new CPU group, which would get an equal share whatever its nice.
+            # A Ctrl-C in the terminal reaches it too; with --parent it ignores SIGINT and
+            # waits for our SIGTERM, so it is stopped in order.
             self.process = subprocess.Popen(  # noqa: S603 - our own command line
-                self.command, cwd=ROOT, stdin=subprocess.DEVNULL, start_new_session=True
+                self.command, cwd=ROOT, stdin=subprocess.DEVNULL
             )
             # At once, not only once the child has imported enough to nice itself.
             with contextlib.suppress(ProcessLookupError):
