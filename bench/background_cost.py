@@ -182,7 +182,7 @@ def measure_mode(mode: str, archive: Path, args: argparse.Namespace) -> dict[str
         server_env = {**env, **MODES[mode], **extra}
         command = serve_command(port, args.workers)
         with server_subprocess(mode, command, port, env=server_env, keep_log=log) as (url, proc):
-            worker = _Worker(proc.pid)
+            worker = _Worker(proc.pid) if mode == "child" else None
             reader = _sign_up(url)
             importer = _sign_up(url)
             _seed_page(url, reader)
@@ -216,14 +216,15 @@ def _round(
     # else's. During it the worker's own load is in the figure, so it is only sampled.
     busy = warn_if_busy(what, settle=30) if database is None else round(cpu_busy(), 3)
     before = _embedded(database, importer) if database and importer else None
-    cpu_before = worker.cpu_seconds() if worker else None
+    cpu_before = (worker.cpu_seconds(), worker.cpu_seconds("ai")) if worker else None
     result = run_wrk(target, duration=args.duration, connections=args.connections)
     result.busy_before = busy
     row: dict[str, Any] = result.as_dict()
-    cpu_after = worker.cpu_seconds() if worker else None
-    if cpu_before is not None and cpu_after is not None:
-        # What the worker child got of the cores while wrk ran (none in-process).
-        row["worker_cpu_share"] = round((cpu_after - cpu_before) / result.duration_s, 3)
+    cpu_after = (worker.cpu_seconds(), worker.cpu_seconds("ai")) if worker else None
+    if cpu_before and cpu_after:
+        # What the worker children (and the AI's alone) got of the cores while wrk ran.
+        row["worker_cpu_share"] = round((cpu_after[0] - cpu_before[0]) / result.duration_s, 3)
+        row["worker_ai_cpu_share"] = round((cpu_after[1] - cpu_before[1]) / result.duration_s, 3)
     if database and importer:
         after = _embedded(database, importer)
         row["embedded_before"], row["embedded_after"] = before, after
@@ -233,7 +234,8 @@ def _round(
         f"{result.errors} errors"
         + (f", {row['embedded_per_s']} notes embedded/s" if "embedded_per_s" in row else "")
         + (
-            f", worker child {row['worker_cpu_share']:.0%} of a core"
+            f", worker children {row['worker_cpu_share']:.0%} of a core"
+            f" (AI {row['worker_ai_cpu_share']:.0%})"
             if "worker_cpu_share" in row
             else ""
         )
@@ -275,18 +277,20 @@ class _Worker:
     def __init__(self, server_pid: int) -> None:
         self.server_pid = server_pid
 
-    def cpu_seconds(self) -> float | None:
+    def cpu_seconds(self, jobs: str | None = None) -> float:
+        """CPU seconds of the children (those running `--jobs <jobs>` when given)."""
         import psutil
 
-        total, found = 0.0, False
+        total = 0.0
         for child in psutil.Process(self.server_pid).children():
             try:
-                if "worker" in child.cmdline():
+                line = child.cmdline()
+                if "worker" in line and (jobs is None or line[-1] == jobs):
                     times = child.cpu_times()
-                    total, found = total + times.user + times.system, True
+                    total += times.user + times.system
             except psutil.Error:
                 pass
-        return total if found else None
+        return total
 
 
 # --------------------------------------------------------------------------- the API
