@@ -231,7 +231,9 @@ class JournalEntry(relay.Node):
         row = _by_model(rows, model)
         return Emotions.from_row(row) if row else None
 
-    @strawberry.field(description="Topics assigned to this entry, most relevant first.")
+    @strawberry.field(
+        description="Topics assigned to this entry, the ones I pinned first, then most relevant."
+    )
     async def topics(
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[EntryTopic]:

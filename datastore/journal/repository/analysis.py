@@ -311,11 +311,12 @@ class AnalysisRepository:
     async def topics_by_entry_ids(
         self, ids: Sequence[uuid.UUID]
     ) -> dict[uuid.UUID, list[tuple[Topic, float]]]:
+        """Each entry's topics: pinned ones (mine) first, then the most relevant."""
         rows = await self.session.execute(
             select(JournalEntryTopic.entry_id, Topic, JournalEntryTopic.relevance)
             .join(Topic, Topic.id == JournalEntryTopic.topic_id)
             .where(JournalEntryTopic.entry_id.in_(ids))
-            .order_by(JournalEntryTopic.relevance.desc())
+            .order_by(Topic.pinned.desc(), JournalEntryTopic.relevance.desc())
         )
         found: dict[uuid.UUID, list[tuple[Topic, float]]] = {}
         for entry_id, topic, relevance in rows:

@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from datastore.kit.fuzzy import named_like, search_text
 from datastore.pod.cache import PodCache
 from datastore.pod.repository import pages
 from datastore.pod.repository.activity import ActivityRepository
@@ -20,6 +21,7 @@ from datastore.pod.repository.categories import CategoryRepository
 from datastore.pod.repository.tags import TagRepository
 from datastore.pod.rows import entry_from_json, entry_to_json
 from datastore.pod.tables import ActivityLog, Entry, Tag
+from datastore.pod.validation import MAX_TAG_NAME
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,13 @@ class PodReads:
             return await TagRepository(db).page(
                 user_id, slug_prefix=slug_prefix, after=after, limit=limit
             )
+
+    async def search_tags(self, user_id: uuid.UUID, query: str) -> list[Tag]:
+        """My tags whose name matches `query` loosely (typos, a prefix), best first."""
+        query = search_text(query, limit=MAX_TAG_NAME)
+        async with self.db() as db:
+            rows = await TagRepository(db).named_like(user_id, query)
+        return named_like(query, rows, name=lambda tag: tag.name)
 
     async def activity(
         self, user_id: uuid.UUID, *, entry_id: uuid.UUID | None, before_id: int | None, limit: int
