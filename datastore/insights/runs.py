@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from datastore.insights import wording
 from datastore.insights.found import (
@@ -59,6 +59,19 @@ def streaks(journal: Journal) -> list[FoundInsight]:
     if longest is not None and longest is not current and len(longest) >= MIN_LONGEST_STREAK:
         found.append(_streak(journal, longest, current=False))
     return found
+
+
+def next_change(journal: Journal) -> date | None:
+    """The next day on which the streak and gap insights read differently even if I write
+    nothing: the day after tomorrow of a current streak's last day (it is over then), or
+    the day of the soonest entry dated ahead (it counts from then). None if neither."""
+    days = sorted({e.entry_date for e in journal.entries})
+    ahead = [day for day in days if day > journal.today]
+    runs = _runs([day for day in days if day <= journal.today])
+    due = [ahead[0]] if ahead else []
+    if runs and (journal.today - runs[-1][-1]).days <= 1 and len(runs[-1]) >= MIN_CURRENT_STREAK:
+        due.append(runs[-1][-1] + timedelta(days=2))
+    return min(due, default=None)
 
 
 def _streak(journal: Journal, run: Run, *, current: bool) -> FoundInsight:

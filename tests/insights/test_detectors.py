@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from datastore.insights.finder import find_insights
 from datastore.insights.found import Journal
+from datastore.insights.runs import next_change
 from datastore.journal.repository.history import HistoryEntry
 
 START = date(2025, 3, 3)
@@ -97,3 +98,19 @@ def test_streaks_and_the_gap_i_came_back_from() -> None:
 def test_the_same_journal_gives_the_same_insights() -> None:
     entries = [_entry(START + timedelta(days=n), 2 + (n % 7 == 0) * 6) for n in range(60)]
     assert find_insights(_journal(entries)) == find_insights(_journal(entries))
+
+
+def test_the_day_my_insights_change_without_a_new_entry() -> None:
+    today = date(2025, 12, 1)
+    streak = [_entry(today - timedelta(days=n), None) for n in (1, 2, 3)]
+    ahead = [_entry(today + timedelta(days=9), None)]
+    # a current streak is over the day after tomorrow of its last day
+    assert next_change(Journal(streak, {}, "UTC", today, 4)) == today + timedelta(days=1)
+    # an entry dated ahead counts from its day, if that comes first
+    assert next_change(Journal(ahead, {}, "UTC", today, 4)) == today + timedelta(days=9)
+    assert next_change(Journal(streak + ahead, {}, "UTC", today, 4)) == today + timedelta(days=1)
+    # a run too short to be an insight, or one already over: nothing changes by date alone
+    short = [_entry(today - timedelta(days=n), None) for n in (0, 1)]
+    assert next_change(Journal(short, {}, "UTC", today, 4)) is None
+    over = [_entry(today - timedelta(days=n), None) for n in (2, 3, 4)]
+    assert next_change(Journal(over, {}, "UTC", today, 4)) is None
