@@ -47,6 +47,7 @@ async def test_a_streak_ends_and_a_gap_appears_as_days_pass_without_writing(
     (streak,) = _of_type(found, "WRITING_STREAK")
     assert streak["data"]["current"] and streak["data"]["days"] == 3
     assert _of_type(found, "WRITING_GAP") == []
+    assert (await client.data(STREAKS, token=account.token))["writingStreaks"]["current"] == 3
 
     # when: a day passes in my zone and I write nothing
     clock[0] += timedelta(days=1)
