@@ -48,6 +48,10 @@ class JournalTag(Base):
     id: Mapped[uuid.UUID] = _uuid_pk()
     user_id: Mapped[uuid.UUID] = _owner()
     name: Mapped[str] = mapped_column(String(50))
+    # For fuzzy search by name (datastore/kit/trigrams.py); never loaded with the row.
+    trigrams: Mapped[list[str]] = mapped_column(
+        ARRAY(Text), Computed("pp_trigrams(name)", persisted=True), deferred=True
+    )
     color: Mapped[str] = mapped_column(String(7), server_default="#808080")
     version: Mapped[int] = mapped_column(Integer, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
