@@ -2,7 +2,7 @@
 which the embedded PostgreSQL lacks): a person's names sharing trigrams with a query, the
 most shared first, so a fuzzy name search (datastore/kit/fuzzy.py) scores a bounded set of
 candidates however many names they have. Tables keep each name's trigrams in a stored
-`trigrams` column (migration 0017): computing them per row costs ten times more."""
+`trigrams` column (migration 0017): computing them per row costs several times more."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from sqlalchemy import Executable, select, text
 # Candidates a fuzzy name search scores: far more than anyone reads, bounded work.
 MAX_NAME_CANDIDATES = 200
 
-# The query's trigrams once (a function call per row would be computed per row), and the
-# count of shared ones inline (a SQL function per row costs several times more).
+# The query's trigrams once, and the count of shared ones inline: a SQL function per row
+# (as pp_trigram_similarity) costs several times more.
 _CLOSEST = """
     SELECT t.* FROM {table} t, (SELECT pp_trigrams(:query) AS q) q
     WHERE t.user_id = :user_id AND t.trigrams && q.q
