@@ -82,3 +82,14 @@ async def test_a_blank_or_overlong_query_is_refused(client: GraphQLClient) -> No
         assert body["errors"][0]["extensions"]["field"] == "query"
     anonymous = await client.execute(SEARCH, {"q": "work"})
     assert error_codes(anonymous) == ["UNAUTHENTICATED"]
+
+
+async def test_a_renamed_tag_is_found_by_its_new_name(client: GraphQLClient) -> None:
+    me = await client.sign_up()
+    ids = await _tags(client, me.token, ("Gratitude",))
+    rename = """
+    mutation($id: ID!) { updateJournalTag(id: $id, input: { name: "Thankfulness" }) { name } }
+    """
+    await client.data(rename, {"id": ids["Gratitude"]}, token=me.token)
+    assert await _names(client, me.token, "thankfulnes") == ["Thankfulness"]
+    assert await _names(client, me.token, "gratitdue") == []
