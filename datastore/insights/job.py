@@ -1,6 +1,7 @@
 """The insights job: recomputes a user's stored insights a little after their journal
 changes, and on the local day their streak or gap insights change with no new entry (a
-current streak is over, an entry dated ahead comes due), and announces each new one.
+current streak is over, a break becomes two weeks long, an entry dated ahead comes due),
+and announces each new one.
 
 Changes reach it as committed outbox events (an outbox sink enqueues the user, debounced:
 a burst of writes is one recomputation); while the AI worker is still analysing my entries

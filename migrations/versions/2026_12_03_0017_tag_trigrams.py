@@ -4,9 +4,10 @@
 stored so a fuzzy tag search compares arrays instead of computing them for every tag.
 
 `insight_refreshes`: when each person's insights next read differently with no new entry
-(a current streak ends, an entry dated ahead comes due); the insights job queues them at
-that local midnight. Users who wrote in the last two days or dated entries ahead are due
-at once, so their first recomputation sets their real time.
+(a current streak ends, a break becomes two weeks long, an entry dated ahead comes due);
+the insights job queues them at that local midnight. Everyone with journal entries is due
+at once (the job works through them a batch at a time), so their first recomputation sets
+their real time.
 
 Revision ID: 0017_tag_trigrams
 Revises: 0016_topics
@@ -35,7 +36,7 @@ STATEMENTS = [
     "CREATE INDEX ix_insight_refreshes_due_at ON insight_refreshes (due_at)",
     """
     INSERT INTO insight_refreshes (user_id, due_at)
-    SELECT DISTINCT user_id, now() FROM journal_entries WHERE entry_date >= current_date - 2
+    SELECT DISTINCT user_id, now() FROM journal_entries
     """,
 ]
 
