@@ -8,7 +8,6 @@ import itertools
 import statistics
 from collections import defaultdict
 from datetime import date, timedelta
-from typing import Any
 
 from datastore.insights import wording
 from datastore.insights.found import (
@@ -101,31 +100,33 @@ def gaps(journal: Journal) -> list[FoundInsight]:
     (no daily recomputation, no count of days to feel behind on)."""
     days = sorted({e.entry_date for e in journal.entries if e.entry_date <= journal.today})
     if days and _resting(journal.today, days[-1]):
-        last = days[-1]
-        title, message = wording.resting(last)
-        data: dict[str, Any] = {
-            "days": None,
-            "lastBefore": last.isoformat(),
-            "firstAfter": None,
-            "ongoing": True,
-        }
-        cited = evidence(_on(journal.entries, [last]))
-        key = f"gap:{last.isoformat()}:ongoing"
-        return [FoundInsight(WRITING_GAP, key, title, message, data, 1.0, cited)]
+        return [_ongoing_gap(journal, days[-1])]
     for last, back in reversed(list(itertools.pairwise(days))):
-        missed = (back - last).days - 1
-        if missed >= MIN_GAP_DAYS:
-            title, message = wording.gap(missed, last, back)
-            data = {
-                "days": missed,
-                "lastBefore": last.isoformat(),
-                "firstAfter": back.isoformat(),
-                "ongoing": False,
-            }
-            key = f"gap:{last.isoformat()}:{back.isoformat()}"
-            cited = evidence(_on(journal.entries, [last, back]))
-            return [FoundInsight(WRITING_GAP, key, title, message, data, 1.0, cited)]
+        if (back - last).days - 1 >= MIN_GAP_DAYS:
+            return [_gap_came_back(journal, last, back)]
     return []
+
+
+def _ongoing_gap(journal: Journal, last: date) -> FoundInsight:
+    title, message = wording.resting(last)
+    data = {"days": None, "lastBefore": last.isoformat(), "firstAfter": None, "ongoing": True}
+    cited = evidence(_on(journal.entries, [last]))
+    key = f"gap:{last.isoformat()}:ongoing"
+    return FoundInsight(WRITING_GAP, key, title, message, data, 1.0, cited)
+
+
+def _gap_came_back(journal: Journal, last: date, back: date) -> FoundInsight:
+    missed = (back - last).days - 1
+    title, message = wording.gap(missed, last, back)
+    data = {
+        "days": missed,
+        "lastBefore": last.isoformat(),
+        "firstAfter": back.isoformat(),
+        "ongoing": False,
+    }
+    cited = evidence(_on(journal.entries, [last, back]))
+    key = f"gap:{last.isoformat()}:{back.isoformat()}"
+    return FoundInsight(WRITING_GAP, key, title, message, data, 1.0, cited)
 
 
 def _resting(today: date, last: date) -> bool:
