@@ -218,6 +218,14 @@ def _settings(*, dev: bool = False):
     return settings
 
 
+def _check_embedding_model(settings: Settings) -> None:
+    """Before serving: a model that must match its manifest is checked (and, the first
+    time, reassembled from its packages), so a wrong file stops here with one line."""
+    from datastore.kit.ai.embedder import configured_embedder
+
+    configured_embedder(settings)
+
+
 def _run(args: argparse.Namespace) -> None:
     """Development: embedded services for whatever is not configured, then serve."""
     from dotenv import dotenv_values
@@ -278,6 +286,7 @@ def _serve(args: argparse.Namespace) -> None:
     from server.observability import multiprocess
 
     settings = _settings()
+    _check_embedding_model(settings)
     workers = args.workers if args.workers is not None else settings.workers
     workers = workers or os.cpu_count() or 1
     # Before anything imports prometheus-client, which picks its storage on import.
