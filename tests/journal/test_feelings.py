@@ -40,7 +40,7 @@ async def test_a_puppy_coming_home_is_a_happy_loving_entry(
         content="We collected our puppy this morning. He cried in the car and I teared up "
         "too, but now he is snoring on my lap and I can't stop grinning.",
     )
-    assert entry["sentiment"]["model"] == "vader-sentences-emotion-1"
+    assert entry["sentiment"]["model"] == "vader-sentences-emotion-2"
     assert entry["sentiment"]["label"] == "POSITIVE"
     assert entry["emotions"]["model"] == "minilm-emotion-logreg-1"
     assert entry["emotions"]["dominant"] in ("joy", "love")
