@@ -28,6 +28,7 @@ from scipy.stats import spearmanr
 from sklearn.metrics import accuracy_score, adjusted_rand_score, recall_score
 
 from datastore.kit.ai.clusters import cluster, topic_name
+from datastore.kit.ai.embedder import MODEL_NAME, MODELS
 from datastore.kit.ai.emotions import EMOTION_MODEL, EMOTIONS, emotion_probabilities
 from datastore.kit.ai.sentiment import (
     SENTIMENT_MODEL,
@@ -132,7 +133,8 @@ def topics() -> dict:
     found = cluster(
         embed(texts),
         texts,
-        distance_threshold=settings.topic_cluster_distance,
+        distance_threshold=settings.topic_cluster_distance
+        or MODELS[MODEL_NAME].topic_cluster_distance,
         min_size=settings.topic_min_entries,
     )
     labels = [-1] * len(entries)

@@ -70,8 +70,12 @@ class JournalSettings(BaseModel):
     topic_join_relevance: float = Field(
         default=0.5, ge=-1, le=1, description="an entry joins a discovered topic from this cosine"
     )
-    topic_cluster_distance: float = Field(
-        default=0.8, gt=0, le=2, description="average-linkage cosine distance that splits topics"
+    topic_cluster_distance: float | None = Field(
+        default=None,
+        gt=0,
+        le=2,
+        description="average-linkage cosine distance that splits topics; unset = the "
+        "embedding model's (0.8 all-MiniLM-L6-v2, 0.7 all-mpnet-base-v2)",
     )
     topic_min_entries: int = Field(default=3, ge=2, description="entries a discovered topic needs")
 

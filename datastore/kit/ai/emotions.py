@@ -1,7 +1,7 @@
 """Emotions from a classifier trained on sentence embeddings (multinomial logistic regression).
 
 The weights are small (7 x 384) and ship in the package, one file per model name, trained by
-`bench/train_emotions.py` from the labelled set in tests/ai/labelled/emotions.jsonl. Results
+`personalpod train-emotions` (training.py) from tests/ai/labelled/emotions.jsonl. Results
 are stored under EMOTION_MODEL, so analyses of an earlier model stay readable by its name.
 """
 

@@ -44,7 +44,7 @@ def _analyzer() -> Any:
 
 @cache
 def calibration(model: str = SENTIMENT_MODEL) -> dict[str, Any]:
-    """The fitted blend, label model and mood line of `model` (bench/train_emotions.py)."""
+    """The fitted blend, label model and mood line of `model` (training.sentiment_run)."""
     return dict(json.loads((MODELS_DIR / f"{model}.json").read_text()))
 
 
