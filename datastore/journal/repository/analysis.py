@@ -113,10 +113,14 @@ class AnalysisRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def embedding_hashes(self, source: str, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    async def embedding_hashes(
+        self, source: str, ids: Sequence[uuid.UUID], *, model: str
+    ) -> dict[uuid.UUID, str]:
+        """The text hash of each of `ids` that has a vector of `model` (a vector of another
+        model, written by a process on the old EMBEDDING_MODEL, counts as none)."""
         rows = await self.session.execute(
             select(Embedding.entry_id, Embedding.content_hash).where(
-                Embedding.source == source, Embedding.entry_id.in_(ids)
+                Embedding.source == source, Embedding.entry_id.in_(ids), Embedding.model == model
             )
         )
         return {entry_id: digest for entry_id, digest in rows}

@@ -105,7 +105,7 @@ class AIWorker:
         async with self.db() as session:
             rows = await JournalEntryRepository(session).list_by_ids([j.target_id for j in jobs])
             known = await AnalysisRepository(session).embedding_hashes(
-                "JOURNAL", [r.id for r in rows]
+                "JOURNAL", [r.id for r in rows], model=self.embedder.name
             )
         texts = {row.id: embed_text(row.title, row.content) for row in rows}
         changed = [r for r in rows if known.get(r.id) != content_hash(texts[r.id])]
@@ -169,7 +169,9 @@ class AIWorker:
             return
         async with self.db() as session:
             notes = await EmbeddableNoteRepository(session).list_by_ids([j.target_id for j in jobs])
-            known = await AnalysisRepository(session).embedding_hashes("POD", [n.id for n in notes])
+            known = await AnalysisRepository(session).embedding_hashes(
+                "POD", [n.id for n in notes], model=self.embedder.name
+            )
         eligible = {n.id for n in notes}
         texts = {n.id: embed_text(n.title, n.body) for n in notes}
         changed = [n for n in notes if known.get(n.id) != content_hash(texts[n.id])]
