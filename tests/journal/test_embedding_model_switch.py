@@ -12,6 +12,7 @@ from tests.support.search import SEARCH, wait_until_embedded
 from tests.support.wait import eventually
 
 OTHER = "all-mpnet-base-v2"
+HARBOUR = "Watched the fishing boats come in."
 
 
 def _found(data: dict) -> list[str]:
@@ -23,9 +24,7 @@ async def test_vectors_of_another_model_are_skipped_then_embedded_again(
 ) -> None:
     # given: an entry whose vectors a 768-dimension model wrote (as before a switch back)
     account = await client.sign_up()
-    entry = await create_entry(
-        client, account.token, title="Harbour", content="Watched the fishing boats come in."
-    )
+    entry = await create_entry(client, account.token, title="Harbour", content=HARBOUR)
     await wait_until_embedded(server, [entry["id"]])
     other = "[" + ",".join(["0.036"] * 768) + "]"
     async with server.services.clients.db() as session, session.begin():
