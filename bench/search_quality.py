@@ -329,7 +329,12 @@ def _print(results: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json-out", default="")
-    parser.add_argument("--model", default="all-MiniLM-L6-v2", help="EMBEDDING_MODEL to measure")
+    parser.add_argument(
+        "--model",
+        default="all-MiniLM-L6-v2",
+        choices=("all-MiniLM-L6-v2", "all-mpnet-base-v2"),
+        help="EMBEDDING_MODEL to measure",
+    )
     parser.add_argument("--model-path", default="", help="its folder (else its package)")
     args = parser.parse_args()
     suffix = "" if args.model == "all-MiniLM-L6-v2" else f"-{args.model}"

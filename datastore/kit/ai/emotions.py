@@ -74,9 +74,6 @@ class EmotionScorer:
         self.model = model
         self.features = features
 
-    async def score(self, embedding: Sequence[float]) -> dict[str, float]:
-        return emotion_probabilities(embedding, model=self.model)
-
     async def score_texts(
         self, texts: Sequence[str], vectors: Sequence[Sequence[float]], embedded_by: str
     ) -> list[dict[str, float]]:
