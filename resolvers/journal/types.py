@@ -60,7 +60,7 @@ class SentimentLabel(Enum):
 @strawberry.type(description="Sentiment of an entry by one analyser model.")
 class Sentiment:
     model: str = strawberry.field(
-        description="The analyser, e.g. vader-sentences-emotion-1 (vader-3.3.2 before)."
+        description="The analyser, e.g. vader-sentences-emotion-2 (-1, vader-3.3.2 before)."
     )
     label: SentimentLabel = strawberry.field(description="Positive, negative or neutral.")
     confidence: float = strawberry.field(
