@@ -10,7 +10,7 @@ Sentiment vader-sentences-emotion-2 (calibrated on a dev split only) replaces -1
 default: entries -1 analysed are analysed again (their -1 rows stay readable by name).
 
 Revision ID: 0018_embedding_models
-Revises: 0016_topics
+Revises: 0017_tag_trigrams
 Create Date: 2026-12-03
 """
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0018_embedding_models"
-down_revision = "0016_topics"
+down_revision = "0017_tag_trigrams"
 branch_labels = None
 depends_on = None
 
