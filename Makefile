@@ -25,7 +25,7 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
-	@echo "==> installing npm packages (GraphiQL's bundle, graphql-http audit, client libraries for tests/clients)"
+	@echo "==> installing npm packages (GraphiQL's bundle, graphql-http audit, client libraries for tests/clients, PostGraphile for bench/entries_page.py)"
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 

@@ -31,6 +31,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -268,10 +269,28 @@ def _expected(
 # --------------------------------------------------------------------------- run
 
 
-def _rounds(cases: list[Case], args: argparse.Namespace) -> list[LoadResult]:
+def _cached_pages(redis_url: str, user_id: uuid.UUID) -> int:
+    """How many of the user's pages the pod's Redis cache holds."""
+    import redis
+
+    from datastore.pod.cache import cache_key
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        return int(client.hlen(cache_key(user_id)))
+    finally:
+        client.close()
+
+
+def _rounds(cases: list[Case], args: argparse.Namespace, cached: Callable[[], int]) -> list:
+    if cached():
+        raise RuntimeError("the pod cache holds pages before the first read")
     for case in cases:
         case.check(_answer(case.target))
-    progress("checks: every target answers the expected data")
+    # The warm runs must read the page from Redis, the cold ones never can.
+    if cached() != 1:
+        raise RuntimeError(f"the pod cache holds {cached()} pages, expected 1 (warm)")
+    progress("checks: every target answers the expected data; the warm page is cached")
     results = []
     for number in range(1, args.rounds + 1):
         for case in cases:
@@ -346,7 +365,8 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
         load_seconds = round(time.monotonic() - started, 1)
         urls.update(_serve_baselines(stack, database_url, args))
         expected = _expected(urls, users[0], base, args.tags)
-        results = _rounds(_cases(urls, users[0], expected), args)
+        cases = _cases(urls, users[0], expected)
+        results = _rounds(cases, args, lambda: _cached_pages(env["REDIS_URL"], users[0].id))
     return {"results": results, "load_seconds": load_seconds}
 
 
