@@ -4,6 +4,7 @@ the newest-first page it promises, tags with their usage counts, nothing for any
 from __future__ import annotations
 
 import importlib.util
+import sys
 import uuid
 from pathlib import Path
 from types import ModuleType
@@ -29,6 +30,7 @@ def _pod_data() -> ModuleType:
     spec = importlib.util.spec_from_file_location("bench_pod_data", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclass looks its module up there
     spec.loader.exec_module(module)
     return module
 
