@@ -9,9 +9,9 @@ from typing import Any, Self
 import strawberry
 from strawberry import relay
 
+from datastore.pod.rows import EntryData as EntryRow
 from datastore.pod.service.access import Permission
 from datastore.pod.service.secrets import SecretRequest
-from datastore.pod.tables import Entry as EntryRow
 from resolvers.core.context import Info
 from resolvers.core.ids import node_uuids
 from resolvers.core.nodes import Nodes

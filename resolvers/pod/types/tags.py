@@ -8,7 +8,7 @@ from datetime import datetime
 import strawberry
 from strawberry import relay
 
-from datastore.pod.tables import Tag as TagRow
+from datastore.pod.rows import TagData as TagRow
 from resolvers.core.context import Info
 from resolvers.core.nodes import Nodes, owned_nodes
 from resolvers.core.rows import from_row
