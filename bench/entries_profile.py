@@ -22,7 +22,6 @@ import secrets
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -108,6 +107,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--baseline", help="another checkout to measure first (e.g. /work/main)")
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--settle", type=float, default=60, help="seconds to wait for idle cores per round"
+    )
     return parser
 
 
@@ -170,41 +172,52 @@ def _measure(label: str, mode: str, url: str, pid: int, token: str, args) -> dic
     run_wrk(target, duration=2, connections=args.connections)  # warm up imports and pools
     rounds = []
     for _ in range(args.rounds):
-        busy = warn_if_busy(f"{label} {mode}")
+        busy = warn_if_busy(f"{label} {mode}", settle=args.settle)
+        cpu_before = _cpu_seconds(pid)
         result = run_wrk(target, duration=args.duration, connections=args.connections)
-        progress(f"{label} {mode}: {result.rps:,.0f} req/s p50 {result.p50_ms} ms (busy {busy})")
-        rounds.append({**result.as_dict(), "busy_before": busy})
+        # CPU per request: what the worker spends, whatever else shares the cores.
+        cpu_ms = 1000 * (_cpu_seconds(pid) - cpu_before) / max(1, result.requests)
+        progress(
+            f"{label} {mode}: {result.rps:,.0f} req/s p50 {result.p50_ms} ms, "
+            f"{cpu_ms:.2f} ms CPU/request (busy {busy})"
+        )
+        rounds.append({**result.as_dict(), "busy_before": busy, "cpu_ms": round(cpu_ms, 3)})
     run = {
         "tree": label,
         "cache": mode,
         "rps_median": statistics.median(r["rps"] for r in rounds),
         "p50_ms_median": statistics.median(r["p50_ms"] for r in rounds),
+        "cpu_ms_median": statistics.median(r["cpu_ms"] for r in rounds),
         "rounds": rounds,
         "load": os.getloadavg(),
     }
     if not args.no_profile:
-        run["profile"] = _profile(target, pid, args)
+        run["profile"] = _profile(
+            target, pid, args, ROOT / f"bench/results/py-spy-{label}-{mode}.txt"
+        )
     return run
 
 
-def _profile(target: Target, pid: int, args) -> dict:
-    """py-spy samples of the worker during one more wrk run, folded into top frames."""
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _profile(target: Target, pid: int, args, path: Path) -> dict:
+    """py-spy samples of the worker during one more wrk run (raw stacks kept at `path`),
+    folded into top frames."""
     spy = Path(sys.executable).parent / "py-spy"
-    with tempfile.NamedTemporaryFile(suffix=".txt", delete=False) as raw:
-        path = raw.name
     seconds = max(1, round(args.duration))
     command = [str(spy), "record", "-p", str(pid), "-d", str(seconds), "-r", "250"]
     recorder = subprocess.Popen(
-        [*command, "-f", "raw", "-o", path, "--nonblocking"],
+        [*command, "-f", "raw", "-o", str(path), "--nonblocking"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     run_wrk(target, duration=args.duration, connections=args.connections)
     recorder.wait(timeout=seconds + 60)
-    try:
-        return _fold(Path(path).read_text(), args.top)
-    finally:
-        os.unlink(path)
+    return _fold(path.read_text(), args.top)
 
 
 def _fold(raw: str, top: int) -> dict:
@@ -258,6 +271,8 @@ def _print(report: dict) -> None:
         print(
             f"{run['tree']:>9} {run['cache']:>5}: {run['rps_median']:>8,.0f} req/s "
             f"(rounds {[round(r['rps']) for r in run['rounds']]}), "
+            f"{run['cpu_ms_median']:.2f} ms CPU/request "
+            f"(rounds {[r['cpu_ms'] for r in run['rounds']]}), "
             f"p50 {run['p50_ms_median']} ms, load {tuple(round(v, 2) for v in run['load'])}"
         )
         profile = run.get("profile")
