@@ -81,14 +81,14 @@ def node_uuids(node_ids: Iterable[str]) -> list[uuid.UUID | None]:
 _PREFIXES: dict[type, bytes] = {}
 
 
-def node_global_id(node_type: type, node_id: object) -> strawberry.ID:
+def node_global_id(node_type: type, node_id: str) -> strawberry.ID:
     """The global id strawberry's `GlobalID` prints for a node of `node_type`, without
     building one: base64 of the type's cached `Name:` prefix and the id's bytes."""
     prefix = _PREFIXES.get(node_type)
     if prefix is None:
         name = get_object_definition(node_type, strict=True).name
         prefix = _PREFIXES[node_type] = f"{name}:".encode()
-    return strawberry.ID(base64.b64encode(prefix + str(node_id).encode()).decode())
+    return strawberry.ID(base64.b64encode(prefix + node_id.encode()).decode())
 
 
 def global_id(type_name: str, value: object) -> strawberry.ID:
