@@ -27,17 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _common import (
-    ROOT,
-    Target,
-    backing_services,
-    free_port,
-    post_json,
-    progress,
-    run_wrk,
-    server_subprocess,
-    warn_if_busy,
-)
+import _common as common
 
 ENTRIES_QUERY = (
     "query Entries { entries(first: 20) { edges { node { id title createdAt "
@@ -71,9 +61,9 @@ def main() -> int:
     args = _parser().parse_args()
     modes = ["cold", "warm"] if args.cache == "both" else [args.cache]
     trees = [("baseline", Path(args.baseline))] if args.baseline else []
-    trees.append(("this", ROOT))
+    trees.append(("this", common.ROOT))
     report: dict = {"entries": args.entries, "connections": args.connections, "runs": []}
-    with backing_services() as env:
+    with common.backing_services() as env:
         token = None
         for mode in modes:
             for label, tree in trees:
@@ -82,18 +72,18 @@ def main() -> int:
                     "RUN_WORKERS_IN_PROCESS": "false",
                     "POD_CACHE_ENABLED": "true" if mode == "warm" else "false",
                 }
-                port = free_port()
-                with server_subprocess(
+                port = common.free_port()
+                with common.server_subprocess(
                     f"{label}-{mode}", _serve_from(tree, port), port, env=run_env
                 ) as (url, proc):
                     if token is None:
                         token = _seed(url, env, args.entries)
                     report["runs"].append(_measure(label, mode, url, proc.pid, token, args))
     _print(report)
-    out = ROOT / "bench/results/entries_profile.json"
+    out = common.ROOT / "bench/results/entries_profile.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n")
-    progress(f"wrote {out}")
+    common.progress(f"wrote {out}")
     return 0
 
 
@@ -138,7 +128,7 @@ def _seed(url: str, env: dict[str, str], count: int) -> str:
             "displayName": "Bench",
         }
     }
-    reply = post_json(url + "/graphql", {"query": SIGN_UP, "variables": variables})
+    reply = common.post_json(url + "/graphql", {"query": SIGN_UP, "variables": variables})
     token = reply["data"]["signUp"]["token"]
 
     async def insert() -> None:
@@ -152,32 +142,32 @@ def _seed(url: str, env: dict[str, str], count: int) -> str:
         finally:
             await engine.dispose()
 
-    progress(f"seed: {count} entries with 3 of 50 tags each")
+    common.progress(f"seed: {count} entries with 3 of 50 tags each")
     asyncio.run(insert())
     return token
 
 
-def _target(url: str, token: str) -> Target:
+def _target(url: str, token: str) -> common.Target:
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
     body = json.dumps({"query": ENTRIES_QUERY, "operationName": "Entries"}).encode()
-    check = post_json(url + "/graphql", json.loads(body), headers)
+    check = common.post_json(url + "/graphql", json.loads(body), headers)
     edges = (check.get("data") or {}).get("entries", {}).get("edges", [])
     if check.get("errors") or len(edges) != 20 or len(edges[0]["node"]["tags"]["edges"]) != 3:
         raise RuntimeError(f"the entries page did not answer as expected: {check}")
-    return Target("entries", url + "/graphql", "POST", body, headers, '"errors"')
+    return common.Target("entries", url + "/graphql", "POST", body, headers, '"errors"')
 
 
 def _measure(label: str, mode: str, url: str, pid: int, token: str, args) -> dict:
     target = _target(url, token)
-    run_wrk(target, duration=2, connections=args.connections)  # warm up imports and pools
+    common.run_wrk(target, duration=2, connections=args.connections)  # warm up imports and pools
     rounds = []
     for _ in range(args.rounds):
-        busy = warn_if_busy(f"{label} {mode}", settle=args.settle)
+        busy = common.warn_if_busy(f"{label} {mode}", settle=args.settle)
         cpu_before = _cpu_seconds(pid)
-        result = run_wrk(target, duration=args.duration, connections=args.connections)
+        result = common.run_wrk(target, duration=args.duration, connections=args.connections)
         # CPU per request: what the worker spends, whatever else shares the cores.
         cpu_ms = 1000 * (_cpu_seconds(pid) - cpu_before) / max(1, result.requests)
-        progress(
+        common.progress(
             f"{label} {mode}: {result.rps:,.0f} req/s p50 {result.p50_ms} ms, "
             f"{cpu_ms:.2f} ms CPU/request (busy {busy})"
         )
@@ -193,7 +183,7 @@ def _measure(label: str, mode: str, url: str, pid: int, token: str, args) -> dic
     }
     if not args.no_profile:
         run["profile"] = _profile(
-            target, pid, args, ROOT / f"bench/results/py-spy-{label}-{mode}.txt"
+            target, pid, args, common.ROOT / f"bench/results/py-spy-{label}-{mode}.txt"
         )
     return run
 
@@ -204,7 +194,7 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _profile(target: Target, pid: int, args, path: Path) -> dict:
+def _profile(target: common.Target, pid: int, args, path: Path) -> dict:
     """py-spy samples of the worker during one more wrk run (raw stacks kept at `path`),
     folded into top frames."""
     spy = Path(sys.executable).parent / "py-spy"
@@ -215,7 +205,7 @@ def _profile(target: Target, pid: int, args, path: Path) -> dict:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    run_wrk(target, duration=args.duration, connections=args.connections)
+    common.run_wrk(target, duration=args.duration, connections=args.connections)
     recorder.wait(timeout=seconds + 60)
     return _fold(path.read_text(), args.top)
 
