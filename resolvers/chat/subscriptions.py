@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncGenerator
-from typing import Annotated, Any
+from typing import Annotated
 
 import orjson
 import strawberry
@@ -22,6 +23,10 @@ from resolvers.core.permissions import IsAuthenticated
 # How often a quiet subscription re-reads membership, in case a removal event was lost.
 MEMBERSHIP_RECHECK_SECONDS = 30.0
 NO_LONGER_MEMBER = "You are no longer a member of this conversation."
+# Events decoded lately, by their bytes: every socket on a conversation gets the same
+# object, so the server executes each document over an event once (server/shared_events).
+EVENTS_KEPT = 256
+_recent_events: OrderedDict[bytes, ConversationEvent] = OrderedDict()
 
 
 @strawberry.type
@@ -56,7 +61,7 @@ class ChatSubscriptions:
             async with looking_at(chat.viewing, conversation, me):
                 async for event in _member_events(subscription, chat, conversation, me):
                     info.context.loaders = info.context.fresh_loaders()
-                    yield ConversationEvent(event=event)
+                    yield event
 
     @strawberry.subscription(
         description="Changes to my inbox (new messages, reads, joins, leaves), live.",
@@ -73,7 +78,7 @@ class ChatSubscriptions:
 
 async def _member_events(
     subscription: Subscription, chat: ChatService, conversation: str, me: uuid.UUID
-) -> AsyncGenerator[dict[str, Any], None]:
+) -> AsyncGenerator[ConversationEvent, None]:
     """A conversation's events for one member, ending with FORBIDDEN once they are removed or
     the pair blocks: at the MEMBER_REMOVED or BLOCKED event, or at the next periodic recheck
     if that event was lost."""
@@ -84,7 +89,8 @@ async def _member_events(
                 raise Forbidden(NO_LONGER_MEMBER)
             await chat.access.refuse_blocked(conversation, me, field=None)
             continue
-        event = orjson.loads(message[1])
+        shared = _shared_event(message[1])
+        event = shared.event
         if event["type"] == "MEMBER_REMOVED":
             if event["userId"] == str(me):
                 raise Forbidden(NO_LONGER_MEMBER)
@@ -95,4 +101,14 @@ async def _member_events(
             continue
         if event["type"] == "TYPING" and event["userId"] == str(me):
             continue
-        yield event
+        yield shared
+
+
+def _shared_event(raw: bytes) -> ConversationEvent:
+    """The one ConversationEvent of these bytes (the broker hands every subscriber the same)."""
+    found = _recent_events.get(raw)
+    if found is None:
+        found = _recent_events[raw] = ConversationEvent(event=orjson.loads(raw))
+        if len(_recent_events) > EVENTS_KEPT:
+            _recent_events.popitem(last=False)
+    return found
