@@ -15,10 +15,9 @@ from typing import Any
 from datastore.chat.ids import new_message_id
 from datastore.chat.items import MessageItem
 from datastore.chat.service.messages import now_iso
-from tests.support.chat import CONVERSATIONS, REACT, direct, send
+from tests.support.chat import CONVERSATIONS, REACT, direct, group_of, next_event, send
 from tests.support.client import Account, GraphQLClient
 from tests.support.ids import raw_id
-from tests.support.people import befriend, person_id
 from tests.support.ws import WebSocketClient, subscribed
 
 # One document for everyone: `reactedByMe` depends on who asks, `body` does not.
@@ -29,27 +28,20 @@ subscription($c: ID!) { conversationEvents(conversationId: $c) {
 PLAIN = """
 subscription($c: ID!) { conversationEvents(conversationId: $c) { kind message { id body } } }
 """
-CREATE_GROUP = """
-mutation($input: CreateGroupInput!) { createGroup(input: $input) { conversation { id } } }
-"""
 STATS = "query { chatStatistics(period: DAY) { edges { node { messagesSent messagesReceived } } } }"
 
 
-async def next_of(ws: WebSocketClient, kind: str) -> dict[str, Any]:
-    while True:
-        frame = await ws.receive()
-        assert frame["type"] == "next", frame
-        event = frame["payload"]["data"]["conversationEvents"]
-        if event["kind"] == kind:
-            return event
+async def pair(client: GraphQLClient) -> tuple[Account, Account, str]:
+    """Ada and Bob, and their DIRECT conversation."""
+    ada, bob = await client.sign_up(), await client.sign_up()
+    return ada, bob, await direct(client, ada, bob)
 
 
 async def test_sockets_sharing_a_document_still_see_only_their_own_view(
     client: GraphQLClient, server
 ) -> None:
     # given: Ada and Bob watch one conversation with the same documents, two sockets each
-    ada, bob = await client.sign_up(), await client.sign_up()
-    conversation = await direct(client, ada, bob)
+    ada, bob, conversation = await pair(client)
     message = await send(client, bob, conversation, "react to me")
     sockets: dict[tuple[str, str], WebSocketClient] = {}
     try:
@@ -62,7 +54,7 @@ async def test_sockets_sharing_a_document_still_see_only_their_own_view(
                 await subscribed(ws, "c", document, {"c": conversation})
         # when: Ada reacts
         await client.data(REACT, {"id": message["id"], "r": "LIKE"}, token=ada.token)
-        seen = {key: await next_of(ws, "REACTION") for key, ws in sockets.items()}
+        seen = {key: await next_event(ws, "REACTION") for key, ws in sockets.items()}
     finally:
         for ws in sockets.values():
             await ws.__aexit__()
@@ -79,15 +71,7 @@ async def test_concurrent_senders_reach_every_member_once(client: GraphQLClient,
     # given: a group of four, one of them (Dee) watching it live
     owner = await client.sign_up()
     members = [await client.sign_up() for _ in range(3)]
-    for member in members:
-        await befriend(client, member, owner)
-    conversation = (
-        await client.data(
-            CREATE_GROUP,
-            {"input": {"name": "Busy", "memberIds": [person_id(m) for m in members]}},
-            token=owner.token,
-        )
-    )["createGroup"]["conversation"]["id"]
+    conversation = await group_of(client, owner, members, "Busy")
     everyone = [owner, *members]
     watcher = members[-1]
     async with WebSocketClient(server.ws_url) as ws:
@@ -103,7 +87,7 @@ async def test_concurrent_senders_reach_every_member_once(client: GraphQLClient,
         )
         heard: list[str] = []
         while len(heard) < len(sent):
-            heard.append((await next_of(ws, "MESSAGE_ADDED"))["message"]["id"])
+            heard.append((await next_event(ws, "MESSAGE_ADDED"))["message"]["id"])
         late = await _frames_within(ws, 0.3)
     # then: each message was heard live once; every member counts the others' 15 unread
     # and received them once in the statistics
@@ -135,8 +119,7 @@ async def test_a_fan_out_to_more_members_than_one_transaction_holds_applies_once
 ) -> None:
     # given: two stored messages whose fan-out reaches 150 members (450 transaction
     # items each, over DynamoDB's 100 per transaction)
-    ada, bob = await client.sign_up(), await client.sign_up()
-    conversation = await direct(client, ada, bob)
+    ada, _bob, conversation = await pair(client)
     chat = server.services.chat
     key = raw_id(conversation)
     conversation_item = (await chat.messages_repository.conversations([key]))[key]
