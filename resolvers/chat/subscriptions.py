@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import AsyncGenerator
@@ -27,6 +29,10 @@ NO_LONGER_MEMBER = "You are no longer a member of this conversation."
 # object, so the server executes each document over an event once (server/shared_events).
 EVENTS_KEPT = 256
 _recent_events: OrderedDict[bytes, ConversationEvent] = OrderedDict()
+# A periodic recheck's answer, shared by one member's sockets for this long.
+RECHECK_SHARED_SECONDS = 5.0
+RECHECKS_KEPT = 10_000
+_rechecks: dict[tuple[str, uuid.UUID], tuple[float, asyncio.Future[None]]] = {}
 
 
 @strawberry.type
@@ -85,9 +91,7 @@ async def _member_events(
     while True:
         message = await subscription.next(timeout=MEMBERSHIP_RECHECK_SECONDS)
         if message is None:
-            if not await chat.access.is_member(conversation, me):
-                raise Forbidden(NO_LONGER_MEMBER)
-            await chat.access.refuse_blocked(conversation, me, field=None)
+            await _still_allowed(chat, conversation, me)
             continue
         shared = _shared_event(message[1])
         event = shared.event
@@ -102,6 +106,37 @@ async def _member_events(
         if event["type"] == "TYPING" and event["userId"] == str(me):
             continue
         yield shared
+
+
+async def _still_allowed(chat: ChatService, conversation: str, me: uuid.UUID) -> None:
+    """FORBIDDEN once I was removed or the pair blocks. Read once per member and
+    conversation every few seconds in this process, however many of my sockets ask:
+    10,000 quiet sockets must not each query PostgreSQL every recheck."""
+    key, now = (conversation, me), time.monotonic()
+    found = _rechecks.get(key)
+    # Never older than half a recheck period, so a lost removal still ends it in time.
+    if found is None or now - found[0] > min(
+        RECHECK_SHARED_SECONDS, MEMBERSHIP_RECHECK_SECONDS / 2
+    ):
+        task = asyncio.ensure_future(_check_allowed(chat, conversation, me))
+        task.add_done_callback(_retrieved)
+        found = _rechecks[key] = (now, task)
+        if len(_rechecks) > RECHECKS_KEPT:
+            for stale in [k for k, (at, _) in _rechecks.items() if now - at > 60]:
+                del _rechecks[stale]
+    await asyncio.shield(found[1])
+
+
+async def _check_allowed(chat: ChatService, conversation: str, me: uuid.UUID) -> None:
+    if not await chat.access.is_member(conversation, me):
+        raise Forbidden(NO_LONGER_MEMBER)
+    await chat.access.refuse_blocked(conversation, me, field=None)
+
+
+def _retrieved(task: asyncio.Future[None]) -> None:
+    # Each asking socket sees the outcome; none may be left "never retrieved".
+    if not task.cancelled():
+        task.exception()
 
 
 def _shared_event(raw: bytes) -> ConversationEvent:
