@@ -6,9 +6,13 @@ graphql-transport-ws sockets from this process) sends messages one at a time and
 when every subscriber got each one. 1 subscriber: a DIRECT conversation. 100: a group of
 100 members, one socket each. 1,000: the same group, ten sockets (devices) per member.
 Then measures how many `sendMessage` calls per second the one server process sustains
-(DIRECT conversation, one subscriber, `--concurrency` senders).
+(DIRECT conversation, one subscriber, `--concurrency` senders). Last, 10,000 subscribers
+over two server processes (a second `serve` on another port, the same services): the same
+group, 100 sockets per member, socket i on server i % 2, held by `--client-processes`
+client processes (one Python client cannot read 10,000 frames in time).
 
     .venv/bin/python bench/chat_fanout.py [--messages 20] [--duration 10] [--concurrency 16]
+        [--cases send,1,100,1000,10000] [--client-processes 4]
 """
 
 from __future__ import annotations
