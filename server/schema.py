@@ -74,6 +74,7 @@ from resolvers.vault.queries import VaultQueries
 from resolvers.vault.types import SecretTag, VaultSession
 from server.graphql.masking import MaskUnexpectedErrors
 from server.graphql.nul_bytes import RejectNulBytes
+from server.shared_events import SharedEventExecutor
 
 QUERIES: tuple[type, ...] = (
     AccountQueries,
@@ -163,4 +164,6 @@ def build_schema(
         types=list(TYPES),
         scalar_overrides=SCALAR_OVERRIDES,
         extensions=[*extensions, RejectNulBytes, MaskUnexpectedErrors],
+        # A subscription event runs once per document, variables and viewer-visible data.
+        execution_context_class=SharedEventExecutor,
     )
