@@ -11,6 +11,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.schema._graphql_core import GraphQLExecutionContext
 from strawberry.tools import merge_types
 
 from resolvers.accounts.lifecycle import AccountLifecycleMutations
@@ -155,7 +156,10 @@ class Schema(strawberry.Schema):
 
 def build_schema(
     extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
+    *,
+    executor: type[GraphQLExecutionContext] | None = None,
 ) -> Schema:
+    """The schema; `executor` replaces strawberry's graphql-core executor class."""
     return Schema(
         query=merge_types("Query", (node_queries(), *QUERIES)),
         mutation=merge_types("Mutation", MUTATIONS),
@@ -163,4 +167,5 @@ def build_schema(
         types=list(TYPES),
         scalar_overrides=SCALAR_OVERRIDES,
         extensions=[*extensions, RejectNulBytes, MaskUnexpectedErrors],
+        execution_context_class=executor,
     )
