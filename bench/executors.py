@@ -19,6 +19,7 @@ import asyncio
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -75,8 +76,13 @@ def main(argv: list[str] | None = None) -> int:
                     executor, command, port, env={**env, "EXECUTOR": executor}
                 ) as (url, proc):
                     for target in targets(url, token):
+                        profiler = None
+                        if args.profile and round_number == 1 and target.name == "entries":
+                            profiler = start_profile(proc.pid, executor, args)
                         before = cpu_seconds(proc.pid)
                         result = load(target, args)
+                        if profiler is not None:
+                            profiler.wait(timeout=60)
                         used = cpu_seconds(proc.pid) - before
                         cpu_ms = round(1000 * used / max(result.requests, 1), 3)
                         progress(f"{target.name}: {cpu_ms} ms of server CPU per request")
@@ -104,6 +110,12 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per load (10)")
     parser.add_argument("--workers", type=int, default=1, help="server processes (1)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (16)")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="folder for py-spy profiles (raw collapsed stacks) of the entries load, round 1",
+    )
     add_json_out(parser, ROOT / "bench/results/executors.json")
     return parser
 
@@ -200,6 +212,19 @@ def targets(url: str, token: str) -> list[Target]:
             )
         )
     return found
+
+
+def start_profile(pid: int, executor: str, args: argparse.Namespace) -> subprocess.Popen[bytes]:
+    """py-spy sampling the server (and its worker processes) while the load runs."""
+    args.profile.mkdir(parents=True, exist_ok=True)
+    output = args.profile / f"{executor}.txt"
+    command = [str(Path(sys.executable).parent / "py-spy"), "record", "--subprocesses"]
+    command += ["--nonblocking", "-r", "200", "-d", str(round(args.duration)), "-f", "raw"]
+    return subprocess.Popen(
+        [*command, "-o", str(output), "-p", str(pid)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def cpu_seconds(group: int) -> float:
