@@ -118,15 +118,21 @@ def default_attribute(field_def: GraphQLField) -> str | None:
 
 
 def constant_arguments(field_def: GraphQLField, node: FieldNode) -> dict[str, Any] | None:
-    """The coerced arguments when no variable feeds them (computed once), else None."""
+    """The coerced arguments when no variable feeds them (computed once), else None.
+
+    Only flat values are shared between requests: input objects and lists are coerced
+    again each time, so a resolver changing its argument cannot change the next one's."""
     if not field_def.args and not node.arguments:
         return {}
     if any(uses_variables(argument.value) for argument in node.arguments or ()):
         return None
     try:
-        return get_argument_values(field_def, node)
+        values = get_argument_values(field_def, node)
     except GraphQLError:
         return None  # raised again, at its place, when the field runs
+    if any(isinstance(value, (dict, list)) for value in values.values()):
+        return None
+    return values
 
 
 def uses_variables(value: Any) -> bool:
