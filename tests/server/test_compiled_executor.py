@@ -62,6 +62,15 @@ class Photo:
     url: str
 
 
+@strawberry.type
+class Loose:
+    """Attributes that do not hold their declared types, as a careless resolver leaves them."""
+
+    text: str
+    flag: bool | None
+    required: str
+
+
 Attachment = Annotated[Note | Photo, strawberry.union("Attachment")]
 
 
@@ -85,6 +94,13 @@ class Query:
     @strawberry.field
     def notes(self) -> list[Note]:
         return NOTES
+
+    @strawberry.field
+    def loose(self) -> list[Loose | None]:
+        return [
+            Loose(text=7, flag="yes", required="here"),  # type: ignore[arg-type]
+            Loose(text="fine", flag=True, required=None),  # type: ignore[arg-type]
+        ]
 
     @strawberry.field
     def greeting(self, name: str = "world") -> str:
@@ -272,6 +288,22 @@ async def test_errors_in_nested_resolvers_name_their_path_and_location() -> None
         ("broken note n1", ["notes", 0, "broken"], [(1, 27)]),
         ("broken note n2", ["notes", 1, "broken"], [(1, 27)]),
         ("broken note n2", ["one", "broken"], [(1, 58)]),
+    ]
+
+
+async def test_plain_attributes_of_the_wrong_type_are_serialised_or_refused_as_declared() -> None:
+    # when
+    result = await both("query Loose { loose { text flag required } }")
+
+    # then: an int becomes a String, a str is no Boolean, a missing String! nulls its object
+    assert result.data == {"loose": [{"text": "7", "flag": None, "required": "here"}, None]}
+    assert located(result) == [
+        ("Boolean cannot represent a non boolean value: 'yes'", ["loose", 0, "flag"], [(1, 28)]),
+        (
+            "Cannot return null for non-nullable field Loose.required.",
+            ["loose", 1, "required"],
+            [(1, 33)],
+        ),
     ]
 
 

@@ -106,7 +106,22 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
                 if field.typename is not None:
                     results[name] = field.typename
                     continue
-                result = self.run_field(field, source, Path(path, name, type_name))
+                if field.plain is not None:
+                    # An attribute of a built-in scalar type: a str or bool is its own
+                    # serialisation, and nothing needs a path unless it fails.
+                    try:
+                        value = getattr(source, field.attr)  # type: ignore[arg-type]
+                    except Exception as raw_error:
+                        field_path = Path(path, name, type_name)
+                        self.field_error(raw_error, field.return_type, field.nodes, field_path)
+                        results[name] = None
+                        continue
+                    if type(value) in field.plain:
+                        results[name] = value
+                        continue
+                    result = self.complete_field(field, None, Path(path, name, type_name), value)
+                else:
+                    result = self.run_field(field, source, Path(path, name, type_name))
                 results[name] = result
                 if is_awaitable(result):
                     pending.append(name)
@@ -140,6 +155,16 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
                     )
                 resolve = field.resolve or self.field_resolver
                 result = resolve(source, info, **args)
+        except Exception as raw_error:
+            self.field_error(raw_error, field.return_type, field.nodes, path)
+            return None
+        return self.complete_field(field, info, path, result)
+
+    def complete_field(
+        self, field: FieldPlan, info: GraphQLResolveInfo | None, path: Path, result: Any
+    ) -> Any:
+        """The rest of `execute_field` once the resolver has answered."""
+        try:
             if self.is_awaitable(result):
                 return self.complete_later(field, info, path, result)
             completed = field.complete(self, field, info, path, result)

@@ -12,11 +12,16 @@ from typing import Any
 
 from graphql import (
     FieldNode,
+    GraphQLBoolean,
     GraphQLError,
     GraphQLField,
+    GraphQLID,
+    GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLScalarType,
     GraphQLSchema,
+    GraphQLString,
     VariableNode,
     get_argument_values,
     get_named_type,
@@ -47,6 +52,7 @@ class FieldPlan:
         "nodes",
         "non_null",
         "parent_type",
+        "plain",
         "resolve",
         "response_name",
         "return_type",
@@ -77,6 +83,7 @@ class FieldPlan:
         self.args = constant_arguments(field_def, self.node)
         self.complete: Completer = completer_for(self.return_type, f"{parent_type.name}.{name}")
         self.needs_info = self.attr is None or completion_needs_info(self.return_type)
+        self.plain = plain_types(self.return_type) if self.attr is not None else None
         # The selection plans of this field's value, per runtime type, built when first met.
         self.selections: dict[GraphQLObjectType, SelectionPlan] = {}
 
@@ -145,6 +152,26 @@ def uses_variables(value: Any) -> bool:
 
     visit(value, Finder())
     return found
+
+
+# Built-in scalars whose serialisation returns values of these types unchanged.
+PLAIN_SCALARS: dict[GraphQLScalarType, tuple[type, ...]] = {
+    GraphQLString: (str,),
+    GraphQLID: (str,),
+    GraphQLBoolean: (bool,),
+}
+
+
+def plain_types(return_type: GraphQLOutputType) -> tuple[type, ...] | None:
+    """For a field of a built-in scalar type (not a list), the value types it returns as
+    they are, which the executor stores without calling the completer."""
+    named = get_named_type(return_type)
+    if not isinstance(named, GraphQLScalarType):
+        return None
+    non_null_named = isinstance(return_type, GraphQLNonNull) and return_type.of_type is named
+    if return_type is not named and not non_null_named:
+        return None  # a list
+    return PLAIN_SCALARS.get(named)
 
 
 def completion_needs_info(return_type: GraphQLOutputType) -> bool:
