@@ -44,6 +44,7 @@ from _common import (
     server_process,
     server_subprocess,
     warn_if_busy,
+    write_json_out,
 )
 
 EXECUTORS = ("compiled", "graphql-core")
@@ -96,10 +97,7 @@ def main(argv: list[str] | None = None) -> int:
                         )
     summary = summarise(results, args)
     print_table(summary)
-    if args.json_out:
-        args.json_out.parent.mkdir(parents=True, exist_ok=True)
-        args.json_out.write_text(json.dumps(summary, indent=2) + "\n")
-        progress(f"wrote {args.json_out}")
+    write_json_out(args.json_out, summary)
     return 0
 
 
