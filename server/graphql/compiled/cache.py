@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from graphql import DirectiveNode, FragmentDefinitionNode, OperationDefinitionNode, VariableNode
+from graphql import (
+    DirectiveNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    VariableNode,
+)
 from graphql.execution import Executor
 from graphql.execution.collect_fields import collect_fields
 from graphql.language import Visitor, visit
@@ -60,7 +66,10 @@ class PlanCache:
         roots = entry.roots
         if conditions in roots:
             return roots[conditions]
-        root = root_plan(executor)
+        try:
+            root = root_plan(executor)
+        except (RecursionError, GraphQLError):
+            return None  # graphql-core reports it (too deep, or a bad @skip/@include value)
         if len(roots) < PLANS_PER_OPERATION:
             roots[conditions] = root
         return root
@@ -98,17 +107,14 @@ def root_plan(executor: Executor) -> SelectionPlan | None:
     root_type = executor.schema.query_type
     if root_type is None:
         return None
-    try:
-        collected = collect_fields(
-            executor.schema,
-            executor.fragments,
-            executor.variable_values,
-            root_type,
-            executor.operation,
-            executor.hide_suggestions,
-        )
-    except RecursionError:
-        return None  # graphql-core reports it
+    collected = collect_fields(
+        executor.schema,
+        executor.fragments,
+        executor.variable_values,
+        root_type,
+        executor.operation,
+        executor.hide_suggestions,
+    )
     grouped = collected.grouped_field_set
     if any(details[0].node.name.value in INTROSPECTION_FIELDS for details in grouped.values()):
         return None
