@@ -12,11 +12,11 @@ from typing import Annotated, Any
 
 import pytest
 import strawberry
-from graphql import ExecutionResult, GraphQLError
+from graphql import ExecutionResult, GraphQLError, located_error
 from strawberry.dataloader import DataLoader
 
-from server.graphql.compiled import executor_class
-from server.graphql.compiled.crosscheck import compare
+from server.graphql.compiled import CompiledExecutor, executor_class
+from server.graphql.compiled.crosscheck import MISMATCHES, compare
 
 
 @strawberry.interface
@@ -74,6 +74,7 @@ class Loose:
 Attachment = Annotated[Note | Photo, strawberry.union("Attachment")]
 
 
+VISITS: list[int] = []
 NOTES = [Note(id="n1", title="first", size=3), Note(id="n2", title="second", body="text")]
 
 
@@ -101,6 +102,12 @@ class Query:
             Loose(text=7, flag="yes", required="here"),  # type: ignore[arg-type]
             Loose(text="fine", flag=True, required=None),  # type: ignore[arg-type]
         ]
+
+    @strawberry.field
+    def visit(self) -> int:
+        """Counts its calls, as a share link counts its uses."""
+        VISITS.append(1)
+        return len(VISITS)
 
     @strawberry.field
     def greeting(self, name: str = "world") -> str:
@@ -393,3 +400,43 @@ async def test_concurrent_requests_on_one_plan_keep_their_own_results() -> None:
 
     # then
     assert [r.data["b"] for r in results] == [f"hello n{i}" for i in range(5)]
+
+
+async def test_the_crosscheck_calls_each_resolver_once() -> None:
+    # given
+    VISITS.clear()
+
+    # when
+    first = await COMPILED.execute("query Visit { visit n: notes { id } }", None, make_context([]))
+    second = await COMPILED.execute("query Visit { visit n: notes { id } }", None, make_context([]))
+
+    # then: graphql-core's run replayed the answers instead of visiting again
+    assert (first.data["visit"], second.data["visit"]) == (1, 2)
+
+
+class NoPropagation(CompiledExecutor):
+    """A broken executor: a null in a non-null position stays where it is."""
+
+    def field_error(self, raw_error: Exception, return_type: Any, nodes: Any, path: Any) -> None:
+        self.collected_errors.add(located_error(raw_error, nodes, path.as_list()), path)
+
+
+async def test_the_crosscheck_fails_a_query_the_executors_disagree_on() -> None:
+    # given
+    schema = strawberry.Schema(
+        query=Query,
+        execution_context_class=type(
+            "Broken", (NoPropagation,), {"plans": executor_class().plans, "crosscheck": True}
+        ),
+    )
+    seen = len(MISMATCHES)
+
+    # when
+    result = await schema.execute(NON_NULL, None, make_context([]))
+
+    # then
+    found = MISMATCHES[seen:]
+    del MISMATCHES[seen:]  # expected here: not a failure of this test
+    assert result.data is None
+    assert len(found) == 1 and "query NonNull" in found[0]
+    assert "compiled executor disagrees with graphql-core: data" in found[0]

@@ -1,20 +1,36 @@
 """Cross-check: run graphql-core's executor on the same request and compare the results.
 
-Turned on by EXECUTOR_CROSSCHECK=1 (the test suite does). The compiled result is computed
-first, on the request's own context, so statement counts and caches see exactly one
-execution; graphql-core then runs on the same context, whose dataloaders already hold
-every batch. That makes the reference run free of repeated side effects that loaders
-perform (recording views, SECRET_VIEWED): it compares how the two executors assemble
-data, errors, paths and locations from the same resolver results.
+Turned on by EXECUTOR_CROSSCHECK=1 (the test suite does). The compiled run calls the
+resolvers and records what each answered (value or exception, and the arguments it got),
+by response path. graphql-core's executor then runs the same operation on the same
+context with a middleware that answers every recorded field from the recording instead
+of calling its resolver again, and checks that it computed the same arguments; fields the
+compiled run read as plain attributes are read again by graphql-core's default resolver.
+
+So no resolver runs twice: queries with side effects (share links counting their uses,
+SECRET_VIEWED) count once, statement counts see one execution, and background work
+changing rows between the two runs (an export going from PENDING to RUNNING) cannot make
+them differ. What is compared is what the executor is responsible for: which fields run
+with which arguments, and how data, errors, paths and locations are assembled from what
+the resolvers answered.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import orjson
-from graphql import ExecutionResult, GraphQLError, OperationDefinitionNode, print_ast
+from graphql import (
+    ExecutionResult,
+    GraphQLError,
+    GraphQLResolveInfo,
+    MiddlewareManager,
+    OperationDefinitionNode,
+    print_ast,
+)
 from graphql.execution import Executor
+from graphql.pyutils import Path
 from strawberry.utils.await_maybe import await_maybe
 
 from datastore.kit.request_id import current_request_id
@@ -22,21 +38,96 @@ from datastore.kit.request_id import current_request_id
 # Every disagreement seen in this process (the test suite fails a test that caused one).
 MISMATCHES: list[str] = []
 
+PathKey = tuple[str | int, ...]
+
+
+class Raised:
+    """A resolver's exception, as recorded."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
+class Recording:
+    """What each resolver of the compiled run answered, by response path."""
+
+    def __init__(self, is_awaitable: Callable[[Any], bool]) -> None:
+        self.is_awaitable = is_awaitable
+        self.answers: dict[PathKey, tuple[dict[str, Any], Any]] = {}
+
+    def call(
+        self,
+        resolve: Callable[..., Any],
+        source: Any,
+        info: GraphQLResolveInfo | None,
+        args: dict[str, Any],
+        path: Path,
+    ) -> Any:
+        key = tuple(path.as_list())
+        answers = self.answers
+        try:
+            result = resolve(source, info, **args)
+        except Exception as error:
+            answers[key] = (args, Raised(error))
+            raise
+        if not self.is_awaitable(result):
+            answers[key] = (args, result)
+            return result
+
+        async def awaited() -> Any:
+            try:
+                value = await result
+            except Exception as error:
+                answers[key] = (args, Raised(error))
+                raise
+            answers[key] = (args, value)
+            return value
+
+        return awaited()
+
+
+class Replay:
+    """graphql-core middleware answering recorded fields from the recording."""
+
+    def __init__(self, recording: Recording) -> None:
+        self.answers = recording.answers
+        self.differences: list[str] = []
+
+    def resolve(self, next_: Any, source: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+        answer = self.answers.get(tuple(info.path.as_list()))
+        if answer is None:
+            return next_(source, info, **args)
+        recorded_args, value = answer
+        if recorded_args != args:
+            self.differences.append(
+                f"arguments at {info.path.as_list()}: {recorded_args} != {args}"
+            )
+        if isinstance(value, Raised):
+            raise value.error
+        return value
+
 
 async def crosschecked(
-    result: Any, reference_executor: Executor, operation: OperationDefinitionNode
+    result: Any,
+    recording: Recording,
+    reference_executor: Executor,
+    operation: OperationDefinitionNode,
 ) -> ExecutionResult:
     """The compiled result, once graphql-core's executor has given the same."""
     compiled: ExecutionResult = await await_maybe(result)
-    # The reference run's statements are not the request's (tests count those).
+    replay = Replay(recording)
+    reference_executor.middleware_manager = MiddlewareManager(replay)
+    # Fields nobody recorded run for real: their statements are not the request's.
     token = current_request_id.set(None)
     try:
         reference = await await_maybe(reference_executor.execute_operation())
     finally:
         current_request_id.reset(token)
     assert isinstance(reference, ExecutionResult)  # no @defer/@stream in a compiled query
-    difference = compare(compiled, reference)
-    if difference is not None:
+    difference = "; ".join(replay.differences) or compare(compiled, reference)
+    if difference:
         document = print_ast(operation)
         message = f"compiled executor disagrees with graphql-core: {difference}\n{document}"
         MISMATCHES.append(message)

@@ -30,7 +30,7 @@ from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from server.graphql.compiled.cache import PlanCache
-from server.graphql.compiled.crosscheck import crosschecked
+from server.graphql.compiled.crosscheck import Recording, crosschecked
 from server.graphql.compiled.plan import FieldPlan, SelectionPlan, selection_plan
 
 PLAN_CACHE_SIZE = 512
@@ -41,6 +41,8 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
 
     plans: PlanCache = PlanCache(PLAN_CACHE_SIZE)
     crosscheck: bool = False
+    # What the resolvers answered, kept for the cross-check's replay (None: not checking).
+    recording: Recording | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -51,12 +53,13 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
         root = self.root_plan() if serially is None else None
         if root is None:
             return super().execute_operation(serially)
+        if not self.crosscheck:
+            return self.execute_root(root)
+        self.recording = Recording(self.is_awaitable)
         result = self.execute_root(root)
-        if self.crosscheck:
-            args, kwargs = self.init_arguments
-            reference = StrawberryGraphQLCoreExecutionContext(*args, **kwargs)
-            return crosschecked(result, reference, self.operation)
-        return result
+        args, kwargs = self.init_arguments
+        reference = StrawberryGraphQLCoreExecutionContext(*args, **kwargs)
+        return crosschecked(result, self.recording, reference, self.operation)
 
     def root_plan(self) -> SelectionPlan | None:
         """The plan of this query for these variables, or None to run it on graphql-core."""
@@ -154,7 +157,10 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
                         self.hide_suggestions,
                     )
                 resolve = field.resolve or self.field_resolver
-                result = resolve(source, info, **args)
+                if self.recording is None:
+                    result = resolve(source, info, **args)
+                else:
+                    result = self.recording.call(resolve, source, info, args, path)
         except Exception as raw_error:
             self.field_error(raw_error, field.return_type, field.nodes, path)
             return None
