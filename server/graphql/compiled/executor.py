@@ -15,7 +15,9 @@ from typing import Any
 from graphql import (
     ExecutionResult,
     GraphQLAbstractType,
+    GraphQLError,
     GraphQLList,
+    GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
@@ -73,7 +75,8 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
         return self.plans.root(self)
 
     def execute_root(self, root: SelectionPlan) -> Any:
-        """graphql-core's `execute_operation` for a query, from the plan."""
+        """graphql-core's `execute_operation` for a query, from the plan. The base class's
+        `build_response` is the one that applies: a compiled query has no incremental work."""
         try:
             result = self.run_fields(root, self.root_value, None)
             if self.is_awaitable(result):
@@ -90,8 +93,7 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
         return Executor.build_response(self, data)  # type: ignore[return-value]
 
     def response_without_data(self, error: Exception) -> ExecutionResult:
-        from graphql import GraphQLError
-
+        """A null propagated to the root: no data (anything but a field error is a bug)."""
         if not isinstance(error, GraphQLError):
             raise error
         self.collected_errors.add(error, None)
@@ -211,7 +213,7 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
     ) -> None:
         """graphql-core's `handle_field_error`: raise past a non-null position, else record."""
         error = located_error(raw_error, nodes, path.as_list())
-        if self.error_propagation and _is_non_null(return_type):
+        if self.error_propagation and isinstance(return_type, GraphQLNonNull):
             raise error
         self.collected_errors.add(error, path)
 
@@ -360,12 +362,6 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
         if info is None:
             info = self.build_resolve_info(field.field_def, field.nodes, field.parent_type, path)
         return self.complete_list_value(return_type, field.details, info, path, result, None)
-
-
-def _is_non_null(return_type: GraphQLOutputType) -> bool:
-    from graphql import GraphQLNonNull
-
-    return isinstance(return_type, GraphQLNonNull)
 
 
 async def gather_fields(results: dict[str, Any], pending: list[str]) -> dict[str, Any]:
