@@ -104,6 +104,13 @@ class Query:
         ]
 
     @strawberry.field
+    async def failing(self, turns: int) -> str:
+        """Fails after `turns` turns of the event loop."""
+        for _ in range(turns):
+            await asyncio.sleep(0)
+        raise ValueError(f"failed after {turns} turns")
+
+    @strawberry.field
     def visit(self) -> int:
         """Counts its calls, as a share link counts its uses."""
         VISITS.append(1)
@@ -400,6 +407,15 @@ async def test_concurrent_requests_on_one_plan_keep_their_own_results() -> None:
 
     # then
     assert [r.data["b"] for r in results] == [f"hello n{i}" for i in range(5)]
+
+
+async def test_the_sibling_error_that_comes_first_nulls_the_parent() -> None:
+    # when: two non-null root fields fail in one turn of the loop, the second one first
+    result = await both("query Race { a: failing(turns: 1) b: failing(turns: 0) }")
+
+    # then
+    assert result.data is None
+    assert located(result) == [("failed after 0 turns", ["b"], [(1, 35)])]
 
 
 async def test_the_crosscheck_calls_each_resolver_once() -> None:

@@ -17,6 +17,7 @@ the resolvers answered.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -51,11 +52,13 @@ class Raised:
 
 
 class Recording:
-    """What each resolver of the compiled run answered, by response path."""
+    """What each resolver of the compiled run answered, by response path: its arguments,
+    its value or exception, and for an awaitable answer, its place in completion order."""
 
     def __init__(self, is_awaitable: Callable[[Any], bool]) -> None:
         self.is_awaitable = is_awaitable
-        self.answers: dict[PathKey, tuple[dict[str, Any], Any]] = {}
+        self.answers: dict[PathKey, tuple[dict[str, Any], Any, int | None]] = {}
+        self.completed = 0
 
     def call(
         self,
@@ -70,26 +73,34 @@ class Recording:
         try:
             result = resolve(source, info, **args)
         except Exception as error:
-            answers[key] = (args, Raised(error))
+            answers[key] = (args, Raised(error), None)
             raise
         if not self.is_awaitable(result):
-            answers[key] = (args, result)
+            answers[key] = (args, result, None)
             return result
 
         async def awaited() -> Any:
             try:
                 value = await result
             except Exception as error:
-                answers[key] = (args, Raised(error))
+                self.keep(key, args, Raised(error))
                 raise
-            answers[key] = (args, value)
+            self.keep(key, args, value)
             return value
 
         return awaited()
 
+    def keep(self, key: PathKey, args: dict[str, Any], answer: Any) -> None:
+        self.answers[key] = (args, answer, self.completed)
+        self.completed += 1
+
 
 class Replay:
-    """graphql-core middleware answering recorded fields from the recording."""
+    """graphql-core middleware answering recorded fields from the recording.
+
+    An awaitable answer is given as an awaitable again, finishing after as many turns of
+    the event loop as answers finished before it: siblings racing to null one parent
+    (the first error wins) finish in the order they did in the compiled run."""
 
     def __init__(self, recording: Recording) -> None:
         self.answers = recording.answers
@@ -99,14 +110,26 @@ class Replay:
         answer = self.answers.get(tuple(info.path.as_list()))
         if answer is None:
             return next_(source, info, **args)
-        recorded_args, value = answer
+        recorded_args, value, finished = answer
         if recorded_args != args:
             self.differences.append(
                 f"arguments at {info.path.as_list()}: {recorded_args} != {args}"
             )
-        if isinstance(value, Raised):
-            raise value.error
-        return value
+        if finished is None:
+            return give(value)
+        return give_later(value, finished)
+
+
+def give(value: Any) -> Any:
+    if isinstance(value, Raised):
+        raise value.error
+    return value
+
+
+async def give_later(value: Any, turns: int) -> Any:
+    for _ in range(turns):
+        await asyncio.sleep(0)
+    return give(value)
 
 
 async def crosschecked(
