@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 # Packages whose inclusive share the summary names (a frame's file path contains them).
-PACKAGES = ("graphql/", "strawberry/", "sqlalchemy/", "asyncio/", "server/graphql/compiled/")
+# py-spy names a frame `function (package/module.py:line)`; these open the parenthesis.
+PACKAGES = ("(graphql/", "(strawberry/", "(sqlalchemy/", "(asyncio/", "(server/graphql/compiled/")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\npackage    self   inclusive")
     for package in PACKAGES:
         print(
-            f"{package:<28}{100 * package_self[package] / total:5.1f}%"
+            f"{package[1:]:<28}{100 * package_self[package] / total:5.1f}%"
             f"{100 * within[package] / total:7.1f}%"
         )
     return 0
