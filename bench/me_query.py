@@ -40,6 +40,7 @@ from _common import (
     serve_command,
     server_process,
     warn_if_busy,
+    write_json_out,
 )
 
 ME_QUERY = "query Me { me { id email username displayName presence { status lastSeen } } }"
@@ -75,10 +76,7 @@ def main(argv: list[str] | None = None) -> int:
 
     summary = _summary(results, args)
     _print_table(summary)
-    if args.json_out:
-        args.json_out.parent.mkdir(parents=True, exist_ok=True)
-        args.json_out.write_text(json.dumps(summary, indent=2) + "\n")
-        progress(f"wrote {args.json_out}")
+    write_json_out(args.json_out, summary)
     return 0
 
 

@@ -169,6 +169,15 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
         return (id(self.root_value), source, name, variables, viewer)
 
 
+def with_shared_events(
+    executor: type[Any] | None,
+) -> type[StrawberryGraphQLCoreExecutionContext]:
+    """SharedEventExecutor over `executor` (the one that runs queries), or on its own."""
+    if executor is None:
+        return SharedEventExecutor
+    return type(f"Shared{executor.__name__}", (SharedEventExecutor, executor), {})
+
+
 def _shareable(result: Any) -> bool:
     return isinstance(result, ExecutionResult) and not result.errors
 

@@ -259,6 +259,16 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=12, ge=2)
     max_query_cost: int = Field(default=20_000, ge=10)
     max_page_size: int = Field(default=100, ge=1)
+    executor: Literal["compiled", "graphql-core"] = Field(
+        default="compiled",
+        description="how queries run: plans compiled once per document, or graphql-core's"
+        " executor (mutations and subscriptions always run on graphql-core's)",
+    )
+    executor_crosscheck: bool = Field(
+        default=False,
+        description="run every compiled query on graphql-core too and fail on any difference"
+        " (the test suite's setting; doubles the work of each query)",
+    )
     introspection: Literal["public", "signed_in", "off"] = Field(
         default="signed_in",
         description="who may introspect the schema and see 'Did you mean' suggestions",

@@ -45,7 +45,7 @@ class EntryRecord:
 
 @dataclass(slots=True)
 class TagRecord:
-    """A tags row."""
+    """A tags row (all but its name trigrams, read only by the fuzzy tag search)."""
 
     id: uuid.UUID
     user_id: uuid.UUID
@@ -74,7 +74,7 @@ TagData = TagRecord | Tag
 
 # Selected in this order, so `EntryRecord(*row)` maps a Core row.
 ENTRY_COLUMNS = _columns(Entry.__table__, EntryRecord, skip=("search",))
-TAG_COLUMNS = _columns(Tag.__table__, TagRecord)
+TAG_COLUMNS = _columns(Tag.__table__, TagRecord, skip=("trigrams",))
 _ENTRY_WIDTH = len(ENTRY_COLUMNS)
 
 
