@@ -10,7 +10,7 @@ GRAPHIQL := server/graphiql
 # The browser tests drive Debian's chromium (Playwright's own browser builds are never downloaded).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install run test lint format schema bench bench-load clean
+.PHONY: install run test lint format schema bench bench-entries bench-load clean
 
 install: $(VENV)/.installed node_modules/.installed $(GRAPHIQL)/static/manifest.json
 
@@ -25,7 +25,7 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
-	@echo "==> installing npm packages (GraphiQL's bundle, graphql-http audit, client libraries for tests/clients)"
+	@echo "==> installing npm packages (GraphiQL's bundle, graphql-http audit, client libraries for tests/clients, PostGraphile for bench/entries_page.py)"
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
@@ -59,6 +59,10 @@ schema: install
 
 bench: install
 	$(BIN)/python bench/me_query.py
+
+# Issue 10's side by side: entries page vs PostGraphile v4 (cold and warm cache), me vs bare.
+bench-entries: install
+	$(BIN)/python bench/entries_page.py
 
 bench-load: install
 	$(BIN)/python bench/load.py

@@ -150,12 +150,13 @@ def add_json_out(parser: Any, default: Path) -> None:
     )
 
 
-def write_results(path: Path | None, summary: dict[str, Any]) -> None:
-    """The results as JSON at `path` (from `--json-out`; None writes nothing)."""
-    if path:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(summary, indent=2) + "\n")
-        progress(f"wrote {path}")
+def write_json_out(path: Path | None, results: Any) -> None:
+    """Write a benchmark's results where `--json-out` says (nowhere when it is empty)."""
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    progress(f"wrote {path}")
 
 
 # --------------------------------------------------------------------------- services

@@ -30,8 +30,3 @@ def embed(texts: list[str]) -> np.ndarray:
     from datastore.kit.ai.embedder import shared_embedder
 
     return np.asarray(shared_embedder().encode_sync(texts, batch_size=32))
-
-
-def mood_truth(mood: int) -> str:
-    """The label a writer's own mood rating implies: 1-4 bad, 5-6 so-so, 7-10 good."""
-    return "NEGATIVE" if mood <= 4 else "NEUTRAL" if mood <= 6 else "POSITIVE"

@@ -46,7 +46,7 @@ from _common import (
     serve_command,
     server_subprocess,
     warn_if_busy,
-    write_results,
+    write_json_out,
 )
 from pod_bench import WORDS
 
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         "modes": modes,
     }
     print_table(summary)
-    write_results(args.json_out, summary)
+    write_json_out(args.json_out, summary)
     return 0
 
 

@@ -6,18 +6,25 @@ graphql-transport-ws sockets from this process) sends messages one at a time and
 when every subscriber got each one. 1 subscriber: a DIRECT conversation. 100: a group of
 100 members, one socket each. 1,000: the same group, ten sockets (devices) per member.
 Then measures how many `sendMessage` calls per second the one server process sustains
-(DIRECT conversation, one subscriber, `--concurrency` senders).
+(DIRECT conversation, one subscriber, `--concurrency` senders). Last, 10,000 subscribers
+over two server processes (a second `serve` on another port, the same services): the same
+group, 100 sockets per member, socket i on server i % 2, held by `--client-processes`
+client processes (one Python client cannot read 10,000 frames in time).
 
     .venv/bin/python bench/chat_fanout.py [--messages 20] [--duration 10] [--concurrency 16]
+        [--cases send,1,100,1000,10000] [--client-processes 4]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import multiprocessing
 import secrets
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -25,8 +32,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
-import websockets
 
+from bench._chat_clients import Subscriber, client_process, open_all
 from bench._common import (
     backing_services,
     free_port,
@@ -43,8 +50,6 @@ ACCEPT = "mutation($id: ID!) { acceptFriendRequest(userId: $id) { id } }"
 GROUP = "mutation($i: CreateGroupInput!) { createGroup(input: $i) { conversation { id } } }"
 DIRECT = "mutation($id: ID!) { startDirectConversation(userId: $id) { id } }"
 SEND = "mutation($i: SendMessageInput!) { sendMessage(input: $i) { id } }"
-EVENTS = """subscription($c: ID!) {
-  conversationEvents(conversationId: $c) { kind message { id } } }"""
 ENV = {
     "PASSWORD_HASH_PROFILE": "minimal",
     "SIGN_UP_LIMIT_PER_ADDRESS": "1000000",
@@ -105,57 +110,6 @@ def person(user_global_id: str) -> str:
     return base64.b64encode(f"Person:{raw}".encode()).decode()
 
 
-class Subscriber:
-    """One socket with one subscription; records when each message id arrived."""
-
-    def __init__(self, ws_url: str, token: str, conversation: str) -> None:
-        self.ws_url, self.token, self.conversation = ws_url, token, conversation
-        self.arrived: dict[str, float] = {}
-        self.waiters: dict[str, asyncio.Event] = {}
-
-    async def open(self) -> None:
-        self.socket = await websockets.connect(
-            self.ws_url, subprotocols=["graphql-transport-ws"], max_queue=None, ping_interval=None
-        )
-        await self.socket.send(
-            json.dumps(
-                {"type": "connection_init", "payload": {"authorization": f"Bearer {self.token}"}}
-            )
-        )
-        assert json.loads(await self.socket.recv())["type"] == "connection_ack"
-        await self.socket.send(
-            json.dumps(
-                {
-                    "id": "c",
-                    "type": "subscribe",
-                    "payload": {"query": EVENTS, "variables": {"c": self.conversation}},
-                }
-            )
-        )
-        await self.socket.send(
-            json.dumps({"id": "p", "type": "subscribe", "payload": {"query": "{ __typename }"}})
-        )
-        while json.loads(await self.socket.recv()).get("type") != "complete":
-            pass
-        self.reader = asyncio.create_task(self._read())
-
-    async def _read(self) -> None:
-        async for raw in self.socket:
-            now = time.perf_counter()
-            frame = json.loads(raw)
-            event = (frame.get("payload") or {}).get("data", {}).get("conversationEvents")
-            if event and event["kind"] == "MESSAGE_ADDED":
-                self.arrived[event["message"]["id"]] = now
-            elif frame.get("type") in ("error", "complete") or "errors" in (
-                frame.get("payload") or {}
-            ):
-                progress(f"subscriber: unexpected frame {str(frame)[:300]}")
-
-    async def close(self) -> None:
-        self.reader.cancel()
-        await self.socket.close()
-
-
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
@@ -171,8 +125,7 @@ async def fanout(
     messages: int,
 ) -> dict[str, Any]:
     subscribers = [Subscriber(ws_url, tokens[i % len(tokens)], conversation) for i in range(count)]
-    for start in range(0, count, 50):
-        await asyncio.gather(*(s.open() for s in subscribers[start : start + 50]))
+    await open_all(subscribers)
     # A probe query answering does not prove the subscription reached Redis under load:
     # warm up until every subscriber has heard a message.
     deadline = time.perf_counter() + 120
@@ -194,14 +147,129 @@ async def fanout(
             from_return.append((s.arrived[message_id] - returned) * 1000)
             from_start.append((s.arrived[message_id] - started) * 1000)
     await asyncio.gather(*(s.close() for s in subscribers))
+    return _latencies(count, messages, from_return, from_start, servers=1, clients=1)
+
+
+def _latencies(
+    count: int,
+    messages: int,
+    from_return: list[float],
+    from_start: list[float],
+    *,
+    servers: int,
+    clients: int,
+) -> dict[str, Any]:
     return {
         "subscribers": count,
+        "servers": servers,
+        "client_processes": clients,
         "messages": messages,
         "from_return_p50_ms": round(percentile(from_return, 50), 1),
         "from_return_p99_ms": round(percentile(from_return, 99), 1),
         "from_request_p50_ms": round(percentile(from_start, 50), 1),
         "from_request_p99_ms": round(percentile(from_start, 99), 1),
     }
+
+
+async def fanout_processes(
+    api: Api,
+    ws_urls: list[str],
+    sender: str,
+    conversation: str,
+    tokens: list[str],
+    count: int,
+    messages: int,
+    processes: int,
+) -> dict[str, Any]:
+    """As `fanout`, with socket i on server i % len(ws_urls) and the sockets held by
+    `processes` client processes."""
+    plans: list[list[tuple[str, str]]] = [[] for _ in range(processes)]
+    for i in range(count):
+        plans[(i // len(ws_urls)) % processes].append(
+            (ws_urls[i % len(ws_urls)], tokens[i % len(tokens)])
+        )
+    context = multiprocessing.get_context("spawn")
+    loop, reports = asyncio.get_running_loop(), asyncio.Queue[tuple[int, tuple[Any, ...]]]()
+    pipes, children = [], []
+    for index, plan in enumerate(plans):
+        mine, theirs = context.Pipe()
+        child = context.Process(
+            target=client_process, args=(plan, conversation, theirs, max(1, 48 // processes))
+        )
+        child.start()
+        pipes.append(mine)
+        children.append(child)
+        threading.Thread(target=_pump, args=(mine, index, loop, reports), daemon=True).start()
+    try:
+        return await _measure_processes(
+            api, sender, conversation, count, messages, processes, len(ws_urls), reports
+        )
+    finally:
+        for pipe in pipes:
+            with contextlib.suppress(OSError):
+                pipe.send("stop")
+        for child in children:
+            child.join(timeout=60)
+            if child.is_alive():
+                child.kill()
+
+
+def _pump(pipe: Any, index: int, loop: asyncio.AbstractEventLoop, reports: asyncio.Queue) -> None:
+    """Hand a child's reports to the event loop, until the child closes its end."""
+    while True:
+        try:
+            report = pipe.recv()
+        except (EOFError, OSError):
+            return
+        loop.call_soon_threadsafe(reports.put_nowait, (index, report))
+
+
+async def _measure_processes(
+    api: Api,
+    sender: str,
+    conversation: str,
+    count: int,
+    messages: int,
+    processes: int,
+    servers: int,
+    reports: asyncio.Queue,
+) -> dict[str, Any]:
+    seen: dict[str, set[int]] = {}
+    arrivals: dict[str, list[float]] = {}
+
+    async def until(done: Any, seconds: float, what: str) -> None:
+        deadline = time.perf_counter() + seconds
+        while not done():
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                raise RuntimeError(f"{what} within {seconds:.0f} s")
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(min(left, 0.5)):
+                    index, report = await reports.get()
+                    seen.setdefault(report[0], set()).add(index)
+                    if report[0] == "arrived":
+                        arrivals.setdefault(report[1], []).extend(report[2])
+                        seen.setdefault(report[1], set()).add(index)
+
+    await until(lambda: len(seen.get("open", ())) == processes, 900, "sockets did not all open")
+    progress(f"fanout: {count} sockets open over {servers} servers; warming up")
+    deadline = time.perf_counter() + 180
+    while len(seen.get("live", ())) < processes:
+        if time.perf_counter() > deadline:
+            raise RuntimeError("subscribers did not all become live within 180 s")
+        await api.send(sender, conversation)
+        with contextlib.suppress(RuntimeError):
+            await until(lambda: len(seen.get("live", ())) == processes, 0.5, "")
+    progress(f"fanout: {count} subscribers live; sending {messages} messages")
+    from_return, from_start = [], []
+    for _ in range(messages):
+        message_id, started, returned = await api.send(sender, conversation)
+        await until(
+            lambda m=message_id: len(seen.get(m, ())) == processes, 60, "an event did not arrive"
+        )
+        from_return.extend((t - returned) * 1000 for t in arrivals[message_id])
+        from_start.extend((t - started) * 1000 for t in arrivals[message_id])
+    return _latencies(count, messages, from_return, from_start, servers=servers, clients=processes)
 
 
 async def throughput(
@@ -241,8 +309,10 @@ async def throughput(
     }
 
 
-async def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
-    api, ws_url = Api(url), url.replace("http://", "ws://") + "/graphql"
+async def run(urls: list[str], args: argparse.Namespace) -> dict[str, Any]:
+    api = Api(urls[0])
+    ws_urls = [url.replace("http://", "ws://") + "/graphql" for url in urls]
+    ws_url = ws_urls[0]
     owner, owner_id = await api.user()
     progress("setup: signing up 100 members and befriending the owner")
     members = [await api.user() for _ in range(99)]
@@ -260,17 +330,35 @@ async def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
     ]["id"]
     member_tokens = [owner, *(t for t, _ in members)]
     results: dict[str, Any] = {"fanout": [], "throughput": None}
-    warn_if_busy("chat benchmark")
-    progress(f"throughput: {args.concurrency} senders for {args.duration:g}s (DIRECT)")
-    results["throughput"] = await throughput(
-        api, ws_url, owner, members[0][0], direct, args.duration, args.concurrency
-    )
-    results["fanout"].append(
-        await fanout(api, ws_url, owner, direct, [members[0][0]], 1, args.messages)
-    )
-    for count in (100, 1000):
+    cases = args.cases.split(",")
+    results["busy_before"] = warn_if_busy("chat benchmark")
+    if "send" in cases:
+        progress(f"throughput: {args.concurrency} senders for {args.duration:g}s (DIRECT)")
+        results["throughput"] = await throughput(
+            api, ws_url, owner, members[0][0], direct, args.duration, args.concurrency
+        )
+    if "1" in cases:
         results["fanout"].append(
-            await fanout(api, ws_url, owner, group, member_tokens, count, args.messages)
+            await fanout(api, ws_url, owner, direct, [members[0][0]], 1, args.messages)
+        )
+    for count in (100, 1000):
+        if str(count) in cases:
+            results["fanout"].append(
+                await fanout(api, ws_url, owner, group, member_tokens, count, args.messages)
+            )
+    if "10000" in cases:
+        # 100 sockets per member, half on each server process.
+        results["fanout"].append(
+            await fanout_processes(
+                api,
+                ws_urls,
+                owner,
+                group,
+                member_tokens,
+                10_000,
+                args.messages,
+                args.client_processes,
+            )
         )
     return results
 
@@ -281,30 +369,53 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of throughput")
     parser.add_argument("--concurrency", type=int, default=16, help="concurrent senders")
     parser.add_argument("--json-out", type=Path, default=Path("bench/results/chat_fanout.json"))
+    parser.add_argument(
+        "--cases",
+        default="send,1,100,1000,10000",
+        help="which runs: send (sends/s), 1, 100, 1000 (one server), 10000 (two servers)",
+    )
+    parser.add_argument(
+        "--client-processes", type=int, default=4, help="client processes of the 10,000 case"
+    )
     args = parser.parse_args()
-    with backing_services() as env:
-        port = free_port()
-        # The server's own log is kept (bench/results/chat_fanout_server.log) for errors.
-        log_path = (args.json_out.parent / "chat_fanout_server.log").resolve()
-        command = serve_command(port, 1)
-        with server_process(
-            "personalpod", command, port, env={**env, **ENV}, keep_log=log_path
-        ) as url:
-            results = asyncio.run(run(url, args))
+    servers = 2 if "10000" in args.cases.split(",") else 1
+    with backing_services() as env, contextlib.ExitStack() as stack:
+        urls = []
+        for number in range(1, servers + 1):
+            port = free_port()
+            # The servers' own logs are kept (bench/results/chat_fanout_server*.log).
+            suffix = "" if number == 1 else str(number)
+            log_path = (args.json_out.parent / f"chat_fanout_server{suffix}.log").resolve()
+            urls.append(
+                stack.enter_context(
+                    server_process(
+                        f"personalpod{suffix}",
+                        serve_command(port, 1),
+                        port,
+                        env={**env, **ENV},
+                        keep_log=log_path,
+                    )
+                )
+            )
+        results = asyncio.run(run(urls, args))
     results["machine"] = machine()
-    print("\n| subscribers | from return p50 ms | p99 ms | from request p50 ms | p99 ms |")
-    print("| ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "\n| subscribers | servers | from return p50 ms | p99 ms | from request p50 ms | p99 ms |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in results["fanout"]:
         print(
-            f"| {r['subscribers']} | {r['from_return_p50_ms']} | {r['from_return_p99_ms']} "
-            f"| {r['from_request_p50_ms']} | {r['from_request_p99_ms']} |"
+            f"| {r['subscribers']} | {r['servers']} | {r['from_return_p50_ms']} "
+            f"| {r['from_return_p99_ms']} | {r['from_request_p50_ms']} "
+            f"| {r['from_request_p99_ms']} |"
         )
     t = results["throughput"]
-    print(
-        f"\nsendMessage: {t['messages_per_second']} messages/s with {t['concurrency']} senders "
-        f"(p50 {t['send_p50_ms']} ms, p99 {t['send_p99_ms']} ms; "
-        f"{t['received_live']}/{t['sent']} received live)"
-    )
+    if t:
+        print(
+            f"\nsendMessage: {t['messages_per_second']} messages/s with {t['concurrency']} "
+            f"senders (p50 {t['send_p50_ms']} ms, p99 {t['send_p99_ms']} ms; "
+            f"{t['received_live']}/{t['sent']} received live)"
+        )
     args.json_out.parent.mkdir(parents=True, exist_ok=True)
     args.json_out.write_text(json.dumps(results, indent=2) + "\n")
     return 0

@@ -40,7 +40,7 @@ from _common import (
     serve_command,
     server_process,
     warn_if_busy,
-    write_results,
+    write_json_out,
 )
 
 ME_QUERY = "query Me { me { id email username displayName presence { status lastSeen } } }"
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
 
     summary = _summary(results, args)
     _print_table(summary)
-    write_results(args.json_out, summary)
+    write_json_out(args.json_out, summary)
     return 0
 
 

@@ -1,6 +1,7 @@
 """Search and assistant quality on the labelled journal of tests/search/labelled.
 
     .venv/bin/python bench/search_quality.py [--json-out bench/results/search_quality.json]
+        [--model all-mpnet-base-v2 [--model-path FOLDER]]
 
 One user writes the 108 entries; they are embedded in passages and indexed as the AI
 worker does. Each query runs through the search's own rankings (FULL_TEXT, SEMANTIC) and
@@ -8,7 +9,9 @@ fusion (HYBRID), also written with OR between its words (syntax the API document
 makes full text match loosely). Fusion parameters and the assistant's answer scoring are
 tuned on the DEV split only (a small grid), then reported on DEV and HELD_OUT with the
 shipped defaults and the tuned values. Prints a table and writes JSON. Only PostgreSQL
-(throwaway pgserver) and the embedding model are needed.
+(throwaway pgserver) and the embedding model are needed. `--model` measures another
+embedding model (all-mpnet-base-v2: from its packages or `--model-path`, verified against
+the committed sha256 manifest as the server does).
 """
 
 from __future__ import annotations
@@ -251,7 +254,7 @@ def _key() -> str:
     return base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-async def _run(database_url: str) -> dict:
+async def _run(database_url: str, model: str, model_path: str) -> dict:
     from datastore.assistant.answers import DEFAULT_SCORING
     from datastore.assistant.service import AssistantService
     from datastore.kit.ai.embedder import Embedder
@@ -269,7 +272,8 @@ async def _run(database_url: str) -> dict:
         redis_url="redis://127.0.0.1:9/0",
     )
     clients = Clients.build(settings)  # connects lazily; only PostgreSQL is used here
-    embedder = Embedder(settings.journal.model_path)
+    embedder = Embedder(model_path, model=model, cache_dir=settings.embedding_model_dir)
+    progress(f"search: embedding with {model} from {embedder.folder()}")
     try:
         await embedder.warm_up()
         user, keys = await _load(clients, embedder)
@@ -288,6 +292,7 @@ async def _run(database_url: str) -> dict:
         progress("assistant: tuning answer scoring on the dev split")
         tuned_scoring = _tune_scoring(answers, keys)
         return {
+            "embedding_model": model,
             "search": {
                 "default_fusion": asdict(DEFAULT_FUSION),
                 "default": _search_table(runs, keys, DEFAULT_FUSION),
@@ -323,22 +328,30 @@ def _print(results: dict) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--json-out", default=str(ROOT / "bench/results/search_quality.json"))
+    parser.add_argument("--json-out", default="")
+    parser.add_argument(
+        "--model",
+        default="all-MiniLM-L6-v2",
+        choices=("all-MiniLM-L6-v2", "all-mpnet-base-v2"),
+        help="EMBEDDING_MODEL to measure",
+    )
+    parser.add_argument("--model-path", default="", help="its folder (else its package)")
     args = parser.parse_args()
+    suffix = "" if args.model == "all-MiniLM-L6-v2" else f"-{args.model}"
+    json_out = args.json_out or str(ROOT / f"bench/results/search_quality{suffix}.json")
     from server.embedded.postgres import start_postgres
     from server.migrate import migrate_postgres
 
     postgres = start_postgres(data_dir=None, log=progress)
     try:
         migrate_postgres(postgres.url)
-        results = asyncio.run(_run(postgres.url))
+        results = asyncio.run(_run(postgres.url, args.model, args.model_path))
     finally:
         postgres.stop()
     results = {"machine": machine(), **results}
     _print(results)
-    if args.json_out:
-        Path(args.json_out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json_out).write_text(json.dumps(results, indent=2))
+    Path(json_out).parent.mkdir(parents=True, exist_ok=True)
+    Path(json_out).write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from server.exports import ArchiveDownloads
 from server.files import FileDownloads, UploadReceiver
 from server.graphiql.page import ASSETS_PATH, GraphiQLAssets, GraphiQLPage
 from server.graphql.allowlist import PersistedQueryAllowList, active_manifest
+from server.graphql.compiled import executor_class
 from server.graphql.disclosure import SchemaDisclosure
 from server.graphql.errors import format_error
 from server.graphql.http import GraphQLHTTP
@@ -44,7 +45,14 @@ def schema_for(settings: Settings, *, traced: bool = False) -> Schema:
     limits = limit_extensions(max_depth=settings.max_query_depth, max_cost=settings.max_query_cost)
     # First, so the operation's time and span cover the other extensions' work too.
     observed = [OperationMetrics, *([OperationSpans] if traced else [])]
-    return build_schema([*observed, *limits, SchemaDisclosure, PersistedQueryAllowList])
+    executor = (
+        executor_class(crosscheck=settings.executor_crosscheck)
+        if settings.executor == "compiled"
+        else None
+    )
+    return build_schema(
+        [*observed, *limits, SchemaDisclosure, PersistedQueryAllowList], executor=executor
+    )
 
 
 def create_app(settings: Settings | None = None, *, count_statements: bool = False) -> Starlette:

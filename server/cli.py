@@ -167,6 +167,18 @@ def _parser() -> argparse.ArgumentParser:
         "Print the verify key of AUDIT_SIGNING_KEY (for AUDIT_VERIFY_KEYS_OLD on rotation).",
     )
     _command(commands, "check", _check, "Validate the configuration and reach every service.")
+    train = _command(
+        commands,
+        "train-emotions",
+        _train_emotions,
+        "Train a new version of the journal's emotion classifier from the labelled texts "
+        "(cross-validated, held-out split measured); never overwrites a version.",
+    )
+    train.add_argument("--data", type=Path, default=ROOT / "tests/ai/labelled/emotions.jsonl")
+    train.add_argument("--out-dir", type=Path, default=None, help="default: the shipped models")
+    train.add_argument("--name", default="", help="default: the next minilm-emotion-logreg-N")
+    train.add_argument("--per-class", type=int, default=0, help="first N texts per label, split")
+    train.add_argument("--folds", type=int, default=5, help="cross-validation folds")
     _command(
         commands,
         "generate-key",
@@ -234,6 +246,14 @@ def _settings(*, dev: bool = False):
     return settings
 
 
+def _check_embedding_model(settings: Settings) -> None:
+    """Before serving: a model that must match its manifest is checked (and, the first
+    time, reassembled from its packages), so a wrong file stops here with one line."""
+    from datastore.kit.ai.embedder import configured_embedder
+
+    configured_embedder(settings)
+
+
 def _run(args: argparse.Namespace) -> None:
     """Development: embedded services for whatever is not configured, then serve."""
     from dotenv import dotenv_values
@@ -294,6 +314,7 @@ def _serve(args: argparse.Namespace) -> None:
     from server.observability import multiprocess
 
     settings = _settings()
+    _check_embedding_model(settings)
     workers = args.workers if args.workers is not None else settings.workers
     workers = workers or os.cpu_count() or 1
     children = worker_children(settings, no_worker=args.no_worker)
@@ -507,8 +528,34 @@ def _import_archive(args: argparse.Namespace) -> None:
 
 def _check(_args: argparse.Namespace) -> None:
     settings = _settings(dev=True)
+    _check_embedding_model(settings)
     asyncio.run(_reach_services(settings))
     print("personalpod: configuration valid; postgres, dynamodb and redis reachable")
+
+
+def _train_emotions(args: argparse.Namespace) -> None:
+    from datastore.kit.ai.emotions import MODELS_DIR
+    from datastore.kit.ai.training import emotion_run
+
+    if args.folds < 2 or args.per_class < 0 or 0 < args.per_class < args.folds:
+        raise SystemExit("personalpod: --folds must be at least 2, --per-class 0 or >= --folds")
+    if not args.data.is_file():
+        raise SystemExit(f"personalpod: no labelled texts at {args.data}")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        emotion_run(
+            args.data,
+            args.out_dir or MODELS_DIR,
+            name=args.name,
+            per_class=args.per_class,
+            folds=args.folds,
+            progress=lambda line: print(line, flush=True),
+        )
+    except FileExistsError as error:
+        raise SystemExit(
+            f"personalpod: {error} exists: a trained version is never overwritten "
+            "(stored analyses name it); give another --name"
+        ) from None
 
 
 def _verify_audit(args: argparse.Namespace) -> None:

@@ -28,8 +28,8 @@ from datastore.journal.service import (
     ReminderScheduler,
     ReminderService,
 )
-from datastore.kit.ai.embedder import shared_embedder
-from datastore.kit.ai.emotions import EmotionScorer
+from datastore.kit.ai.embedder import configured_embedder, shared_embedder
+from datastore.kit.ai.emotions import FEATURES, EmotionScorer
 from datastore.kit.clients import Clients
 from datastore.kit.crypto.opaque import OpaqueServer
 from datastore.kit.mail import build_mailer
@@ -70,7 +70,9 @@ def build_services(clients: Clients) -> Services:
     authenticator.touch_user = accounts.touch_user
     notifications = NotificationService(clients.dynamo, clients.broker)
     people = PeopleService(clients, accounts, notifications)
-    embedder = shared_embedder(settings.journal.model_path)
+    # A model that must match its manifest is checked now: a wrong file refuses to start.
+    embedder = configured_embedder(settings)
+    emotions = EmotionScorer(features=shared_embedder() if embedder.name != FEATURES else None)
     insights_cache = InsightsCache(
         clients.redis, ttl_seconds=settings.journal.insights_cache_seconds
     )
@@ -93,7 +95,7 @@ def build_services(clients: Clients) -> Services:
         journal=JournalService(clients, insights_cache),
         reminders=ReminderService(clients),
         reminder_scheduler=ReminderScheduler(clients, notifications),
-        journal_ai=AIWorker(clients, embedder, EmotionScorer(), insights_cache),
+        journal_ai=AIWorker(clients, embedder, emotions, insights_cache),
         search=search,
         insights=InsightsService(clients, insights_cache),
         insights_job=InsightJob(clients),

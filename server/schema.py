@@ -11,6 +11,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.schema._graphql_core import GraphQLExecutionContext
 from strawberry.tools import merge_types
 
 from resolvers.accounts.lifecycle import AccountLifecycleMutations
@@ -74,6 +75,7 @@ from resolvers.vault.queries import VaultQueries
 from resolvers.vault.types import SecretTag, VaultSession
 from server.graphql.masking import MaskUnexpectedErrors
 from server.graphql.nul_bytes import RejectNulBytes
+from server.shared_events import with_shared_events
 
 QUERIES: tuple[type, ...] = (
     AccountQueries,
@@ -155,7 +157,10 @@ class Schema(strawberry.Schema):
 
 def build_schema(
     extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
+    *,
+    executor: type[GraphQLExecutionContext] | None = None,
 ) -> Schema:
+    """The schema; `executor` replaces strawberry's graphql-core executor class."""
     return Schema(
         query=merge_types("Query", (node_queries(), *QUERIES)),
         mutation=merge_types("Mutation", MUTATIONS),
@@ -163,4 +168,7 @@ def build_schema(
         types=list(TYPES),
         scalar_overrides=SCALAR_OVERRIDES,
         extensions=[*extensions, RejectNulBytes, MaskUnexpectedErrors],
+        # Queries run on `executor`; a subscription event runs once per document,
+        # variables and viewer-visible data (server.shared_events).
+        execution_context_class=with_shared_events(executor),
     )

@@ -32,6 +32,7 @@ from datastore.people.service import online
 from datastore.services import Services
 from server.context import Context, authenticate_context, bearer_token, build_context
 from server.graphql.errors import OUTAGES
+from server.shared_events import EncodedPayloads
 from server.websocket_legacy import LegacyGraphQLWSHandler
 
 log = structlog.get_logger("personalpod.websocket")
@@ -60,6 +61,7 @@ class GraphQLWebSocket(GraphQL):
         )
         self.services = services
         self._watchers: dict[int, asyncio.Task[None]] = {}
+        self._payloads = EncodedPayloads()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         metrics.WEBSOCKETS_OPENED.inc()
@@ -73,7 +75,10 @@ class GraphQLWebSocket(GraphQL):
                 watcher.cancel()
 
     def encode_json(self, data: object) -> str:
-        # orjson, as over HTTP; text frames, which graphql-ws clients expect.
+        # orjson, as over HTTP; text frames, which graphql-ws clients expect. A subscription
+        # result shared by many sockets (server/shared_events.py) is encoded once.
+        if isinstance(data, dict):
+            data = self._payloads.frame(data)
         return orjson.dumps(data).decode()
 
     def decode_json(self, data: str | bytes) -> object:

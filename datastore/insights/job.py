@@ -1,5 +1,7 @@
 """The insights job: recomputes a user's stored insights a little after their journal
-changes, and announces each new one.
+changes, and on the local day their streak or gap insights change with no new entry (a
+current streak is over, a break becomes two weeks long, an entry dated ahead comes due),
+and announces each new one.
 
 Changes reach it as committed outbox events (an outbox sink enqueues the user, debounced:
 a burst of writes is one recomputation); while the AI worker is still analysing my entries
@@ -23,7 +25,13 @@ import structlog
 from datastore.accounts.repository.users import UserRepository
 from datastore.insights.finder import find_insights
 from datastore.insights.found import Journal
-from datastore.insights.repository import ClaimedRecompute, InsightJobRepository, InsightRepository
+from datastore.insights.repository import (
+    ClaimedRecompute,
+    InsightJobRepository,
+    InsightRefreshRepository,
+    InsightRepository,
+)
+from datastore.insights.runs import next_change
 from datastore.journal.repository.history import JournalHistoryRepository
 from datastore.kit import zones
 from datastore.kit.polling import drain_forever
@@ -61,6 +69,8 @@ class InsightJob:
     async def run_once(self) -> int:
         """Recompute one batch of due users; how many were claimed."""
         async with self.db() as session, session.begin():
+            # Users whose day moved on to a change: queued a batch at a time, as they drain.
+            await InsightRefreshRepository(session).queue_due(now=zones.utc_now(), limit=BATCH)
             claimed = await InsightJobRepository(session).claim(limit=BATCH)
         for job in claimed:
             await self._recompute_claimed(job)
@@ -87,9 +97,12 @@ class InsightJob:
         if journal is None:
             return []
         found = await asyncio.to_thread(find_insights, journal)
+        changes_on = next_change(journal)
+        refresh_at = None if changes_on is None else zones.local_midnight(changes_on, journal.zone)
         async with self.db() as session, session.begin():
             insights = InsightRepository(session)
             await insights.lock_user(user_id)
+            await InsightRefreshRepository(session).schedule(user_id, refresh_at)
             new = await insights.save(user_id, found)
             await insights.delete_stale(user_id, [f.key for f in found])
             outbox = OutboxRepository(session)

@@ -1,4 +1,5 @@
-"""Queries on `psychology_insights` and on `insight_jobs`, the debounced per-user queue."""
+"""Queries on `psychology_insights`, on `insight_jobs`, the debounced per-user queue, and on
+`insight_refreshes`, when each user's insights next change with the date alone."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from datastore.insights.found import FoundInsight
-from datastore.insights.tables import PsychologyInsight
+from datastore.insights.tables import InsightRefresh, PsychologyInsight
 from datastore.kit.postgres import rowcount
 
 InsightKey = tuple[datetime, uuid.UUID]
@@ -194,3 +195,42 @@ class InsightJobRepository:
             },
         )
         return rowcount(result) > 0
+
+
+# The due refreshes, oldest first, become queued recomputations (a user already queued
+# stays as queued: that run reschedules the refresh).
+_QUEUE_DUE_REFRESHES = text(
+    """
+    WITH due AS (
+        DELETE FROM insight_refreshes WHERE user_id IN (
+            SELECT user_id FROM insight_refreshes WHERE due_at <= :now
+            ORDER BY due_at LIMIT :limit FOR UPDATE SKIP LOCKED
+        )
+        RETURNING user_id
+    )
+    INSERT INTO insight_jobs (user_id) SELECT user_id FROM due
+    ON CONFLICT (user_id) DO NOTHING
+    """
+)
+
+
+class InsightRefreshRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def schedule(self, user_id: uuid.UUID, due_at: datetime | None) -> None:
+        """Recompute my insights at `due_at`; None: the date alone changes none of them."""
+        if due_at is None:
+            await self.session.execute(
+                text("DELETE FROM insight_refreshes WHERE user_id = :user_id"),
+                {"user_id": user_id},
+            )
+            return
+        statement = insert(InsightRefresh).values(user_id=user_id, due_at=due_at)
+        await self.session.execute(
+            statement.on_conflict_do_update(index_elements=["user_id"], set_={"due_at": due_at})
+        )
+
+    async def queue_due(self, *, now: datetime, limit: int) -> None:
+        """Queue the recomputation of up to `limit` users whose refresh is due at `now`."""
+        await self.session.execute(_QUEUE_DUE_REFRESHES, {"now": now, "limit": limit})

@@ -1,12 +1,13 @@
-"""Insights about runs of days: writing streaks, the gaps between them, and stretches of
-lower mood that are unusual for the person (measured against their own history)."""
+"""Insights about runs of days: writing streaks, the gaps between them (or the one going
+on), and stretches of lower mood that are unusual for the person (measured against their
+own history)."""
 
 from __future__ import annotations
 
 import itertools
 import statistics
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from datastore.insights import wording
 from datastore.insights.found import (
@@ -61,6 +62,24 @@ def streaks(journal: Journal) -> list[FoundInsight]:
     return found
 
 
+def next_change(journal: Journal) -> date | None:
+    """The next day on which the streak and gap insights read differently even if I write
+    nothing: the day after tomorrow of a current streak's last day (it is over then), the
+    day a break becomes MIN_GAP_DAYS long, or the day of the soonest entry dated ahead (it
+    counts from then). None if none of these is to come."""
+    days = sorted({e.entry_date for e in journal.entries})
+    ahead = [day for day in days if day > journal.today]
+    runs = _runs([day for day in days if day <= journal.today])
+    due = [ahead[0]] if ahead else []
+    if runs:
+        last = runs[-1][-1]
+        if (journal.today - last).days <= 1 and len(runs[-1]) >= MIN_CURRENT_STREAK:
+            due.append(last + timedelta(days=2))
+        if not _resting(journal.today, last):
+            due.append(last + timedelta(days=MIN_GAP_DAYS + 1))
+    return min(due, default=None)
+
+
 def _streak(journal: Journal, run: Run, *, current: bool) -> FoundInsight:
     title, message = wording.streak(len(run), run[0], current=current)
     data = {
@@ -76,17 +95,43 @@ def _streak(journal: Journal, run: Run, *, current: bool) -> FoundInsight:
 
 
 def gaps(journal: Journal) -> list[FoundInsight]:
-    """The most recent break of MIN_GAP_DAYS or more that I came back from."""
+    """The break of MIN_GAP_DAYS or more I am in, else the most recent one I came back
+    from. A break still going on names its first day only: it reads the same every day
+    (no daily recomputation, no count of days to feel behind on)."""
     days = sorted({e.entry_date for e in journal.entries if e.entry_date <= journal.today})
+    if days and _resting(journal.today, days[-1]):
+        return [_ongoing_gap(journal, days[-1])]
     for last, back in reversed(list(itertools.pairwise(days))):
-        missed = (back - last).days - 1
-        if missed >= MIN_GAP_DAYS:
-            title, message = wording.gap(missed, last, back)
-            data = {"days": missed, "lastBefore": last.isoformat(), "firstAfter": back.isoformat()}
-            key = f"gap:{last.isoformat()}:{back.isoformat()}"
-            cited = evidence(_on(journal.entries, [last, back]))
-            return [FoundInsight(WRITING_GAP, key, title, message, data, 1.0, cited)]
+        if (back - last).days - 1 >= MIN_GAP_DAYS:
+            return [_gap_came_back(journal, last, back)]
     return []
+
+
+def _ongoing_gap(journal: Journal, last: date) -> FoundInsight:
+    title, message = wording.resting(last)
+    data = {"days": None, "lastBefore": last.isoformat(), "firstAfter": None, "ongoing": True}
+    cited = evidence(_on(journal.entries, [last]))
+    key = f"gap:{last.isoformat()}:ongoing"
+    return FoundInsight(WRITING_GAP, key, title, message, data, 1.0, cited)
+
+
+def _gap_came_back(journal: Journal, last: date, back: date) -> FoundInsight:
+    missed = (back - last).days - 1
+    title, message = wording.gap(missed, last, back)
+    data = {
+        "days": missed,
+        "lastBefore": last.isoformat(),
+        "firstAfter": back.isoformat(),
+        "ongoing": False,
+    }
+    cited = evidence(_on(journal.entries, [last, back]))
+    key = f"gap:{last.isoformat()}:{back.isoformat()}"
+    return FoundInsight(WRITING_GAP, key, title, message, data, 1.0, cited)
+
+
+def _resting(today: date, last: date) -> bool:
+    """No entry since `last` for MIN_GAP_DAYS full days before today."""
+    return (today - last).days - 1 >= MIN_GAP_DAYS
 
 
 def low_mood_runs(journal: Journal) -> list[FoundInsight]:

@@ -1,4 +1,5 @@
-"""Insights tables: stored psychology insights and the per-user queue that recomputes them."""
+"""Insights tables: stored psychology insights, the per-user queue that recomputes them,
+and when each user's insights next change with the date alone."""
 
 from __future__ import annotations
 
@@ -49,3 +50,12 @@ class InsightJob(Base):
         UUID(as_uuid=True), server_default=text("gen_random_uuid()")
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class InsightRefresh(Base):
+    """When my insights next read differently with no new entry (a local midnight)."""
+
+    __tablename__ = "insight_refreshes"
+
+    user_id: Mapped[uuid.UUID] = _owner(primary_key=True)
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

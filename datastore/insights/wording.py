@@ -116,6 +116,14 @@ def gap(days: int, last: date, back: date) -> Told:
     )
 
 
+def resting(last: date) -> Told:
+    return (
+        f"Your journal has been resting since {_day(last)}",
+        f"Your last entry was on {_day(last)}. Breaks are part of keeping a journal; "
+        "whenever you feel like writing again, it is here.",
+    )
+
+
 def low_run(days: int, start: date, end: date) -> Told:
     return (
         "A few lower days in a row",

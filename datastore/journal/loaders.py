@@ -54,7 +54,7 @@ class EmotionsByEntryIdLoader(GroupedLoader[JournalEmotions]):
 
 
 class TopicsByEntryIdLoader(GroupedLoader[tuple[Topic, float]]):
-    """Each entry's topics with their relevance, most relevant first."""
+    """Each entry's topics with their relevance: those I pinned first, then most relevant."""
 
     async def select(self, session: AsyncSession, ids: Ids) -> Groups[tuple[Topic, float]]:
         return await AnalysisRepository(session).topics_by_entry_ids(ids)

@@ -28,7 +28,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from datastore.kit.postgres import Base
 
-EMBEDDING_DIMENSIONS = 384
+# Vectors have the dimensions of the model that wrote them (EMBEDDING_MODEL: 384 or 768);
+# the columns are `vector` of any length and `embeddings.model` names the model.
 EMOTIONS = ("joy", "sadness", "anger", "fear", "surprise", "love", "neutral")
 
 
@@ -48,6 +49,10 @@ class JournalTag(Base):
     id: Mapped[uuid.UUID] = _uuid_pk()
     user_id: Mapped[uuid.UUID] = _owner()
     name: Mapped[str] = mapped_column(String(50))
+    # For fuzzy search by name (datastore/kit/trigrams.py); never loaded with the row.
+    trigrams: Mapped[list[str]] = mapped_column(
+        ARRAY(Text), Computed("pp_trigrams(name)", persisted=True), deferred=True
+    )
     color: Mapped[str] = mapped_column(String(7), server_default="#808080")
     version: Mapped[int] = mapped_column(Integer, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -148,7 +153,7 @@ class Embedding(Base):
     user_id: Mapped[uuid.UUID] = _owner()
     model: Mapped[str] = mapped_column(String(64))
     content_hash: Mapped[str] = mapped_column(String(32))
-    embedding: Mapped[list[float]] = mapped_column(Vector(EMBEDDING_DIMENSIONS))
+    embedding: Mapped[list[float]] = mapped_column(Vector())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
@@ -168,7 +173,7 @@ class EmbeddingChunk(Base):
     entry_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     chunk: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     user_id: Mapped[uuid.UUID] = _owner()
-    embedding: Mapped[list[float]] = mapped_column(Vector(EMBEDDING_DIMENSIONS))
+    embedding: Mapped[list[float]] = mapped_column(Vector())
 
 
 class SearchTerm(Base):
@@ -227,9 +232,7 @@ class Topic(Base):
     )
     name: Mapped[str] = mapped_column(String(60))
     description: Mapped[str] = mapped_column(Text, server_default="")
-    embedding: Mapped[list[float] | None] = mapped_column(
-        Vector(EMBEDDING_DIMENSIONS), deferred=True
-    )
+    embedding: Mapped[list[float] | None] = mapped_column(Vector(), deferred=True)
     # Made by clustering my entries (its embedding is their centroid), not by me.
     discovered: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     keywords: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")

@@ -129,6 +129,20 @@ class Dynamo:
                     metrics.DYNAMODB_THROTTLES.labels("BatchGetItem").inc()
         return found
 
+    async def batch_write(self, table: str, requests: list[dict[str, Any]]) -> None:
+        """Put/delete requests (idempotent ones: a retry repeats them): one BatchWriteItem
+        per 25, the API's limit, retrying the unprocessed ones with a growing pause."""
+        for start in range(0, len(requests), 25):
+            pending: dict[str, Any] = {table: requests[start : start + 25]}
+            attempt = 0
+            while pending:
+                response = await self.client.batch_write_item(RequestItems=pending)
+                pending = response.get("UnprocessedItems") or {}
+                if pending:
+                    metrics.DYNAMODB_THROTTLES.labels("BatchWriteItem").inc()
+                    await asyncio.sleep(min(0.05 * 2**attempt, 1.0))
+                    attempt += 1
+
     async def query_all(self, **kwargs: Any) -> list[dict[str, Any]]:
         """Every item of a Query, following LastEvaluatedKey."""
         items: list[dict[str, Any]] = []

@@ -5,10 +5,17 @@ matches, so "pian" and "paino" find "Piano"."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from difflib import SequenceMatcher
+from typing import TypeVar
+
+from datastore.kit.errors import BadUserInput
 
 _WORD = re.compile(r"\w+")
+# The name score from which a name matches a search (a typo or two in a word, or a prefix).
+NAME_MATCH = 0.6
+
+ItemT = TypeVar("ItemT")
 
 
 def trigrams(text: str) -> set[str]:
@@ -46,3 +53,27 @@ def name_score(query: str, name: str, extra: Iterable[str] = ()) -> float:
     best = max([similarity(query, name), *(word_similarity(query, w) for w in words)])
     others = [0.8 * word_similarity(query, w) for w in extra]
     return max([best, *others])
+
+
+def search_text(query: str, *, limit: int) -> str:
+    """A name search's query, stripped: 1 to `limit` characters, else BAD_USER_INPUT."""
+    query = query.strip()
+    if not query or len(query) > limit:
+        raise BadUserInput(f"1 to {limit} characters.", field="query")
+    return query
+
+
+def named_like(
+    query: str,
+    items: Iterable[ItemT],
+    *,
+    name: Callable[[ItemT], str],
+    extra: Callable[[ItemT], Iterable[str]] = lambda _: (),
+    first: Callable[[ItemT], bool] = lambda _: False,
+) -> list[ItemT]:
+    """Those of `items` whose name matches `query` loosely, best first; among equal scores
+    those `first` picks (pinned ones), then by name."""
+    scored = [(name_score(query, name(item), extra(item)), item) for item in items]
+    matches = [(score, item) for score, item in scored if score >= NAME_MATCH]
+    matches.sort(key=lambda m: (-m[0], not first(m[1]), name(m[1]).lower()))
+    return [item for _, item in matches]

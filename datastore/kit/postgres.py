@@ -3,9 +3,12 @@ unified search's snippet options."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter
 from typing import Any, cast
 
+import orjson
 from sqlalchemy import CursorResult, MetaData, Result, event
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -47,6 +50,7 @@ def create_engine(
 ) -> AsyncEngine:
     engine = create_async_engine(
         database_url,
+        json_deserializer=load_json,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=False,
@@ -56,6 +60,22 @@ def create_engine(
         event.listen(engine.sync_engine, "before_cursor_execute", _count_statement)
     _measure_pool(engine.sync_engine.pool, pool_size * 2)
     return engine
+
+
+# 19 digits in a row may be an integer beyond 64 bits, which orjson reads as a float.
+_LONG_DIGITS = re.compile(r"\d{19}")
+
+
+def load_json(text: str) -> Any:
+    """JSON and JSONB values as Python, with orjson (several times the stdlib's speed: a page
+    of entries decodes each one's `fields`); the stdlib for what orjson would read
+    differently (integers beyond 64 bits) or refuse."""
+    if _LONG_DIGITS.search(text) is None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
 
 
 def _measure_pool(pool: Pool, most: int) -> None:

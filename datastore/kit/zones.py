@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from datastore.kit.errors import BadUserInput
@@ -40,3 +40,8 @@ def local_today(name: str | None) -> date:
 def local_hour(at: datetime, name: str | None) -> int:
     """The hour (0-23) of `at` on the wall clock of zone `name`."""
     return at.astimezone(zone(name)).hour
+
+
+def local_midnight(day: date, name: str | None) -> datetime:
+    """The instant `day` begins on the wall clock of zone `name`, in UTC."""
+    return datetime.combine(day, time(), tzinfo=zone(name)).astimezone(UTC)

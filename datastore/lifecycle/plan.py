@@ -75,6 +75,7 @@ POSTGRES: dict[tuple[str, str], Policy] = {
     ("topic_discovery", "user_id"): Policy.CASCADE,  # when my topics were last clustered
     ("psychology_insights", "user_id"): Policy.CASCADE,  # their evidence is my entries' ids
     ("insight_jobs", "user_id"): Policy.CASCADE,
+    ("insight_refreshes", "user_id"): Policy.CASCADE,  # when my insights next change by date
     # people: friendships end, blocks both ways go
     ("friendships", "user_low"): Policy.CASCADE,
     ("friendships", "user_high"): Policy.CASCADE,

@@ -16,6 +16,7 @@ from datastore.pod.repository.categories import CategoryRepository
 from datastore.pod.repository.entries import EntryRepository
 from datastore.pod.repository.preferences import PreferencesRepository
 from datastore.pod.repository.tags import TagRepository
+from datastore.pod.rows import TagRecord
 from datastore.pod.service.secrets import SecretLoader
 from datastore.pod.tables import Attachment, Category, Entry, PodPreferences, Tag
 
@@ -37,10 +38,10 @@ class PreferencesByUserIdLoader(ByKeyLoader[Sessions, uuid.UUID, PodPreferences]
         return {row.user_id: row for row in rows}
 
 
-class TagsByEntryIdLoader(GroupedLoader[Tag]):
-    """Each entry's tags, by slug."""
+class TagsByEntryIdLoader(GroupedLoader[TagRecord]):
+    """Each entry's tags, by slug (plain records: the entries page reads them)."""
 
-    async def select(self, session: AsyncSession, ids: Ids) -> Groups[Tag]:
+    async def select(self, session: AsyncSession, ids: Ids) -> Groups[TagRecord]:
         return await EntryRepository(session).tags_by_entry_ids(ids)
 
 

@@ -25,7 +25,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from datastore.kit.postgres import Base
@@ -104,6 +104,10 @@ class Tag(Base):
     )
     user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id"))
     name: Mapped[str] = mapped_column(String(64))
+    # For fuzzy search by name (datastore/kit/trigrams.py); never loaded with the row.
+    trigrams: Mapped[list[str]] = mapped_column(
+        ARRAY(Text), Computed("pp_trigrams(name)", persisted=True), deferred=True
+    )
     slug: Mapped[str] = mapped_column(String(80))
     color: Mapped[str | None] = mapped_column(String(7))
     # Maintained by the `entry_tags_usage` trigger only.

@@ -18,6 +18,7 @@ PHONE = re.compile(r"^\+?[0-9 ().-]{3,32}$")
 ICON = re.compile(r"^[a-z0-9-]{1,64}$")
 MAX_TITLE, MAX_BODY = 500, 100_000
 MAX_TAGS_PER_ENTRY = 50
+MAX_TAG_NAME = 64
 
 
 def title(value: str, field: str = "title") -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncGenerator
-from typing import Annotated, Any
+from typing import Annotated
 
 import orjson
 import strawberry
@@ -22,6 +25,14 @@ from resolvers.core.permissions import IsAuthenticated
 # How often a quiet subscription re-reads membership, in case a removal event was lost.
 MEMBERSHIP_RECHECK_SECONDS = 30.0
 NO_LONGER_MEMBER = "You are no longer a member of this conversation."
+# Events decoded lately, by their bytes: every socket on a conversation gets the same
+# object, so the server executes each document over an event once (server/shared_events).
+EVENTS_KEPT = 256
+_recent_events: OrderedDict[bytes, ConversationEvent] = OrderedDict()
+# A periodic recheck's answer, shared by one member's sockets for this long.
+RECHECK_SHARED_SECONDS = 5.0
+RECHECKS_KEPT = 10_000
+_rechecks: dict[tuple[str, uuid.UUID], tuple[float, asyncio.Future[None]]] = {}
 
 
 @strawberry.type
@@ -56,7 +67,7 @@ class ChatSubscriptions:
             async with looking_at(chat.viewing, conversation, me):
                 async for event in _member_events(subscription, chat, conversation, me):
                     info.context.loaders = info.context.fresh_loaders()
-                    yield ConversationEvent(event=event)
+                    yield event
 
     @strawberry.subscription(
         description="Changes to my inbox (new messages, reads, joins, leaves), live.",
@@ -73,18 +84,17 @@ class ChatSubscriptions:
 
 async def _member_events(
     subscription: Subscription, chat: ChatService, conversation: str, me: uuid.UUID
-) -> AsyncGenerator[dict[str, Any], None]:
+) -> AsyncGenerator[ConversationEvent, None]:
     """A conversation's events for one member, ending with FORBIDDEN once they are removed or
     the pair blocks: at the MEMBER_REMOVED or BLOCKED event, or at the next periodic recheck
     if that event was lost."""
     while True:
         message = await subscription.next(timeout=MEMBERSHIP_RECHECK_SECONDS)
         if message is None:
-            if not await chat.access.is_member(conversation, me):
-                raise Forbidden(NO_LONGER_MEMBER)
-            await chat.access.refuse_blocked(conversation, me, field=None)
+            await _still_allowed(chat, conversation, me)
             continue
-        event = orjson.loads(message[1])
+        shared = _shared_event(message[1])
+        event = shared.event
         if event["type"] == "MEMBER_REMOVED":
             if event["userId"] == str(me):
                 raise Forbidden(NO_LONGER_MEMBER)
@@ -95,4 +105,45 @@ async def _member_events(
             continue
         if event["type"] == "TYPING" and event["userId"] == str(me):
             continue
-        yield event
+        yield shared
+
+
+async def _still_allowed(chat: ChatService, conversation: str, me: uuid.UUID) -> None:
+    """FORBIDDEN once I was removed or the pair blocks. Read once per member and
+    conversation every few seconds in this process, however many of my sockets ask:
+    10,000 quiet sockets must not each query PostgreSQL every recheck."""
+    key, now = (conversation, me), time.monotonic()
+    found = _rechecks.get(key)
+    # Never older than half a recheck period, so a lost removal still ends it in time.
+    if found is None or now - found[0] > min(
+        RECHECK_SHARED_SECONDS, MEMBERSHIP_RECHECK_SECONDS / 2
+    ):
+        task = asyncio.ensure_future(_check_allowed(chat, conversation, me))
+        task.add_done_callback(_retrieved)
+        found = _rechecks[key] = (now, task)
+        if len(_rechecks) > RECHECKS_KEPT:
+            for stale in [k for k, (at, _) in _rechecks.items() if now - at > 60]:
+                del _rechecks[stale]
+    await asyncio.shield(found[1])
+
+
+async def _check_allowed(chat: ChatService, conversation: str, me: uuid.UUID) -> None:
+    if not await chat.access.is_member(conversation, me):
+        raise Forbidden(NO_LONGER_MEMBER)
+    await chat.access.refuse_blocked(conversation, me, field=None)
+
+
+def _retrieved(task: asyncio.Future[None]) -> None:
+    # Each asking socket sees the outcome; none may be left "never retrieved".
+    if not task.cancelled():
+        task.exception()
+
+
+def _shared_event(raw: bytes) -> ConversationEvent:
+    """The one ConversationEvent of these bytes (the broker hands every subscriber the same)."""
+    found = _recent_events.get(raw)
+    if found is None:
+        found = _recent_events[raw] = ConversationEvent(event=orjson.loads(raw))
+        if len(_recent_events) > EVENTS_KEPT:
+            _recent_events.popitem(last=False)
+    return found

@@ -10,6 +10,7 @@ from strawberry import relay
 
 from datastore.journal.repository import EntryFilter, ReminderFilter
 from datastore.journal.repository.entries import entry_key
+from datastore.journal.repository.topics import TopicKey, topic_key
 from datastore.kit.errors import BadUserInput
 from datastore.vault.repository.entries import vault_entry_key
 from resolvers.core.context import Info
@@ -45,6 +46,7 @@ from resolvers.journal.types import (
 )
 
 _UUID = r"[0-9a-f-]{36}"
+_TOPIC_KEY = rf"(True|False)\|.{{1,60}}\|{_UUID}"
 EntryId = Annotated[relay.GlobalID, strawberry.argument(description="A JournalEntry's id.")]
 
 
@@ -118,6 +120,22 @@ class JournalQueries:
         )
 
     @strawberry.field(
+        description="My tags whose name loosely matches `query` (typos and prefixes allowed: "
+        '"gratitdue" finds Gratitude), best match first.',
+        permission_classes=[IsAuthenticated],
+    )
+    async def search_journal_tags(
+        self,
+        info: Info,
+        query: Annotated[str, strawberry.argument(description="A name or part, 1-50 chars.")],
+        first: First = None,
+        after: After = None,
+    ) -> Connection[JournalTag]:
+        user_id = info.context.require_principal().user_id
+        rows = await info.context.services.journal.search_tags(user_id, query)
+        return list_page(rows, kind="tagsearch", node=JournalTag.from_row, first=first, after=after)
+
+    @strawberry.field(
         description="My reminders, soonest first.", permission_classes=[IsAuthenticated]
     )
     async def reminders(
@@ -147,7 +165,8 @@ class JournalQueries:
         )
 
     @strawberry.field(
-        description="System topics and mine, by name, with how many of my entries have each.",
+        description="System topics and mine, the ones I pinned first, then by name, with how "
+        "many of my entries have each.",
         permission_classes=[IsAuthenticated],
     )
     async def topics(
@@ -155,7 +174,7 @@ class JournalQueries:
     ) -> Connection[TopicUsage]:
         user_id = info.context.require_principal().user_id
         limit = page_limit(info, first)
-        start = decode_after("topic", after, pattern=rf".{{1,60}}\|{_UUID}", parse=name_and_id)
+        start = decode_after("topic", after, pattern=_TOPIC_KEY, parse=_topic_key)
         rows = await info.context.services.journal.list_topics(
             user_id, limit=limit + 1, after=start
         )
@@ -164,7 +183,7 @@ class JournalQueries:
             limit,
             after,
             node=lambda r: TopicUsage(topic=Topic.from_row(r.topic), entry_count=r.entry_count),
-            cursor=lambda r: encode_cursor("topic", f"{r.topic.name.lower()}|{r.topic.id}"),
+            cursor=lambda r: encode_cursor("topic", "|".join(map(str, topic_key(r.topic)))),
         )
 
     @strawberry.field(
@@ -236,6 +255,12 @@ async def _hidden_entries(
         node=JournalEntry.from_vault_row,
         cursor=lambda row: encode_cursor("vaultentry", "|".join(map(str, vault_entry_key(row)))),
     )
+
+
+def _topic_key(value: str) -> TopicKey:
+    """The keyset of a `topics` cursor: `True|name|id` for an unpinned topic."""
+    unpinned, _, rest = value.partition("|")
+    return (unpinned == "True", *name_and_id(rest))
 
 
 def _entry_filter(given: JournalEntryFilter | None) -> EntryFilter:

@@ -60,7 +60,7 @@ class SentimentLabel(Enum):
 @strawberry.type(description="Sentiment of an entry by one analyser model.")
 class Sentiment:
     model: str = strawberry.field(
-        description="The analyser, e.g. vader-sentences-emotion-1 (vader-3.3.2 before)."
+        description="The analyser, e.g. vader-sentences-emotion-2 (-1, vader-3.3.2 before)."
     )
     label: SentimentLabel = strawberry.field(description="Positive, negative or neutral.")
     confidence: float = strawberry.field(
@@ -231,7 +231,9 @@ class JournalEntry(relay.Node):
         row = _by_model(rows, model)
         return Emotions.from_row(row) if row else None
 
-    @strawberry.field(description="Topics assigned to this entry, most relevant first.")
+    @strawberry.field(
+        description="Topics assigned to this entry, the ones I pinned first, then most relevant."
+    )
     async def topics(
         self, info: Info, first: First = None, after: After = None
     ) -> Connection[EntryTopic]:

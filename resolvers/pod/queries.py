@@ -19,6 +19,7 @@ from resolvers.core.pagination import (
     decode_after,
     decode_cursor,
     encode_cursor,
+    list_page,
     name_and_id,
     page_limit,
 )
@@ -175,6 +176,22 @@ class PodQueries:
             has_next=has_next,
             has_previous=after is not None,
         )
+
+    @strawberry.field(
+        description="My tags whose name loosely matches `query` (typos and prefixes allowed: "
+        '"excercise" finds Exercise), best match first.',
+        permission_classes=[IsAuthenticated],
+    )
+    async def search_tags(
+        self,
+        info: Info,
+        query: Annotated[str, strawberry.argument(description="A name or part, 1-64 chars.")],
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Tag]:
+        principal = info.context.require_principal()
+        rows = await info.context.services.pod.reads.search_tags(principal.user_id, query)
+        return list_page(rows, kind="podtagsearch", node=Tag.from_row, first=first, after=after)
 
     @strawberry.field(
         description="My pod's activity, newest first; optionally for one entry.",

@@ -10,8 +10,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
+from datastore.pod.rows import EntryData as EntryRow
 from datastore.pod.service.access import Access, Permission
-from datastore.pod.tables import Entry as EntryRow
 from resolvers.core.context import Info
 
 

@@ -14,21 +14,12 @@ from tests.support.chat import (
     RECEIPTS,
     TYPING,
     direct,
+    next_event,
     send,
 )
 from tests.support.client import GraphQLClient
 from tests.support.people import person_id
 from tests.support.ws import WebSocketClient, subscribed
-
-
-async def next_event(ws: WebSocketClient, kind: str) -> dict:
-    """The next conversation event of `kind` (receipts may come between)."""
-    while True:
-        frame = await ws.receive()
-        assert frame["type"] == "next", frame
-        event = frame["payload"]["data"]["conversationEvents"]
-        if event["kind"] == kind:
-            return event
 
 
 async def test_a_whole_conversation_live(client: GraphQLClient, server) -> None:

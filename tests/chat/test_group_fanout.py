@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-from tests.support.chat import EVENTS, send
+from tests.support.chat import EVENTS, group_of, send
 from tests.support.client import GraphQLClient
-from tests.support.people import befriend, person_id
 from tests.support.ws import WebSocketClient
-
-CREATE = """
-mutation($input: CreateGroupInput!) { createGroup(input: $input) { conversation { id } } }
-"""
 
 
 async def test_every_subscribed_member_hears_a_group_message(client: GraphQLClient, server) -> None:
     owner = await client.sign_up()
     members = [await client.sign_up() for _ in range(4)]
-    for member in members:
-        await befriend(client, member, owner)
-    conversation = (
-        await client.data(
-            CREATE,
-            {"input": {"name": "Fan", "memberIds": [person_id(m) for m in members]}},
-            token=owner.token,
-        )
-    )["createGroup"]["conversation"]["id"]
+    conversation = await group_of(client, owner, members, "Fan")
     sockets = [WebSocketClient(server.ws_url) for _ in members]
     for ws, member in zip(sockets, members, strict=True):
         await ws.__aenter__()

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from datastore.insights.finder import find_insights
 from datastore.insights.found import Journal
+from datastore.insights.runs import next_change
 from datastore.journal.repository.history import HistoryEntry
 
 START = date(2025, 3, 3)
@@ -91,9 +92,57 @@ def test_streaks_and_the_gap_i_came_back_from() -> None:
     streaks = {i.data["current"]: i for i in found["WRITING_STREAK"]}
     assert streaks[True].data["days"] == 3 and streaks[False].data["days"] == 8
     (gap,) = found["WRITING_GAP"]
-    assert gap.data == {"days": 51, "lastBefore": "2025-10-08", "firstAfter": "2025-11-29"}
+    assert gap.data == {
+        "days": 51,
+        "lastBefore": "2025-10-08",
+        "firstAfter": "2025-11-29",
+        "ongoing": False,
+    }
+
+
+def test_a_break_i_am_in_reads_the_same_every_day_until_i_write() -> None:
+    # given: an earlier break I came back from, then nothing for 20 days
+    last = date(2025, 11, 11)
+    entries = [_entry(date(2025, 9, 1), None), _entry(date(2025, 10, 1), None)]
+    entries.append(_entry(last, None))
+    # when: on two days of the break
+    found = [_types(Journal(entries, {}, "UTC", last + timedelta(days=n), 4)) for n in (20, 30)]
+    # then: one gap, the one going on, citing my last entry, alike on both days
+    (gap,) = found[0]["WRITING_GAP"]
+    assert gap.data == {
+        "days": None,
+        "lastBefore": "2025-11-11",
+        "firstAfter": None,
+        "ongoing": True,
+    }
+    assert gap.evidence == (entries[-1].id,) and gap.title.startswith("Your journal has been")
+    assert found[1]["WRITING_GAP"] == [gap]
+    # not yet after 14 days without an entry (the break before shows), and it says when
+    early = Journal(entries, {}, "UTC", last + timedelta(days=14), 4)
+    (before,) = _types(early)["WRITING_GAP"]
+    assert before.data["ongoing"] is False and before.data["firstAfter"] == "2025-11-11"
+    assert next_change(early) == last + timedelta(days=15)
 
 
 def test_the_same_journal_gives_the_same_insights() -> None:
     entries = [_entry(START + timedelta(days=n), 2 + (n % 7 == 0) * 6) for n in range(60)]
     assert find_insights(_journal(entries)) == find_insights(_journal(entries))
+
+
+def test_the_day_my_insights_change_without_a_new_entry() -> None:
+    today = date(2025, 12, 1)
+    streak = [_entry(today - timedelta(days=n), None) for n in (1, 2, 3)]
+    ahead = [_entry(today + timedelta(days=9), None)]
+    # a current streak is over the day after tomorrow of its last day
+    assert next_change(Journal(streak, {}, "UTC", today, 4)) == today + timedelta(days=1)
+    # an entry dated ahead counts from its day, if that comes first
+    assert next_change(Journal(ahead, {}, "UTC", today, 4)) == today + timedelta(days=9)
+    assert next_change(Journal(streak + ahead, {}, "UTC", today, 4)) == today + timedelta(days=1)
+    # a run too short to be an insight, or one already over: next, a break of 14 days
+    short = [_entry(today - timedelta(days=n), None) for n in (0, 1)]
+    assert next_change(Journal(short, {}, "UTC", today, 4)) == today + timedelta(days=15)
+    over = [_entry(today - timedelta(days=n), None) for n in (2, 3, 4)]
+    assert next_change(Journal(over, {}, "UTC", today, 4)) == today + timedelta(days=13)
+    # a break already long enough, nothing ahead: nothing changes by date alone
+    resting = [_entry(today - timedelta(days=30), None)]
+    assert next_change(Journal(resting, {}, "UTC", today, 4)) is None

@@ -74,3 +74,30 @@ async def test_writing_streaks_count_today_in_my_zone(client: GraphQLClient) -> 
     # then
     assert entry["entryDate"] == local_today.isoformat()
     assert streaks == {"current": 2, "currentStart": yesterday, "daysWritten": 2}
+
+
+async def test_an_entry_dated_tomorrow_in_my_zone_counts_only_from_tomorrow(
+    client: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: my clock held still, in a zone whose date is not UTC's; today and tomorrow
+    # (in my zone) have an entry each
+    account = await client.sign_up()
+    zone, _ = _zone_on_another_day()
+    clock = [zones.utc_now()]
+    monkeypatch.setattr(zones, "utc_now", lambda: clock[0])
+    await _set_zone(client, account.token, zone)
+    today = zones.local_today(zone)
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    await create_entry(client, account.token, content="Today.", entryDate=today.isoformat())
+    await create_entry(client, account.token, content="Plan.", entryDate=tomorrow)
+    # then: my current streak is today alone
+    streaks = (await client.data(STREAKS, token=account.token))["writingStreaks"]
+    assert streaks == {"current": 1, "currentStart": today.isoformat(), "daysWritten": 1}
+    # when: tomorrow comes, the planned entry counts
+    clock[0] += timedelta(days=1)
+    streaks = (await client.data(STREAKS, token=account.token))["writingStreaks"]
+    assert streaks == {"current": 2, "currentStart": today.isoformat(), "daysWritten": 2}
+    # and two days on with nothing written, the streak is over
+    clock[0] += timedelta(days=2)
+    streaks = (await client.data(STREAKS, token=account.token))["writingStreaks"]
+    assert (streaks["current"], streaks["daysWritten"]) == (0, 2)

@@ -42,7 +42,7 @@ async def test_sentiment_emotions_and_topics_are_stored(
     good = await _analysed(client, account.token, happy["id"])
     bad = await _analysed(client, account.token, scared["id"])
     # then
-    assert good["sentiment"]["model"] == "vader-sentences-emotion-1"
+    assert good["sentiment"]["model"] == "vader-sentences-emotion-2"
     assert good["sentiment"]["label"] == "POSITIVE" and good["sentiment"]["compound"] > 0.5
     assert bad["sentiment"]["label"] == "NEGATIVE" and bad["sentiment"]["compound"] < 0
     assert good["emotions"]["dominant"] == "joy"

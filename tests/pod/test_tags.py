@@ -99,3 +99,24 @@ async def test_merge_moves_taggings_and_deletes_sources(client: GraphQLClient) -
         token=account.token,
     )
     assert entry["entry"]["tags"]["edges"] == [{"node": {"slug": "keep"}}]
+
+
+SEARCH_TAGS = "query($q: String!) { searchTags(query: $q) { edges { node { id name } } } }"
+
+
+async def test_a_misspelt_tag_name_finds_my_pod_tag_and_only_mine(client: GraphQLClient) -> None:
+    # given
+    me, other = await client.sign_up(), await client.sign_up()
+    exercise = await create_tag(client, me, "Exercise")
+    await create_tag(client, me, "Expenses")
+    await create_tag(client, other, "Exercise plans")
+    # when
+    mine = await client.data(SEARCH_TAGS, {"q": "excercise"}, token=me.token)
+    theirs = await client.data(SEARCH_TAGS, {"q": "excercise"}, token=other.token)
+    # then
+    assert [e["node"] for e in mine["searchTags"]["edges"]] == [
+        {"id": exercise["id"], "name": "Exercise"}
+    ]
+    assert [e["node"]["name"] for e in theirs["searchTags"]["edges"]] == ["Exercise plans"]
+    blank = await client.execute(SEARCH_TAGS, {"q": ""}, token=me.token)
+    assert error_codes(blank) == ["BAD_USER_INPUT"]

@@ -700,8 +700,10 @@ async def test_b_counts_include_nothing_of_a(world: World, client: GraphQLClient
     )
     today = date.today().isoformat()
     data = await client.data(
-        """query($since: Date!, $today: Date!, $mine: ID!) {
+        """query($since: Date!, $today: Date!, $mine: ID!, $jt: String!, $t: String!) {
           categoryTree { name entryCount totalEntryCount }
+          searchJournalTags(query: $jt) { edges { node { id } } }
+          searchTags(query: $t) { edges { node { id } } }
           tags(first: 100) { edges { node { slug usageCount } } }
           unreadNotificationCount
           notifications { edges { node { id } } }
@@ -725,10 +727,16 @@ async def test_b_counts_include_nothing_of_a(world: World, client: GraphQLClient
             "since": (date.today() - timedelta(days=365)).isoformat(),
             "today": today,
             "mine": world.ids["b_jentry"],
+            "jt": f"jt {MARK}",
+            "t": f"tag {MARK}",
         },
         token=b.token,
     )
     world.assert_no_leak({k: v for k, v in data.items() if k not in ("tags", "topics")})
+    # A's tags are not found by their exact names; B's own same-named pod tag is
+    assert data["searchJournalTags"]["edges"] == []
+    found = [e["node"]["id"] for e in data["searchTags"]["edges"]]
+    assert len(found) == 1 and world.ids["tag"] not in found
     assert data["categoryTree"] == [
         {"name": "Inbox", "entryCount": 1, "totalEntryCount": 1},
         {"name": "mine", "entryCount": 0, "totalEntryCount": 0},

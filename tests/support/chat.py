@@ -6,7 +6,8 @@ import secrets
 from typing import Any
 
 from tests.support.client import Account, GraphQLClient
-from tests.support.people import person_id
+from tests.support.people import befriend, person_id
+from tests.support.ws import WebSocketClient
 
 START = "mutation($id: ID!) { startDirectConversation(userId: $id) { id kind } }"
 SEND = """
@@ -60,6 +61,33 @@ RECEIPTS = """
 query($id: ID!) { node(id: $id) { ... on Message {
   deliveryState receipts { edges { node { state person { username } } } } } } }
 """
+
+
+CREATE_GROUP = """
+mutation($input: CreateGroupInput!) { createGroup(input: $input) { conversation { id } } }
+"""
+
+
+async def group_of(client: GraphQLClient, owner: Account, members: list[Account], name: str) -> str:
+    """A GROUP conversation of `owner` and `members` (each befriends the owner first)."""
+    for member in members:
+        await befriend(client, member, owner)
+    data = await client.data(
+        CREATE_GROUP,
+        {"input": {"name": name, "memberIds": [person_id(m) for m in members]}},
+        token=owner.token,
+    )
+    return data["createGroup"]["conversation"]["id"]
+
+
+async def next_event(ws: WebSocketClient, kind: str) -> dict[str, Any]:
+    """The next conversation event of `kind` (receipts may come between)."""
+    while True:
+        frame = await ws.receive()
+        assert frame["type"] == "next", frame
+        event = frame["payload"]["data"]["conversationEvents"]
+        if event["kind"] == kind:
+            return event
 
 
 async def direct(client: GraphQLClient, a: Account, b: Account) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 import zlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -18,6 +19,7 @@ from datastore.kit.dynamodb import Dynamo
 SHARDS = 8
 APPLIED_TTL_DAYS = 30
 _CONFLICT_RETRIES = 8
+TRANSACTION_ITEMS = 100  # DynamoDB's limit of one TransactWriteItems
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,19 @@ def _pending_key(conversation_id: str, message_id: str) -> dict[str, Any]:
 
 def _reasons(error: ClientError) -> list[str]:
     return [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
+
+
+@dataclass
+class MemberFanout:
+    """Messages to apply to one member at once: `build(message_ids, newest)` gives the
+    transaction items (inbox, statistics) that count them, written with one applied marker
+    per message. Once applied, `message_ids` holds those this call applied."""
+
+    user_id: str
+    message_ids: list[str]
+    build: Callable[[list[str], bool], list[dict[str, Any]]]
+    newest: bool = True
+    applied: list[str] = field(default_factory=list)
 
 
 class FanoutRepository:
@@ -99,6 +114,11 @@ class FanoutRepository:
             raise
         return True
 
+    async def clear_many(self, keys: list[tuple[str, str]]) -> None:
+        """Clear the pending markers of many (conversation id, message id) at once."""
+        requests = [{"DeleteRequest": {"Key": _pending_key(c, m)}} for c, m in dict.fromkeys(keys)]
+        await self.dynamo.batch_write(self.table, requests)
+
     async def clear(self, conversation_id: str, message_id: str) -> None:
         """The fan-out finished: nothing is pending for this message any more."""
         await self.dynamo.client.delete_item(
@@ -107,21 +127,8 @@ class FanoutRepository:
 
     # -- applied once per member -----------------------------------------------------------
 
-    async def apply_once(
-        self,
-        user_id: str,
-        conversation_id: str,
-        message_id: str,
-        build: Any,
-    ) -> bool:
-        """Write `build(newest)` with this member's applied marker in one transaction.
-
-        `build(newest: bool)` gives the transaction items (inbox, statistics). With
-        `newest=True` the inbox item may fail its condition (a newer message is already
-        the row's last one): then `build(False)` counts the message without moving the row.
-        False when the marker existed: this member already had this message applied.
-        """
-        marker = {
+    def _marker(self, user_id: str, conversation_id: str, message_id: str) -> dict[str, Any]:
+        return {
             "Put": {
                 "TableName": self.table,
                 "Item": {
@@ -131,24 +138,74 @@ class FanoutRepository:
                 "ConditionExpression": "attribute_not_exists(sk)",
             }
         }
-        newest = True
+
+    async def apply_members(self, conversation_id: str, members: list[MemberFanout]) -> None:
+        """Apply each member's messages with their markers, in one transaction (of at most
+        100 items) for as many members as fit. A message whose marker exists was applied
+        before and is left out (`member.applied` lists the rest): exactly once per member."""
+        for member in members:
+            member.applied = []
+        for chunk in _chunks(members, lambda m: len(m.message_ids) + 3):
+            await self._apply_chunk(conversation_id, chunk)
+
+    async def _apply_chunk(self, conversation_id: str, chunk: list[MemberFanout]) -> None:
+        pending = {m.user_id: list(m.message_ids) for m in chunk}
         for attempt in range(_CONFLICT_RETRIES):
+            spans: list[tuple[MemberFanout, list[str], int, int]] = []
+            items: list[dict[str, Any]] = []
+            for member in chunk:
+                ids = pending[member.user_id]
+                if not ids:
+                    continue
+                markers = [self._marker(member.user_id, conversation_id, i) for i in ids]
+                spans.append((member, ids, len(items), len(markers)))
+                items += [*markers, *member.build(ids, member.newest)]
+            if not items:
+                return
             try:
-                await self.dynamo.client.transact_write_items(
-                    TransactItems=[marker, *build(newest)]
-                )
+                await self.dynamo.client.transact_write_items(TransactItems=items)
             except ClientError as error:
                 reasons = _reasons(error)
-                if not reasons:
+                if not reasons or set(reasons) - {"None", "ConditionalCheckFailed", *_RETRY}:
                     raise
-                if reasons[0] == "ConditionalCheckFailed":
-                    return False
-                if newest and "ConditionalCheckFailed" in reasons[1:]:
-                    newest = False
-                    continue
-                if "TransactionConflict" in reasons and attempt + 1 < _CONFLICT_RETRIES:
+                for member, ids, start, count in spans:
+                    mine = reasons[start : start + count]
+                    done = {i for i, r in zip(ids, mine, strict=True) if r == _APPLIED}
+                    if done:  # applied before: leave those out
+                        pending[member.user_id] = [i for i in ids if i not in done]
+                    elif "ConditionalCheckFailed" in reasons[start + count : _end(spans, member)]:
+                        member.newest = False  # a newer message is the row's last one already
+                if set(reasons) & _RETRY:
                     await asyncio.sleep(0.01 * 2**attempt)
-                    continue
-                raise
-            return True
-        raise RuntimeError("fan-out transaction kept conflicting")  # pragma: no cover
+                continue
+            for member, ids, _start, _count in spans:
+                member.applied = ids
+            return
+        raise RuntimeError("fan-out transaction kept conflicting")
+
+
+_RETRY = {"TransactionConflict"}
+_APPLIED = "ConditionalCheckFailed"  # on a marker: this member had this message already
+
+
+def _end(spans: list[Any], member: MemberFanout) -> int | None:
+    """Where the items of `member` end in the transaction (None: at its end)."""
+    for index, span in enumerate(spans):
+        if span[0] is member:
+            return spans[index + 1][2] if index + 1 < len(spans) else None
+    return None
+
+
+def _chunks(members: list[MemberFanout], size: Callable[[MemberFanout], int]):
+    """Members in groups whose items fit one transaction (a member is never split)."""
+    chunk: list[MemberFanout] = []
+    used = 0
+    for member in members:
+        need = size(member)
+        if chunk and used + need > TRANSACTION_ITEMS:
+            yield chunk
+            chunk, used = [], 0
+        chunk.append(member)
+        used += need
+    if chunk:
+        yield chunk

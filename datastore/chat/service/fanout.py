@@ -17,7 +17,13 @@ import structlog
 
 from datastore.chat.items import ConversationItem, MessageItem
 from datastore.chat.live import publish_conversation, publish_inbox
-from datastore.chat.repository.fanout import SHARDS, FanoutRepository, PendingFanout
+from datastore.chat.repository.fanout import (
+    SHARDS,
+    FanoutRepository,
+    MemberFanout,
+    PendingFanout,
+)
+from datastore.chat.service.fanout_queue import ConversationQueues, FanoutJob
 from datastore.people.repository import ActivityRepository, PeopleRepository
 
 if TYPE_CHECKING:
@@ -26,6 +32,9 @@ if TYPE_CHECKING:
 log = structlog.get_logger("personalpod.chat.fanout")
 
 PREVIEW_CHARS = 120
+# Messages of one conversation applied in one go, at most: with a marker each, one
+# member's items (markers, inbox, statistics) stay well inside a 100-item transaction.
+MESSAGES_TOGETHER = 32
 
 
 def preview_of(message: MessageItem) -> dict[str, Any]:
@@ -65,6 +74,7 @@ class Fanout:
         self.clients = chat.clients
         self.pending = FanoutRepository(chat.clients.dynamo)
         self._limit = asyncio.Semaphore(chat.settings.fanout_concurrency)
+        self._queues = ConversationQueues(self._deliver_together, most=MESSAGES_TOGETHER)
 
     async def message_added(
         self,
@@ -103,89 +113,120 @@ class Fanout:
     ) -> None:
         """Apply the fan-out of a stored message (idempotent), then clear its pending marker.
 
-        `members`: the conversation's members when the caller already read them.
+        `members`: the conversation's members when the caller already read them. Messages
+        of one conversation arriving while its fan-out runs are applied together after it.
         """
-        if members is None:
-            members = await self.chat.access.member_ids(conversation)
+        await self._queues.submit(FanoutJob(conversation, message, members))
+
+    async def _deliver_together(self, jobs: list[FanoutJob]) -> None:
+        conversation = jobs[0].conversation
+        everyone = None
+        if any(job.members is None for job in jobs):
+            everyone = await self.chat.access.member_ids(conversation)
         viewers = await self.chat.viewing.viewers(conversation.id)
-        preview = preview_of(message)
-        # The message's own day, so a late (recovered) fan-out counts into the right day.
-        day = message.created_at[:10]
-        sender = message.sender_id
-        away = [m for m in members if str(m) != sender and str(m) not in viewers]
+        by_member: dict[uuid.UUID, list[MessageItem]] = {}
+        for job in jobs:
+            for member in job.members if job.members is not None else everyone or []:
+                by_member.setdefault(member, []).append(job.message)
+        fanouts = [self._member_fanout(conversation, m, ms) for m, ms in by_member.items()]
         await self.gather(
-            self._member_update(conversation, message, m, preview, day, str(m) == sender)
-            for m in members
+            self.pending.apply_members(conversation.id, chunk) for chunk in _transactions(fanouts)
         )
-        if away and message.kind != "SYSTEM":
-            await self._notify(conversation, message, away)
-        if message.kind != "SYSTEM":
+        await self.gather(
+            publish_inbox(self.clients.broker, f.user_id, conversation.id, "MESSAGE")
+            for f in fanouts
+            if f.applied
+        )
+        messages = [job.message for job in jobs if job.message.kind != "SYSTEM"]
+        away = {
+            job.message.id: [
+                m
+                for m in (job.members if job.members is not None else everyone or [])
+                if str(m) != job.message.sender_id and str(m) not in viewers
+            ]
+            for job in jobs
+        }
+        await self._notify(conversation, messages, away)
+        if messages:
             async with self.clients.db() as db, db.begin():
-                await ActivityRepository(db).record(
-                    uuid.UUID(sender),
-                    "MESSAGE_SENT",
-                    {"conversationId": conversation.id, "messageId": message.id},
-                    source=f"message:{message.id}",
-                )
-        await self.pending.clear(conversation.id, message.id)
+                activities = ActivityRepository(db)
+                for message in messages:
+                    await activities.record(
+                        uuid.UUID(message.sender_id),
+                        "MESSAGE_SENT",
+                        {"conversationId": conversation.id, "messageId": message.id},
+                        source=f"message:{message.id}",
+                    )
+        await self.pending.clear_many([(conversation.id, job.message.id) for job in jobs])
 
-    async def _member_update(
-        self,
-        conversation: ConversationItem,
-        message: MessageItem,
-        member: uuid.UUID,
-        preview: dict[str, Any],
-        day: str,
-        is_sender: bool,
-    ) -> None:
+    def _member_fanout(
+        self, conversation: ConversationItem, member: uuid.UUID, messages: list[MessageItem]
+    ) -> MemberFanout:
+        """One member's share of the messages: one inbox update (the newest preview, unread
+        counted) and one statistics update per day, written with a marker per message."""
         user_id = str(member)
-        system = message.kind == "SYSTEM"
-        unread = 0 if is_sender or system else 1
+        by_id = {m.id: m for m in messages}
 
-        def build(newest: bool) -> list[dict[str, Any]]:
+        def build(message_ids: list[str], newest: bool) -> list[dict[str, Any]]:
+            chosen = [by_id[i] for i in message_ids]
+            counted = [m for m in chosen if m.kind != "SYSTEM"]
+            unread = sum(1 for m in counted if m.sender_id != user_id)
+            last = max(chosen, key=lambda m: m.id)
             items = [
                 self.chat.inbox.message_update(
                     user_id,
                     conversation.id,
                     kind=conversation.kind,
-                    preview=preview,
+                    preview=preview_of(last),
                     unread=unread,
                     newest=newest,
                 )
             ]
-            if not system:
+            # The message's own day, so a late (recovered) fan-out counts into the right day.
+            for day in sorted({m.created_at[:10] for m in counted}):
+                that_day = [m for m in counted if m.created_at[:10] == day]
+                sent = sum(1 for m in that_day if m.sender_id == user_id)
                 items.append(
                     self.chat.statistics.count_update(
                         user_id,
                         day,
-                        sent=int(is_sender),
-                        received=int(not is_sender),
+                        sent=sent,
+                        received=len(that_day) - sent,
                         conversation_id=conversation.id,
                     )
                 )
             return [i for i in items if i is not None]
 
-        if await self.pending.apply_once(user_id, conversation.id, message.id, build):
-            await publish_inbox(self.clients.broker, member, conversation.id, "MESSAGE")
+        return MemberFanout(user_id, list(by_id), build)
 
     async def _notify(
-        self, conversation: ConversationItem, message: MessageItem, recipients: list[uuid.UUID]
+        self,
+        conversation: ConversationItem,
+        messages: list[MessageItem],
+        away: dict[str, list[uuid.UUID]],
     ) -> None:
+        """A MESSAGE notification to each member away from the conversation (deduplicated)."""
+        wanted = [m for m in messages if away.get(m.id)]
+        if not wanted:
+            return
+        names = {}
         async with self.clients.db() as db:
-            sender = await PeopleRepository(db).get(uuid.UUID(message.sender_id))
-        name = (sender.display_name or sender.username) if sender else "Someone"
+            people = PeopleRepository(db)
+            for sender_id in {m.sender_id for m in wanted}:
+                sender = await people.get(uuid.UUID(sender_id))
+                names[sender_id] = (sender.display_name or sender.username) if sender else None
         notifications = self.chat.notifications
-        body = (message.body or message.kind.lower())[:PREVIEW_CHARS]
         await self.gather(
             notifications.notify(
                 r,
                 "MESSAGE",
-                title=f"New message from {name}",
-                body=body,
-                data={"conversationId": conversation.id, "messageId": message.id},
-                dedupe_key=f"message:{message.id}:{r}",
+                title=f"New message from {names[m.sender_id] or 'Someone'}",
+                body=(m.body or m.kind.lower())[:PREVIEW_CHARS],
+                data={"conversationId": conversation.id, "messageId": m.id},
+                dedupe_key=f"message:{m.id}:{r}",
             )
-            for r in recipients
+            for m in wanted
+            for r in away[m.id]
         )
 
     # -- recovery: fan-outs left pending by a request that died ---------------------------
@@ -258,3 +299,11 @@ class Fanout:
                 await coroutine
 
         await asyncio.gather(*(bounded(c) for c in coroutines))
+
+
+def _transactions(fanouts: list[MemberFanout]) -> list[list[MemberFanout]]:
+    """Members in groups of one transaction (100 items) each, written concurrently: a
+    large group costs a few parallel transactions, not one per member."""
+    per_member = max(1, max((len(f.message_ids) + 3 for f in fanouts), default=1))
+    size = max(1, 100 // per_member)
+    return [fanouts[i : i + size] for i in range(0, len(fanouts), size)]

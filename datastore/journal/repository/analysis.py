@@ -13,12 +13,11 @@ import uuid
 from collections.abc import Sequence
 
 from pgvector.sqlalchemy import Vector
-from sqlalchemy import bindparam, delete, func, select, text, update
+from sqlalchemy import ColumnElement, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from datastore.journal.tables import (
-    EMBEDDING_DIMENSIONS,
     Embedding,
     EmbeddingChunk,
     JournalEmotions,
@@ -27,9 +26,10 @@ from datastore.journal.tables import (
     Topic,
 )
 from datastore.kit.ai.sentiment import Sentiment
+from datastore.kit.postgres import rowcount
 
 MAX_TOPICS_PER_ENTRY = 3
-_vector = bindparam("vector", type_=Vector(EMBEDDING_DIMENSIONS))
+_vector = bindparam("vector", type_=Vector())
 
 # Each entry's best topics: up to MAX_TOPICS_PER_ENTRY of those close enough, a discovered
 # topic (a centroid of my entries) only from the join relevance, and always the nearest
@@ -49,6 +49,7 @@ _ASSIGN_ENTRIES = text(
                ) AS kind_rank
         FROM embeddings e
         JOIN topics t ON (t.user_id IS NULL OR t.user_id = e.user_id) AND t.embedding IS NOT NULL
+          AND vector_dims(t.embedding) = vector_dims(e.embedding)
         WHERE e.source = 'JOURNAL' AND e.user_id = :user_id AND e.entry_id = ANY(:entry_ids)
     ) ranked
     WHERE rank <= :max_topics
@@ -73,18 +74,22 @@ _ASSIGN_TOPIC = text(
     SELECT e.entry_id, :topic_id, e.user_id, 1 - (e.embedding <=> :vector)
     FROM embeddings e
     WHERE e.source = 'JOURNAL' AND (CAST(:user_id AS uuid) IS NULL OR e.user_id = :user_id)
+      AND vector_dims(e.embedding) = vector_dims(CAST(:vector AS vector))
       AND 1 - (e.embedding <=> :vector) >= :min_relevance
     ON CONFLICT (entry_id, topic_id) DO UPDATE SET relevance = excluded.relevance
     """
 ).bindparams(_vector)
 
 
-# Max-sim: an entry scores as its best passage (chunk 0 is its whole text).
+# Max-sim: an entry scores as its best passage (chunk 0 is its whole text). Vectors of
+# another model (a deployment switching EMBEDDING_MODEL, before the worker re-embeds them)
+# are skipped, never compared: the dimension check is what keeps the query from failing.
 _NEAREST = text(
     """
     SELECT c.source, c.entry_id, max(1 - (c.embedding <=> :vector)) AS score
     FROM embedding_chunks c
     WHERE c.user_id = :user_id AND c.source = ANY(:sources)
+      AND vector_dims(c.embedding) = vector_dims(CAST(:vector AS vector))
     GROUP BY c.source, c.entry_id
     ORDER BY score DESC, c.entry_id
     LIMIT :limit
@@ -96,6 +101,7 @@ _SIMILAR_JOURNAL_ENTRIES = text(
     SELECT e.entry_id, 1 - (e.embedding <=> s.embedding) AS score
     FROM embeddings s JOIN embeddings e
       ON e.user_id = s.user_id AND e.source = 'JOURNAL' AND e.entry_id <> s.entry_id
+     AND e.model = s.model
     WHERE s.source = 'JOURNAL' AND s.entry_id = :entry_id AND s.user_id = :user_id
     ORDER BY e.embedding <=> s.embedding, e.entry_id
     LIMIT :limit OFFSET :offset
@@ -107,10 +113,14 @@ class AnalysisRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def embedding_hashes(self, source: str, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    async def embedding_hashes(
+        self, source: str, ids: Sequence[uuid.UUID], *, model: str
+    ) -> dict[uuid.UUID, str]:
+        """The text hash of each of `ids` that has a vector of `model` (a vector of another
+        model, written by a process on the old EMBEDDING_MODEL, counts as none)."""
         rows = await self.session.execute(
             select(Embedding.entry_id, Embedding.content_hash).where(
-                Embedding.source == source, Embedding.entry_id.in_(ids)
+                Embedding.source == source, Embedding.entry_id.in_(ids), Embedding.model == model
             )
         )
         return {entry_id: digest for entry_id, digest in rows}
@@ -164,6 +174,17 @@ class AnalysisRepository:
                 for n, vector in enumerate(vectors)
             ],
         )
+
+    async def drop_other_models(self, model: str, dimensions: int) -> int:
+        """Delete the vectors another embedding model wrote (their passages cascade) and
+        the topic vectors that cannot be compared with `model`'s; how many vectors went."""
+        statement = delete(Embedding).where(Embedding.model != model)
+        dropped = rowcount(await self.session.execute(statement))
+        stale: list[ColumnElement[bool]] = [Topic.embedding.is_not(None)]
+        if not dropped:  # else every topic vector is of the model that is going
+            stale.append(func.vector_dims(Topic.embedding) != dimensions)
+        await self.session.execute(update(Topic).where(*stale).values(embedding=None))
+        return dropped
 
     async def touch_embeddings(self, source: str, ids: Sequence[uuid.UUID]) -> None:
         """Mark vectors as checked against their text now (it had not changed)."""
@@ -311,11 +332,12 @@ class AnalysisRepository:
     async def topics_by_entry_ids(
         self, ids: Sequence[uuid.UUID]
     ) -> dict[uuid.UUID, list[tuple[Topic, float]]]:
+        """Each entry's topics: pinned ones (mine) first, then the most relevant."""
         rows = await self.session.execute(
             select(JournalEntryTopic.entry_id, Topic, JournalEntryTopic.relevance)
             .join(Topic, Topic.id == JournalEntryTopic.topic_id)
             .where(JournalEntryTopic.entry_id.in_(ids))
-            .order_by(JournalEntryTopic.relevance.desc())
+            .order_by(Topic.pinned.desc(), JournalEntryTopic.relevance.desc())
         )
         found: dict[uuid.UUID, list[tuple[Topic, float]]] = {}
         for entry_id, topic, relevance in rows:

@@ -52,6 +52,18 @@ _ENQUEUE_STALE_POD_NOTES = text(
 )
 
 
+# Vectors another embedding model wrote are embedded again (before they are dropped).
+_ENQUEUE_OTHER_MODELS = text(
+    """
+    INSERT INTO ai_jobs (kind, target_id, user_id)
+    SELECT CASE source WHEN 'POD' THEN 'embed_pod' ELSE 'embed_journal' END, entry_id, user_id
+    FROM embeddings WHERE model <> :model
+    ON CONFLICT (kind, target_id) DO UPDATE
+    SET token = gen_random_uuid(), run_after = now(), attempts = 0
+    """
+)
+
+
 @dataclass(frozen=True)
 class ClaimedJob:
     id: int
@@ -87,6 +99,10 @@ class AIJobRepository:
     async def enqueue_stale_pod_notes(self) -> int:
         """Enqueue every pod note with no vector or edited since its vector; how many."""
         return rowcount(await self.session.execute(_ENQUEUE_STALE_POD_NOTES))
+
+    async def enqueue_other_models(self, model: str) -> int:
+        """Enqueue every entry and note whose vector another model than `model` wrote."""
+        return rowcount(await self.session.execute(_ENQUEUE_OTHER_MODELS, {"model": model}))
 
     async def depth_by_kind(self) -> dict[str, int]:
         """Jobs still to run (leased ones included, given-up ones not), by kind; every

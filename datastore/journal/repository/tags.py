@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from datastore.journal.tables import JournalTag
+from datastore.kit.trigrams import closest_names
 
 
 class JournalTagRepository:
@@ -77,4 +78,10 @@ class JournalTagRepository:
         if after is not None:
             statement = statement.where(key > tuple_(*after))
         statement = statement.order_by(func.lower(JournalTag.name), JournalTag.id).limit(limit)
+        return list((await self.session.execute(statement)).scalars())
+
+    async def named_like(self, user_id: uuid.UUID, query: str) -> list[JournalTag]:
+        """My tags sharing a trigram with `query`, the most similar first: the candidates of
+        a fuzzy search by name."""
+        statement = closest_names(JournalTag, user_id, query)
         return list((await self.session.execute(statement)).scalars())

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, or_, select, text, tuple_, update
+from sqlalchemy import delete, func, not_, or_, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,6 +39,14 @@ _CENTROID = text(
     WHERE t.id = :target
     """
 )
+
+
+# Where a page of topics ends: (not pinned, lower-case name, id), pinned ones first.
+TopicKey = tuple[bool, str, uuid.UUID]
+
+
+def topic_key(topic: Topic) -> TopicKey:
+    return (not topic.pinned, topic.name.lower(), topic.id)
 
 
 @dataclass(frozen=True)
@@ -132,10 +140,10 @@ class TopicRepository:
         return list(rows.scalars())
 
     async def page_with_counts(
-        self, user_id: uuid.UUID, *, limit: int, after: tuple[str, uuid.UUID] | None
+        self, user_id: uuid.UUID, *, limit: int, after: TopicKey | None
     ) -> list[TopicCount]:
-        """System topics and the user's own, by name, each with how many of the user's
-        entries it is assigned to."""
+        """System topics and the user's own, the pinned ones first, then by name, each with
+        how many of the user's entries it is assigned to."""
         counts = (
             select(JournalEntryTopic.topic_id, func.count().label("n"))
             .where(JournalEntryTopic.user_id == user_id)
@@ -147,9 +155,10 @@ class TopicRepository:
             .outerjoin(counts, counts.c.topic_id == Topic.id)
             .where(or_(Topic.user_id.is_(None), Topic.user_id == user_id))
         )
+        key = (not_(Topic.pinned), func.lower(Topic.name), Topic.id)
         if after is not None:
-            statement = statement.where(tuple_(func.lower(Topic.name), Topic.id) > tuple_(*after))
-        statement = statement.order_by(func.lower(Topic.name), Topic.id).limit(limit)
+            statement = statement.where(tuple_(*key) > tuple_(*after))
+        statement = statement.order_by(*key).limit(limit)
         rows = await self.session.execute(statement)
         return [TopicCount(topic, count) for topic, count in rows]
 

@@ -54,6 +54,7 @@ class AIWorker:
 
     async def run(self) -> None:
         """Load the model in the background, then process jobs forever."""
+        await self.adopt_embedding_model()
         await self.embedder.warm_up()
         while True:
             try:
@@ -66,6 +67,20 @@ class AIWorker:
             except Exception:
                 log.exception("ai_worker_failed")
             await asyncio.sleep(self.settings.ai_poll_seconds)
+
+    async def adopt_embedding_model(self) -> int:
+        """After EMBEDDING_MODEL changed: enqueue re-embedding of what the other model
+        embedded and drop its vectors (vectors of two models cannot be compared; search
+        finds the entries again as they are re-embedded, topics get vectors again first).
+        How many vectors were dropped."""
+        async with self.db() as session, session.begin():
+            await AIJobRepository(session).enqueue_other_models(self.embedder.name)
+            dropped = await AnalysisRepository(session).drop_other_models(
+                self.embedder.name, self.embedder.dimensions
+            )
+        if dropped:
+            log.info("embedding_model_adopted", model=self.embedder.name, reembedding=dropped)
+        return dropped
 
     async def run_once(self) -> int:
         """Process one batch of jobs; how many were claimed."""
@@ -90,17 +105,18 @@ class AIWorker:
         async with self.db() as session:
             rows = await JournalEntryRepository(session).list_by_ids([j.target_id for j in jobs])
             known = await AnalysisRepository(session).embedding_hashes(
-                "JOURNAL", [r.id for r in rows]
+                "JOURNAL", [r.id for r in rows], model=self.embedder.name
             )
         texts = {row.id: embed_text(row.title, row.content) for row in rows}
         changed = [r for r in rows if known.get(r.id) != content_hash(texts[r.id])]
         if not changed:
             return
         chunked = await self._encode_passages([(r.title, r.content) for r in changed])
+        scored = await self.emotions.score_texts(
+            [texts[r.id] for r in changed], [c[0] for c in chunked], self.embedder.name
+        )
         results = []
-        for row, chunks in zip(changed, chunked, strict=True):
-            vector = chunks[0]
-            emotions = await self.emotions.score(vector)
+        for row, chunks, emotions in zip(changed, chunked, scored, strict=True):
             sentiment = await asyncio.to_thread(analyze_sentiment, row.title, row.content, emotions)
             results.append((row, chunks, sentiment, emotions))
         async with self.db() as session, session.begin():
@@ -153,7 +169,9 @@ class AIWorker:
             return
         async with self.db() as session:
             notes = await EmbeddableNoteRepository(session).list_by_ids([j.target_id for j in jobs])
-            known = await AnalysisRepository(session).embedding_hashes("POD", [n.id for n in notes])
+            known = await AnalysisRepository(session).embedding_hashes(
+                "POD", [n.id for n in notes], model=self.embedder.name
+            )
         eligible = {n.id for n in notes}
         texts = {n.id: embed_text(n.title, n.body) for n in notes}
         changed = [n for n in notes if known.get(n.id) != content_hash(texts[n.id])]

@@ -20,11 +20,11 @@ from datastore.journal.repository import EntryFilter, JournalEntryRepository, Jo
 from datastore.journal.repository.analysis import AnalysisRepository
 from datastore.journal.repository.entries import EntryKey
 from datastore.journal.repository.jobs import EMBED_JOURNAL, AIJobRepository
-from datastore.journal.repository.topics import TopicCount, TopicRepository
+from datastore.journal.repository.topics import TopicCount, TopicKey, TopicRepository
 from datastore.journal.tables import JournalEntry, JournalTag, Topic
 from datastore.kit import zones
 from datastore.kit.errors import BadUserInput, NotFound
-from datastore.kit.fuzzy import name_score
+from datastore.kit.fuzzy import named_like, search_text
 
 log = structlog.get_logger("personalpod.journal")
 
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 TEXT_FIELDS = {"title", "content"}
 MAX_MERGED_TOPICS = 20
 MAX_VISIBLE_TOPICS = 5000
-TOPIC_MATCH = 0.6  # fuzzy name score from which a topic matches a search
 
 
 class JournalService:
@@ -62,10 +61,18 @@ class JournalService:
         async with self.db() as session:
             return await JournalTagRepository(session).page(user_id, limit=limit, after=after)
 
+    async def search_tags(self, user_id: uuid.UUID, query: str) -> list[JournalTag]:
+        """My tags whose name matches `query` loosely (typos, a prefix), best first."""
+        query = search_text(query, limit=check.MAX_TAG_NAME)
+        async with self.db() as session:
+            rows = await JournalTagRepository(session).named_like(user_id, query)
+        return named_like(query, rows, name=lambda tag: tag.name)
+
     async def list_topics(
-        self, user_id: uuid.UUID, *, limit: int, after: tuple[str, uuid.UUID] | None
+        self, user_id: uuid.UUID, *, limit: int, after: TopicKey | None
     ) -> list[TopicCount]:
-        """System topics and mine by name, each with how many of my entries have it."""
+        """System topics and mine, my pinned ones first, then by name, each with how many
+        of my entries have it."""
         async with self.db() as session:
             return await TopicRepository(session).page_with_counts(
                 user_id, limit=limit, after=after
@@ -288,17 +295,18 @@ class JournalService:
     async def search_topics(self, user_id: uuid.UUID, query: str) -> list[TopicCount]:
         """System topics and mine whose name (or distinctive words) match `query` loosely,
         best first; pinned ones first among equals."""
-        query = query.strip()
-        if not query or len(query) > check.MAX_TOPIC_NAME:
-            raise BadUserInput(f"1 to {check.MAX_TOPIC_NAME} characters.", field="query")
+        query = search_text(query, limit=check.MAX_TOPIC_NAME)
         async with self.db() as session:
             rows = await TopicRepository(session).page_with_counts(
                 user_id, limit=MAX_VISIBLE_TOPICS, after=None
             )
-        scored = [(name_score(query, r.topic.name, r.topic.keywords), r) for r in rows]
-        matches = [(score, r) for score, r in scored if score >= TOPIC_MATCH]
-        matches.sort(key=lambda m: (-m[0], not m[1].topic.pinned, m[1].topic.name.lower()))
-        return [r for _, r in matches]
+        return named_like(
+            query,
+            rows,
+            name=lambda r: r.topic.name,
+            extra=lambda r: r.topic.keywords,
+            first=lambda r: r.topic.pinned,
+        )
 
 
 def _checked_entry(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:

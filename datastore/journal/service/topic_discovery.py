@@ -21,6 +21,7 @@ import structlog
 from datastore.journal.repository.analysis import AnalysisRepository
 from datastore.journal.repository.topics import OwnTopic, TopicDiscoveryRepository
 from datastore.kit.ai.clusters import Cluster, cluster, topic_name
+from datastore.kit.ai.embedder import topic_cluster_distance
 
 if TYPE_CHECKING:
     from datastore.kit.clients import Clients
@@ -36,6 +37,7 @@ class TopicDiscovery:
     def __init__(self, clients: Clients) -> None:
         self.db = clients.db
         self.settings = clients.settings.journal
+        self.all_settings = clients.settings  # the distance depends on EMBEDDING_MODEL
 
     async def run_due(self, user_ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
         """Re-cluster the users whose entries changed enough since their last run."""
@@ -59,7 +61,7 @@ class TopicDiscovery:
             cluster,
             [e.vector for e in entries],
             [e.text for e in entries],
-            distance_threshold=self.settings.topic_cluster_distance,
+            distance_threshold=topic_cluster_distance(self.all_settings),
             min_size=self.settings.topic_min_entries,
         )
         ids = [e.entry_id for e in entries]

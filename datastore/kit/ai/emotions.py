@@ -1,7 +1,7 @@
 """Emotions from a classifier trained on sentence embeddings (multinomial logistic regression).
 
 The weights are small (7 x 384) and ship in the package, one file per model name, trained by
-`bench/train_emotions.py` from the labelled set in tests/ai/labelled/emotions.jsonl. Results
+`personalpod train-emotions` (training.py) from tests/ai/labelled/emotions.jsonl. Results
 are stored under EMOTION_MODEL, so analyses of an earlier model stay readable by its name.
 """
 
@@ -10,10 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+if TYPE_CHECKING:
+    from datastore.kit.ai.embedder import Embedder
+
 EMOTION_MODEL = "minilm-emotion-logreg-1"
+FEATURES = "all-MiniLM-L6-v2"  # the sentence embeddings EMOTION_MODEL was trained on
 EMOTIONS = ("joy", "sadness", "anger", "fear", "surprise", "love", "neutral")
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 # How strongly each emotion says "good day" or "bad day" (the sentiment blends it in).
@@ -57,10 +62,24 @@ def valence(emotions: dict[str, float]) -> float:
 
 
 class EmotionScorer:
-    """The AI worker's emotion model: an entry's embedding in, emotion shares out."""
+    """The AI worker's emotion model: an entry's embedding in, emotion shares out.
 
-    def __init__(self, model: str = EMOTION_MODEL) -> None:
+    The classifier reads the features it was trained on (FEATURES, all-MiniLM-L6-v2). When
+    the search embeds with another model (EMBEDDING_MODEL), `features` embeds the texts
+    again with the classifier's own, so stored emotions keep one meaning whatever the
+    search uses.
+    """
+
+    def __init__(self, model: str = EMOTION_MODEL, features: Embedder | None = None) -> None:
         self.model = model
+        self.features = features
 
-    async def score(self, embedding: Sequence[float]) -> dict[str, float]:
-        return emotion_probabilities(embedding, model=self.model)
+    async def score_texts(
+        self, texts: Sequence[str], vectors: Sequence[Sequence[float]], embedded_by: str
+    ) -> list[dict[str, float]]:
+        """Emotions of `texts`, given their `vectors` from the model named `embedded_by`."""
+        if embedded_by != FEATURES:
+            if self.features is None or self.features.name != FEATURES:
+                raise RuntimeError(f"{self.model} needs {FEATURES} vectors")
+            vectors = await self.features.encode(texts)
+        return [emotion_probabilities(v, model=self.model) for v in vectors]

@@ -19,9 +19,11 @@ from typing import Any
 from datastore.kit.ai.emotions import MODELS_DIR, valence
 from datastore.kit.ai.text import sentences
 
-SENTIMENT_MODEL = "vader-sentences-emotion-1"
+# -2: blend weights, label model and mood line fitted on the dev split of the mood-rated
+# entries only (datastore/kit/ai/training.py); -1 was fitted on all of them.
+SENTIMENT_MODEL = "vader-sentences-emotion-2"
 LABELS = ("NEGATIVE", "NEUTRAL", "POSITIVE")
-# Fixed before calibration; Spearman with mood moves by < 0.03 over a 4x range of each.
+# The weights of a calibration file that names none (vader-sentences-emotion-1).
 LEXICON_WEIGHT = 0.5
 EMOTION_WEIGHT = 1.0
 
@@ -42,7 +44,7 @@ def _analyzer() -> Any:
 
 @cache
 def calibration(model: str = SENTIMENT_MODEL) -> dict[str, Any]:
-    """The fitted label model and mood line of `model` (written by bench/train_emotions.py)."""
+    """The fitted blend, label model and mood line of `model` (training.sentiment_run)."""
     return dict(json.loads((MODELS_DIR / f"{model}.json").read_text()))
 
 
@@ -58,8 +60,15 @@ def lexicon_score(title: str | None, body: str | None) -> float:
     return sum(s * w for s, w in zip(scores, weights, strict=True)) / sum(weights)
 
 
-def blended_score(lexicon: float, emotions: dict[str, float]) -> float:
-    return math.tanh(LEXICON_WEIGHT * lexicon + EMOTION_WEIGHT * valence(emotions))
+def blended_score(
+    lexicon: float, emotions: dict[str, float], model: str = SENTIMENT_MODEL
+) -> float:
+    fitted = calibration(model)
+    weights = (
+        fitted.get("lexicon_weight", LEXICON_WEIGHT),
+        fitted.get("emotion_weight", EMOTION_WEIGHT),
+    )
+    return math.tanh(weights[0] * lexicon + weights[1] * valence(emotions))
 
 
 def label_probabilities(compound: float, model: str = SENTIMENT_MODEL) -> dict[str, float]:

@@ -10,11 +10,13 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Select,
+    bindparam,
     cast,
     exists,
     func,
@@ -27,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from datastore.pod.repository.entries import visible_now
+from datastore.pod.rows import ENTRY_COLUMNS, EntryRecord
 from datastore.pod.tables import Category, Entry, EntryTag, PodPreferences
 
 
@@ -65,54 +68,127 @@ class SearchHit:
     snippet: str
 
 
+_E = Entry.__table__.c
+# Filter values travel as bound parameters, so each filter shape has one statement,
+# built and compiled once per process (SQLAlchemy memoises a statement's cache key).
+_USER = bindparam("user_id", type_=_E.user_id.type)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Which filters are set: the statement's structure, not its values."""
+
+    statuses: bool
+    kinds: bool
+    category: str  # "", "exact" or "subtree"
+    tags: bool
+    bounds: tuple[bool, bool, bool, bool]
+
+    @classmethod
+    def of(cls, filters: EntryFilter) -> _Shape:
+        category = ""
+        if filters.category_id is not None:
+            category = "subtree" if filters.include_subcategories else "exact"
+        bounds = (
+            filters.created_after is not None,
+            filters.created_before is not None,
+            filters.updated_after is not None,
+            filters.updated_before is not None,
+        )
+        return cls(
+            bool(filters.statuses), bool(filters.kinds), category, bool(filters.tag_ids), bounds
+        )
+
+
+_BOUNDS = (
+    ("created_after", _E.created_at, False),
+    ("created_before", _E.created_at, True),
+    ("updated_after", _E.updated_at, False),
+    ("updated_before", _E.updated_at, True),
+)
+
+
 def _sort_column(field: str) -> ColumnElement[Any]:
     if field == "TITLE":
-        return func.lower(Entry.title)
-    column = Entry.updated_at if field == "UPDATED" else Entry.created_at
-    return column.expression
+        return func.lower(_E.title)
+    return _E.updated_at if field == "UPDATED" else _E.created_at
 
 
-def _subtree(user_id: uuid.UUID, category_id: uuid.UUID) -> Select[Any]:
+def _subtree() -> Select[Any]:
     tree = (
         select(Category.id)
-        .where(Category.id == category_id, Category.user_id == user_id)
+        .where(Category.id == bindparam("category_id"), Category.user_id == _USER)
         .cte("subtree", recursive=True)
     )
     child = aliased(Category)
     tree = tree.union_all(
-        select(child.id).where(child.parent_id == tree.c.id, child.user_id == user_id)
+        select(child.id).where(child.parent_id == tree.c.id, child.user_id == _USER)
     )
     return select(tree.c.id)
 
 
-def filter_clauses(user_id: uuid.UUID, filters: EntryFilter) -> list[ColumnElement[bool]]:
-    """WHERE clauses of `filters`, always scoped to the user and to unexpired entries."""
-    clauses = [Entry.user_id == user_id, visible_now()]
-    if filters.statuses:
-        clauses.append(Entry.status.in_(filters.statuses))
+def _filter_clauses(shape: _Shape) -> list[ColumnElement[bool]]:
+    """WHERE clauses of a filter shape, always scoped to the user and to unexpired entries."""
+    clauses = [_E.user_id == _USER, visible_now()]
+    if shape.statuses:
+        clauses.append(_E.status.in_(bindparam("statuses", expanding=True)))
     else:
-        clauses.append(Entry.status != "DELETED")
-    if filters.kinds:
-        clauses.append(Entry.kind.in_(filters.kinds))
-    if filters.category_id is not None:
-        if filters.include_subcategories:
-            clauses.append(Entry.category_id.in_(_subtree(user_id, filters.category_id)))
-        else:
-            clauses.append(Entry.category_id == filters.category_id)
-    if filters.tag_ids:
-        clauses.append(
-            exists().where(EntryTag.entry_id == Entry.id, EntryTag.tag_id.in_(filters.tag_ids))
-        )
-    bounds = (
-        (Entry.created_at, filters.created_after, filters.created_before),
-        (Entry.updated_at, filters.updated_after, filters.updated_before),
-    )
-    for column, after, before in bounds:
-        if after is not None:
-            clauses.append(column >= after)
-        if before is not None:
-            clauses.append(column < before)
+        clauses.append(_E.status != "DELETED")
+    if shape.kinds:
+        clauses.append(_E.kind.in_(bindparam("kinds", expanding=True)))
+    if shape.category == "subtree":
+        clauses.append(_E.category_id.in_(_subtree()))
+    elif shape.category == "exact":
+        clauses.append(_E.category_id == bindparam("category_id"))
+    if shape.tags:
+        tagged = EntryTag.tag_id.in_(bindparam("tag_ids", expanding=True))
+        clauses.append(exists().where(EntryTag.entry_id == _E.id, tagged))
+    for (name, column, upper), present in zip(_BOUNDS, shape.bounds, strict=True):
+        if present:
+            bound = bindparam(name, type_=column.type)
+            clauses.append(column < bound if upper else column >= bound)
     return clauses
+
+
+def filter_clauses(filters: EntryFilter) -> list[ColumnElement[bool]]:
+    """WHERE clauses of `filters`; their values are `filter_params`."""
+    return _filter_clauses(_Shape.of(filters))
+
+
+def filter_params(user_id: uuid.UUID, filters: EntryFilter) -> dict[str, Any]:
+    """The bound values of `filter_clauses(filters)`."""
+    params: dict[str, Any] = {"user_id": user_id}
+    if filters.statuses:
+        params["statuses"] = list(filters.statuses)
+    if filters.kinds:
+        params["kinds"] = list(filters.kinds)
+    if filters.category_id is not None:
+        params["category_id"] = filters.category_id
+    if filters.tag_ids:
+        params["tag_ids"] = list(filters.tag_ids)
+    for name, _column, _upper in _BOUNDS:
+        if getattr(filters, name) is not None:
+            params[name] = getattr(filters, name)
+    return params
+
+
+@lru_cache(maxsize=512)
+def _page_statement(shape: _Shape, sort: EntrySort, after: bool) -> Select[Any]:
+    """The Core statement of one page shape: entry columns in record order, then the
+    sort value; at most a few hundred shapes exist."""
+    column = _sort_column(sort.field)
+    statement = select(*ENTRY_COLUMNS, column.label("sort_value")).where(*_filter_clauses(shape))
+    if after:
+        key = tuple_(column, _E.id)
+        bound = tuple_(
+            bindparam("after_value", type_=column.type), bindparam("after_id", type_=_E.id.type)
+        )
+        statement = statement.where(key < bound if sort.descending else key > bound)
+    if sort.descending:
+        statement = statement.order_by(column.desc(), _E.id.desc())
+    else:
+        statement = statement.order_by(column.asc(), _E.id.asc())
+    return statement.limit(bindparam("limit"))
 
 
 async def list_page(
@@ -123,20 +199,19 @@ async def list_page(
     *,
     after: PageKey | None,
     limit: int,
-) -> tuple[list[tuple[Entry, Any]], bool]:
+) -> tuple[list[tuple[EntryRecord, Any]], bool]:
     """Up to `limit` entries with their sort values, and whether more follow."""
-    column = _sort_column(sort.field)
-    statement = select(Entry, column.label("sort_value")).where(*filter_clauses(user_id, filters))
+    statement = _page_statement(_Shape.of(filters), sort, after is not None)
+    params = filter_params(user_id, filters)
+    params["limit"] = limit + 1
     if after is not None:
-        key = tuple_(column, Entry.id)
-        bound = tuple_(literal(after.value, column.type), literal(after.id, Entry.id.type))
-        statement = statement.where(key < bound if sort.descending else key > bound)
-    if sort.descending:
-        statement = statement.order_by(column.desc(), Entry.id.desc())
-    else:
-        statement = statement.order_by(column.asc(), Entry.id.asc())
-    rows = (await session.execute(statement.limit(limit + 1))).all()
-    return [(row[0], row[1]) for row in rows[:limit]], len(rows) > limit
+        params["after_value"], params["after_id"] = after.value, after.id
+    # Core on the session's connection: no ORM compile, no identity map.
+    connection = await session.connection()
+    rows = (await connection.execute(statement, params)).all()
+    width = len(ENTRY_COLUMNS)
+    page = [(EntryRecord(*row[:width]), row[width]) for row in rows[:limit]]
+    return page, len(rows) > limit
 
 
 # The last word of what is being typed, to match as a prefix: a plain word at the very
@@ -188,7 +263,7 @@ async def search_page(
     matches = (
         select(Entry, rank)
         .join(q, literal(True))
-        .where(Entry.search.op("@@")(q.c.q), *filter_clauses(user_id, filters))
+        .where(Entry.search.op("@@")(q.c.q), *filter_clauses(filters))
     )
     if after is not None:
         matches = matches.where(
@@ -210,6 +285,6 @@ async def search_page(
         .join(q, literal(True))
         .order_by(page.c.rank.desc(), page.c.id.desc())
     )
-    rows = (await session.execute(statement)).all()
+    rows = (await session.execute(statement, filter_params(user_id, filters))).all()
     hits = [SearchHit(entry=r[0], rank=float(r[1]), snippet=r[2]) for r in rows[:limit]]
     return hits, len(rows) > limit

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from datastore.kit.trigrams import closest_names
 from datastore.pod.tables import Tag
 
 # Moves the sources' taggings onto the target (the trigger counts each moved row); an
@@ -91,3 +92,9 @@ class TagRepository:
             (await self.session.execute(statement.order_by(Tag.slug).limit(limit + 1))).scalars()
         )
         return rows[:limit], len(rows) > limit
+
+    async def named_like(self, user_id: uuid.UUID, query: str) -> list[Tag]:
+        """My tags sharing a trigram with `query`, the most similar first: the candidates of
+        a fuzzy search by name."""
+        statement = closest_names(Tag, user_id, query)
+        return list((await self.session.execute(statement)).scalars())

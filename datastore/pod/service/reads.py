@@ -13,18 +13,20 @@ from typing import Any
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from datastore.kit.fuzzy import named_like, search_text
 from datastore.pod.cache import PodCache
 from datastore.pod.repository import pages
 from datastore.pod.repository.activity import ActivityRepository
 from datastore.pod.repository.categories import CategoryRepository
 from datastore.pod.repository.tags import TagRepository
-from datastore.pod.rows import entry_from_json, entry_to_json
-from datastore.pod.tables import ActivityLog, Entry, Tag
+from datastore.pod.rows import EntryData, entry_from_json, entry_to_json
+from datastore.pod.tables import ActivityLog, Tag
+from datastore.pod.validation import MAX_TAG_NAME
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListedEntry:
-    entry: Entry
+    entry: EntryData  # a record from the page read or the cache; an ORM row from search
     sort_value: str  # the sort key as text, for the cursor
     rank: float = 0.0
     snippet: str | None = None
@@ -45,9 +47,16 @@ def _expired(listed: list[ListedEntry]) -> bool:
 
 class PodReads:
     def __init__(
-        self, db: async_sessionmaker[AsyncSession], cache: PodCache, *, enabled: bool
+        self,
+        db: async_sessionmaker[AsyncSession],
+        read_db: async_sessionmaker[AsyncSession],
+        cache: PodCache,
+        *,
+        enabled: bool,
     ) -> None:
         self.db = db
+        # One-statement reads (pages): autocommit spares BEGIN and ROLLBACK.
+        self.read_db = read_db
         self.cache = cache
         self.enabled = enabled
         # Users whose Inbox exists: the idempotent insert then runs once per process.
@@ -68,8 +77,11 @@ class PodReads:
             return await load()
         generation, cached = await self.cache.get(user_id, name)
         if cached is not None:
-            value = decode(cached)
-            if fresh(value):
+            try:
+                value = decode(cached)
+            except (ValueError, KeyError, TypeError):
+                value = None  # written by an older version: a miss, overwritten below
+            if value is not None and fresh(value):
                 return value
         value = await load()
         await self.cache.put(user_id, name, generation, encode(value))
@@ -101,7 +113,7 @@ class PodReads:
         limit: int,
     ) -> tuple[list[ListedEntry], bool]:
         async def load() -> tuple[list[ListedEntry], bool]:
-            async with self.db() as db:
+            async with self.read_db() as db:
                 rows, has_next = await pages.list_page(
                     db, user_id, filters, sort, after=after, limit=limit
                 )
@@ -121,7 +133,7 @@ class PodReads:
         limit: int,
     ) -> tuple[list[ListedEntry], bool]:
         async def load() -> tuple[list[ListedEntry], bool]:
-            async with self.db() as db:
+            async with self.read_db() as db:
                 hits, has_next = await pages.search_page(
                     db, user_id, query, filters, prefix=prefix, after=after, limit=limit
                 )
@@ -164,6 +176,13 @@ class PodReads:
             return await TagRepository(db).page(
                 user_id, slug_prefix=slug_prefix, after=after, limit=limit
             )
+
+    async def search_tags(self, user_id: uuid.UUID, query: str) -> list[Tag]:
+        """My tags whose name matches `query` loosely (typos, a prefix), best first."""
+        query = search_text(query, limit=MAX_TAG_NAME)
+        async with self.db() as db:
+            rows = await TagRepository(db).named_like(user_id, query)
+        return named_like(query, rows, name=lambda tag: tag.name)
 
     async def activity(
         self, user_id: uuid.UUID, *, entry_id: uuid.UUID | None, before_id: int | None, limit: int

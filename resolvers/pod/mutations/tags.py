@@ -20,7 +20,7 @@ TagId = Annotated[relay.GlobalID, strawberry.argument(description="The tag's glo
 
 
 def _name(value: str | None) -> str:
-    name = validation.text(value, field="name", max_length=64)
+    name = validation.text(value, field="name", max_length=validation.MAX_TAG_NAME)
     if not name:
         raise validation.BadUserInput("A name is required.", field="name")
     return name
