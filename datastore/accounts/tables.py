@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, Text, func, text
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Row, String, Text, func, text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -57,6 +57,10 @@ class User(Base):
     @property
     def active(self) -> bool:
         return self.account_state == "ACTIVE"
+
+
+# What the user loader gives: a Core row of `users` (same attribute names) or an ORM row.
+UserData = User | Row[Any]
 
 
 class EmailChange(Base):

@@ -12,7 +12,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from datastore.accounts.items import SessionItem
-from datastore.accounts.tables import User as UserRow
+from datastore.accounts.tables import UserData as UserRow
 from datastore.audit.tables import AuditLog
 from resolvers.core.context import Info
 from resolvers.core.ids import node_uuid
@@ -92,9 +92,13 @@ class User(relay.Node):
             node_ids,
             key=node_uuid,
             loader=info.context.loaders.user_by_id,
-            visible=lambda row, me: row.id == me,
+            visible=_is_me,
             build=cls.from_row,
         )
+
+
+def _is_me(row: UserRow, me: uuid.UUID) -> bool:
+    return bool(row.id == me)
 
 
 @strawberry.type(description="A signed-in device. Sessions expire; revoking one signs it out.")

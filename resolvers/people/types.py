@@ -12,7 +12,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from datastore.accounts.tables import DELETED_ACCOUNT_ID
-from datastore.accounts.tables import User as UserRow
+from datastore.accounts.tables import UserData as UserRow
 from datastore.people.repository import Relation
 from datastore.people.service import effective_status
 from datastore.people.tables import UserActivity

@@ -7,12 +7,17 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Row, Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from datastore.accounts.tables import User
 from datastore.kit.postgres import rowcount
+
+# Built once: the per-request user loader runs it on nearly every request.
+_USERS_BY_IDS = select(User.__table__).where(
+    User.__table__.c.id.in_(bindparam("ids", expanding=True))
+)
 
 # The user's next event number (`event_seq`). Bumping it takes the user's row lock, so a
 # user's events get a gap-free sequence in commit order; the outbox runs it as a CTE of
@@ -78,6 +83,12 @@ class UserRepository:
     async def list_by_ids(self, user_ids: Sequence[uuid.UUID]) -> list[User]:
         rows = await self.session.execute(select(User).where(User.id.in_(user_ids)))
         return list(rows.scalars())
+
+    async def rows_by_ids(self, user_ids: Sequence[uuid.UUID]) -> list[Row[Any]]:
+        """The users as Core rows: read by attribute like ORM rows, without the identity
+        map and instance state (the `me` profile spent most of its SQLAlchemy time there)."""
+        connection = await self.session.connection()
+        return list(await connection.execute(_USERS_BY_IDS, {"ids": list(user_ids)}))
 
     async def update_fields(self, user_id: uuid.UUID, **values: Any) -> User:
         statement = (
