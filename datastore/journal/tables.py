@@ -82,8 +82,10 @@ class JournalEntry(Base):
     search_vector: Mapped[str] = mapped_column(
         TSVECTOR,
         Computed(
-            "setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A') || "
-            "setweight(to_tsvector('english'::regconfig, content), 'B')",
+            # search_language: the user's (pod settings), set on insert by a trigger and
+            # followed on change (migration 0019); not mapped, like the pod's.
+            "setweight(to_tsvector(search_language, coalesce(title, '')), 'A') || "
+            "setweight(to_tsvector(search_language, content), 'B')",
             persisted=True,
         ),
         deferred=True,

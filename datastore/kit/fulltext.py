@@ -137,3 +137,11 @@ def bm25_statement(
 def any_word_query(config: str) -> str:
     """SQL for a tsquery matching any word of :query (for ts_headline)."""
     return f"CAST(replace(CAST(plainto_tsquery({config}, :query) AS text), '&', '|') AS tsquery)"
+
+
+# The user's text-search language (pod settings: `setSearchLanguage`), which every text index
+# of the user (pod entries, journal entries) is built with; binds :user_id.
+USER_LANGUAGE = (
+    "CAST(coalesce((SELECT s.search_language FROM pod_settings s "
+    "WHERE s.user_id = :user_id), 'english') AS regconfig)"
+)

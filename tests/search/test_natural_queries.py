@@ -145,3 +145,24 @@ async def test_a_long_entry_is_found_by_a_passage_near_its_end(
     )
     # then
     assert found[0] == "The week"
+
+
+async def test_the_journal_stems_in_my_search_language_before_and_after_i_change_it(
+    client: GraphQLClient,
+) -> None:
+    # given: an entry written while my language is English, which does not stem "chevaux"
+    account = await client.sign_up()
+    await create_entry(client, account.token, title="Camargue", content="Les chevaux sauvages.")
+    assert await search(client, account.token, "cheval") == []
+    # when: I switch to French and write another entry
+    await client.data(
+        "mutation { updatePodSettings(input: {searchLanguage: FRENCH}) { searchLanguage } }",
+        token=account.token,
+    )
+    await create_entry(client, account.token, title="Écurie", content="Un cheval blanc.")
+    # then: both entries are stemmed in French, the one written before the switch too
+    assert sorted(await search(client, account.token, "chevaux")) == ["Camargue", "Écurie"]
+    # and another user, still in English, is not affected by my setting
+    other = await client.sign_up()
+    await create_entry(client, other.token, title="Horses", content="Les chevaux sauvages.")
+    assert await search(client, other.token, "cheval") == []

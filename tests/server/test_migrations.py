@@ -22,7 +22,7 @@ COLUMN_CHANGES = {
 }
 
 # Columns only the database itself uses (set and read by triggers and generated columns).
-DATABASE_ONLY = {("entries", "search_language")}
+DATABASE_ONLY = {("entries", "search_language"), ("journal_entries", "search_language")}
 
 
 def _kind(change: tuple | list) -> str:

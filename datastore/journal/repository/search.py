@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from datastore.kit.fulltext import any_word_query, bm25_statement
+from datastore.kit.fulltext import USER_LANGUAGE, any_word_query, bm25_statement
 from datastore.kit.postgres import SEARCH_HEADLINE
 
 _FULL_TEXT = bm25_statement(
@@ -23,19 +23,21 @@ _FULL_TEXT = bm25_statement(
     vector="search_vector",
     length="j.word_count",
     owner_filter="j.user_id = :user_id",
-    config="'english'",
+    config=USER_LANGUAGE,
     columns="j.title, {snippet}",
     alias="j",
 )
 # Snippets cost more than ranking: HYBRID ranks deep without them and adds them to its page.
 _FULL_TEXT_STATEMENTS = {
     True: text(
-        _FULL_TEXT.format(snippet=f"ts_headline('english', j.content, q.q, '{SEARCH_HEADLINE}')")
+        _FULL_TEXT.format(
+            snippet=f"ts_headline({USER_LANGUAGE}, j.content, q.q, '{SEARCH_HEADLINE}')"
+        )
     ),
     False: text(_FULL_TEXT.format(snippet="''")),
 }
 
-_ANY_WORD = any_word_query("'english'")
+_ANY_WORD = any_word_query(USER_LANGUAGE)
 _DETAILS = """
     SELECT j.id, j.title, {snippet}
     FROM journal_entries j WHERE j.id = ANY(:ids) AND j.user_id = :user_id
@@ -43,7 +45,7 @@ _DETAILS = """
 _DETAILS_STATEMENTS = {
     True: text(
         _DETAILS.format(
-            snippet=f"ts_headline('english', j.content, {_ANY_WORD}, '{SEARCH_HEADLINE}')"
+            snippet=f"ts_headline({USER_LANGUAGE}, j.content, {_ANY_WORD}, '{SEARCH_HEADLINE}')"
         )
     ),
     False: text(_DETAILS.format(snippet="''")),
@@ -52,9 +54,9 @@ _DETAILS_STATEMENTS = {
 # Each query word (stemmed as the index stems it) and the user's closest indexed words:
 # itself when indexed, else those sharing enough trigrams (what pg_trgm's `%` would find).
 _QUERY_TERMS = text(
-    """
+    f"""
     WITH words AS (
-        SELECT DISTINCT unnest(tsvector_to_array(to_tsvector('english', :words))) AS word
+        SELECT DISTINCT unnest(tsvector_to_array(to_tsvector({USER_LANGUAGE}, :words))) AS word
     )
     SELECT w.word, s.term, s.similarity
     FROM words w LEFT JOIN LATERAL (
@@ -66,7 +68,7 @@ _QUERY_TERMS = text(
         ORDER BY t.term = w.word DESC, similarity DESC, t.term
         LIMIT :candidates
     ) s ON true
-    """
+    """  # noqa: S608 (a constant expression; values are bound)
 )
 _ADD_TERMS_OF_ENTRIES = text(
     """

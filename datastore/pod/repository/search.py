@@ -16,15 +16,11 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from datastore.kit.fulltext import any_word_query, bm25_statement
+from datastore.kit.fulltext import USER_LANGUAGE, any_word_query, bm25_statement
 from datastore.kit.postgres import SEARCH_HEADLINE
 from datastore.pod.repository.embeddable import EMBEDDABLE, VISIBLE
 
-# The user's text-search language (pod settings), as the pod's index was built with it.
-_LANGUAGE = (
-    "CAST(coalesce((SELECT s.search_language FROM pod_settings s "
-    "WHERE s.user_id = :user_id), 'english') AS regconfig)"
-)
+_LANGUAGE = USER_LANGUAGE  # as the pod's index was built with it
 _FULL_TEXT = bm25_statement(
     table="entries",
     vector="search",
