@@ -89,12 +89,14 @@ class AIJobRepository:
         )
         return [ClaimedJob(*row) for row in rows]
 
-    async def finish(self, job: ClaimedJob) -> None:
-        """Done, unless it was enqueued again meanwhile (a newer token)."""
-        await self.session.execute(
+    async def finish(self, job: ClaimedJob) -> bool:
+        """Done, unless it was enqueued again meanwhile (a newer token); False when the job
+        is gone or newer (the account purged meanwhile, or the newer run finishes it)."""
+        done = await self.session.execute(
             text("DELETE FROM ai_jobs WHERE id = :id AND token = :token"),
             {"id": job.id, "token": job.token},
         )
+        return rowcount(done) > 0
 
     async def enqueue_stale_pod_notes(self) -> int:
         """Enqueue every pod note with no vector or edited since its vector; how many."""

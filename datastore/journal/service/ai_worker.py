@@ -93,9 +93,10 @@ class AIWorker:
         await self.topics.run_due({j.user_id for j in jobs if j.kind == EMBED_JOURNAL})
         async with self.db() as session, session.begin():
             repository = AIJobRepository(session)
-            for job in jobs:
-                await repository.finish(job)
-        for user_id in {j.user_id for j in jobs}:
+            finished = {job.user_id for job in jobs if await repository.finish(job)}
+        # Not for a job that is gone: its account may have been purged meanwhile, and a new
+        # version key would be a trace of it left in Redis.
+        for user_id in finished:
             await self.insights.invalidate(user_id)
         return len(jobs)
 
