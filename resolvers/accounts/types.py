@@ -92,13 +92,9 @@ class User(relay.Node):
             node_ids,
             key=node_uuid,
             loader=info.context.loaders.user_by_id,
-            visible=_is_me,
+            visible=lambda row, me: row.id == me,
             build=cls.from_row,
         )
-
-
-def _is_me(row: UserRow, me: uuid.UUID) -> bool:
-    return bool(row.id == me)
 
 
 @strawberry.type(description="A signed-in device. Sessions expire; revoking one signs it out.")

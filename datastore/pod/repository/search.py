@@ -20,13 +20,12 @@ from datastore.kit.fulltext import USER_LANGUAGE, any_word_query, bm25_statement
 from datastore.kit.postgres import SEARCH_HEADLINE
 from datastore.pod.repository.embeddable import EMBEDDABLE, VISIBLE
 
-_LANGUAGE = USER_LANGUAGE  # as the pod's index was built with it
 _FULL_TEXT = bm25_statement(
     table="entries",
     vector="search",
     length="length(p.search)",
     owner_filter=f"p.user_id = :user_id AND {VISIBLE} AND p.kind = ANY(:kinds)",
-    config=_LANGUAGE,
+    config=USER_LANGUAGE,
     columns="p.kind, p.title, {snippet}",
     alias="p",
 )
@@ -34,7 +33,7 @@ _FULL_TEXT = bm25_statement(
 _FULL_TEXT_STATEMENTS = {
     True: text(
         _FULL_TEXT.format(
-            snippet=f"ts_headline({_LANGUAGE}, coalesce(p.body, ''), q.q, '{SEARCH_HEADLINE}')"
+            snippet=f"ts_headline({USER_LANGUAGE}, coalesce(p.body, ''), q.q, '{SEARCH_HEADLINE}')"
         )
     ),
     False: text(_FULL_TEXT.format(snippet="''")),
@@ -46,7 +45,7 @@ _DETAILS = """
     WHERE p.id = ANY(:ids) AND p.user_id = :user_id AND {allowed} AND p.kind = ANY(:kinds)
 """
 _HEADLINE = (
-    f"ts_headline({_LANGUAGE}, coalesce(p.body, ''), {any_word_query(_LANGUAGE)}, "
+    f"ts_headline({USER_LANGUAGE}, coalesce(p.body, ''), {any_word_query(USER_LANGUAGE)}, "
     f"'{SEARCH_HEADLINE}')"
 )
 # Semantic hits must still be embeddable; a page ranked by HYBRID only visible.
