@@ -32,7 +32,8 @@ _recent_events: OrderedDict[bytes, ConversationEvent] = OrderedDict()
 # A periodic recheck's answer, shared by one member's sockets for this long.
 RECHECK_SHARED_SECONDS = 5.0
 RECHECKS_KEPT = 10_000
-_rechecks: dict[tuple[str, uuid.UUID], tuple[float, asyncio.Future[None]]] = {}
+# Oldest first: a refreshed key moves to the end, so trimming pops from the front.
+_rechecks: OrderedDict[tuple[str, uuid.UUID], tuple[float, asyncio.Future[None]]] = OrderedDict()
 
 
 @strawberry.type
@@ -120,10 +121,10 @@ async def _still_allowed(chat: ChatService, conversation: str, me: uuid.UUID) ->
     ):
         task = asyncio.ensure_future(_check_allowed(chat, conversation, me))
         task.add_done_callback(_retrieved)
+        _rechecks.pop(key, None)
         found = _rechecks[key] = (now, task)
-        if len(_rechecks) > RECHECKS_KEPT:
-            for stale in [k for k, (at, _) in _rechecks.items() if now - at > 60]:
-                del _rechecks[stale]
+        while len(_rechecks) > RECHECKS_KEPT:
+            _rechecks.popitem(last=False)
     await asyncio.shield(found[1])
 
 
