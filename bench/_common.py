@@ -131,9 +131,12 @@ def bare_server_command(port: int, workers: int) -> list[str]:
     ]
 
 
-def serve_command(port: int, workers: int) -> list[str]:
-    """`personalpod serve` on 127.0.0.1:port with `workers` processes."""
-    return [sys.executable, "-m", "server.cli", "serve", *_listen(port, workers)]
+def serve_command(port: int, workers: int, *, background: bool = True) -> list[str]:
+    """`personalpod serve` on 127.0.0.1:port with `workers` processes; without
+    `background`, no worker child either (its embedding of the loaded data would take
+    the cores the measured requests need)."""
+    command = [sys.executable, "-m", "server.cli", "serve", *_listen(port, workers)]
+    return command if background else [*command, "--no-worker"]
 
 
 def _listen(port: int, workers: int) -> list[str]:

@@ -11,7 +11,8 @@ once, each on 127.0.0.1 with `--workers` processes: `personalpod serve` with the
 Redis page cache off (POD_CACHE_ENABLED=false: every page is read from PostgreSQL),
 `personalpod serve` with it on (defaults), PostGraphile v4 from the repo's node_modules
 (`--simple-collections only --disable-default-mutations`, no auth), and the bare Starlette
-endpoint of `_common`. Both of ours run with RUN_WORKERS_IN_PROCESS=false. Each round
+endpoint of `_common`. Both of ours run with RUN_WORKERS_IN_PROCESS=false and `--no-worker`
+(no background work: the worker child would embed the loaded entries meanwhile). Each round
 drives every target once with wrk (`--connections` for `--duration` s), so the targets of
 a round share the machine's state; every target's response is checked to carry the
 expected data before the first round and after each round. Medians over the rounds,
@@ -313,7 +314,7 @@ def _serve(stack: contextlib.ExitStack, env: dict[str, str], args: argparse.Name
     urls = {}
     for name, extra in (("warm", {}), ("cold", {"POD_CACHE_ENABLED": "false"})):
         port = free_port()
-        command = serve_command(port, args.workers)
+        command = serve_command(port, args.workers, background=False)
         full = {**env, **SERVER_ENV, **extra}
         log = ROOT / f"bench/results/entries_page_{name}_server.log"
         url, _proc = stack.enter_context(

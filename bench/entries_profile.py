@@ -106,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
 def _serve_from(tree: Path, port: int) -> list[str]:
     """`personalpod serve` (one worker) importing the code of `tree` first."""
     boot = f"import sys; sys.path.insert(0, {str(tree)!r}); from server.cli import main; main()"
-    listen = ["--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+    listen = ["--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--no-worker"]
     return [sys.executable, "-c", boot, "serve", *listen]
 
 

@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         for round_number in range(1, args.rounds + 1):
             for executor in EXECUTORS:
                 port = free_port()
-                command = serve_command(port, args.workers)
+                command = serve_command(port, args.workers, background=False)
                 with server_subprocess(
                     executor, command, port, env={**env, "EXECUTOR": executor}
                 ) as (url, proc):

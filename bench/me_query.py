@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with backing_services() as env:
             port = free_port()
-            command = serve_command(port, args.workers)
+            command = serve_command(port, args.workers, background=False)
             with server_process("personalpod", command, port, env=env) as url:
                 target = _me_target(url)
                 results += _load(target, tools, args)

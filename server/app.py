@@ -20,6 +20,7 @@ from server.container import Container
 from server.context import Context, build_context
 from server.exports import ArchiveDownloads
 from server.files import FileDownloads, UploadReceiver
+from server.garbage import collect_less_often
 from server.graphiql.page import ASSETS_PATH, GraphiQLAssets, GraphiQLPage
 from server.graphql.allowlist import PersistedQueryAllowList, active_manifest
 from server.graphql.compiled import executor_class
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await container.start(run_workers=settings.run_workers_in_process)
+        collect_less_often()
         try:
             yield
         finally:

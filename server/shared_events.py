@@ -32,6 +32,8 @@ from graphql import (
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
 
+from server.graphql.acyclic import AcyclicExecutionContext
+
 # Recent events x documents; an event is done with once every socket executed it.
 RESULTS_KEPT = 512
 DOCUMENTS_KEPT = 256
@@ -96,7 +98,7 @@ def _viewer_of(context: Any) -> tuple[str, str] | None:
     return (str(principal.user_id), str(principal.session_id))
 
 
-class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
+class SharedEventExecutor(AcyclicExecutionContext):
     """graphql-core's executor, with subscription events executed once per share key."""
 
     # key -> (the event object, its result or the task computing it)

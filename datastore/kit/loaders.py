@@ -36,12 +36,34 @@ class ListsByIds(Protocol[R_co]):
     async def list_by_ids(self, ids: Sequence[uuid.UUID], /) -> Sequence[R_co]: ...
 
 
-class KeyOrderLoader(DataLoader[K, V], Generic[S, K, V]):
+class SelfLoader(DataLoader[K, V]):
+    """A DataLoader whose batch function is its own `_load` method.
+
+    Kept on the instance, that bound method would make the loader, with its cache of
+    everything the request loaded, a reference cycle that only the garbage collector
+    frees; bound on each use, the request's objects go as soon as it ends."""
+
+    def __init__(self) -> None:
+        super().__init__(load_fn=self._load)
+
+    @property
+    def load_fn(self) -> Callable[[list[K]], Any]:
+        return self._load
+
+    @load_fn.setter
+    def load_fn(self, _load_fn: object) -> None:
+        """DataLoader.__init__ stores its load_fn; the property answers instead."""
+
+    async def _load(self, keys: Sequence[K]) -> list[V]:
+        raise NotImplementedError
+
+
+class KeyOrderLoader(SelfLoader[K, V], Generic[S, K, V]):
     """`fetch` reads a whole batch at once and returns what it found by key; the results
     come back in key order. Every key must be found, unless `missing` says what to load."""
 
     def __init__(self, source: S) -> None:
-        super().__init__(load_fn=self._load)
+        super().__init__()
         self.source = source
 
     async def fetch(self, keys: list[K]) -> Mapping[K, V]:

@@ -7,9 +7,16 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from strawberry.dataloader import DataLoader
 
-from datastore.kit.loaders import ByKeyLoader, GroupedLoader, Groups, Ids, RowByIdLoader, Sessions
+from datastore.kit.loaders import (
+    ByKeyLoader,
+    GroupedLoader,
+    Groups,
+    Ids,
+    RowByIdLoader,
+    SelfLoader,
+    Sessions,
+)
 from datastore.pod.repository.shares import ShareLinkRepository, ShareRepository
 from datastore.pod.service.access import Access, EntryAccess
 from datastore.pod.share_tables import EntryShare, ShareLink
@@ -51,15 +58,15 @@ class ShareLinksByEntryIdLoader(GroupedLoader[ShareLink]):
         return await ShareLinkRepository(session).unrevoked_by_entry_ids(ids)
 
 
-class ShareViewRecorder(DataLoader[Access, None]):
+class ShareViewRecorder(SelfLoader[Access, None]):
     """Records the sharer's reads of one request in one batch (two statements), however
     many entries a page shows. It writes, so it holds the service, not `read_db`."""
 
     def __init__(self, access: EntryAccess) -> None:
-        super().__init__(self._record)
+        super().__init__()
         self.access = access
 
-    async def _record(self, accesses: Sequence[Access]) -> list[None]:
+    async def _load(self, accesses: Sequence[Access]) -> list[None]:
         await self.access.record_views(accesses)
         return [None] * len(accesses)
 

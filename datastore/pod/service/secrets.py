@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from strawberry.dataloader import DataLoader
 
 from datastore.kit.crypto.sealing import open_sealed
+from datastore.kit.loaders import SelfLoader
 from datastore.pod.repository.activity import ActivityRepository
 from datastore.pod.service.datakeys import DataKeys
 
@@ -26,11 +26,11 @@ class SecretRequest:
     actor_id: uuid.UUID | None = None
 
 
-class SecretLoader(DataLoader[SecretRequest, dict[str, Any]]):
+class SecretLoader(SelfLoader[SecretRequest, dict[str, Any]]):
     """A page of secrets costs two statements (keys, then one activity INSERT)."""
 
     def __init__(self, db: async_sessionmaker[AsyncSession], keys: DataKeys) -> None:
-        super().__init__(self._load)
+        super().__init__()
         self.db = db
         self.keys = keys
 

@@ -29,8 +29,8 @@ from graphql.execution.executor import collect_iterator_awaitables, invalid_retu
 from graphql.execution.values import get_argument_values
 from graphql.language import FieldNode, OperationType
 from graphql.pyutils import Path, gather_with_cancel
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from server.graphql.acyclic import AcyclicExecutionContext
 from server.graphql.compiled.cache import PlanCache
 from server.graphql.compiled.crosscheck import Recording, crosschecked
 from server.graphql.compiled.plan import FieldPlan, SelectionPlan, selection_plan
@@ -38,7 +38,7 @@ from server.graphql.compiled.plan import FieldPlan, SelectionPlan, selection_pla
 PLAN_CACHE_SIZE = 512
 
 
-class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
+class CompiledExecutor(AcyclicExecutionContext):
     """Runs queries from cached plans; `executor_class()` gives each schema its own cache."""
 
     plans: PlanCache = PlanCache(PLAN_CACHE_SIZE)
@@ -60,7 +60,7 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
         self.recording = Recording(self.is_awaitable)
         result = self.execute_root(root)
         args, kwargs = self.init_arguments
-        reference = StrawberryGraphQLCoreExecutionContext(*args, **kwargs)
+        reference = AcyclicExecutionContext(*args, **kwargs)
         return crosschecked(result, self.recording, reference, self.operation)
 
     def root_plan(self) -> SelectionPlan | None:
