@@ -93,7 +93,9 @@ async def _measure(db, user_id: uuid.UUID, runs: int) -> dict[str, dict[str, flo
 
     async def first_page():
         async with db() as session:
-            return await pages.list_page(session, user_id, filters, sort, after=None, limit=20)
+            return await pages.list_page(
+                await session.connection(), user_id, filters, sort, after=None, limit=20
+            )
 
     rows, _ = await first_page()
     middle = rows[-1]
@@ -101,12 +103,19 @@ async def _measure(db, user_id: uuid.UUID, runs: int) -> dict[str, dict[str, flo
     async def next_page():
         key = pages.PageKey(value=middle[1], id=middle[0].id)
         async with db() as session:
-            await pages.list_page(session, user_id, filters, sort, after=key, limit=20)
+            await pages.list_page(
+                await session.connection(), user_id, filters, sort, after=key, limit=20
+            )
 
     async def title_page():
         async with db() as session:
             await pages.list_page(
-                session, user_id, filters, pages.EntrySort("TITLE", False), after=None, limit=20
+                await session.connection(),
+                user_id,
+                filters,
+                pages.EntrySort("TITLE", False),
+                after=None,
+                limit=20,
             )
 
     def search(query: str, prefix: bool):

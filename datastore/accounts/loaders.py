@@ -9,14 +9,15 @@ from sqlalchemy import Row
 
 from datastore.accounts.items import SessionItem
 from datastore.accounts.repository.sessions import SessionRepository
-from datastore.accounts.repository.users import UserRepository
-from datastore.kit.loaders import ByKeyLoader, Ids, RowByIdLoader
+from datastore.accounts.repository.users import user_rows_by_ids
+from datastore.kit.loaders import ByKeyLoader, Ids
+from datastore.kit.postgres import ReadConnections
 
 
-class UserByIdLoader(RowByIdLoader[Row[Any]], repository=UserRepository):
+class UserByIdLoader(ByKeyLoader[ReadConnections, uuid.UUID, Row[Any]]):
     async def fetch(self, ids: Ids) -> dict[uuid.UUID, Row[Any]]:
-        async with self.source() as session:
-            return {row.id: row for row in await UserRepository(session).rows_by_ids(ids)}
+        async with self.source() as connection:
+            return {row.id: row for row in await user_rows_by_ids(connection, ids)}
 
 
 class SessionByIdLoader(ByKeyLoader[SessionRepository, str, SessionItem]):

@@ -14,7 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from datastore.kit.blobs import BlobStore, open_blob_store
 from datastore.kit.dynamodb import Dynamo
 from datastore.kit.postgres import (
+    ReadConnections,
     create_engine,
+    create_read_connections,
     create_read_session_factory,
     create_session_factory,
 )
@@ -38,6 +40,8 @@ class Clients:
     # Sessions for writes (a transaction each) and for single-statement reads (autocommit).
     db: async_sessionmaker[AsyncSession]
     read_db: async_sessionmaker[AsyncSession]
+    # Bare autocommit connections for the hottest Core reads.
+    read_connections: ReadConnections
     dynamo: Dynamo
     redis: redis.Redis
     broker: Broker
@@ -55,6 +59,7 @@ class Clients:
             engine=engine,
             db=create_session_factory(engine),
             read_db=create_read_session_factory(engine),
+            read_connections=create_read_connections(engine),
             dynamo=Dynamo(
                 endpoint=settings.dynamodb_endpoint,
                 region=settings.dynamodb_region,

@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from typing import Any, cast
 
 import orjson
 from sqlalchemy import CursorResult, MetaData, Result, event
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -108,6 +110,17 @@ def create_read_session_factory(engine: AsyncEngine) -> async_sessionmaker[Async
     return async_sessionmaker(
         engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
     )
+
+
+# `async with read_connections() as connection:` — see create_read_connections.
+ReadConnections = Callable[[], AsyncConnection]
+
+
+def create_read_connections(engine: AsyncEngine) -> ReadConnections:
+    """Autocommit connections for the hot Core reads (the entries page, its tags, `me`):
+    no Session to build and close around one statement, which cost a small request about
+    a tenth of its time, and no BEGIN or ROLLBACK."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT").connect
 
 
 def rowcount(result: Result[Any]) -> int:

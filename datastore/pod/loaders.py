@@ -10,10 +10,19 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from datastore.kit.loaders import ByKeyLoader, GroupedLoader, Groups, Ids, RowByIdLoader, Sessions
+from datastore.kit.loaders import (
+    ByKeyLoader,
+    GroupedLoader,
+    Groups,
+    Ids,
+    KeyOrderLoader,
+    RowByIdLoader,
+    Sessions,
+)
+from datastore.kit.postgres import ReadConnections
 from datastore.pod.repository.attachments import AttachmentRepository, StorageRepository
 from datastore.pod.repository.categories import CategoryRepository
-from datastore.pod.repository.entries import EntryRepository
+from datastore.pod.repository.entries import EntryRepository, tags_by_entry_ids
 from datastore.pod.repository.preferences import PreferencesRepository
 from datastore.pod.repository.tags import TagRepository
 from datastore.pod.rows import TagRecord
@@ -38,11 +47,16 @@ class PreferencesByUserIdLoader(ByKeyLoader[Sessions, uuid.UUID, PodPreferences]
         return {row.user_id: row for row in rows}
 
 
-class TagsByEntryIdLoader(GroupedLoader[TagRecord]):
-    """Each entry's tags, by slug (plain records: the entries page reads them)."""
+class TagsByEntryIdLoader(KeyOrderLoader[ReadConnections, uuid.UUID, list[TagRecord]]):
+    """Each entry's tags, by slug (plain records on a bare connection: the entries page
+    reads them)."""
 
-    async def select(self, session: AsyncSession, ids: Ids) -> Groups[TagRecord]:
-        return await EntryRepository(session).tags_by_entry_ids(ids)
+    async def fetch(self, ids: Ids) -> Groups[TagRecord]:
+        async with self.source() as connection:
+            return await tags_by_entry_ids(connection, ids)
+
+    def missing(self, key: uuid.UUID) -> list[TagRecord]:
+        return []
 
 
 class AttachmentByIdLoader(RowByIdLoader[Attachment], repository=AttachmentRepository): ...
@@ -65,11 +79,11 @@ class StorageUsedByUserIdLoader(ByKeyLoader[Sessions, uuid.UUID, int]):
 
 
 class PodLoaders:
-    def __init__(self, read_db: Sessions, secret: SecretLoader) -> None:
+    def __init__(self, read_db: Sessions, reads: ReadConnections, secret: SecretLoader) -> None:
         self.entry_by_id = EntryByIdLoader(read_db)
         self.category_by_id = CategoryByIdLoader(read_db)
         self.tag_by_id = TagByIdLoader(read_db)
-        self.tags_by_entry_id = TagsByEntryIdLoader(read_db)
+        self.tags_by_entry_id = TagsByEntryIdLoader(reads)
         self.preferences_by_user_id = PreferencesByUserIdLoader(read_db)
         self.attachment_by_id = AttachmentByIdLoader(read_db)
         self.attachments_by_entry_id = AttachmentsByEntryIdLoader(read_db)

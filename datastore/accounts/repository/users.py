@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Row, Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from datastore.accounts.tables import User
 from datastore.kit.postgres import rowcount
@@ -83,12 +83,6 @@ class UserRepository:
     async def list_by_ids(self, user_ids: Sequence[uuid.UUID]) -> list[User]:
         rows = await self.session.execute(select(User).where(User.id.in_(user_ids)))
         return list(rows.scalars())
-
-    async def rows_by_ids(self, user_ids: Sequence[uuid.UUID]) -> list[Row[Any]]:
-        """The users as Core rows: read by attribute like ORM rows, without the identity
-        map and instance state (the `me` profile spent most of its SQLAlchemy time there)."""
-        connection = await self.session.connection()
-        return list(await connection.execute(_USERS_BY_IDS, {"ids": list(user_ids)}))
 
     async def update_fields(self, user_id: uuid.UUID, **values: Any) -> User:
         statement = (
@@ -184,3 +178,11 @@ class UserRepository:
             .where(User.id == user_id, User.account_state == "PURGING")
             .values(purge_lease_until=func.now() + timedelta(seconds=lease_seconds))
         )
+
+
+async def user_rows_by_ids(
+    connection: AsyncConnection, user_ids: Sequence[uuid.UUID]
+) -> list[Row[Any]]:
+    """The users as Core rows: read by attribute like ORM rows, without the identity map
+    and instance state (the `me` profile spent most of its SQLAlchemy time there)."""
+    return list(await connection.execute(_USERS_BY_IDS, {"ids": list(user_ids)}))

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from datastore.pod.rows import TAG_COLUMNS, TagRecord
 from datastore.pod.tables import Entry, EntryTag, Tag
@@ -91,17 +91,6 @@ class EntryRepository:
         statement = select(EntryTag.tag_id).where(EntryTag.entry_id == entry_id)
         return list((await self.session.execute(statement)).scalars())
 
-    async def tags_by_entry_ids(
-        self, entry_ids: Sequence[uuid.UUID]
-    ) -> dict[uuid.UUID, list[TagRecord]]:
-        """Each entry's tags by slug, in one query for a whole page."""
-        connection = await self.session.connection()
-        result = await connection.execute(_TAGS_BY_ENTRY_IDS, {"entry_ids": list(entry_ids)})
-        found: dict[uuid.UUID, list[TagRecord]] = {}
-        for row in result:
-            found.setdefault(row[0], []).append(TagRecord(*row[1:]))
-        return found
-
     async def lock_due_for_removal(self, *, trash_before: datetime, limit: int) -> list[Entry]:
         """Expired entries and trash older than `trash_before`, claimed for removal;
         SKIP LOCKED lets several workers share the work."""
@@ -131,3 +120,14 @@ class EntryRepository:
             ),
             {"language": language, "user_id": user_id},
         )
+
+
+async def tags_by_entry_ids(
+    connection: AsyncConnection, entry_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[TagRecord]]:
+    """Each entry's tags by slug, in one query for a whole page."""
+    result = await connection.execute(_TAGS_BY_ENTRY_IDS, {"entry_ids": list(entry_ids)})
+    found: dict[uuid.UUID, list[TagRecord]] = {}
+    for row in result:
+        found.setdefault(row[0], []).append(TagRecord(*row[1:]))
+    return found

@@ -25,7 +25,7 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.dialects.postgresql import REGCONFIG
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import aliased
 
 from datastore.pod.repository.entries import visible_now
@@ -192,7 +192,7 @@ def _page_statement(shape: _Shape, sort: EntrySort, after: bool) -> Select[Any]:
 
 
 async def list_page(
-    session: AsyncSession,
+    connection: AsyncConnection,
     user_id: uuid.UUID,
     filters: EntryFilter,
     sort: EntrySort,
@@ -206,8 +206,7 @@ async def list_page(
     params["limit"] = limit + 1
     if after is not None:
         params["after_value"], params["after_id"] = after.value, after.id
-    # Core on the session's connection: no ORM compile, no identity map.
-    connection = await session.connection()
+    # Core on a bare connection: no ORM compile, no identity map, no Session.
     rows = (await connection.execute(statement, params)).all()
     width = len(ENTRY_COLUMNS)
     page = [(EntryRecord(*row[:width]), row[width]) for row in rows[:limit]]

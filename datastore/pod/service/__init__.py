@@ -43,7 +43,13 @@ class PodService:
         self.entries = EntryService(self.db, self.keys, self.invalidate)
         self.categories = CategoryService(self.db, self.invalidate)
         self.tags = TagService(self.db, self.invalidate)
-        self.reads = PodReads(self.db, clients.read_db, self.cache, enabled=config.cache_enabled)
+        self.reads = PodReads(
+            self.db,
+            clients.read_db,
+            clients.read_connections,
+            self.cache,
+            enabled=config.cache_enabled,
+        )
         # Sharing: who may reach an entry (every shared read and write asks), links, and
         # the security audit events of sharing secrets (shares with people record them too).
         self.access = EntryAccess(clients.read_db, self.db)

@@ -14,6 +14,7 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from datastore.kit.fuzzy import named_like, search_text
+from datastore.kit.postgres import ReadConnections
 from datastore.pod.cache import PodCache
 from datastore.pod.repository import pages
 from datastore.pod.repository.activity import ActivityRepository
@@ -50,6 +51,7 @@ class PodReads:
         self,
         db: async_sessionmaker[AsyncSession],
         read_db: async_sessionmaker[AsyncSession],
+        read_connections: ReadConnections,
         cache: PodCache,
         *,
         enabled: bool,
@@ -57,6 +59,7 @@ class PodReads:
         self.db = db
         # One-statement reads (pages): autocommit spares BEGIN and ROLLBACK.
         self.read_db = read_db
+        self.read_connections = read_connections
         self.cache = cache
         self.enabled = enabled
         # Users whose Inbox exists: the idempotent insert then runs once per process.
@@ -113,9 +116,9 @@ class PodReads:
         limit: int,
     ) -> tuple[list[ListedEntry], bool]:
         async def load() -> tuple[list[ListedEntry], bool]:
-            async with self.read_db() as db:
+            async with self.read_connections() as connection:
                 rows, has_next = await pages.list_page(
-                    db, user_id, filters, sort, after=after, limit=limit
+                    connection, user_id, filters, sort, after=after, limit=limit
                 )
             return [ListedEntry(e, _sort_text(v)) for e, v in rows], has_next
 
