@@ -127,6 +127,39 @@ def entry_from_json(values: list[Any]) -> EntryRecord:
     )
 
 
+def tag_to_json(tag: TagRecord) -> list[Any]:
+    """The tag's values in column order, JSON-safe."""
+    return [
+        str(tag.id),
+        str(tag.user_id),
+        tag.name,
+        tag.slug,
+        tag.color,
+        tag.usage_count,
+        tag.version,
+        tag.created_at.isoformat(),
+        tag.updated_at.isoformat(),
+    ]
+
+
+def tag_from_json(values: list[Any]) -> TagRecord:
+    """The record `tag_to_json` wrote; ValueError for another shape (a cache miss)."""
+    if not isinstance(values, list) or len(values) != len(TAG_COLUMNS):
+        raise ValueError("not a cached tag")
+    id_, user_id, name, slug, color, usage_count, version, created_at, updated_at = values
+    return TagRecord(
+        uuid.UUID(id_),
+        uuid.UUID(user_id),
+        name,
+        slug,
+        color,
+        usage_count,
+        version,
+        datetime.fromisoformat(created_at),
+        datetime.fromisoformat(updated_at),
+    )
+
+
 def _time_text(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 

@@ -11,6 +11,7 @@ from datastore.pod import validation
 from datastore.pod.repository.preferences import DEFAULT_LANGUAGE
 from resolvers.core.context import Info
 from resolvers.core.ids import argument_uuid
+from resolvers.core.lookahead import selects
 from resolvers.core.pagination import (
     BIGINT_PATTERN,
     After,
@@ -75,7 +76,13 @@ class PodQueries:
             order,
             after=filters.entry_page_key(order, after),
             limit=limit,
+            with_tags=selects(info, "edges", "node", "tags"),
         )
+        # Tags read with the page: the entries' `tags` find them loaded.
+        tags = info.context.loaders.pod.tags_by_entry_id
+        for item in items:
+            if item.tags is not None:
+                tags.prime(item.entry.id, item.tags)
         return Connection.build(
             items,
             node=lambda i: Entry.from_row(i.entry),

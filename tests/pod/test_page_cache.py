@@ -84,3 +84,31 @@ async def _read(
     )
     assert "errors" not in body, body
     return body["data"], statement_counts.pop(request_id, 0)
+
+
+TAGGED = """
+query { entries(first: 5) { edges { node { title tags { edges { node { name color } } } } } } }
+"""
+RENAME = "mutation($id: ID!, $input: UpdateTagInput!) { updateTag(id: $id, input: $input) { id } }"
+
+
+async def test_tags_cached_with_a_page_follow_every_change_of_the_tag(
+    client: GraphQLClient,
+) -> None:
+    # given: a page read with its tags, so it is cached with them
+    account = await client.sign_up()
+    tag = await create_tag(client, account, "blue")
+    await create_entry(client, account, title="Plan", tagIds=[tag["id"]])
+    await relayed(client, account, tag["id"])
+    before = await client.data(TAGGED, token=account.token)
+    assert await client.data(TAGGED, token=account.token) == before  # from the cache now
+    # when: the tag is renamed and recoloured
+    await client.data(
+        RENAME,
+        {"id": tag["id"], "input": {"name": "navy", "color": "#000080"}},
+        token=account.token,
+    )
+    # then: the next read shows the tag as it is now
+    after = await client.data(TAGGED, token=account.token)
+    node = after["entries"]["edges"][0]["node"]["tags"]["edges"][0]["node"]
+    assert node == {"name": "navy", "color": "#000080"}

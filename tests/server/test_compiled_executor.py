@@ -8,15 +8,18 @@ as well as the agreement of data, errors, paths and locations.
 from __future__ import annotations
 
 import asyncio
+import enum
 from typing import Annotated, Any
 
 import pytest
 import strawberry
 from graphql import ExecutionResult, GraphQLError, located_error
 from strawberry.dataloader import DataLoader
+from strawberry.permission import BasePermission
 
 from server.graphql.compiled import CompiledExecutor, executor_class
 from server.graphql.compiled.crosscheck import MISMATCHES, compare
+from server.graphql.compiled.direct import direct_resolver
 
 
 @strawberry.interface
@@ -119,6 +122,48 @@ class Query:
     @strawberry.field
     def greeting(self, name: str = "world") -> str:
         return f"hello {name}"
+
+    @strawberry.field
+    def arguments(self) -> Arguments:
+        return Arguments()
+
+
+@strawberry.enum
+class Shade(enum.Enum):
+    LIGHT = "light"
+    DARK = "dark"
+
+
+@strawberry.input
+class Span:
+    low: int = 0
+    high: int = 10
+
+
+class Denied(BasePermission):
+    message = "Not for you."
+
+    def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
+        return False
+
+
+@strawberry.type
+class Arguments:
+    """Resolvers the compiled plan calls directly, and one it must leave to strawberry."""
+
+    @strawberry.field
+    def painted(self, shade: Shade, span: Span | None = None, first_word: str = "a") -> str:
+        assert isinstance(shade, Shade) and (span is None or isinstance(span, Span))
+        bounds = f"{span.low}..{span.high}" if span else "-"
+        return f"{first_word} {shade.value} {bounds}"
+
+    @strawberry.field
+    def rooted(root: Arguments, info: strawberry.Info) -> str:
+        return f"{type(root).__name__}.{info.field_name}"
+
+    @strawberry.field(permission_classes=[Denied])
+    def secret(self) -> str | None:
+        return "leaked"
 
 
 @strawberry.type
@@ -457,3 +502,43 @@ async def test_the_crosscheck_fails_a_query_the_executors_disagree_on() -> None:
     assert result.data is None
     assert len(found) == 1 and "query NonNull" in found[0]
     assert "compiled executor disagrees with graphql-core: data" in found[0]
+
+
+DIRECT = """
+query Direct($shade: Shade!, $span: Span) {
+  arguments {
+    given: painted(shade: $shade, span: $span, firstWord: "the")
+    plain: painted(shade: LIGHT)
+    inline: painted(shade: DARK, span: {high: 3})
+    rooted
+    secret
+  }
+}
+"""
+
+
+async def test_resolvers_called_directly_get_their_arguments_as_strawberry_gives_them() -> None:
+    # given: the fields the plan calls directly, and the one with a permission class
+    graphql_schema = COMPILED._schema
+    fields = graphql_schema.get_type("Arguments").fields  # type: ignore[union-attr]
+    assert direct_resolver(graphql_schema, fields["painted"]) is not None
+    assert direct_resolver(graphql_schema, fields["rooted"]) is not None
+    assert direct_resolver(graphql_schema, fields["secret"]) is None
+
+    # when
+    result = await both(DIRECT, {"shade": "DARK", "span": {"low": 2}})
+
+    # then: enums and inputs converted, names mapped, defaults kept, root and info passed,
+    # and the permission still refuses
+    assert result.data == {
+        "arguments": {
+            "given": "the dark 2..10",
+            "plain": "a light -",
+            "inline": "a dark 0..3",
+            "rooted": "Arguments.rooted",
+            "secret": None,
+        }
+    }
+    assert [(e.message, e.path) for e in result.errors] == [
+        ("Not for you.", ["arguments", "secret"])
+    ]

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -21,6 +21,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     select,
     tuple_,
 )
@@ -29,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import aliased
 
 from datastore.pod.repository.entries import visible_now
-from datastore.pod.rows import ENTRY_COLUMNS, EntryRecord
+from datastore.pod.rows import ENTRY_COLUMNS, TAG_COLUMNS, EntryRecord, TagRecord
 from datastore.pod.tables import Category, Entry, EntryTag, PodPreferences
 
 
@@ -59,6 +60,12 @@ class PageKey:
 
     value: Any
     id: uuid.UUID
+
+
+class PageRow(NamedTuple):
+    entry: EntryRecord
+    sort_value: Any
+    tags: list[TagRecord] | None  # by slug; None when not asked for
 
 
 @dataclass(frozen=True)
@@ -172,12 +179,23 @@ def filter_params(user_id: uuid.UUID, filters: EntryFilter) -> dict[str, Any]:
     return params
 
 
+# Each entry's tags by slug, as rows in TagRecord order (asyncpg decodes the records).
+_TAG_FIELDS = ", ".join(f"tags.{column.key}" for column in TAG_COLUMNS)  # our own names
+_TAG_ROWS: ColumnElement[Any] = literal_column(
+    f"ARRAY(SELECT ROW({_TAG_FIELDS}) FROM entry_tags JOIN tags ON tags.id = entry_tags.tag_id "  # noqa: S608
+    "WHERE entry_tags.entry_id = entries.id ORDER BY tags.slug)"
+)
+
+
 @lru_cache(maxsize=512)
-def _page_statement(shape: _Shape, sort: EntrySort, after: bool) -> Select[Any]:
-    """The Core statement of one page shape: entry columns in record order, then the
-    sort value; at most a few hundred shapes exist."""
+def _page_statement(shape: _Shape, sort: EntrySort, after: bool, tags: bool) -> Select[Any]:
+    """The Core statement of one page shape: entry columns in record order, the sort
+    value, and with `tags` each entry's tags; at most a few hundred shapes exist."""
     column = _sort_column(sort.field)
-    statement = select(*ENTRY_COLUMNS, column.label("sort_value")).where(*_filter_clauses(shape))
+    extra = [_TAG_ROWS.label("tags")] if tags else []
+    statement = select(*ENTRY_COLUMNS, column.label("sort_value"), *extra).where(
+        *_filter_clauses(shape)
+    )
     if after:
         key = tuple_(column, _E.id)
         bound = tuple_(
@@ -199,9 +217,11 @@ async def list_page(
     *,
     after: PageKey | None,
     limit: int,
-) -> tuple[list[tuple[EntryRecord, Any]], bool]:
-    """Up to `limit` entries with their sort values, and whether more follow."""
-    statement = _page_statement(_Shape.of(filters), sort, after is not None)
+    with_tags: bool = False,
+) -> tuple[list[PageRow], bool]:
+    """Up to `limit` entries with their sort values (and, `with_tags`, their tags in the
+    same statement), and whether more follow."""
+    statement = _page_statement(_Shape.of(filters), sort, after is not None, with_tags)
     params = filter_params(user_id, filters)
     params["limit"] = limit + 1
     if after is not None:
@@ -209,7 +229,14 @@ async def list_page(
     # Core on a bare connection: no ORM compile, no identity map, no Session.
     rows = (await connection.execute(statement, params)).all()
     width = len(ENTRY_COLUMNS)
-    page = [(EntryRecord(*row[:width]), row[width]) for row in rows[:limit]]
+    page = [
+        PageRow(
+            EntryRecord(*row[:width]),
+            row[width],
+            [TagRecord(*tag) for tag in row[width + 1]] if with_tags else None,
+        )
+        for row in rows[:limit]
+    ]
     return page, len(rows) > limit
 
 

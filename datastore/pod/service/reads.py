@@ -20,7 +20,14 @@ from datastore.pod.repository import pages
 from datastore.pod.repository.activity import ActivityRepository
 from datastore.pod.repository.categories import CategoryRepository
 from datastore.pod.repository.tags import TagRepository
-from datastore.pod.rows import EntryData, entry_from_json, entry_to_json
+from datastore.pod.rows import (
+    EntryData,
+    TagRecord,
+    entry_from_json,
+    entry_to_json,
+    tag_from_json,
+    tag_to_json,
+)
 from datastore.pod.tables import ActivityLog, Tag
 from datastore.pod.validation import MAX_TAG_NAME
 
@@ -31,6 +38,7 @@ class ListedEntry:
     sort_value: str  # the sort key as text, for the cursor
     rank: float = 0.0
     snippet: str | None = None
+    tags: list[TagRecord] | None = None  # by slug, read with the page when asked for
 
 
 def _digest(*parts: Any) -> str:
@@ -114,15 +122,26 @@ class PodReads:
         *,
         after: pages.PageKey | None,
         limit: int,
+        with_tags: bool = False,
     ) -> tuple[list[ListedEntry], bool]:
+        """A page of entries; `with_tags` reads their tags in the same statement (and
+        caches the page with them: tag changes invalidate the user's pages too)."""
+
         async def load() -> tuple[list[ListedEntry], bool]:
             async with self.read_connections() as connection:
                 rows, has_next = await pages.list_page(
-                    connection, user_id, filters, sort, after=after, limit=limit
+                    connection,
+                    user_id,
+                    filters,
+                    sort,
+                    after=after,
+                    limit=limit,
+                    with_tags=with_tags,
                 )
-            return [ListedEntry(e, _sort_text(v)) for e, v in rows], has_next
+            listed = [ListedEntry(r.entry, _sort_text(r.sort_value), tags=r.tags) for r in rows]
+            return listed, has_next
 
-        name = "entries:" + _digest(filters, sort, after, limit)
+        name = "entries:" + _digest(filters, sort, after, limit) + (":tags" if with_tags else "")
         return await self._cached_page(user_id, name, load)
 
     async def search(
@@ -201,7 +220,13 @@ def _encode_page(page: tuple[list[ListedEntry], bool]) -> dict[str, Any]:
     items, has_next = page
     return {
         "items": [
-            {"e": entry_to_json(i.entry), "s": i.sort_value, "r": i.rank, "h": i.snippet}
+            {
+                "e": entry_to_json(i.entry),
+                "s": i.sort_value,
+                "r": i.rank,
+                "h": i.snippet,
+                "t": [tag_to_json(t) for t in i.tags] if i.tags is not None else None,
+            }
             for i in items
         ],
         "next": has_next,
@@ -209,8 +234,15 @@ def _encode_page(page: tuple[list[ListedEntry], bool]) -> dict[str, Any]:
 
 
 def _decode_page(value: dict[str, Any]) -> tuple[list[ListedEntry], bool]:
-    items = [ListedEntry(entry_from_json(i["e"]), i["s"], i["r"], i["h"]) for i in value["items"]]
+    items = [
+        ListedEntry(entry_from_json(i["e"]), i["s"], i["r"], i["h"], _tags_from_json(i.get("t")))
+        for i in value["items"]
+    ]
     return items, value["next"]
+
+
+def _tags_from_json(values: list[Any] | None) -> list[TagRecord] | None:
+    return [tag_from_json(v) for v in values] if values is not None else None
 
 
 def _nest(rows: list[Any]) -> list[dict[str, Any]]:

@@ -33,9 +33,7 @@ from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.language import Visitor, visit
 
 from server.graphql.compiled.complete import Completer, completer_for, plain_is_type_of
-
-# The key strawberry keeps its field definition under in a GraphQLField's extensions.
-STRAWBERRY_FIELD = "strawberry-definition"
+from server.graphql.compiled.direct import STRAWBERRY_FIELD, direct_resolver
 
 
 class FieldPlan:
@@ -62,6 +60,7 @@ class FieldPlan:
 
     def __init__(
         self,
+        schema: GraphQLSchema,
         response_name: str,
         parent_type: GraphQLObjectType,
         field_def: GraphQLField,
@@ -79,7 +78,8 @@ class FieldPlan:
         # __typename is the parent's name: no resolver, no completion.
         self.typename = parent_type.name if name == "__typename" else None
         self.attr = default_attribute(field_def)
-        self.resolve: Callable[..., Any] | None = field_def.resolve
+        resolve = direct_resolver(schema, field_def) if self.attr is None else None
+        self.resolve: Callable[..., Any] | None = resolve or field_def.resolve
         self.args = constant_arguments(field_def, self.node)
         self.complete: Completer = completer_for(self.return_type, f"{parent_type.name}.{name}")
         self.needs_info = self.attr is None or completion_needs_info(self.return_type)
@@ -105,7 +105,7 @@ def selection_plan(
     for response_name, details in grouped.items():
         field_def = schema.get_field(runtime_type, details[0].node.name.value)
         if field_def is not None:  # graphql-core skips unknown fields too
-            fields.append(FieldPlan(response_name, runtime_type, field_def, details))
+            fields.append(FieldPlan(schema, response_name, runtime_type, field_def, details))
     return SelectionPlan(runtime_type, fields)
 
 
