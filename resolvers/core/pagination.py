@@ -7,7 +7,7 @@ import re
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 
@@ -49,6 +49,19 @@ class Edge(Generic[NodeT]):
     node: NodeT = strawberry.field(description="The item.")
 
 
+class _LazyEdge(Edge[Any]):
+    """An edge whose cursor is encoded when read: most pages ask for nodes only."""
+
+    def __init__(self, node: Any, item: Any, cursor_of: Callable[[Any], str]) -> None:
+        self.node = node
+        self._item = item
+        self._cursor_of = cursor_of
+
+    @property
+    def cursor(self) -> str:  # type: ignore[override]  # the declared field, computed
+        return self._cursor_of(self._item)
+
+
 @strawberry.type(description="A page of a list.")
 class Connection(Generic[NodeT]):
     edges: list[Edge[NodeT]] = strawberry.field(description="The items of this page.")
@@ -68,14 +81,14 @@ class Connection(Generic[NodeT]):
         has_previous: bool,
         total_count: int | None = None,
     ) -> Connection[NodeT]:
-        edges = [Edge(cursor=cursor(item), node=node(item)) for item in items]
+        edges: list[Edge[NodeT]] = [_LazyEdge(node(item), item, cursor) for item in items]
         return cls(
             edges=edges,
             page_info=PageInfo(
                 has_next_page=has_next,
                 has_previous_page=has_previous,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
+                start_cursor=cursor(items[0]) if items else None,
+                end_cursor=cursor(items[-1]) if items else None,
             ),
             total_count=total_count,
         )
