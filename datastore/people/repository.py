@@ -211,6 +211,15 @@ class PeopleRepository:
     async def get(self, user_id: uuid.UUID) -> User | None:
         return await self.session.get(User, user_id)
 
+    async def names(self, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+        """Each found user's display name, or username when there is none (one query)."""
+        rows = await self.session.execute(
+            select(User.id, func.coalesce(User.display_name, User.username)).where(
+                User.id.in_(user_ids)
+            )
+        )
+        return {user_id: name for user_id, name in rows}
+
 
 def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
