@@ -8,6 +8,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from datastore.chat.ids import is_conversation_id
 from datastore.chat.items import (
     MESSAGES,
     REACTIONS,
@@ -72,6 +73,7 @@ class MessageRepository:
         self.table = dynamo.table(MESSAGES.name)
         self.fanout = FanoutRepository(dynamo)
         self._creating = GroupCommit(self._create_together, most=MESSAGES_TOGETHER)
+        self._reading = GroupCommit(self._conversations_of, most=100, running=2)
 
     # -- conversations -------------------------------------------------------------------
 
@@ -104,6 +106,17 @@ class MessageRepository:
             )
             for v in await batch_get(self.dynamo, self.table, keys)
         }
+
+    async def conversation(self, conversation_id: str) -> ConversationItem | None:
+        """One conversation; other requests' reads meanwhile share its BatchGetItem (every
+        send reads its conversation). A malformed id is none, never in a shared read."""
+        if not is_conversation_id(conversation_id):
+            return None
+        return await self._reading(conversation_id)
+
+    async def _conversations_of(self, ids: list[str]) -> Outcomes[ConversationItem | None]:
+        found = await self.conversations(ids)
+        return [found.get(i) for i in ids]
 
     # -- messages ------------------------------------------------------------------------
 
