@@ -150,14 +150,17 @@ class Fanout:
         await self._notify(conversation, messages, away)
         if messages:
             async with self.clients.db() as db, db.begin():
-                activities = ActivityRepository(db)
-                for message in messages:
-                    await activities.record(
-                        uuid.UUID(message.sender_id),
-                        "MESSAGE_SENT",
-                        {"conversationId": conversation.id, "messageId": message.id},
-                        source=f"message:{message.id}",
-                    )
+                await ActivityRepository(db).record_many(
+                    "MESSAGE_SENT",
+                    [
+                        (
+                            uuid.UUID(m.sender_id),
+                            {"conversationId": conversation.id, "messageId": m.id},
+                            f"message:{m.id}",
+                        )
+                        for m in messages
+                    ],
+                )
         await self.pending.clear_many([(conversation.id, job.message.id) for job in jobs])
 
     def _member_fanout(
