@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from datastore.chat.items import ConversationItem, MessageItem
-from datastore.chat.live import publish_conversation, publish_inbox
+from datastore.chat.live import publish_conversation, publish_inboxes
 from datastore.chat.repository.fanout import (
     SHARDS,
     FanoutRepository,
@@ -133,11 +133,8 @@ class Fanout:
         await self.gather(
             self.pending.apply_members(conversation.id, chunk) for chunk in transactions(fanouts)
         )
-        await self.gather(
-            publish_inbox(self.clients.broker, f.user_id, conversation.id, "MESSAGE")
-            for f in fanouts
-            if f.applied
-        )
+        applied: list[object] = [f.user_id for f in fanouts if f.applied]
+        await publish_inboxes(self.clients.broker, applied, conversation.id, "MESSAGE")
         messages = [job.message for job in jobs if job.message.kind != "SYSTEM"]
         away = {
             job.message.id: [
