@@ -44,6 +44,14 @@ async def publish_inbox(broker: Broker, user_id: object, conversation_id: str, k
     await broker.publish(inbox_channel(user_id), orjson.dumps(payload))
 
 
+async def publish_inboxes(
+    broker: Broker, user_ids: list[object], conversation_id: str, kind: str
+) -> None:
+    """`publish_inbox` to many users in one round trip (a group message's fan-out)."""
+    payload = orjson.dumps({"conversationId": conversation_id, "kind": kind, "at": time.time()})
+    await broker.publish_many([(inbox_channel(u), payload) for u in user_ids])
+
+
 def viewing_key(conversation_id: str) -> str:
     return f"viewing:{conversation_id}"
 

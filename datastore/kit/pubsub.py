@@ -153,6 +153,15 @@ class Broker:
     async def publish(self, channel: str, data: bytes | str) -> int:
         return await self.client.publish(channel, data)
 
+    async def publish_many(self, messages: list[tuple[str, bytes | str]]) -> None:
+        """Publish each (channel, data) in order, in one round trip."""
+        if not messages:
+            return
+        async with self.client.pipeline(transaction=False) as pipeline:
+            for channel, data in messages:
+                pipeline.publish(channel, data)
+            await pipeline.execute()
+
     @contextlib.asynccontextmanager
     async def subscribe(self, *channels: str) -> AsyncIterator[Subscription]:
         """Receive every message published to `channels` while the block runs.

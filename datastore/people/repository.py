@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -149,6 +149,19 @@ def _other_id(user_id: uuid.UUID) -> Any:
     return case((Friendship.user_low == user_id, Friendship.user_high), else_=Friendship.user_low)
 
 
+# Built once: every send to a DIRECT conversation asks (no cache key to build per call).
+_EITHER_BLOCKED = (
+    select(Block.__table__.c.blocker_id)
+    .where(
+        or_(
+            and_(Block.blocker_id == bindparam("a"), Block.blocked_id == bindparam("b")),
+            and_(Block.blocker_id == bindparam("b"), Block.blocked_id == bindparam("a")),
+        )
+    )
+    .limit(1)
+)
+
+
 class BlockRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -165,14 +178,8 @@ class BlockRepository:
         return bool(rowcount(result))
 
     async def either_blocked(self, a: uuid.UUID, b: uuid.UUID) -> bool:
-        row = await self.session.execute(
-            select(Block.blocker_id).where(
-                or_(
-                    and_(Block.blocker_id == a, Block.blocked_id == b),
-                    and_(Block.blocker_id == b, Block.blocked_id == a),
-                )
-            )
-        )
+        connection = await self.session.connection()
+        row = await connection.execute(_EITHER_BLOCKED, {"a": a, "b": b})
         return row.first() is not None
 
     async def page_blocked(
@@ -211,6 +218,15 @@ class PeopleRepository:
     async def get(self, user_id: uuid.UUID) -> User | None:
         return await self.session.get(User, user_id)
 
+    async def names(self, user_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+        """Each found user's display name, or username when there is none (one query)."""
+        rows = await self.session.execute(
+            select(User.id, func.coalesce(User.display_name, User.username)).where(
+                User.id.in_(user_ids)
+            )
+        )
+        return {user_id: name for user_id, name in rows}
+
 
 def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -234,6 +250,17 @@ class ActivityRepository:
             .values(user_id=user_id, kind=kind, details=details or {}, source=source)
             .on_conflict_do_nothing()
         )
+
+    async def record_many(
+        self, kind: str, activities: Sequence[tuple[uuid.UUID, dict[str, Any], str]]
+    ) -> None:
+        """Insert activities of one kind (user, details, source) in one statement; a
+        repeated source records nothing, as in `record`."""
+        if activities:
+            rows = [
+                {"user_id": u, "kind": kind, "details": d, "source": s} for u, d, s in activities
+            ]
+            await self.session.execute(insert(UserActivity).values(rows).on_conflict_do_nothing())
 
     async def page(
         self, user_id: uuid.UUID, *, kinds: Sequence[str] | None, before_id: int | None, limit: int

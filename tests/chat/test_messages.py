@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from tests.support.chat import (
@@ -43,6 +44,34 @@ async def test_a_retried_send_returns_the_first_message(client: GraphQLClient) -
     assert await history(client, ada, conversation) == ["only once"]
     inbox = await client.data(CONVERSATIONS, token=bob.token)
     assert inbox["conversations"]["edges"][0]["node"]["unreadCount"] == 1
+
+
+async def test_concurrent_sends_and_retries_each_store_one_message(client: GraphQLClient) -> None:
+    # given: both people sending at once, and Ada retrying one message four times meanwhile
+    ada, bob = await client.sign_up(), await client.sign_up()
+    conversation = await direct(client, ada, bob)
+    retried = message_input(conversation, "retried", clientId="retried-at-once")
+    sends = [
+        *(send(client, ada, conversation, f"ada {i}") for i in range(10)),
+        *(send(client, bob, conversation, f"bob {i}") for i in range(5)),
+        *(client.data(SEND, retried, token=ada.token) for _ in range(5)),
+    ]
+    # when: all at once (the server writes sends arriving together in one transaction)
+    results = await asyncio.gather(*sends)
+    # then: every send answered with its own message, each retry with the first one
+    sent = results[:15]
+    repeats = {r["sendMessage"]["id"] for r in results[15:]}
+    assert [m["body"] for m in sent] == [f"ada {i}" for i in range(10)] + [
+        f"bob {i}" for i in range(5)
+    ]
+    assert len({m["id"] for m in sent}) == 15
+    assert len(repeats) == 1
+    # and the history holds each message once; each unread count counts the other's once
+    bodies = await history(client, ada, conversation, first=50)
+    assert sorted(bodies) == sorted([m["body"] for m in sent] + ["retried"])
+    for who, unread in ((ada, 5), (bob, 11)):
+        inbox = await client.data(CONVERSATIONS, token=who.token)
+        assert inbox["conversations"]["edges"][0]["node"]["unreadCount"] == unread
 
 
 async def test_history_pages_both_ways_and_catches_up_after_a_disconnect(

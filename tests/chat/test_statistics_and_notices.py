@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
-from tests.support.chat import CONVERSATIONS, EVENTS, direct, send
+from tests.support.chat import CONVERSATIONS, EVENTS, direct, group_of, send
 from tests.support.client import GraphQLClient
 from tests.support.ws import WebSocketClient, subscribed
 
@@ -16,6 +17,8 @@ query($p: StatisticsPeriod!) {
 """
 CREATE = 'mutation { createGroup(input: {name: "Stats"}) { id } }'
 NOTIFICATIONS = "query { notifications { edges { node { kind data } } } }"
+TITLES = "query { notifications { edges { node { kind title body } } } }"
+RENAME = "mutation($name: String!) { updateProfile(input: {displayName: $name}) { id } }"
 NODE = "query($id: ID!) { node(id: $id) { ... on Message { body } } }"
 
 
@@ -88,3 +91,20 @@ async def test_the_inbox_takes_the_same_statements_for_2_and_20_conversations(
     large = await client.count_statements(query, {"first": 20}, token=ada.token)
     # then: PostgreSQL is asked once per batch (the members' users), not per conversation
     assert small == large
+
+
+async def test_message_notifications_name_each_sender(client: GraphQLClient) -> None:
+    # given: a group where Bob has a display name and Cy only a username
+    ada, bob, cy = await client.sign_up(), await client.sign_up(), await client.sign_up()
+    conversation = await group_of(client, ada, [bob, cy], "Names")
+    await client.data(RENAME, {"name": "Bobby"}, token=bob.token)
+    # when: both send at once, so their messages may be fanned out together
+    await asyncio.gather(
+        send(client, bob, conversation, "from bob"), send(client, cy, conversation, "from cy")
+    )
+    # then: Ada, away, is told who wrote each
+    notices = (await client.data(TITLES, token=ada.token))["notifications"]["edges"]
+    messages = [n["node"] for n in notices if n["node"]["kind"] == "MESSAGE"]
+    assert sorted((n["title"], n["body"]) for n in messages) == sorted(
+        [("New message from Bobby", "from bob"), (f"New message from {cy.username}", "from cy")]
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,8 @@ SHARDS = 8
 APPLIED_TTL_DAYS = 30
 _CONFLICT_RETRIES = 8
 TRANSACTION_ITEMS = 100  # DynamoDB's limit of one TransactWriteItems
+# A member's items beside one marker per message: the inbox row and statistics rows.
+ITEMS_BESIDE_MARKERS = 3
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,7 @@ class FanoutRepository:
         before and is left out (`member.applied` lists the rest): exactly once per member."""
         for member in members:
             member.applied = []
-        for chunk in _chunks(members, lambda m: len(m.message_ids) + 3):
+        for chunk in transactions(members):
             await self._apply_chunk(conversation_id, chunk)
 
     async def _apply_chunk(self, conversation_id: str, chunk: list[MemberFanout]) -> None:
@@ -168,12 +170,14 @@ class FanoutRepository:
                 reasons = _reasons(error)
                 if not reasons or set(reasons) - {"None", "ConditionalCheckFailed", *_RETRY}:
                     raise
-                for member, ids, start, count in spans:
+                for index, (member, ids, start, count) in enumerate(spans):
                     mine = reasons[start : start + count]
                     done = {i for i, r in zip(ids, mine, strict=True) if r == _APPLIED}
+                    # Where this member's items end: where the next member's begin.
+                    end = spans[index + 1][2] if index + 1 < len(spans) else None
                     if done:  # applied before: leave those out
                         pending[member.user_id] = [i for i in ids if i not in done]
-                    elif "ConditionalCheckFailed" in reasons[start + count : _end(spans, member)]:
+                    elif "ConditionalCheckFailed" in reasons[start + count : end]:
                         member.newest = False  # a newer message is the row's last one already
                 if set(reasons) & _RETRY:
                     await asyncio.sleep(0.01 * 2**attempt)
@@ -188,20 +192,12 @@ _RETRY = {"TransactionConflict"}
 _APPLIED = "ConditionalCheckFailed"  # on a marker: this member had this message already
 
 
-def _end(spans: list[Any], member: MemberFanout) -> int | None:
-    """Where the items of `member` end in the transaction (None: at its end)."""
-    for index, span in enumerate(spans):
-        if span[0] is member:
-            return spans[index + 1][2] if index + 1 < len(spans) else None
-    return None
-
-
-def _chunks(members: list[MemberFanout], size: Callable[[MemberFanout], int]):
+def transactions(members: list[MemberFanout]) -> Iterator[list[MemberFanout]]:
     """Members in groups whose items fit one transaction (a member is never split)."""
     chunk: list[MemberFanout] = []
     used = 0
     for member in members:
-        need = size(member)
+        need = len(member.message_ids) + ITEMS_BESIDE_MARKERS
         if chunk and used + need > TRANSACTION_ITEMS:
             yield chunk
             chunk, used = [], 0

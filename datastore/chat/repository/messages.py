@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from datastore.chat.ids import is_conversation_id
 from datastore.chat.items import (
     MESSAGES,
     REACTIONS,
@@ -24,8 +26,17 @@ from datastore.chat.repository.common import (
 from datastore.chat.repository.fanout import FanoutRepository
 from datastore.kit.dynamo_codec import from_values, to_attr, to_item
 from datastore.kit.dynamodb import Dynamo
+from datastore.kit.group_commit import GroupCommit, Outcomes
 
 FIRST_MESSAGE, LAST_MESSAGE = "m#", "m#~"  # "~" sorts after every id character
+# Messages stored together at most: three items each, and 100 fit one transaction.
+MESSAGES_TOGETHER = 33
+_CREATE_ATTEMPTS = 8
+Created = tuple[MessageItem, bool]
+_RETRY: Any = object()  # cancelled with the others: written in the next transaction
+_UNSET: Any = object()
+# Why a transaction of messages may be cancelled and still be sorted out item by item.
+_CANCELLED_BY = {"None", "ConditionalCheckFailed", "TransactionConflict"}
 
 
 def _message(values: dict[str, Any]) -> MessageItem:
@@ -39,6 +50,10 @@ def _stored(message: MessageItem) -> dict[str, Any]:
     if not values["edits"]:
         values.pop("edits")
     return to_item(values)
+
+
+def _client_marker_sk(message: MessageItem) -> str:
+    return f"c#{message.sender_id}#{message.client_id}"
 
 
 def _participant(values: dict[str, Any]) -> ParticipantItem:
@@ -57,6 +72,8 @@ class MessageRepository:
         self.dynamo = dynamo
         self.table = dynamo.table(MESSAGES.name)
         self.fanout = FanoutRepository(dynamo)
+        self._creating = GroupCommit(self._create_together, most=MESSAGES_TOGETHER)
+        self._reading = GroupCommit(self._conversations_of, most=100, running=2)
 
     # -- conversations -------------------------------------------------------------------
 
@@ -90,49 +107,102 @@ class MessageRepository:
             for v in await batch_get(self.dynamo, self.table, keys)
         }
 
+    async def conversation(self, conversation_id: str) -> ConversationItem | None:
+        """One conversation; other requests' reads meanwhile share its BatchGetItem (every
+        send reads its conversation). A malformed id is none, never in a shared read."""
+        if not is_conversation_id(conversation_id):
+            return None
+        return await self._reading(conversation_id)
+
+    async def _conversations_of(self, ids: list[str]) -> Outcomes[ConversationItem | None]:
+        found = await self.conversations(ids)
+        return [found.get(i) for i in ids]
+
     # -- messages ------------------------------------------------------------------------
 
     async def create_message(self, message: MessageItem) -> tuple[MessageItem, bool]:
         """Store a message, its client-id marker and its pending fan-out together.
 
         A repeat (same sender and client id) stores nothing and returns the first message,
-        with False. The pending fan-out stays until `FanoutRepository.clear`.
+        with False. The pending fan-out stays until `FanoutRepository.clear`. Messages sent
+        meanwhile by other requests are written in the same transaction (group commit).
         """
-        marker = {
-            "conversation_id": message.conversation_id,
-            "sk": f"c#{message.sender_id}#{message.client_id}",
-            "message_id": message.id,
-        }
+        return await self._creating(message)
+
+    async def _create_together(self, messages: list[MessageItem]) -> Outcomes[Created]:
+        """`create_message` for each message, in as few transactions as can be."""
+        outcomes: Outcomes[Created] = [_UNSET] * len(messages)
+        left = list(range(len(messages)))
+        for attempt in range(_CREATE_ATTEMPTS):
+            # An item may appear once per transaction: a repeated client id goes next round.
+            now: list[int] = []
+            later: list[int] = []
+            markers: set[str] = set()
+            for i in left:
+                marker = _client_marker_sk(messages[i])
+                (later if marker in markers else now).append(i)
+                markers.add(marker)
+            written, conflicted = await self._write_new([messages[i] for i in now])
+            for i, outcome in zip(now, written, strict=True):
+                if outcome is _RETRY:
+                    later.append(i)
+                else:
+                    outcomes[i] = outcome
+            left = later
+            if not left:
+                return outcomes
+            if conflicted:  # another transaction holds one of the items
+                await asyncio.sleep(0.01 * 2**attempt)
+        for i in left:
+            outcomes[i] = RuntimeError("storing the message kept conflicting")
+        return outcomes
+
+    async def _write_new(self, messages: list[MessageItem]) -> tuple[list[Any], bool]:
+        """One transaction of the messages' items: for each, (message, True), the first
+        message of its client id with False, an error, or _RETRY (cancelled with others);
+        and whether another transaction got in the way."""
+        items = []
+        for message in messages:
+            marker = {
+                "conversation_id": message.conversation_id,
+                "sk": _client_marker_sk(message),
+                "message_id": message.id,
+            }
+            items += [
+                {"Put": {"TableName": self.table, "Item": _stored(message)}},
+                {
+                    "Put": {
+                        "TableName": self.table,
+                        "Item": to_item(marker),
+                        "ConditionExpression": "attribute_not_exists(sk)",
+                    }
+                },
+                self.fanout.pending_put(message.conversation_id, message.id),
+            ]
         try:
-            await self.dynamo.client.transact_write_items(
-                TransactItems=[
-                    {"Put": {"TableName": self.table, "Item": _stored(message)}},
-                    {
-                        "Put": {
-                            "TableName": self.table,
-                            "Item": to_item(marker),
-                            "ConditionExpression": "attribute_not_exists(sk)",
-                        }
-                    },
-                    self.fanout.pending_put(message.conversation_id, message.id),
-                ]
-            )
+            await self.dynamo.client.transact_write_items(TransactItems=items)
         except ClientError as error:
-            if not condition_failed(error):
+            reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
+            if not reasons or set(reasons) - _CANCELLED_BY:
                 raise
-            existing = await self._by_client_id(message)
-            if existing is None:
-                raise
-            return existing, False
-        return message, True
+            outcomes = [
+                await self._repeat(message, error)
+                if reasons[3 * index + 1] == "ConditionalCheckFailed"
+                else _RETRY
+                for index, message in enumerate(messages)
+            ]
+            return outcomes, "TransactionConflict" in reasons
+        return [(message, True) for message in messages], False
+
+    async def _repeat(self, message: MessageItem, error: ClientError) -> Created | BaseException:
+        """The first message of this client id (its marker exists), with False."""
+        existing = await self._by_client_id(message)
+        return error if existing is None else (existing, False)
 
     async def _by_client_id(self, message: MessageItem) -> MessageItem | None:
         response = await self.dynamo.client.get_item(
             TableName=self.table,
-            Key=string_key(
-                conversation_id=message.conversation_id,
-                sk=f"c#{message.sender_id}#{message.client_id}",
-            ),
+            Key=string_key(conversation_id=message.conversation_id, sk=_client_marker_sk(message)),
             ConsistentRead=True,
         )
         marker = live(response["Item"]) if "Item" in response else None

@@ -33,7 +33,7 @@ class Access:
         """The conversation when `user_id` is a member; NOT_FOUND otherwise, so nothing leaks."""
         if not await self.is_member(conversation_id, user_id):
             raise NotFound(NOT_FOUND, field=field)
-        found = (await self.messages.conversations([conversation_id])).get(conversation_id)
+        found = await self.messages.conversation(conversation_id)
         if found is None:
             raise NotFound(NOT_FOUND, field=field)
         return found
@@ -46,7 +46,7 @@ class Access:
         For a sender: the member list both proves access and feeds the fan-out, so the
         membership is read once per send.
         """
-        found = (await self.messages.conversations([conversation_id])).get(conversation_id)
+        found = await self.messages.conversation(conversation_id)
         members = await self.member_ids(found) if found is not None else []
         if found is None or user_id not in members:
             raise NotFound(NOT_FOUND, field=field)

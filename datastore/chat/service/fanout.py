@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from datastore.chat.items import ConversationItem, MessageItem
-from datastore.chat.live import publish_conversation, publish_inbox
+from datastore.chat.live import publish_conversation, publish_inboxes
 from datastore.chat.repository.fanout import (
     SHARDS,
     FanoutRepository,
     MemberFanout,
     PendingFanout,
+    transactions,
 )
 from datastore.chat.service.fanout_queue import ConversationQueues, FanoutJob
 from datastore.people.repository import ActivityRepository, PeopleRepository
@@ -130,13 +131,10 @@ class Fanout:
                 by_member.setdefault(member, []).append(job.message)
         fanouts = [self._member_fanout(conversation, m, ms) for m, ms in by_member.items()]
         await self.gather(
-            self.pending.apply_members(conversation.id, chunk) for chunk in _transactions(fanouts)
+            self.pending.apply_members(conversation.id, chunk) for chunk in transactions(fanouts)
         )
-        await self.gather(
-            publish_inbox(self.clients.broker, f.user_id, conversation.id, "MESSAGE")
-            for f in fanouts
-            if f.applied
-        )
+        applied: list[object] = [f.user_id for f in fanouts if f.applied]
+        await publish_inboxes(self.clients.broker, applied, conversation.id, "MESSAGE")
         messages = [job.message for job in jobs if job.message.kind != "SYSTEM"]
         away = {
             job.message.id: [
@@ -149,14 +147,17 @@ class Fanout:
         await self._notify(conversation, messages, away)
         if messages:
             async with self.clients.db() as db, db.begin():
-                activities = ActivityRepository(db)
-                for message in messages:
-                    await activities.record(
-                        uuid.UUID(message.sender_id),
-                        "MESSAGE_SENT",
-                        {"conversationId": conversation.id, "messageId": message.id},
-                        source=f"message:{message.id}",
-                    )
+                await ActivityRepository(db).record_many(
+                    "MESSAGE_SENT",
+                    [
+                        (
+                            uuid.UUID(m.sender_id),
+                            {"conversationId": conversation.id, "messageId": m.id},
+                            f"message:{m.id}",
+                        )
+                        for m in messages
+                    ],
+                )
         await self.pending.clear_many([(conversation.id, job.message.id) for job in jobs])
 
     def _member_fanout(
@@ -209,18 +210,15 @@ class Fanout:
         wanted = [m for m in messages if away.get(m.id)]
         if not wanted:
             return
-        names = {}
         async with self.clients.db() as db:
-            people = PeopleRepository(db)
-            for sender_id in {m.sender_id for m in wanted}:
-                sender = await people.get(uuid.UUID(sender_id))
-                names[sender_id] = (sender.display_name or sender.username) if sender else None
+            found = await PeopleRepository(db).names(list({uuid.UUID(m.sender_id) for m in wanted}))
+        names = {str(user_id): name for user_id, name in found.items()}
         notifications = self.chat.notifications
         await self.gather(
             notifications.notify(
                 r,
                 "MESSAGE",
-                title=f"New message from {names[m.sender_id] or 'Someone'}",
+                title=f"New message from {names.get(m.sender_id) or 'Someone'}",
                 body=(m.body or m.kind.lower())[:PREVIEW_CHARS],
                 data={"conversationId": conversation.id, "messageId": m.id},
                 dedupe_key=f"message:{m.id}:{r}",
@@ -299,11 +297,3 @@ class Fanout:
                 await coroutine
 
         await asyncio.gather(*(bounded(c) for c in coroutines))
-
-
-def _transactions(fanouts: list[MemberFanout]) -> list[list[MemberFanout]]:
-    """Members in groups of one transaction (100 items) each, written concurrently: a
-    large group costs a few parallel transactions, not one per member."""
-    per_member = max(1, max((len(f.message_ids) + 3 for f in fanouts), default=1))
-    size = max(1, 100 // per_member)
-    return [fanouts[i : i + size] for i in range(0, len(fanouts), size)]
