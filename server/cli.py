@@ -248,10 +248,11 @@ def _settings(*, dev: bool = False):
 
 def _check_embedding_model(settings: Settings) -> None:
     """Before serving: a model that must match its manifest is checked (and, the first
-    time, reassembled from its packages), so a wrong file stops here with one line."""
+    time, reassembled from its packages), so a wrong file stops here with one line. The
+    processes started next (uvicorn's, the worker children) trust this check."""
     from datastore.kit.ai.embedder import configured_embedder
 
-    configured_embedder(settings)
+    configured_embedder(settings).vouch_for_children()
 
 
 def _run(args: argparse.Namespace) -> None:

@@ -36,7 +36,8 @@ from datastore.exports.tables import Export
 from datastore.kit.blobs import BlobError, StoredBlob
 from datastore.kit.clients import Clients
 from datastore.kit.errors import BadUserInput
-from datastore.kit.polling import drain_forever
+from datastore.kit.polling import drain_forever, woken_by
+from datastore.kit.pubsub import REDIS_ERRORS
 from datastore.kit.ratelimit import Limit
 from datastore.notifications.service import NotificationService
 from datastore.pod.files import IncomingFile
@@ -57,6 +58,9 @@ MAX_ATTEMPTS = 3
 EXPIRE_BATCH = 50
 ACTIVITY_BATCH = 1000
 FAILED_MESSAGE = "The export failed; request a new one."
+# A request tells the export workers of every process (the `personalpod worker` children)
+# to look now rather than at their next EXPORT_POLL_SECONDS.
+REQUESTED_CHANNEL = "exports:requested"
 
 
 async def _no_progress(done: int, total: int) -> None:
@@ -102,7 +106,8 @@ class ExportService:
         self.urls = ArchiveUrls(
             self.settings.files_signing_key_bytes, ttl_seconds=self.settings.export.url_seconds
         )
-        # Set by a request in this process, so the in-process worker starts at once.
+        # Set by a request in this process, or one published on REQUESTED_CHANNEL, so the
+        # worker starts at once.
         self.wake = asyncio.Event()
 
     # ------------------------------------------------------------------ requests
@@ -116,8 +121,15 @@ class ExportService:
             row = await ExportRepository(db).create(caller.user_id)
             await self._audit(db, SecurityEventType.EXPORT_REQUESTED, row.id, caller)
         self.wake.set()
+        await self._wake_other_processes()
         log.info("export_requested", export_id=str(row.id), user_id=str(caller.user_id))
         return row
+
+    async def _wake_other_processes(self) -> None:
+        try:
+            await self.clients.broker.publish(REQUESTED_CHANNEL, b"")
+        except REDIS_ERRORS:  # the row is committed: the workers' poll finds it
+            log.warning("export_wake_failed")
 
     async def list_exports(
         self, user_id: uuid.UUID, *, after: tuple[datetime, uuid.UUID] | None, limit: int
@@ -144,15 +156,21 @@ class ExportService:
     # ------------------------------------------------------------------ worker
 
     async def run(self) -> None:
-        """Forever: build waiting archives, delete expired ones, then wait (or wake on a
-        request in this process). Safe to run in many processes at once."""
-        await drain_forever(
-            self.run_batch,
-            interval_seconds=lambda: self.settings.export.poll_seconds,
-            failure_event="export_worker_failed",
-            log=log,
-            wake=self.wake,
-        )
+        """Forever: build waiting archives, delete expired ones, then wait for a request
+        (in any process) or EXPORT_POLL_SECONDS. Safe to run in many processes at once."""
+
+        def interval() -> float:
+            return self.settings.export.poll_seconds
+
+        broker = self.clients.broker
+        async with woken_by(broker, REQUESTED_CHANNEL, self.wake, retry_seconds=interval, log=log):
+            await drain_forever(
+                self.run_batch,
+                interval_seconds=interval,
+                failure_event="export_worker_failed",
+                log=log,
+                wake=self.wake,
+            )
 
     async def run_batch(self) -> int:
         return int(await self.run_once()) + await self.expire_once()

@@ -133,7 +133,7 @@ class ExportSettings(BaseModel):
         default=900, ge=10, le=24 * 3600, description="lifetime of a signed /exports URL"
     )
     poll_seconds: float = Field(
-        default=5.0, gt=0, description="how often the export worker looks for work"
+        default=5.0, gt=0, description="how often the export worker looks for work unwoken"
     )
     max_bytes: int = Field(
         default=4 * 1024 * 1024 * 1024, ge=1024, description="largest archive, in bytes"

@@ -9,8 +9,9 @@ from operator import attrgetter
 from typing import Any, TypeVar
 
 import strawberry
+from strawberry.types.base import get_object_definition
 
-from resolvers.core.ids import node_global_id
+from resolvers.core.ids import global_id
 
 T = TypeVar("T")
 # A node type's `id` field as a plain attribute, filled when the object is built (see
@@ -43,7 +44,7 @@ def from_row(cls: type[T], source: object, /, **overrides: Any) -> T:
         if plan.id:
             values["id"] = text_id
         if plan.global_id:
-            values[GLOBAL_ID] = node_global_id(cls, text_id)
+            values[GLOBAL_ID] = global_id(plan.type_name, text_id)
     values.update(overrides)
     return cls(**values)
 
@@ -57,6 +58,7 @@ class _Plan:
     read: Callable[[object], tuple[Any, ...]]
     id: bool
     global_id: bool
+    type_name: str  # the GraphQL name a global id starts with
 
 
 _PLANS: dict[tuple[type, tuple[str, ...]], _Plan] = {}
@@ -69,6 +71,8 @@ def _plan(cls: type, overridden: tuple[str, ...]) -> _Plan:
     if len(names) == 1:
         single = read
         read = lambda source: (single(source),)  # noqa: E731 (attrgetter of one is no tuple)
-    plan = _Plan(names, read, "id" in fields, GLOBAL_ID in fields)
+    has_global_id = GLOBAL_ID in fields
+    type_name = get_object_definition(cls, strict=True).name if has_global_id else ""
+    plan = _Plan(names, read, "id" in fields, has_global_id, type_name)
     _PLANS[(cls, overridden)] = plan
     return plan

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
 import secrets
 import subprocess
@@ -14,11 +15,13 @@ from pathlib import Path
 import pytest
 
 from datastore.kit.ai.model_files import (
+    VERIFIED_ENV,
     Manifest,
     ModelFilesError,
     manifest,
     verified_folder,
     verify,
+    vouch_for_children,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,3 +106,60 @@ def test_serve_refuses_to_start_on_a_wrong_model_file(tmp_path: Path) -> None:
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "1_Pooling/config.json" in lines[0] and "all-mpnet-base-v2.files.json" in lines[0]
+
+
+# A child of the test process: counts the files it hashes while checking the folder.
+CHILD = """
+import json, sys
+from pathlib import Path
+from datastore.kit.ai import model_files
+hashed = []
+hash_file = model_files.sha256_of
+model_files.sha256_of = lambda path: hashed.append(path.name) or hash_file(path)
+files = {n: tuple(f) for n, f in json.loads(sys.argv[2]).items()}
+wanted = model_files.Manifest(model="tiny", source="test", parts=(), files=files)
+try:
+    model_files.checked(Path(sys.argv[1]), wanted)
+except model_files.ModelFilesError as error:
+    print(json.dumps({"refused": str(error)}))
+else:
+    print(json.dumps({"hashed": sorted(hashed)}))
+"""
+
+
+def _check_in_child(folder: Path, wanted: Manifest, *, by_hand: bool = False) -> dict:
+    command = [sys.executable, "-c", CHILD, str(folder), json.dumps(wanted.files)]
+    if by_hand:  # a grandchild: started by a shell, not by the process that vouched
+        command = ["sh", "-c", '"$@"; exit $?', "sh", *command]
+    done = subprocess.run(
+        command,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(done.stdout))
+
+
+def test_children_skip_hashing_files_their_parent_checked_but_not_changed_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: a parent that checked the folder and vouches for it to its children
+    folder, wanted = _folder(tmp_path, {"model.safetensors": b"weights", "vocab.txt": b"a b"})
+    monkeypatch.setenv(VERIFIED_ENV, "")  # restored after the test (vouching sets it)
+    assert _check_in_child(folder, wanted) == {"hashed": ["model.safetensors", "vocab.txt"]}
+    verify(folder, wanted)
+    vouch_for_children(folder, wanted)
+    # then: its children hash nothing; a process it did not start checks in full
+    assert _check_in_child(folder, wanted) == {"hashed": []}
+    assert _check_in_child(folder, wanted, by_hand=True)["hashed"] == [
+        "model.safetensors",
+        "vocab.txt",
+    ]
+    # when: a file is replaced by other bytes of the same size, its times put back
+    before = (folder / "model.safetensors").stat()
+    (folder / "model.safetensors").write_bytes(b"weighTs")
+    os.utime(folder / "model.safetensors", ns=(before.st_atime_ns, before.st_mtime_ns))
+    # then: the child checks again and refuses it by name
+    refused = _check_in_child(folder, wanted)["refused"]
+    assert "model.safetensors has sha256" in refused

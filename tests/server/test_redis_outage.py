@@ -10,6 +10,7 @@ import secrets
 
 import redis.asyncio as redis
 
+from tests.support.background import background_down
 from tests.support.client import GraphQLClient, error_codes
 from tests.support.redis_server import redis_stopped
 
@@ -82,14 +83,18 @@ async def test_a_request_while_the_redis_pool_is_exhausted_is_service_unavailabl
 
 async def test_the_first_subscription_after_an_idle_outage_hears_events(server) -> None:
     # given: the broker's pub/sub connection was used, then left idle while Redis restarted
+    # (the in-process export worker, which listens all along, stopped meanwhile)
     broker = server.services.clients.broker
-    async with broker.subscribe("test:idle-outage"):
-        pass
-    async with redis_stopped(server.container.clients.settings.redis_url):
-        pass
-    # when
-    async with broker.subscribe("test:idle-outage") as subscription:
-        await broker.publish("test:idle-outage", b"after the outage")
-        got = await subscription.next(timeout=5)
+    exports = server.services.exports
+    is_export_worker = lambda task: task.get_name() == "export-worker"  # noqa: E731
+    async with background_down(server, is_export_worker, exports.run, "export-worker"):
+        async with broker.subscribe("test:idle-outage"):
+            pass
+        async with redis_stopped(server.container.clients.settings.redis_url):
+            pass
+        # when
+        async with broker.subscribe("test:idle-outage") as subscription:
+            await broker.publish("test:idle-outage", b"after the outage")
+            got = await subscription.next(timeout=5)
     # then
     assert got == ("test:idle-outage", b"after the outage")

@@ -30,6 +30,8 @@ from datastore.kit.postgres import rowcount
 
 MAX_TOPICS_PER_ENTRY = 3
 _vector = bindparam("vector", type_=Vector())
+# One adopter of a new EMBEDDING_MODEL at a time (datastore/journal/service/ai_worker.py).
+_ADOPTION_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended('embeddings:adopt', 0))")
 
 # Each entry's best topics: up to MAX_TOPICS_PER_ENTRY of those close enough, a discovered
 # topic (a centroid of my entries) only from the join relevance, and always the nearest
@@ -174,6 +176,22 @@ class AnalysisRepository:
                 for n, vector in enumerate(vectors)
             ],
         )
+
+    async def lock_model_adoption(self) -> None:
+        """Until the transaction ends: no other process adopts an embedding model."""
+        await self.session.execute(_ADOPTION_LOCK)
+
+    async def stores_other_models(self, model: str, dimensions: int) -> bool:
+        """Whether a vector another model than `model` wrote is stored, or a topic vector
+        of other `dimensions`: stops at the first one (read only, no lock)."""
+        foreign = select(Embedding.source).where(Embedding.model != model).limit(1)
+        stale = (
+            select(Topic.id)
+            .where(Topic.embedding.is_not(None), func.vector_dims(Topic.embedding) != dimensions)
+            .limit(1)
+        )
+        found = await self.session.execute(select(foreign.exists() | stale.exists()))
+        return bool(found.scalar_one())
 
     async def drop_other_models(self, model: str, dimensions: int) -> int:
         """Delete the vectors another embedding model wrote (their passages cascade) and

@@ -72,14 +72,22 @@ class AIWorker:
         """After EMBEDDING_MODEL changed: enqueue re-embedding of what the other model
         embedded and drop its vectors (vectors of two models cannot be compared; search
         finds the entries again as they are re-embedded, topics get vectors again first).
-        How many vectors were dropped."""
+        How many vectors were dropped.
+
+        Every worker start asks, so the usual answer (nothing to adopt) is one read that
+        stops at the first foreign vector; the adoption itself holds an advisory lock, so
+        processes starting together adopt one after the other (the later ones find nothing
+        left to do)."""
+        model, dimensions = self.embedder.name, self.embedder.dimensions
         async with self.db() as session, session.begin():
-            await AIJobRepository(session).enqueue_other_models(self.embedder.name)
-            dropped = await AnalysisRepository(session).drop_other_models(
-                self.embedder.name, self.embedder.dimensions
-            )
+            analysis = AnalysisRepository(session)
+            if not await analysis.stores_other_models(model, dimensions):
+                return 0
+            await analysis.lock_model_adoption()
+            await AIJobRepository(session).enqueue_other_models(model)
+            dropped = await analysis.drop_other_models(model, dimensions)
         if dropped:
-            log.info("embedding_model_adopted", model=self.embedder.name, reembedding=dropped)
+            log.info("embedding_model_adopted", model=model, reembedding=dropped)
         return dropped
 
     async def run_once(self) -> int:

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -87,6 +88,13 @@ class Embedder:
             else:
                 self._folder = self.model_path or default_model_path()
         return self._folder
+
+    def vouch_for_children(self) -> None:
+        """Let the processes this one starts skip re-hashing the checked files (model_files)."""
+        if self.spec.verified:
+            from datastore.kit.ai.model_files import manifest, vouch_for_children
+
+            vouch_for_children(Path(self.folder()), manifest(self.name))
 
     def _load(self) -> Any:
         with self._lock:

