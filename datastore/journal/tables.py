@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Identity,
+    Index,
     Integer,
     SmallInteger,
     String,
@@ -149,6 +150,8 @@ class AIJob(Base):
 
 class Embedding(Base):
     __tablename__ = "embeddings"
+    # Which models wrote vectors: two index lookups (min and max) at every worker start.
+    __table_args__ = (Index("ix_embeddings_model", "model"),)
 
     source: Mapped[str] = mapped_column(String(8), primary_key=True)
     entry_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)

@@ -183,14 +183,16 @@ class AnalysisRepository:
 
     async def stores_other_models(self, model: str, dimensions: int) -> bool:
         """Whether a vector another model than `model` wrote is stored, or a topic vector
-        of other `dimensions`: stops at the first one (read only, no lock)."""
-        foreign = select(Embedding.source).where(Embedding.model != model).limit(1)
+        of other `dimensions` (read only, no lock). The lowest and the highest model name
+        are two lookups in ix_embeddings_model; both are `model` when no other is stored."""
+        lowest, highest = func.min(Embedding.model), func.max(Embedding.model)
+        foreign = select((lowest != model) | (highest != model)).scalar_subquery()
         stale = (
             select(Topic.id)
             .where(Topic.embedding.is_not(None), func.vector_dims(Topic.embedding) != dimensions)
             .limit(1)
         )
-        found = await self.session.execute(select(foreign.exists() | stale.exists()))
+        found = await self.session.execute(select(func.coalesce(foreign, False) | stale.exists()))
         return bool(found.scalar_one())
 
     async def drop_other_models(self, model: str, dimensions: int) -> int:
