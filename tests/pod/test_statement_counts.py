@@ -16,6 +16,13 @@ query($first: Int!) {
 }
 """
 
+IN_FRAGMENTS = """
+query($first: Int!) {
+  entries(first: $first) { edges { node { ...Listed } } }
+}
+fragment Listed on Entry { id category { id } ... on Note { tags { edges { node { slug } } } } }
+"""
+
 
 async def test_listing_10_and_100_entries_with_tags_and_category_is_constant(
     client: GraphQLClient, server
@@ -57,5 +64,7 @@ async def test_listing_10_and_100_entries_with_tags_and_category_is_constant(
     edges = data["entries"]["edges"]
     assert len(edges) == 100
     assert all(len(e["node"]["tags"]["edges"]) == 2 and e["node"]["category"] for e in edges)
+    # and tags asked for through fragments come with the page all the same
+    assert await client.count_statements(IN_FRAGMENTS, {"first": 50}, token=account.token) == 2
     # and the cached page, kept with its tags, costs only its categories
     assert await client.count_statements(LIST, {"first": 100}, token=account.token) == 1
