@@ -1,6 +1,8 @@
-"""Where one worker's time goes on the entries page: req/s with wrk and a py-spy profile.
+"""Where one worker's time goes on the entries page (or `me`): req/s with wrk and a py-spy
+profile.
 
-    .venv/bin/python bench/entries_profile.py [--entries 300] [--duration 10] [--rounds 3]
+    .venv/bin/python bench/entries_profile.py [--query entries|me] [--entries 300]
+        [--duration 10] [--rounds 3]
         [--connections 32] [--cache cold|warm|both] [--baseline /work/main] [--no-profile]
 
 One user with `--entries` entries (50 tags, 3 tags on each) loaded by SQL; one server
@@ -33,6 +35,7 @@ ENTRIES_QUERY = (
     "query Entries { entries(first: 20) { edges { node { id title createdAt "
     "tags { edges { node { name } } } } } } }"
 )
+ME_QUERY = "query Me { me { id email username displayName presence { status lastSeen } } }"
 SIGN_UP = "mutation($i: SignUpInput!) { signUp(input: $i) { token user { id } } }"
 SEED = """
 WITH me AS (SELECT id FROM users WHERE username = :username),
@@ -62,7 +65,7 @@ def main() -> int:
     modes = ["cold", "warm"] if args.cache == "both" else [args.cache]
     trees = [("baseline", Path(args.baseline))] if args.baseline else []
     trees.append(("this", common.ROOT))
-    report: dict = {"entries": args.entries, "connections": args.connections, "runs": []}
+    report: dict = {"query": args.query, "entries": args.entries, "connections": args.connections, "runs": []}
     with common.backing_services() as env:
         token = None
         for mode in modes:
@@ -90,6 +93,9 @@ def main() -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entries", type=int, default=300)
+    parser.add_argument(
+        "--query", choices=["entries", "me"], default="entries", help="the request to load"
+    )
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
@@ -147,8 +153,14 @@ def _seed(url: str, env: dict[str, str], count: int) -> str:
     return token
 
 
-def _target(url: str, token: str) -> common.Target:
+def _target(url: str, token: str, query: str) -> common.Target:
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+    if query == "me":
+        body = json.dumps({"query": ME_QUERY, "operationName": "Me"}).encode()
+        check = common.post_json(url + "/graphql", json.loads(body), headers)
+        if check.get("errors") or not (check.get("data") or {}).get("me"):
+            raise RuntimeError(f"me did not answer as expected: {check}")
+        return common.Target("me", url + "/graphql", "POST", body, headers, '"errors"')
     body = json.dumps({"query": ENTRIES_QUERY, "operationName": "Entries"}).encode()
     check = common.post_json(url + "/graphql", json.loads(body), headers)
     edges = (check.get("data") or {}).get("entries", {}).get("edges", [])
@@ -158,7 +170,7 @@ def _target(url: str, token: str) -> common.Target:
 
 
 def _measure(label: str, mode: str, url: str, pid: int, token: str, args) -> dict:
-    target = _target(url, token)
+    target = _target(url, token, args.query)
     common.run_wrk(target, duration=2, connections=args.connections)  # warm up imports and pools
     rounds = []
     for _ in range(args.rounds):
@@ -168,7 +180,7 @@ def _measure(label: str, mode: str, url: str, pid: int, token: str, args) -> dic
         # CPU per request: what the worker spends, whatever else shares the cores.
         cpu_ms = 1000 * (_cpu_seconds(pid) - cpu_before) / max(1, result.requests)
         common.progress(
-            f"{label} {mode}: {result.rps:,.0f} req/s p50 {result.p50_ms} ms, "
+            f"{target.name} {label} {mode}: {result.rps:,.0f} req/s p50 {result.p50_ms} ms, "
             f"{cpu_ms:.2f} ms CPU/request (busy {busy})"
         )
         rounds.append({**result.as_dict(), "busy_before": busy, "cpu_ms": round(cpu_ms, 3)})
@@ -198,6 +210,7 @@ def _profile(target: common.Target, pid: int, args, path: Path) -> dict:
     """py-spy samples of the worker during one more wrk run (raw stacks kept at `path`),
     folded into top frames."""
     spy = Path(sys.executable).parent / "py-spy"
+    path.parent.mkdir(exist_ok=True)
     seconds = max(1, round(args.duration))
     command = [str(spy), "record", "-p", str(pid), "-d", str(seconds), "-r", "250"]
     recorder = subprocess.Popen(
@@ -256,7 +269,7 @@ def _package(frame: str) -> str:
 
 
 def _print(report: dict) -> None:
-    print(f"\nentries page, one worker, {report['entries']} entries, -c{report['connections']}")
+    print(f"\n{report['query']}, one worker, {report['entries']} entries, -c{report['connections']}")
     for run in report["runs"]:
         print(
             f"{run['tree']:>9} {run['cache']:>5}: {run['rps_median']:>8,.0f} req/s "
