@@ -65,7 +65,12 @@ def main() -> int:
     modes = ["cold", "warm"] if args.cache == "both" else [args.cache]
     trees = [("baseline", Path(args.baseline))] if args.baseline else []
     trees.append(("this", common.ROOT))
-    report: dict = {"query": args.query, "entries": args.entries, "connections": args.connections, "runs": []}
+    report: dict = {
+        "query": args.query,
+        "entries": args.entries,
+        "connections": args.connections,
+        "runs": [],
+    }
     with common.backing_services() as env:
         token = None
         for mode in modes:
@@ -269,7 +274,9 @@ def _package(frame: str) -> str:
 
 
 def _print(report: dict) -> None:
-    print(f"\n{report['query']}, one worker, {report['entries']} entries, -c{report['connections']}")
+    print(
+        f"\n{report['query']}, one worker, {report['entries']} entries, -c{report['connections']}"
+    )
     for run in report["runs"]:
         print(
             f"{run['tree']:>9} {run['cache']:>5}: {run['rps_median']:>8,.0f} req/s "

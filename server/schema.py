@@ -11,8 +11,10 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.schema._graphql_core import GraphQLExecutionContext
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from resolvers.accounts.lifecycle import AccountLifecycleMutations
 from resolvers.accounts.mutations import AccountMutations
@@ -73,6 +75,7 @@ from resolvers.sync.subscriptions import SyncSubscriptions
 from resolvers.vault.mutations import VaultMutations
 from resolvers.vault.queries import VaultQueries
 from resolvers.vault.types import SecretTag, VaultSession
+from server.graphql.extension_hooks import LeanExtensionsRunner
 from server.graphql.masking import MaskUnexpectedErrors
 from server.graphql.nul_bytes import RejectNulBytes
 from server.shared_events import with_shared_events
@@ -151,6 +154,11 @@ TYPES: tuple[type, ...] = (
 
 
 class Schema(strawberry.Schema):
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> SchemaExtensionsRunner:
+        return LeanExtensionsRunner(execution_context=execution_context, extensions=extensions)
+
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Expected errors are the client's business; unexpected ones are logged when masked."""
 

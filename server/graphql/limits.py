@@ -8,6 +8,7 @@ The same schema extensions serve HTTP and websockets.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
@@ -80,6 +81,8 @@ class Bounds:
             max_list,
         )
         self.shapes = ShapeCache(CACHE_SIZE, max_fields)
+        # Verdicts on operations without variables, whose cost no request can change.
+        self.constant_costs: OrderedDict[tuple[str, int], GraphQLError | None] = OrderedDict()
 
     def shape_error(self, root: RootShape) -> GraphQLError | None:
         """The first limit a root's shape breaks, if any."""
@@ -106,11 +109,31 @@ class Bounds:
     def cost_error(
         self,
         schema: GraphQLSchema,
+        query: str,
         document: DocumentNode,
         operation: OperationDefinitionNode,
         variables: dict[str, Any],
     ) -> GraphQLError | None:
         """An error when the operation, with these variables, costs too much or lists too long."""
+        if operation.variable_definitions or operation.loc is None:
+            return self.measure_cost(schema, document, operation, variables)
+        key = (query, operation.loc.start)
+        costs = self.constant_costs
+        if key in costs:
+            costs.move_to_end(key)
+            return costs[key]
+        error = costs[key] = self.measure_cost(schema, document, operation, {})
+        if len(costs) > CACHE_SIZE:
+            costs.popitem(last=False)
+        return error
+
+    def measure_cost(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        variables: dict[str, Any],
+    ) -> GraphQLError | None:
         fragments: dict[str, FragmentDefinitionNode] = fragment_definitions(document)
         meter = CostMeter(schema, operation, variables, self.max_list_length)
         try:
@@ -161,7 +184,7 @@ class DocumentLimits(SchemaExtension):
         variables = self.execution_context.variables
         if not isinstance(variables, dict):
             variables = {}  # not an object: graphql-core refuses it when coercing
-        return self.bounds.cost_error(schema, document, operation, variables)
+        return self.bounds.cost_error(schema, query, document, operation, variables)
 
 
 def selected_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:

@@ -305,6 +305,28 @@ async def test_post_costly_query_is_400(client: httpx.AsyncClient, query: str, c
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "cost": cost, "maxCost": MAX_COST}
 
 
+async def test_each_operation_of_a_document_keeps_its_own_cost_verdict_when_repeated(
+    client: httpx.AsyncClient,
+) -> None:
+    # given: one document, a costly operation and a cheap one, none with variables (their
+    # verdicts are remembered per operation)
+    query = (
+        "query Big { items(first: 50) { items(first: 20) { id } } } "
+        'query Small { hello(name: "Ada") }'
+    )
+
+    for _ in range(3):
+        # when
+        big = await post(client, {"query": query, "operationName": "Big"})
+        small = await post(client, {"query": query, "operationName": "Small"})
+
+        # then
+        assert big.status_code == 400
+        assert big.json()["errors"][0]["extensions"]["cost"] == 1051
+        assert small.status_code == 200, small.json()
+        assert "errors" not in small.json()
+
+
 async def test_post_query_within_cost_runs(client: httpx.AsyncClient) -> None:
     # given: cost 1 + 3 * (1 + (1 + 3 * 1)) = 16, from the variable's declared default
     query = "query Q($n: Int = 3) { items(first: $n) { id items(first: $n) { id } } }"
