@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from datastore.kit.dynamo_codec import to_item
@@ -97,6 +98,28 @@ async def test_revoked_session_token_is_unauthenticated(client: GraphQLClient) -
     body = await client.execute(ME, token=other["token"])
     assert error_codes(body) == ["UNAUTHENTICATED"]
     assert (await client.data(ME, token=account.token))["me"]["id"] == account.user_id
+
+
+async def test_concurrent_requests_each_get_their_own_viewer_and_a_revoked_token_stays_out(
+    client: GraphQLClient,
+) -> None:
+    # given: five users, one of them with a second, revoked session; their token checks
+    # and viewer reads share round trips when they arrive together
+    accounts = [await client.sign_up() for _ in range(5)]
+    revoked = await sign_in(client, accounts[0], "stolen phone")
+    await client.data(REVOKE, {"id": revoked["session"]["id"]}, token=accounts[0].token)
+    tokens = [account.token for account in accounts] * 4 + [revoked["token"]] * 2
+
+    # when: all at once
+    bodies = await asyncio.gather(*(client.execute(ME, token=token) for token in tokens))
+
+    # then: every answer is its own caller's, and the revoked token is refused each time
+    for token, body in zip(tokens, bodies, strict=True):
+        if token == revoked["token"]:
+            assert error_codes(body) == ["UNAUTHENTICATED"]
+        else:
+            [owner] = [a for a in accounts if a.token == token]
+            assert body == {"data": {"me": {"id": owner.user_id}}}
 
 
 async def test_revoking_another_users_session_is_not_found_and_changes_nothing(
