@@ -16,10 +16,12 @@ import strawberry
 from graphql import ExecutionResult, GraphQLError, located_error
 from strawberry.dataloader import DataLoader
 from strawberry.permission import BasePermission
+from strawberry.relay import GlobalID
+from strawberry.types.base import StrawberryList, StrawberryMaybe, StrawberryOptional
 
 from server.graphql.compiled import CompiledExecutor, executor_class
 from server.graphql.compiled.crosscheck import MISMATCHES, compare
-from server.graphql.compiled.direct import direct_resolver
+from server.graphql.compiled.direct import direct_resolver, passes_through
 
 
 @strawberry.interface
@@ -542,3 +544,21 @@ async def test_resolvers_called_directly_get_their_arguments_as_strawberry_gives
     assert [(e.message, e.path) for e in result.errors] == [
         ("Not for you.", ["arguments", "secret"])
     ]
+
+
+def test_only_scalars_and_enums_skip_argument_conversion() -> None:
+    # given: the scalar registry of a schema
+    scalars = COMPILED.schema_converter.scalar_registry
+    painted = COMPILED.get_field_for_type("painted", "Arguments")
+    assert painted is not None
+    kinds = {argument.python_name: argument.type for argument in painted.arguments}
+
+    # then: what convert_argument would return unchanged passes as given; inputs, lists,
+    # global ids (decoded) and Maybe (wrapped) are still converted
+    assert passes_through(kinds["shade"], scalars)
+    assert passes_through(kinds["first_word"], scalars)
+    assert passes_through(StrawberryOptional(int), scalars)
+    assert not passes_through(kinds["span"], scalars)
+    assert not passes_through(StrawberryList(str), scalars)
+    assert not passes_through(StrawberryOptional(GlobalID), scalars)
+    assert not passes_through(StrawberryMaybe(str), scalars)

@@ -10,11 +10,15 @@ matters: the same Info class, `convert_argument` on each argument given, the sou
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from graphql import GraphQLField, GraphQLResolveInfo, GraphQLSchema
+from strawberry.relay.types import GlobalID
+from strawberry.scalars import is_scalar
 from strawberry.types.arguments import convert_argument
+from strawberry.types.base import StrawberryMaybe, StrawberryOptional
+from strawberry.types.enum import StrawberryEnumDefinition
 
 # The key strawberry keeps its field definition under in a GraphQLField's extensions.
 STRAWBERRY_FIELD = "strawberry-definition"
@@ -35,7 +39,12 @@ def direct_resolver(schema: GraphQLSchema, field_def: GraphQLField) -> Resolve |
     scalars = converter.scalar_registry
     info_class = config.info_class
     arguments = [
-        (config.name_converter.from_argument(argument), argument.python_name, argument.type)
+        (
+            config.name_converter.from_argument(argument),
+            argument.python_name,
+            argument.type,
+            passes_through(argument.type, scalars),
+        )
         for argument in field.arguments
     ]
     resolver = field.base_resolver
@@ -52,8 +61,12 @@ def direct_resolver(schema: GraphQLSchema, field_def: GraphQLField) -> Resolve |
         strawberry_info = info_class(_raw_info=info, _field=field)
         kwargs: dict[str, Any] = {}
         if values:
-            for name, python_name, type_ in arguments:
-                if name in values:
+            for name, python_name, type_, as_given in arguments:
+                if name not in values:
+                    continue
+                if as_given:
+                    kwargs[python_name] = values[name]
+                else:
                     kwargs[python_name] = convert_argument(
                         value=values[name],
                         type_=type_,
@@ -69,3 +82,16 @@ def direct_resolver(schema: GraphQLSchema, field_def: GraphQLField) -> Resolve |
         return call(source, **kwargs) if passes_self else call(**kwargs)
 
     return resolve
+
+
+def passes_through(type_: Any, scalars: Mapping[object, Any]) -> bool:
+    """True for an argument type `convert_argument` returns values of unchanged: a scalar
+    (graphql-core has parsed it) or an enum, optional or not, but a relay GlobalID, which
+    it decodes, and `Maybe`, which it wraps. Page sizes and cursors are such arguments."""
+    if isinstance(type_, StrawberryMaybe):
+        return False
+    if isinstance(type_, StrawberryOptional):
+        type_ = type_.of_type
+    if type_ is GlobalID:
+        return False
+    return is_scalar(type_, scalars) or isinstance(type_, StrawberryEnumDefinition)
