@@ -9,7 +9,10 @@ non-null position propagates to the nearest nullable parent.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Iterable
+import contextvars
+from collections.abc import Awaitable, Generator, Iterable
+from functools import partial
+from types import CoroutineType
 from typing import Any
 
 from graphql import (
@@ -36,6 +39,68 @@ from server.graphql.compiled.crosscheck import Recording, crosschecked
 from server.graphql.compiled.plan import FieldPlan, SelectionPlan, selection_plan
 
 PLAN_CACHE_SIZE = 512
+
+
+def step(coroutine: CoroutineType[Any, Any, Any]) -> Any:
+    """A resolver's coroutine run up to its first wait: its value when it never waits (a
+    primed dataloader answers at once), else an awaitable that continues it.
+
+    Gathered unstarted, each such coroutine would cost a Task and a turn of the event
+    loop; a page of 20 entries has 20 `tags` resolvers whose loader the page primed.
+    Dataloaders still batch: a coroutine waiting on `load` suspends before the loader
+    dispatches, which happens on the loop's next turn, after its siblings have asked.
+    As in a Task, the coroutine runs in a copy of the context, so a context variable it
+    sets (a tracing span) stays its own.
+    """
+    context = contextvars.copy_context()
+    try:
+        waiting_on = context.run(coroutine.send, None)
+    except StopIteration as finished:
+        return finished.value
+    return Resumed(coroutine, context, taken(waiting_on))
+
+
+def taken(waiting_on: Any) -> Any:
+    """What a coroutine yielded, taken as a Task takes it: a sibling may await the same
+    future (one cached load) before any Task has run, which asyncio refuses while the
+    future is marked as blocking."""
+    if getattr(waiting_on, "_asyncio_future_blocking", None):
+        waiting_on._asyncio_future_blocking = False
+    return waiting_on
+
+
+class Resumed:
+    """A started coroutine, awaitable as if it were not: the awaiting Task waits on what
+    the coroutine waits on (a Task cancels that future to cancel it, which the coroutine
+    then sees), and each step runs in the coroutine's own context, as a Task's would."""
+
+    __slots__ = ("context", "coroutine", "waiting_on")
+
+    def __init__(
+        self, coroutine: CoroutineType[Any, Any, Any], context: contextvars.Context, waiting_on: Any
+    ) -> None:
+        self.coroutine = coroutine
+        self.context = context
+        self.waiting_on = waiting_on
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        coroutine, run, waiting_on = self.coroutine, self.context.run, self.waiting_on
+        while True:
+            if getattr(waiting_on, "_asyncio_future_blocking", None) is not None:
+                waiting_on._asyncio_future_blocking = True  # handed on, as Future.__await__ does
+            try:
+                yield waiting_on
+            except GeneratorExit:
+                coroutine.close()
+                raise
+            except BaseException as thrown:  # from the Task: passed on, as `yield from` does
+                next_step = partial(coroutine.throw, thrown)
+            else:
+                next_step = partial(coroutine.send, None)
+            try:
+                waiting_on = taken(run(next_step))
+            except StopIteration as finished:
+                return finished.value
 
 
 class CompiledExecutor(AcyclicExecutionContext):
@@ -173,6 +238,8 @@ class CompiledExecutor(AcyclicExecutionContext):
     ) -> Any:
         """The rest of `execute_field` once the resolver has answered."""
         try:
+            if type(result) is CoroutineType:
+                result = step(result)
             if self.is_awaitable(result):
                 return self.complete_later(field, info, path, result)
             completed = field.complete(self, field, info, path, result)
