@@ -96,16 +96,19 @@ async def test_the_worker_children_are_niced_and_announced(default_server: Defau
     serving = [line for line in default_server.log if '"serving"' in line]
     assert len(serving) == 1 and "1 `personalpod worker` child(ren)" in serving[0]
 
-    async def announced() -> list[str]:
-        return [
-            line
+    async def announced() -> dict[str, str] | None:
+        # Each child's line, once both have written one: the AI child, loading its model,
+        # is often the later of the two.
+        lines = {
+            name: line
             for line in default_server.log
-            if any(f"worker {child.pid} running (nice 10" in line for child in children.values())
-        ]
+            for name, child in children.items()
+            if f"worker {child.pid} running (nice 10" in line
+        }
+        return lines if len(lines) == len(children) else None
 
     lines = await eventually(announced, timeout=60)
-    ai = next(line for line in lines if f"worker {children['ai'].pid} " in line)
-    assert ai.endswith("): journal-ai-worker; Ctrl-C stops")
+    assert lines["ai"].endswith("): journal-ai-worker; Ctrl-C stops")
 
 
 async def test_a_dead_worker_child_is_restarted(default_server: DefaultServer) -> None:
