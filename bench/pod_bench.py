@@ -86,37 +86,24 @@ async def _time(runs: int, call) -> dict[str, float]:
     return _percentiles(samples)
 
 
-async def _measure(db, user_id: uuid.UUID, runs: int) -> dict[str, dict[str, float]]:
+async def _measure(db, reads, user_id: uuid.UUID, runs: int) -> dict[str, dict[str, float]]:
     from datastore.pod.repository import pages
 
     filters, sort = pages.EntryFilter(), pages.EntrySort()
 
     async def first_page():
-        async with db() as session:
-            return await pages.list_page(
-                await session.connection(), user_id, filters, sort, after=None, limit=20
-            )
+        return await pages.list_page(reads, user_id, filters, sort, after=None, limit=20)
 
     rows, _ = await first_page()
     middle = rows[-1]
 
     async def next_page():
         key = pages.PageKey(value=middle[1], id=middle[0].id)
-        async with db() as session:
-            await pages.list_page(
-                await session.connection(), user_id, filters, sort, after=key, limit=20
-            )
+        await pages.list_page(reads, user_id, filters, sort, after=key, limit=20)
 
     async def title_page():
-        async with db() as session:
-            await pages.list_page(
-                await session.connection(),
-                user_id,
-                filters,
-                pages.EntrySort("TITLE", False),
-                after=None,
-                limit=20,
-            )
+        title = pages.EntrySort("TITLE", False)
+        await pages.list_page(reads, user_id, filters, title, after=None, limit=20)
 
     def search(query: str, prefix: bool):
         async def run():
@@ -140,11 +127,13 @@ async def _measure(db, user_id: uuid.UUID, runs: int) -> dict[str, dict[str, flo
 
 async def bench(env: dict[str, str], sizes: list[int], runs: int) -> dict:
     from datastore.kit.postgres import create_engine, create_session_factory
+    from datastore.kit.raw_reads import RawReads
     from datastore.kit.settings import load_settings
 
     settings = load_settings(**{k.lower(): v for k, v in env.items()})
     engine = create_engine(settings.database_url)
     db = create_session_factory(engine)
+    reads = RawReads(engine, size=2, count_statements=False)
     results: dict = {}
     try:
         for size in sizes:
@@ -161,8 +150,9 @@ async def bench(env: dict[str, str], sizes: list[int], runs: int) -> dict:
                 await connection.execute(text("ANALYZE entries"))
                 await connection.commit()
             progress(f"measure: {runs} runs per query at {size:,}")
-            results[size] = await _measure(db, target, runs)
+            results[size] = await _measure(db, reads, target, runs)
     finally:
+        await reads.close()
         await engine.dispose()
     return results
 

@@ -29,7 +29,7 @@ class Loaders:
 
     @cached_property
     def user_by_id(self) -> UserByIdLoader:
-        return UserByIdLoader(self._clients.read_connections)
+        return UserByIdLoader(self._clients.raw_reads)
 
     @cached_property
     def session_by_id(self) -> SessionByIdLoader:
@@ -39,7 +39,7 @@ class Loaders:
     def pod(self) -> PodLoaders:
         # Opening a secret records the view (an INSERT), so its loader keeps `db`.
         secret = SecretLoader(self._clients.db, self._services.pod.keys)
-        return PodLoaders(self._clients.read_db, self._clients.read_connections, secret)
+        return PodLoaders(self._clients.read_db, self._clients.raw_reads, secret)
 
     @cached_property
     def chat(self) -> ChatLoaders:

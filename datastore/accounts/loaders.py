@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
-
-from sqlalchemy import Row
 
 from datastore.accounts.items import SessionItem
 from datastore.accounts.repository.sessions import SessionRepository
 from datastore.accounts.repository.users import user_rows_by_ids
 from datastore.kit.loaders import ByKeyLoader, Ids
-from datastore.kit.postgres import ReadConnections
+from datastore.kit.raw_reads import RawReads, Record
 
 
-class UserByIdLoader(ByKeyLoader[ReadConnections, uuid.UUID, Row[Any]]):
-    async def fetch(self, ids: Ids) -> dict[uuid.UUID, Row[Any]]:
-        async with self.source() as connection:
-            return {row.id: row for row in await user_rows_by_ids(connection, ids)}
+class UserByIdLoader(ByKeyLoader[RawReads, uuid.UUID, Record]):
+    async def fetch(self, ids: Ids) -> dict[uuid.UUID, Record]:
+        return {row.id: row for row in await user_rows_by_ids(self.source, ids)}
 
 
 class SessionByIdLoader(ByKeyLoader[SessionRepository, str, SessionItem]):

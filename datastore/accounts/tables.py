@@ -7,11 +7,12 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Row, String, Text, func, text
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, Text, func, text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from datastore.kit.postgres import Base
+from datastore.kit.raw_reads import Record
 
 # Who a deleted account's traces name once it is gone (its group messages, its changes in
 # others' pods): no account has this id, so they name nobody and show as a deleted account.
@@ -60,7 +61,7 @@ class User(Base):
 
 
 # What the user loader gives: a Core row of `users` (same attribute names) or an ORM row.
-UserData = User | Row[Any]
+UserData = User | Record
 
 
 class EmailChange(Base):

@@ -14,17 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from datastore.kit.blobs import BlobStore, open_blob_store
 from datastore.kit.dynamodb import Dynamo
 from datastore.kit.postgres import (
-    ReadConnections,
     create_engine,
-    create_read_connections,
     create_read_session_factory,
     create_session_factory,
 )
 from datastore.kit.pubsub import Broker
 from datastore.kit.ratelimit import RateLimiter
+from datastore.kit.raw_reads import RawReads
 from datastore.kit.settings import Settings
 
 REDIS_CONNECT_TIMEOUT_SECONDS = 2.0
+# The raw reads' pool, beside the engine's 10 (+10 overflow): one statement each, quickly back.
+RAW_READ_CONNECTIONS = 10
 # The pub/sub reader notices a silently dead connection within this many seconds.
 PUBSUB_HEALTH_CHECK_SECONDS = 15
 
@@ -40,8 +41,8 @@ class Clients:
     # Sessions for writes (a transaction each) and for single-statement reads (autocommit).
     db: async_sessionmaker[AsyncSession]
     read_db: async_sessionmaker[AsyncSession]
-    # Bare autocommit connections for the hottest Core reads.
-    read_connections: ReadConnections
+    # The hottest single-statement reads, on asyncpg directly.
+    raw_reads: RawReads
     dynamo: Dynamo
     redis: redis.Redis
     broker: Broker
@@ -59,7 +60,9 @@ class Clients:
             engine=engine,
             db=create_session_factory(engine),
             read_db=create_read_session_factory(engine),
-            read_connections=create_read_connections(engine),
+            raw_reads=RawReads(
+                engine, size=RAW_READ_CONNECTIONS, count_statements=count_statements
+            ),
             dynamo=Dynamo(
                 endpoint=settings.dynamodb_endpoint,
                 region=settings.dynamodb_region,
@@ -84,6 +87,7 @@ class Clients:
         await self.redis.aclose()
         if self.broker.listener is not self.redis:
             await self.broker.listener.aclose()
+        await self.raw_reads.close()
         await self.engine.dispose()
 
     async def check(self) -> dict[str, str]:

@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
 from typing import Any, cast
 
 import orjson
 from sqlalchemy import CursorResult, MetaData, Result, event
 from sqlalchemy.ext.asyncio import (
-    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -46,6 +44,9 @@ class Base(DeclarativeBase):
 # not grow with its page size.
 statement_counts: Counter[str] = Counter()
 
+# What every connection tells the server about itself (the engine's and the raw reads').
+CONNECT_ARGS: dict[str, Any] = {"server_settings": {"application_name": "personalpod"}}
+
 
 def create_engine(
     database_url: str, *, pool_size: int = 10, count_statements: bool = False
@@ -56,7 +57,7 @@ def create_engine(
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=False,
-        connect_args={"server_settings": {"application_name": "personalpod"}},
+        connect_args=CONNECT_ARGS,
     )
     if count_statements:
         event.listen(engine.sync_engine, "before_cursor_execute", _count_statement)
@@ -95,6 +96,11 @@ def _measure_pool(pool: Pool, most: int) -> None:
 
 
 def _count_statement(_conn: Any, _cursor: Any, _statement: str, *_args: Any) -> None:
+    count_statement()
+
+
+def count_statement() -> None:
+    """One more statement for the current request, if there is one."""
     request_id = current_request_id.get()
     if request_id is not None:
         statement_counts[request_id] += 1
@@ -110,17 +116,6 @@ def create_read_session_factory(engine: AsyncEngine) -> async_sessionmaker[Async
     return async_sessionmaker(
         engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
     )
-
-
-# `async with read_connections() as connection:` — see create_read_connections.
-ReadConnections = Callable[[], AsyncConnection]
-
-
-def create_read_connections(engine: AsyncEngine) -> ReadConnections:
-    """Autocommit connections for the hot Core reads (the entries page, its tags, `me`):
-    no Session to build and close around one statement, which cost a small request about
-    a tenth of its time, and no BEGIN or ROLLBACK."""
-    return engine.execution_options(isolation_level="AUTOCOMMIT").connect
 
 
 def rowcount(result: Result[Any]) -> int:

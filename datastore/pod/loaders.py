@@ -19,7 +19,7 @@ from datastore.kit.loaders import (
     RowByIdLoader,
     Sessions,
 )
-from datastore.kit.postgres import ReadConnections
+from datastore.kit.raw_reads import RawReads
 from datastore.pod.repository.attachments import AttachmentRepository, StorageRepository
 from datastore.pod.repository.categories import CategoryRepository
 from datastore.pod.repository.entries import EntryRepository, tags_by_entry_ids
@@ -47,13 +47,12 @@ class PreferencesByUserIdLoader(ByKeyLoader[Sessions, uuid.UUID, PodPreferences]
         return {row.user_id: row for row in rows}
 
 
-class TagsByEntryIdLoader(KeyOrderLoader[ReadConnections, uuid.UUID, list[TagRecord]]):
-    """Each entry's tags, by slug (plain records on a bare connection: the entries page
+class TagsByEntryIdLoader(KeyOrderLoader[RawReads, uuid.UUID, list[TagRecord]]):
+    """Each entry's tags, by slug (plain records from the raw reads: the entries page
     reads them)."""
 
     async def fetch(self, ids: Ids) -> Groups[TagRecord]:
-        async with self.source() as connection:
-            return await tags_by_entry_ids(connection, ids)
+        return await tags_by_entry_ids(self.source, ids)
 
     def missing(self, key: uuid.UUID) -> list[TagRecord]:
         return []
@@ -79,7 +78,7 @@ class StorageUsedByUserIdLoader(ByKeyLoader[Sessions, uuid.UUID, int]):
 
 
 class PodLoaders:
-    def __init__(self, read_db: Sessions, reads: ReadConnections, secret: SecretLoader) -> None:
+    def __init__(self, read_db: Sessions, reads: RawReads, secret: SecretLoader) -> None:
         self.entry_by_id = EntryByIdLoader(read_db)
         self.category_by_id = CategoryByIdLoader(read_db)
         self.tag_by_id = TagByIdLoader(read_db)

@@ -7,17 +7,16 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, bindparam, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from datastore.accounts.tables import User
 from datastore.kit.postgres import rowcount
+from datastore.kit.raw_reads import RawReads, Record, in_array
 
 # Built once: the per-request user loader runs it on nearly every request.
-_USERS_BY_IDS = select(User.__table__).where(
-    User.__table__.c.id.in_(bindparam("ids", expanding=True))
-)
+_USERS_BY_IDS = select(User.__table__).where(in_array(User.__table__.c.id, "ids"))
 
 # The user's next event number (`event_seq`). Bumping it takes the user's row lock, so a
 # user's events get a gap-free sequence in commit order; the outbox runs it as a CTE of
@@ -180,9 +179,7 @@ class UserRepository:
         )
 
 
-async def user_rows_by_ids(
-    connection: AsyncConnection, user_ids: Sequence[uuid.UUID]
-) -> list[Row[Any]]:
-    """The users as Core rows: read by attribute like ORM rows, without the identity map
+async def user_rows_by_ids(reads: RawReads, user_ids: Sequence[uuid.UUID]) -> list[Record]:
+    """The users as records: read by attribute like ORM rows, without the identity map
     and instance state (the `me` profile spent most of its SQLAlchemy time there)."""
-    return list(await connection.execute(_USERS_BY_IDS, {"ids": list(user_ids)}))
+    return await reads.fetch(_USERS_BY_IDS, {"ids": list(user_ids)})

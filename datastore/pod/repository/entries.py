@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, or_, select, text, update
+from sqlalchemy import and_, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from datastore.kit.raw_reads import RawReads, in_array
 from datastore.pod.rows import TAG_COLUMNS, TagRecord
 from datastore.pod.tables import Entry, EntryTag, Tag
 
@@ -27,7 +28,7 @@ _TAGGINGS = EntryTag.__table__.c
 _TAGS_BY_ENTRY_IDS = (
     select(_TAGGINGS.entry_id, *TAG_COLUMNS)
     .join_from(EntryTag.__table__, Tag.__table__, TAG_COLUMNS[0] == _TAGGINGS.tag_id)
-    .where(_TAGGINGS.entry_id.in_(bindparam("entry_ids", expanding=True)))
+    .where(in_array(_TAGGINGS.entry_id, "entry_ids"))
     .order_by(Tag.__table__.c.slug)
 )
 
@@ -123,11 +124,11 @@ class EntryRepository:
 
 
 async def tags_by_entry_ids(
-    connection: AsyncConnection, entry_ids: Sequence[uuid.UUID]
+    reads: RawReads, entry_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[TagRecord]]:
     """Each entry's tags by slug, in one query for a whole page."""
-    result = await connection.execute(_TAGS_BY_ENTRY_IDS, {"entry_ids": list(entry_ids)})
+    rows = await reads.fetch(_TAGS_BY_ENTRY_IDS, {"entry_ids": list(entry_ids)})
     found: dict[uuid.UUID, list[TagRecord]] = {}
-    for row in result:
+    for row in rows:
         found.setdefault(row[0], []).append(TagRecord(*row[1:]))
     return found

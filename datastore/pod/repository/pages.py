@@ -26,9 +26,10 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.dialects.postgresql import REGCONFIG
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from datastore.kit.raw_reads import RawReads, in_array
 from datastore.pod.repository.entries import visible_now
 from datastore.pod.rows import ENTRY_COLUMNS, TAG_COLUMNS, EntryRecord, TagRecord
 from datastore.pod.tables import Category, Entry, EntryTag, PodPreferences
@@ -138,17 +139,17 @@ def _filter_clauses(shape: _Shape) -> list[ColumnElement[bool]]:
     """WHERE clauses of a filter shape, always scoped to the user and to unexpired entries."""
     clauses = [_E.user_id == _USER, visible_now()]
     if shape.statuses:
-        clauses.append(_E.status.in_(bindparam("statuses", expanding=True)))
+        clauses.append(in_array(_E.status, "statuses"))
     else:
         clauses.append(_E.status != "DELETED")
     if shape.kinds:
-        clauses.append(_E.kind.in_(bindparam("kinds", expanding=True)))
+        clauses.append(in_array(_E.kind, "kinds"))
     if shape.category == "subtree":
         clauses.append(_E.category_id.in_(_subtree()))
     elif shape.category == "exact":
         clauses.append(_E.category_id == bindparam("category_id"))
     if shape.tags:
-        tagged = EntryTag.tag_id.in_(bindparam("tag_ids", expanding=True))
+        tagged = in_array(EntryTag.__table__.c.tag_id, "tag_ids")
         clauses.append(exists().where(EntryTag.entry_id == _E.id, tagged))
     for (name, column, upper), present in zip(_BOUNDS, shape.bounds, strict=True):
         if present:
@@ -210,7 +211,7 @@ def _page_statement(shape: _Shape, sort: EntrySort, after: bool, tags: bool) -> 
 
 
 async def list_page(
-    connection: AsyncConnection,
+    reads: RawReads,
     user_id: uuid.UUID,
     filters: EntryFilter,
     sort: EntrySort,
@@ -226,8 +227,8 @@ async def list_page(
     params["limit"] = limit + 1
     if after is not None:
         params["after_value"], params["after_id"] = after.value, after.id
-    # Core on a bare connection: no ORM compile, no identity map, no Session.
-    rows = (await connection.execute(statement, params)).all()
+    # Core, compiled once, on asyncpg: no ORM compile, no identity map, no Session.
+    rows = await reads.fetch(statement, params)
     width = len(ENTRY_COLUMNS)
     page = [
         PageRow(

@@ -46,7 +46,7 @@ class PodService:
         self.reads = PodReads(
             self.db,
             clients.read_db,
-            clients.read_connections,
+            clients.raw_reads,
             self.cache,
             enabled=config.cache_enabled,
         )

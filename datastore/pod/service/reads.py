@@ -14,7 +14,7 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from datastore.kit.fuzzy import named_like, search_text
-from datastore.kit.postgres import ReadConnections
+from datastore.kit.raw_reads import RawReads
 from datastore.pod.cache import PodCache
 from datastore.pod.repository import pages
 from datastore.pod.repository.activity import ActivityRepository
@@ -59,7 +59,7 @@ class PodReads:
         self,
         db: async_sessionmaker[AsyncSession],
         read_db: async_sessionmaker[AsyncSession],
-        read_connections: ReadConnections,
+        raw_reads: RawReads,
         cache: PodCache,
         *,
         enabled: bool,
@@ -67,7 +67,7 @@ class PodReads:
         self.db = db
         # One-statement reads (pages): autocommit spares BEGIN and ROLLBACK.
         self.read_db = read_db
-        self.read_connections = read_connections
+        self.raw_reads = raw_reads
         self.cache = cache
         self.enabled = enabled
         # Users whose Inbox exists: the idempotent insert then runs once per process.
@@ -128,16 +128,15 @@ class PodReads:
         caches the page with them: tag changes invalidate the user's pages too)."""
 
         async def load() -> tuple[list[ListedEntry], bool]:
-            async with self.read_connections() as connection:
-                rows, has_next = await pages.list_page(
-                    connection,
-                    user_id,
-                    filters,
-                    sort,
-                    after=after,
-                    limit=limit,
-                    with_tags=with_tags,
-                )
+            rows, has_next = await pages.list_page(
+                self.raw_reads,
+                user_id,
+                filters,
+                sort,
+                after=after,
+                limit=limit,
+                with_tags=with_tags,
+            )
             listed = [ListedEntry(r.entry, _sort_text(r.sort_value), tags=r.tags) for r in rows]
             return listed, has_next
 
