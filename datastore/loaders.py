@@ -29,7 +29,7 @@ class Loaders:
 
     @cached_property
     def user_by_id(self) -> UserByIdLoader:
-        return UserByIdLoader(self._clients.raw_reads)
+        return UserByIdLoader(self._services.user_rows)
 
     @cached_property
     def session_by_id(self) -> SessionByIdLoader:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from datastore.accounts.repository.sessions import SessionRepository
+from datastore.accounts.repository.users import UserRows
 from datastore.accounts.service import AccountService
 from datastore.accounts.service.authenticator import Authenticator
 from datastore.assistant.service import AssistantService
@@ -41,6 +42,8 @@ from datastore.vault.service import SecretTagService, VaultService
 class Services:
     clients: Clients
     sessions: SessionRepository
+    # Users' rows, read together for concurrent requests (their loaders share statements).
+    user_rows: UserRows
     authenticator: Authenticator
     accounts: AccountService
     notifications: NotificationService

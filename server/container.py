@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from datastore.accounts.repository.sessions import SessionRepository
+from datastore.accounts.repository.users import UserRows
 from datastore.accounts.service import AccountService
 from datastore.accounts.service.authenticator import Authenticator
 from datastore.accounts.service.passwords import PasswordHasher
@@ -83,6 +84,7 @@ def build_services(clients: Clients) -> Services:
     return Services(
         clients=clients,
         sessions=sessions,
+        user_rows=UserRows(clients.raw_reads),
         authenticator=authenticator,
         accounts=accounts,
         notifications=notifications,

@@ -6,14 +6,16 @@ import uuid
 
 from datastore.accounts.items import SessionItem
 from datastore.accounts.repository.sessions import SessionRepository
-from datastore.accounts.repository.users import user_rows_by_ids
+from datastore.accounts.repository.users import UserRows
 from datastore.kit.loaders import ByKeyLoader, Ids
-from datastore.kit.raw_reads import RawReads, Record
+from datastore.kit.raw_reads import Record
 
 
-class UserByIdLoader(ByKeyLoader[RawReads, uuid.UUID, Record]):
+class UserByIdLoader(ByKeyLoader[UserRows, uuid.UUID, Record]):
+    """Users by id; the statement may be shared with concurrent requests' (UserRows)."""
+
     async def fetch(self, ids: Ids) -> dict[uuid.UUID, Record]:
-        return {row.id: row for row in await user_rows_by_ids(self.source, ids)}
+        return {row.id: row for row in await self.source.by_ids(ids)}
 
 
 class SessionByIdLoader(ByKeyLoader[SessionRepository, str, SessionItem]):

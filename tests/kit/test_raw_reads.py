@@ -1,14 +1,16 @@
 """The raw reads: Core statements on asyncpg give the rows, values and statement counts
-the engine would."""
+the engine would; users' rows read for concurrent requests share statements."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import insert, literal_column, select
+from sqlalchemy import insert, literal_column, select, update
 
+from datastore.accounts.repository.users import UserRows
 from datastore.accounts.tables import User
 from datastore.kit.postgres import create_engine, statement_counts
 from datastore.kit.raw_reads import RawReads, in_array
@@ -92,3 +94,40 @@ async def test_a_missing_parameter_is_named(people) -> None:
     reads, _ids = people
     with pytest.raises(KeyError, match="ids"):
         await reads.fetch(_ACTIVE_USERS, {})
+
+
+async def test_concurrent_reads_of_users_share_one_statement_and_each_gets_its_own(
+    people,
+) -> None:
+    reads, ids = people
+    rows = UserRows(reads)
+    request_id = uuid.uuid4().hex
+    token = current_request_id.set(request_id)
+    try:
+        # when: ten reads at once, each of one or two of the users
+        asked = [ids[n % 3 : n % 3 + 1 + n % 2] for n in range(10)]
+        answers = await asyncio.gather(*(rows.by_ids(these) for these in asked))
+    finally:
+        current_request_id.reset(token)
+    # then
+    assert [sorted(row.id for row in answer) for answer in answers] == [sorted(a) for a in asked]
+    assert statement_counts[request_id] == 1
+
+
+async def test_a_grouped_read_sees_what_was_written_before_it_was_asked(
+    people, migrated: Settings
+) -> None:
+    reads, ids = people
+    rows = UserRows(reads)
+    [before] = await rows.by_ids(ids[:1])
+    # when
+    engine = create_engine(migrated.database_url)
+    async with engine.begin() as connection:
+        await connection.execute(
+            update(User.__table__).where(_USERS.id == ids[0]).values(display_name="Renamed")
+        )
+    await engine.dispose()
+    [after] = await rows.by_ids(ids[:1])
+    # then
+    assert before.display_name is None
+    assert after.display_name == "Renamed"

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from datastore.accounts.tables import User
+from datastore.kit.group_commit import GroupCommit, Outcomes
 from datastore.kit.postgres import rowcount
 from datastore.kit.raw_reads import RawReads, Record, in_array
 
@@ -183,3 +184,25 @@ async def user_rows_by_ids(reads: RawReads, user_ids: Sequence[uuid.UUID]) -> li
     """The users as records: read by attribute like ORM rows, without the identity map
     and instance state (the `me` profile spent most of its SQLAlchemy time there)."""
     return await reads.fetch(_USERS_BY_IDS, {"ids": list(user_ids)})
+
+
+class UserRows:
+    """Users' rows for all the requests of this process at once.
+
+    Nearly every request reads its viewer's row; concurrent requests' reads go together
+    as one statement (group commit: a lone read goes at once, reads arriving while one is
+    in flight share the next), so under load one round trip serves many requests. Each
+    caller gets only the rows it asked for, read after it asked.
+    """
+
+    def __init__(self, reads: RawReads, *, most: int = 500) -> None:
+        self.reads = reads
+        self._grouped = GroupCommit[tuple[uuid.UUID, ...], list[Record]](self._read, most=most)
+
+    async def by_ids(self, user_ids: Sequence[uuid.UUID]) -> list[Record]:
+        return await self._grouped(tuple(user_ids))
+
+    async def _read(self, asked: list[tuple[uuid.UUID, ...]]) -> Outcomes[list[Record]]:
+        wanted = list({user_id for ids in asked for user_id in ids})
+        found = {row.id: row for row in await user_rows_by_ids(self.reads, wanted)}
+        return [[found[user_id] for user_id in ids if user_id in found] for ids in asked]
