@@ -4,11 +4,13 @@ suppression; and the schema's extensions still see every request."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
+import strawberry
 from strawberry.extensions import SchemaExtension
 
-from server.graphql.extension_hooks import Phase, hook_kind
+from server.graphql.extension_hooks import LeanExtensionsRunner, Phase, hook_kind
 
 
 class Boom(Exception):
@@ -121,3 +123,49 @@ def test_extensions_keeping_the_default_hook_are_skipped() -> None:
     assert hook_kind(SchemaExtension, "on_execute") is None
     assert hook_kind(type(recorder("a", [])), "on_parse") is None
     assert hook_kind(type(recorder("a", [])), "on_execute") is not None
+
+
+class _Lean(strawberry.Schema):
+    def create_extensions_runner(self, execution_context, extensions):  # type: ignore[no-untyped-def]
+        return LeanExtensionsRunner(execution_context=execution_context, extensions=extensions)
+
+
+@strawberry.type
+class _Query:
+    ping: str = "pong"
+
+
+@strawberry.type
+class _Subscription:
+    @strawberry.subscription
+    async def count(self) -> AsyncIterator[int]:
+        for n in range(3):
+            yield n
+
+
+class StreamStamp(SchemaExtension):
+    """Sees each streamed result before it is sent, and may change it."""
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        result.data = {"count": result.data["count"] * 10}
+        yield
+
+
+class Silent(SchemaExtension):
+    """Implements nothing: neither hooks nor results."""
+
+
+class Reporter(SchemaExtension):
+    def get_results(self) -> dict[str, Any]:
+        return {"reported": True}
+
+
+async def test_each_streamed_result_passes_the_stream_hooks_and_carries_reported_results() -> None:
+    schema = _Lean(
+        query=_Query, subscription=_Subscription, extensions=[StreamStamp, Silent, Reporter]
+    )
+    # when
+    results = [r async for r in await schema.subscribe("subscription { count }")]
+    # then
+    assert [r.data for r in results] == [{"count": 0}, {"count": 10}, {"count": 20}]
+    assert all(r.extensions == {"reported": True} for r in results)
