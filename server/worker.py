@@ -15,6 +15,7 @@ import sys
 from typing import Literal
 
 import structlog
+import uvloop
 
 from datastore.kit.settings import Settings
 from server.container import AI_WORKERS, Container, workers
@@ -49,7 +50,9 @@ def run_worker(settings: Settings, *, parent: int | None = None, jobs: JobChoice
     niceness = lower_priority(settings)
     if jobs != "other":
         limit_model_threads(settings)
-    asyncio.run(_work(settings, niceness, parent, jobs))
+    # uvloop, as the API's workers run: the fan-out and outbox loops are socket-bound.
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(_work(settings, niceness, parent, jobs))
 
 
 def chosen_jobs(container: Container, jobs: JobChoice) -> set[str] | None:
