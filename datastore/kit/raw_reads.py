@@ -102,6 +102,7 @@ class RawReads:
                     max_size=self._size,
                     record_class=Record,
                     init=_set_codecs,
+                    reset=_nothing_to_reset,
                 )
             return self._pool
 
@@ -131,6 +132,13 @@ async def _set_codecs(connection: asyncpg.Connection) -> None:
         await connection.set_type_codec(
             name, schema="pg_catalog", encoder=_dump_json, decoder=load_json
         )
+
+
+async def _nothing_to_reset(_connection: asyncpg.Connection) -> None:
+    """Instead of asyncpg's reset query on every release (RESET ALL, UNLISTEN *, CLOSE
+    ALL...: a round trip per read). These reads are single statements outside any
+    transaction that set, listen to and hold nothing; asyncpg still rolls back a
+    connection left in a transaction before calling this."""
 
 
 def _dump_json(value: Any) -> str:

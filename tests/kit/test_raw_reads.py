@@ -8,7 +8,7 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import insert, literal_column, select, update
+from sqlalchemy import func, insert, literal_column, select, text, update
 
 from datastore.accounts.repository.users import UserRows
 from datastore.accounts.tables import User
@@ -131,3 +131,19 @@ async def test_a_grouped_read_sees_what_was_written_before_it_was_asked(
     # then
     assert before.display_name is None
     assert after.display_name == "Renamed"
+
+
+async def test_a_read_costs_one_statement_with_no_reset_after_it(
+    people, migrated: Settings
+) -> None:
+    reads, _ids = people
+    # when
+    [row] = await reads.fetch(select(func.pg_backend_pid().label("pid")), {})
+    # then: the server's last statement on that connection is the read, not a reset
+    engine = create_engine(migrated.database_url)
+    async with engine.connect() as connection:
+        last = await connection.scalar(
+            text("SELECT query FROM pg_stat_activity WHERE pid = :pid"), {"pid": row.pid}
+        )
+    await engine.dispose()
+    assert "pg_backend_pid" in last
