@@ -4,7 +4,9 @@ the Tasks they replace: values, batching, shared futures, errors, cancellation, 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
+import gc
 
 import pytest
 from strawberry.dataloader import DataLoader
@@ -105,3 +107,37 @@ async def test_a_context_variable_set_by_a_resolver_stays_its_own() -> None:
 
 async def _awaited(stepped: object) -> object:
     return await stepped  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("handled", [True, False])
+async def test_an_exception_thrown_in_leaves_nothing_for_the_garbage_collector(
+    handled: bool,
+) -> None:
+    # given: a stepped coroutine waiting, which recovers from a cancellation or not
+    never: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    async def waiting() -> int:
+        try:
+            return await never
+        except asyncio.CancelledError:
+            if handled:
+                return -1
+            raise
+
+    task = asyncio.ensure_future(_awaited(step(waiting())))
+    await asyncio.sleep(0)
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        # when
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        del task
+        gc.collect()
+        # then: no frame, exception or context of the step is left in a reference cycle
+        kinds = {type(o).__name__ for o in gc.garbage}
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert not kinds & {"Resumed", "Context", "CancelledError", "frame", "partial"}, kinds

@@ -8,8 +8,10 @@ page scanning the process (server/garbage.py).
 from __future__ import annotations
 
 import gc
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import FrameType
 
 from tests.support.client import GraphQLClient
 from tests.support.pod import create_entry, create_tag
@@ -65,4 +67,11 @@ async def test_a_query_leaves_no_request_objects_to_the_garbage_collector(
     # then: the same answer, and nothing of the request waits for the collector
     assert again == first
     left = sorted({type(o).__name__ for o in garbage} & REQUEST_TYPES)
-    assert left == []
+    assert left == [], _described(garbage)
+
+
+def _described(garbage: list[object]) -> str:
+    """What the cycles were made of, to find who made them."""
+    kinds = Counter(type(o).__qualname__ for o in garbage)
+    frames = Counter(o.f_code.co_qualname for o in garbage if isinstance(o, FrameType))
+    return f"garbage: {kinds.most_common(40)}; frames: {frames.most_common(20)}"

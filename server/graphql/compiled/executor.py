@@ -101,6 +101,9 @@ class Resumed:
                 waiting_on = taken(run(next_step))
             except StopIteration as finished:
                 return finished.value
+            finally:
+                # A thrown-in exception's traceback holds this frame: no cycle through it.
+                del next_step
 
 
 class CompiledExecutor(AcyclicExecutionContext):
