@@ -33,7 +33,7 @@ from server.graphql.persisted_queries import PersistedQueries
 from server.health import healthz, readyz
 from server.logging import configure_logging
 from server.media_files import AttachmentThumbnails, ChatMediaDownloads
-from server.middleware import RequestIdMiddleware
+from server.middleware import GraphQLLane, RequestIdMiddleware
 from server.observability import metrics, multiprocess
 from server.observability.operations import OperationMetrics
 from server.observability.tracing import OperationSpans, TraceRequests, configure_tracing
@@ -125,6 +125,7 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
     app.state.container = container
     app.state.services = services
     app.state.schema = schema
+    app.add_middleware(GraphQLLane, graphql=http)  # the innermost: see its docstring
     if tracing is not None:
         app.add_middleware(TraceRequests)
     app.add_middleware(RequestIdMiddleware)

@@ -91,3 +91,22 @@ def _request_id(scope: Scope) -> str:
             if _CLIENT_ID.match(candidate):
                 return candidate
     return uuid.uuid4().hex
+
+
+class GraphQLLane:
+    """HTTP requests to /graphql go straight to the GraphQL endpoint, past Starlette's
+    exception middleware and router: the endpoint answers every method and error itself,
+    so those layers (four coroutines and a send wrapper per request) did nothing for it
+    but cost. Everything else, websockets included, goes on through them."""
+
+    def __init__(self, app: ASGIApp, graphql: ASGIApp, path: str = "/graphql") -> None:
+        self.app = app
+        self.graphql = graphql
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Behind a proxy's root path the router's own matching decides.
+        if scope["type"] == "http" and scope["path"] == self.path and not scope.get("root_path"):
+            await self.graphql(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
