@@ -51,14 +51,15 @@ class Record(asyncpg.Record):
 class _Compiled:
     sql: str
     # Each positional parameter's name, the value the statement itself gives it (a
-    # literal such as `status != 'DELETED'`), and the dialect's conversion, if any.
+    # literal such as `status != 'DELETED'`, or a bindparam's default, which the caller
+    # may override), and the dialect's conversion, if any.
     names: tuple[str, ...]
     literals: tuple[Any, ...]
     converters: tuple[Callable[[Any], Any] | None, ...]
 
     def arguments(self, params: Mapping[str, Any]) -> list[Any]:
         values = [
-            params[name] if literal is _BOUND_BY_CALLER else literal
+            params[name] if literal is _BOUND_BY_CALLER or name in params else literal
             for name, literal in zip(self.names, self.literals, strict=True)
         ]
         for index, convert in enumerate(self.converters):

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import func, insert, literal_column, select, text, update
+from sqlalchemy import bindparam, func, insert, literal_column, select, text, update
 
 from datastore.accounts.repository.users import UserRows
 from datastore.accounts.tables import User
@@ -147,3 +147,13 @@ async def test_a_read_costs_one_statement_with_no_reset_after_it(
         )
     await engine.dispose()
     assert "pg_backend_pid" in last
+
+
+async def test_a_parameter_with_a_default_takes_the_callers_value_when_given(people) -> None:
+    reads, _ids = people
+    statement = select(bindparam("n", value=1).label("n"))
+    # when
+    [default] = await reads.fetch(statement, {})
+    [given] = await reads.fetch(statement, {"n": 41})
+    # then
+    assert (default.n, given.n) == (1, 41)
