@@ -41,6 +41,8 @@ from server.schema import Schema, build_schema
 from server.share_page import share_page
 from server.websocket import GraphQLWebSocket
 
+GRAPHQL_PATH = "/graphql"
+
 
 def schema_for(settings: Settings, *, traced: bool = False) -> Schema:
     limits = limit_extensions(max_depth=settings.max_query_depth, max_cost=settings.max_query_cost)
@@ -99,8 +101,8 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
         init_timeout=timedelta(seconds=settings.ws_connection_init_timeout_seconds),
     )
     routes = [
-        Route("/graphql", http),
-        WebSocketRoute("/graphql", websocket),
+        Route(GRAPHQL_PATH, http),
+        WebSocketRoute(GRAPHQL_PATH, websocket),
         Mount(ASSETS_PATH, GraphiQLAssets()),
         # Bound methods: Starlette treats a callable object as an ASGI app, a method as
         # `endpoint(request) -> response`.
@@ -125,7 +127,7 @@ def create_app(settings: Settings | None = None, *, count_statements: bool = Fal
     app.state.container = container
     app.state.services = services
     app.state.schema = schema
-    app.add_middleware(GraphQLLane, graphql=http)  # the innermost: see its docstring
+    app.add_middleware(GraphQLLane, graphql=http, path=GRAPHQL_PATH)  # innermost: see its doc
     if tracing is not None:
         app.add_middleware(TraceRequests)
     app.add_middleware(RequestIdMiddleware)

@@ -99,7 +99,7 @@ class GraphQLLane:
     so those layers (four coroutines and a send wrapper per request) did nothing for it
     but cost. Everything else, websockets included, goes on through them."""
 
-    def __init__(self, app: ASGIApp, graphql: ASGIApp, path: str = "/graphql") -> None:
+    def __init__(self, app: ASGIApp, graphql: ASGIApp, path: str) -> None:
         self.app = app
         self.graphql = graphql
         self.path = path

@@ -241,18 +241,7 @@ class LeanExtensionsRunner(SchemaExtensionsRunner):
         # Per result, also per event per socket: only extensions that report anything.
         data: dict[str, Any] = {}
         for extension in self.extensions:
-            if reports_results(type(extension)):
+            if hook_kind(type(extension), "get_results") is not None:
                 data.update(await await_maybe(extension.get_results()))
         data.update(ctx.extensions_results)
         return data
-
-
-_reporting: dict[type, bool] = {}
-
-
-def reports_results(extension: type[SchemaExtension]) -> bool:
-    """Whether the class overrides `get_results` (the default reports nothing)."""
-    known = _reporting.get(extension)
-    if known is None:
-        known = _reporting[extension] = extension.get_results is not SchemaExtension.get_results
-    return known

@@ -32,6 +32,8 @@ async def test_only_http_requests_to_graphql_take_the_lane(
     scope: dict[str, Any], expected: str
 ) -> None:
     reached: list[str] = []
-    lane = GraphQLLane(_recording("router", reached), graphql=_recording("graphql", reached))
+    lane = GraphQLLane(
+        _recording("router", reached), graphql=_recording("graphql", reached), path="/graphql"
+    )
     await lane(scope, None, None)
     assert reached == [expected]

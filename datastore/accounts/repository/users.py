@@ -180,14 +180,10 @@ class UserRepository:
         )
 
 
-async def user_rows_by_ids(reads: RawReads, user_ids: Sequence[uuid.UUID]) -> list[Record]:
-    """The users as records: read by attribute like ORM rows, without the identity map
-    and instance state (the `me` profile spent most of its SQLAlchemy time there)."""
-    return await reads.fetch(_USERS_BY_IDS, {"ids": list(user_ids)})
-
-
 class UserRows:
-    """Users' rows for all the requests of this process at once.
+    """Users' rows for all the requests of this process at once, as records: read by
+    attribute like ORM rows, without the identity map and instance state (the `me`
+    profile spent most of its SQLAlchemy time there).
 
     Nearly every request reads its viewer's row; concurrent requests' reads go together
     as one statement (group commit: a lone read goes at once, reads arriving while one is
@@ -204,5 +200,5 @@ class UserRows:
 
     async def _read(self, asked: list[tuple[uuid.UUID, ...]]) -> Outcomes[list[Record]]:
         wanted = list({user_id for ids in asked for user_id in ids})
-        found = {row.id: row for row in await user_rows_by_ids(self.reads, wanted)}
+        found = {row.id: row for row in await self.reads.fetch(_USERS_BY_IDS, {"ids": wanted})}
         return [[found[user_id] for user_id in ids if user_id in found] for ids in asked]
