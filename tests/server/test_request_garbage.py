@@ -22,9 +22,13 @@ query {
   entries(first: 10) { edges { node { id title tags { edges { node { name } } } } } }
 }
 """
-# What a request builds around its data: none of it may outlive the request.
+# What a request builds around its data: none of it may outlive the request. Matched in
+# our own packages only: other libraries' classes share names (contextvars.Context, held
+# by the Task of a Redis connection whose handshake left its own cycles behind in CI).
+OUR_PACKAGES = frozenset({"server", "datastore", "resolvers"})
 REQUEST_TYPES = {
     "Context",
+    "Resumed",
     "Loaders",
     "PodLoaders",
     "TagsByEntryIdLoader",
@@ -66,8 +70,12 @@ async def test_a_query_leaves_no_request_objects_to_the_garbage_collector(
         again = await client.data(PAGE, token=account.token)
     # then: the same answer, and nothing of the request waits for the collector
     assert again == first
-    left = sorted({type(o).__name__ for o in garbage} & REQUEST_TYPES)
+    left = sorted({type(o).__name__ for o in garbage if _ours(o)} & REQUEST_TYPES)
     assert left == [], _described(garbage)
+
+
+def _ours(thing: object) -> bool:
+    return type(thing).__module__.split(".")[0] in OUR_PACKAGES
 
 
 def _described(garbage: list[object]) -> str:
